@@ -1,0 +1,229 @@
+#ifndef NETSOCK_DETAIL_OS_WINDOWS_HPP
+#define NETSOCK_DETAIL_OS_WINDOWS_HPP
+
+// Windows (Winsock 2): OS headers, the handle type, lazy start-up and the raw primitives that
+// differ from POSIX. Included only by detail/platform.hpp.
+
+// The old winsock.h (pulled in by <windows.h> without WIN32_LEAN_AND_MEAN) cannot coexist with
+// winsock2.h: stop here with one clear message instead of hundreds of redefinitions (PITFALLS A4).
+#if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
+#error "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
+#endif
+
+// WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer (PITFALLS A5). Only set the
+// version when the user has not and no Windows header has fixed it yet.
+#if defined(_WIN32_WINNT)
+#if _WIN32_WINNT < 0x0600
+#error "netsock needs _WIN32_WINNT >= 0x0600 (Windows Vista or newer)."
+#endif
+#elif !defined(_WINDOWS_) && !defined(_WINSOCK2API_) && !defined(_INC_WINDOWS)
+#define _WIN32_WINNT 0x0601
+#endif
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <afunix.h>
+
+#include <cstddef>
+#include <cstdio>
+#include <string>
+#include <system_error>
+
+#if defined(_MSC_VER)
+#pragma comment(lib, "ws2_32")
+#endif
+
+namespace net {
+/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
+using native_handle_type = ::SOCKET;
+/// The value of a handle that refers to no socket.
+inline constexpr native_handle_type invalid_handle = INVALID_SOCKET;
+
+namespace detail::os {
+using socklen_type = int;
+using sockaddr_un_type = ::sockaddr_un;
+using pollfd_type = ::WSAPOLLFD;
+using nfds_type = ::ULONG;
+using io_length = int; // Winsock takes int lengths (PITFALLS A7)
+
+inline constexpr int af_local = AF_UNIX;
+inline constexpr int shut_rd = SD_RECEIVE;
+inline constexpr int shut_wr = SD_SEND;
+inline constexpr int shut_rdwr = SD_BOTH;
+inline constexpr int send_flags = 0; // no SIGPIPE on Windows
+inline constexpr int dontwait_flag = 0;
+
+// _WSAIOW(IOC_VENDOR, 12) and (IOC_VENDOR, 15), from <mswsock.h>/<mstcpip.h>, which we
+// do not include.
+inline constexpr DWORD sio_udp_connreset = 0x9800000C;
+inline constexpr DWORD sio_udp_netreset = 0x9800000F;
+
+inline int last_error() noexcept { return ::WSAGetLastError(); }
+inline bool is_interrupted(int e) noexcept { return e == WSAEINTR; }
+inline bool is_would_block(int e) noexcept { return e == WSAEWOULDBLOCK; }
+inline bool is_connection_aborted(int e) noexcept { return e == WSAECONNABORTED; }
+inline bool is_in_progress(int e) noexcept {
+    return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS || e == WSAEALREADY;
+}
+
+// Message text of a Winsock/Win32 code, from the system (never strerror: PITFALLS A8).
+inline std::string error_message(int e) {
+    char buf[512];
+    DWORD n = ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                               static_cast<DWORD>(e), 0, buf, sizeof buf, nullptr);
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
+                     buf[n - 1] == '.'))
+        --n;
+    if (n == 0) {
+        std::snprintf(buf, sizeof buf, "Winsock error %d", e);
+        return buf;
+    }
+    return std::string(buf, n);
+}
+
+// Winsock codes mapped to portable conditions, so `ec == std::errc::connection_refused` holds
+// with MSVC and MinGW alike (PITFALLS A9).
+inline std::error_condition error_condition_of(int e) noexcept {
+    using std::errc;
+    auto c = [](errc x) { return std::make_error_condition(x); };
+    switch (e) {
+    case WSAEINTR: return c(errc::interrupted);
+    case WSAEBADF: return c(errc::bad_file_descriptor);
+    case WSAEACCES: return c(errc::permission_denied);
+    case WSAEFAULT: return c(errc::bad_address);
+    case WSAEINVAL: return c(errc::invalid_argument);
+    case WSAEMFILE: return c(errc::too_many_files_open);
+    case WSAEWOULDBLOCK: return c(errc::operation_would_block);
+    case WSAEINPROGRESS: return c(errc::operation_in_progress);
+    case WSAEALREADY: return c(errc::connection_already_in_progress);
+    case WSAENOTSOCK: return c(errc::not_a_socket);
+    case WSAEDESTADDRREQ: return c(errc::destination_address_required);
+    case WSAEMSGSIZE: return c(errc::message_size);
+    case WSAEPROTOTYPE: return c(errc::wrong_protocol_type);
+    case WSAENOPROTOOPT: return c(errc::no_protocol_option);
+    case WSAEPROTONOSUPPORT: return c(errc::protocol_not_supported);
+    case WSAEOPNOTSUPP: return c(errc::operation_not_supported);
+    case WSAEAFNOSUPPORT: return c(errc::address_family_not_supported);
+    case WSAEADDRINUSE: return c(errc::address_in_use);
+    case WSAEADDRNOTAVAIL: return c(errc::address_not_available);
+    case WSAENETDOWN: return c(errc::network_down);
+    case WSAENETUNREACH: return c(errc::network_unreachable);
+    case WSAENETRESET: return c(errc::network_reset);
+    case WSAECONNABORTED: return c(errc::connection_aborted);
+    case WSAECONNRESET: return c(errc::connection_reset);
+    case WSAENOBUFS: return c(errc::no_buffer_space);
+    case WSAEISCONN: return c(errc::already_connected);
+    case WSAENOTCONN: return c(errc::not_connected);
+    case WSAESHUTDOWN: return c(errc::broken_pipe);
+    case WSAETIMEDOUT: return c(errc::timed_out);
+    case WSAECONNREFUSED: return c(errc::connection_refused);
+    case WSAENAMETOOLONG: return c(errc::filename_too_long);
+    case WSAEHOSTUNREACH: return c(errc::host_unreachable);
+    case WSAENOTEMPTY: return c(errc::directory_not_empty);
+    case ERROR_NOT_ENOUGH_MEMORY: return c(errc::not_enough_memory);
+    case ERROR_OPERATION_ABORTED: return c(errc::operation_canceled);
+    default: return {e, std::system_category()};
+    }
+}
+
+// Winsock starts lazily, once per process, on the first call that needs it: a function-local
+// static (thread-safe since C++11), never a namespace-scope object, and never WSACleanup
+// (PITFALLS A1-A3). Returns 0 or the WSAStartup error.
+inline int start() noexcept {
+    static const int result = [] {
+        ::WSADATA data;
+        return ::WSAStartup(MAKEWORD(2, 2), &data);
+    }();
+    return result;
+}
+
+inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
+    // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (PITFALLS A14).
+    native_handle_type h = ::WSASocketW(family, type, protocol, nullptr, 0,
+                                        WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (h == INVALID_SOCKET) {
+        err = ::WSAGetLastError();
+        return invalid_handle;
+    }
+    if (type == SOCK_DGRAM) {
+        // An ICMP port-unreachable must not break the receive loop (PITFALLS A15).
+        BOOL off = FALSE;
+        DWORD bytes = 0;
+        ::WSAIoctl(h, sio_udp_connreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
+        ::WSAIoctl(h, sio_udp_netreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
+    }
+    return h;
+}
+
+inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+    u_long mode = on ? 1 : 0;
+    return ::ioctlsocket(h, FIONBIO, &mode) == 0 ? 0 : ::WSAGetLastError();
+}
+
+// Windows cannot report a socket's blocking mode.
+inline int is_nonblocking(native_handle_type, int&) noexcept { return -1; }
+
+// Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
+inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+                                        int& err) noexcept {
+    native_handle_type c = ::accept(h, sa, len);
+    if (c == INVALID_SOCKET) {
+        err = ::WSAGetLastError();
+        return invalid_handle;
+    }
+    ::SetHandleInformation(reinterpret_cast<HANDLE>(c), HANDLE_FLAG_INHERIT, 0);
+    if ((err = set_nonblocking(c, false)) != 0) {
+        ::closesocket(c);
+        return invalid_handle;
+    }
+    return c;
+}
+
+inline int close_socket(native_handle_type h) noexcept {
+    return ::closesocket(h) == 0 ? 0 : ::WSAGetLastError();
+}
+
+inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
+    return ::WSAPoll(fds, n, timeout_ms);
+}
+
+// Windows has no socketpair(): the caller builds one over loopback TCP/UDP.
+inline int socket_pair(int, native_handle_type*) noexcept { return WSAEOPNOTSUPP; }
+
+// Windows zone ids are numeric ("fe80::1%12"); names would need iphlpapi.
+inline unsigned interface_index(const char*) noexcept { return 0; }
+inline constexpr std::size_t interface_name_size = 16;
+inline bool interface_name(unsigned, char (&)[interface_name_size]) noexcept { return false; }
+
+// Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
+// fits; that is a success with truncated = true (PITFALLS A16).
+inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int& err) noexcept {
+    const int n = static_cast<int>(size > 0x7fffffff ? 0x7fffffff : size);
+    int r = ::recvfrom(h, static_cast<char*>(data), n, flags, sa, len);
+    truncated = false;
+    if (r == SOCKET_ERROR) {
+        err = ::WSAGetLastError();
+        if (err == WSAEMSGSIZE) {
+            truncated = true;
+            return n;
+        }
+        return -1;
+    }
+    return r;
+}
+
+// Numeric text <-> binary address (Vista+; no shims: PITFALLS A5).
+inline bool pton(int family, const char* text, void* out) noexcept {
+    return ::inet_pton(family, text, out) == 1;
+}
+inline bool ntop(int family, const void* in, char* out, std::size_t size) noexcept {
+    return ::inet_ntop(family, in, out, size) != nullptr;
+}
+
+// EAI_* codes are WSA codes on Windows, and gai_strerror is not thread-safe there.
+inline const char* resolver_message(int) noexcept { return nullptr; }
+} // namespace detail::os
+} // namespace net
+
+#endif

@@ -1,0 +1,55 @@
+#ifndef NETSOCK_RESULT_HPP
+#define NETSOCK_RESULT_HPP
+
+#include "config.hpp"
+#include "error.hpp"
+#include "detail/throw.hpp"
+
+#include <system_error>
+
+#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
+#include <expected>
+
+namespace net {
+/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
+/// This is `std::expected<T, std::error_code>` where the standard library has it (C++23).
+template <class T> using result = std::expected<T, std::error_code>;
+using std::unexpected;
+/// True when `net::result` is `std::expected`.
+inline constexpr bool result_is_std_expected = true;
+} // namespace net
+
+#else
+#include "detail/expected.hpp"
+
+namespace net {
+/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
+/// Before C++23 this is netsock's bundled type with the same members as `std::expected`
+/// (has_value, operator bool, value, error, *, ->, value_or, and_then, transform, or_else);
+/// `value()` on an error throws `net::error`.
+template <class T> using result = detail::expected<T>;
+/// True when `net::result` is `std::expected`.
+inline constexpr bool result_is_std_expected = false;
+} // namespace net
+#endif
+
+namespace net::detail {
+// The failed result of any type: `return fail(ec);`.
+inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
+    return unexpected<std::error_code>(ec);
+}
+inline unexpected<std::error_code> fail(std::errc e) noexcept {
+    return unexpected<std::error_code>(std::make_error_code(e));
+}
+
+// The throwing face of every operation: the value, or net::error naming the operation.
+template <class T> T unwrap(result<T>&& r, const char* operation) {
+    if (!r) throw_error(r.error(), operation);
+    return std::move(*r);
+}
+inline void unwrap(result<void>&& r, const char* operation) {
+    if (!r) throw_error(r.error(), operation);
+}
+} // namespace net::detail
+
+#endif
