@@ -14,5 +14,6 @@
 #include "address.hpp"
 #include "socket.hpp"
 #include "ops.hpp"
+#include "options.hpp"
 
 #endif

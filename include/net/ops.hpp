@@ -60,8 +60,13 @@ inline constexpr int default_backlog = SOMAXCONN;
 namespace detail {
 using sys::deadline;
 
-inline std::error_code not_open() noexcept {
-    return std::make_error_code(std::errc::bad_file_descriptor);
+// POSIX reports an SO_RCVTIMEO/SO_SNDTIMEO expiry on a blocking socket as EAGAIN; netsock
+// reports every timeout as timed_out (PITFALLS A10). Checked on the error path only.
+inline std::error_code blocking_timeout(sys::handle h, std::error_code ec) noexcept {
+    if (!sys::is_would_block(ec)) return ec;
+    int err = 0;
+    if (os::is_nonblocking(h, err) == 0) return std::make_error_code(std::errc::timed_out);
+    return ec;
 }
 
 inline result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
@@ -70,7 +75,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
     std::error_code ec;
     if (until.infinite()) {
         std::size_t n = sys::send(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(ec);
+        if (ec) return fail(blocking_timeout(h, ec));
         return n;
     }
     for (;;) {
@@ -98,7 +103,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
     std::error_code ec;
     if (until.infinite()) {
         std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(ec);
+        if (ec) return fail(blocking_timeout(h, ec));
         return n;
     }
     for (;;) {
@@ -185,7 +190,8 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
             r.socket = std::move(conn);
             return r;
         }
-        if (until.infinite() || !sys::is_would_block(ec)) return fail(ec);
+        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (!sys::is_would_block(ec)) return fail(ec);
         // Readiness was spurious (or the client left): wait again until the deadline.
     }
 }
@@ -229,7 +235,8 @@ inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const a
         }
         std::size_t n = sys::sendto(h, b.data(), b.size(), 0, to.data(), to.size(), ec);
         if (!ec) return n;
-        if (until.infinite() || !sys::is_would_block(ec)) return fail(ec);
+        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (!sys::is_would_block(ec)) return fail(ec);
     }
 }
 
@@ -250,7 +257,8 @@ inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
             if (r.sender.commit_native()) r.sender = address(); // unnamed sender (local)
             return r;
         }
-        if (until.infinite() || !sys::is_would_block(ec)) return fail(ec);
+        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (!sys::is_would_block(ec)) return fail(ec);
     }
 }
 

@@ -50,6 +50,51 @@ inline constexpr int send_flags = 0;
 #endif
 inline constexpr int dontwait_flag = MSG_DONTWAIT;
 
+// Socket option names that differ between systems; -1 = not available here.
+#if defined(SO_REUSEPORT)
+inline constexpr int opt_reuse_port = SO_REUSEPORT;
+#else
+inline constexpr int opt_reuse_port = -1;
+#endif
+#if defined(TCP_KEEPIDLE)
+inline constexpr int opt_keep_idle = TCP_KEEPIDLE;
+#elif defined(TCP_KEEPALIVE) // macOS names the idle time TCP_KEEPALIVE
+inline constexpr int opt_keep_idle = TCP_KEEPALIVE;
+#else
+inline constexpr int opt_keep_idle = -1;
+#endif
+#if defined(TCP_KEEPINTVL)
+inline constexpr int opt_keep_interval = TCP_KEEPINTVL;
+#else
+inline constexpr int opt_keep_interval = -1;
+#endif
+#if defined(TCP_KEEPCNT)
+inline constexpr int opt_keep_count = TCP_KEEPCNT;
+#else
+inline constexpr int opt_keep_count = -1;
+#endif
+// IP_MULTICAST_TTL/LOOP take an unsigned char on macOS and the BSDs, an int on Linux.
+#if defined(NETSOCK_OS_LINUX)
+using multicast_v4_value = int;
+#else
+using multicast_v4_value = unsigned char;
+#endif
+using linger_value = int;
+
+// SO_RCVTIMEO/SO_SNDTIMEO take a timeval, normalised (macOS rejects tv_usec >= 1e6: EDOM).
+struct timeout_value {
+    ::timeval tv;
+    static timeout_value from_ms(long long ms) noexcept {
+        timeout_value v{};
+        v.tv.tv_sec = static_cast<decltype(v.tv.tv_sec)>(ms / 1000);
+        v.tv.tv_usec = static_cast<decltype(v.tv.tv_usec)>((ms % 1000) * 1000);
+        return v;
+    }
+    long long to_ms() const noexcept {
+        return static_cast<long long>(tv.tv_sec) * 1000 + static_cast<long long>(tv.tv_usec) / 1000;
+    }
+};
+
 inline int last_error() noexcept { return errno; }
 inline bool is_interrupted(int e) noexcept { return e == EINTR; }
 inline bool is_would_block(int e) noexcept { return e == EAGAIN || e == EWOULDBLOCK; }

@@ -58,6 +58,24 @@ inline constexpr int dontwait_flag = 0;
 inline constexpr DWORD sio_udp_connreset = 0x9800000C;
 inline constexpr DWORD sio_udp_netreset = 0x9800000F;
 
+// Socket option names that differ between systems; -1 = not available here. The TCP keep-alive
+// knobs exist since Windows 10 1709 (ws2ipdef.h values; MinGW's headers lack them).
+inline constexpr int opt_reuse_port = -1;
+inline constexpr int opt_keep_idle = 3;
+inline constexpr int opt_keep_interval = 17;
+inline constexpr int opt_keep_count = 16;
+using multicast_v4_value = DWORD;
+using linger_value = u_short;
+
+// SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval (PITFALLS A10).
+struct timeout_value {
+    DWORD ms;
+    static timeout_value from_ms(long long v) noexcept {
+        return {static_cast<DWORD>(v > 0xfffffffe ? 0xfffffffe : v)};
+    }
+    long long to_ms() const noexcept { return static_cast<long long>(ms); }
+};
+
 inline int last_error() noexcept { return ::WSAGetLastError(); }
 inline bool is_interrupted(int e) noexcept { return e == WSAEINTR; }
 inline bool is_would_block(int e) noexcept { return e == WSAEWOULDBLOCK; }

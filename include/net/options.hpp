@@ -1,0 +1,287 @@
+#ifndef NETSOCK_OPTIONS_HPP
+#define NETSOCK_OPTIONS_HPP
+
+// Typed socket options: `net::set_option(s, net::no_delay{true})`,
+// `bool on = net::get_option<net::no_delay>(s).value;`. Each option is a small struct holding
+// `value` (or named fields); the level, name and OS value type are handled here, per platform.
+
+#include "address.hpp"
+#include "config.hpp"
+#include "detail/sys.hpp"
+#include "result.hpp"
+#include "socket.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+namespace net {
+namespace detail {
+
+inline std::error_code unsupported_option() noexcept {
+    return std::make_error_code(std::errc::no_protocol_option);
+}
+
+template <int Level, int Name> struct bool_option {
+    bool value = false;
+    constexpr bool_option() noexcept = default;
+    constexpr explicit bool_option(bool v) noexcept : value(v) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (Name < 0) return unsupported_option();
+        return sys::set_int_option(h, Level, Name, value ? 1 : 0);
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        if (Name < 0) return unsupported_option();
+        int v = 0;
+        auto ec = sys::get_int_option(h, Level, Name, v);
+        value = v != 0;
+        return ec;
+    }
+};
+
+template <int Level, int Name, class Native = int> struct int_option {
+    int value = 0;
+    constexpr int_option() noexcept = default;
+    constexpr explicit int_option(int v) noexcept : value(v) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (Name < 0) return unsupported_option();
+        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        return sys::set_int_option(h, Level, Name, static_cast<Native>(value));
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        if (Name < 0) return unsupported_option();
+        Native v{};
+        auto ec = sys::get_int_option(h, Level, Name, v);
+        value = static_cast<int>(v);
+        return ec;
+    }
+};
+
+template <int Name> struct timeout_option {
+    std::chrono::milliseconds value{0}; ///< 0 = no timeout
+    constexpr timeout_option() noexcept = default;
+    template <class Rep, class Period>
+    constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
+        : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
+        auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
+        return sys::setsockopt(h, SOL_SOCKET, Name, &v, sizeof v);
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        os::timeout_value v{};
+        std::size_t size = sizeof v;
+        auto ec = sys::getsockopt(h, SOL_SOCKET, Name, &v, size);
+        value = std::chrono::milliseconds(v.to_ms());
+        return ec;
+    }
+};
+
+// The family a socket was created with (multicast options differ for IPv4 and IPv6).
+inline int socket_family(sys::handle h, std::error_code& ec) noexcept {
+    address a;
+    auto sink = a.prepare_native();
+    ec = sys::getsockname(h, sink.data, sink.size);
+    return ec ? AF_UNSPEC : a.data()->sa_family;
+}
+
+template <bool Join> struct membership_option {
+    address group;            ///< the multicast group (IPv4 or IPv6)
+    address interface_address = address::any(); ///< IPv4: local interface address (any = default)
+    std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
+        if (group.family() == net::family::ipv4) {
+            ::ip_mreq m{};
+            std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
+            if (interface_address.family() == net::family::ipv4)
+                std::memcpy(&m.imr_interface,
+                            &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
+            return sys::setsockopt(h, IPPROTO_IP, Join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m);
+        }
+        ::ipv6_mreq m{};
+        std::memcpy(&m.ipv6mr_multiaddr, &reinterpret_cast<const ::sockaddr_in6*>(group.data())->sin6_addr, 16);
+        m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
+        return sys::setsockopt(h, IPPROTO_IPV6, Join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
+    }
+};
+
+// Options whose level depends on the socket's family (IPv4 vs IPv6).
+template <int Name4, int Name6, class Native4> struct family_int_option {
+    int value = 0;
+    constexpr family_int_option() noexcept = default;
+    constexpr explicit family_int_option(int v) noexcept : value(v) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        std::error_code ec;
+        const int f = socket_family(h, ec);
+        if (ec) return ec;
+        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (f == AF_INET6) return sys::set_int_option(h, IPPROTO_IPV6, Name6, value);
+        return sys::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        std::error_code ec;
+        const int f = socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) return sys::get_int_option(h, IPPROTO_IPV6, Name6, value);
+        Native4 v{};
+        ec = sys::get_int_option(h, IPPROTO_IP, Name4, v);
+        value = static_cast<int>(v);
+        return ec;
+    }
+};
+} // namespace detail
+
+/// SO_REUSEADDR. POSIX listeners get it automatically at bind (see `net::bind`); on Windows it
+/// lets another socket steal a live port, so netsock never sets it for you there.
+struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> { using bool_option::bool_option; };
+/// SO_REUSEPORT (Linux, macOS, BSD): several listeners share a port. Elsewhere setting it fails
+/// with no_protocol_option.
+struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> { using bool_option::bool_option; };
+/// TCP_NODELAY: send small segments at once (disable Nagle's algorithm).
+struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> { using bool_option::bool_option; };
+/// SO_KEEPALIVE: probe idle connections.
+struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> { using bool_option::bool_option; };
+/// Seconds of idleness before the first keep-alive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS).
+struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> { using int_option::int_option; };
+/// Seconds between keep-alive probes (TCP_KEEPINTVL).
+struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> { using int_option::int_option; };
+/// Unanswered probes before the connection is dropped (TCP_KEEPCNT).
+struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> { using int_option::int_option; };
+/// SO_BROADCAST: allow datagrams to broadcast addresses.
+struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> { using bool_option::bool_option; };
+/// IPV6_V6ONLY. netsock sets it to true on every IPv6 socket it creates; set false before
+/// bind for a dual-stack socket.
+struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> { using bool_option::bool_option; };
+/// SO_SNDBUF in bytes. The OS may round or double the value (Linux doubles it).
+struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> { using int_option::int_option; };
+/// SO_RCVBUF in bytes. The OS may round or double the value (Linux doubles it).
+struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> { using int_option::int_option; };
+/// IP_TTL: hop limit of outgoing IPv4 packets.
+struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> { using int_option::int_option; };
+/// IPV6_UNICAST_HOPS: hop limit of outgoing IPv6 unicast packets.
+struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> { using int_option::int_option; };
+/// Multicast TTL/hop limit (IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS, by the socket's family).
+struct multicast_ttl
+    : detail::family_int_option<IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, detail::os::multicast_v4_value> {
+    using family_int_option::family_int_option;
+};
+/// Whether multicast sent by this host loops back to its own sockets (IP_MULTICAST_LOOP or
+/// IPV6_MULTICAST_LOOP, by the socket's family). `value` is 0 or 1.
+struct multicast_loop
+    : detail::family_int_option<IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP, detail::os::multicast_v4_value> {
+    using family_int_option::family_int_option;
+};
+
+/// SO_LINGER. `{true, 0s}` makes close() reset the connection (RST) instead of a graceful FIN.
+struct linger {
+    bool enabled = false;
+    std::chrono::seconds timeout{0};
+    std::error_code set_on(detail::sys::handle h) const noexcept {
+        if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
+        ::linger v{};
+        v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
+        v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
+        return detail::sys::setsockopt(h, SOL_SOCKET, SO_LINGER, &v, sizeof v);
+    }
+    std::error_code get_from(detail::sys::handle h) noexcept {
+        ::linger v{};
+        std::size_t size = sizeof v;
+        auto ec = detail::sys::getsockopt(h, SOL_SOCKET, SO_LINGER, &v, size);
+        enabled = v.l_onoff != 0;
+        timeout = std::chrono::seconds(v.l_linger);
+        return ec;
+    }
+};
+
+/// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
+/// as timed_out. Prefer the timeout overloads of recv/accept, which need no option.
+struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> { using timeout_option::timeout_option; };
+/// SO_SNDTIMEO: an OS-level timeout for every blocking send. Expiry is reported as timed_out.
+struct send_timeout : detail::timeout_option<SO_SNDTIMEO> { using timeout_option::timeout_option; };
+
+/// Joins a multicast group (set only): `net::set_option(s, net::join_group{group})`; for IPv4 the
+/// interface is chosen by its address, for IPv6 by its index.
+struct join_group : detail::membership_option<true> {};
+/// Leaves a multicast group (set only).
+struct leave_group : detail::membership_option<false> {};
+
+/// The interface for outgoing multicast: IPv4 by local address (IP_MULTICAST_IF), IPv6 by
+/// interface index (IPV6_MULTICAST_IF).
+struct multicast_interface {
+    address interface_address = address::any(); ///< IPv4 sockets
+    std::uint32_t interface_index = 0;           ///< IPv6 sockets
+    std::error_code set_on(detail::sys::handle h) const noexcept {
+        std::error_code ec;
+        const int f = detail::socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) {
+            auto index = static_cast<unsigned>(interface_index);
+            return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+        }
+        if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
+        return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
+                                       &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
+                                       sizeof(::in_addr));
+    }
+    std::error_code get_from(detail::sys::handle h) noexcept {
+        std::error_code ec;
+        const int f = detail::socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) {
+            unsigned index = 0;
+            ec = detail::sys::get_int_option(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, index);
+            interface_index = index;
+            return ec;
+        }
+        ::in_addr a{};
+        std::size_t size = sizeof a;
+        ec = detail::sys::getsockopt(h, IPPROTO_IP, IP_MULTICAST_IF, &a, size);
+        std::array<std::uint8_t, 4> b{};
+        std::memcpy(b.data(), &a, 4);
+        interface_address = address::ipv4(b);
+        return ec;
+    }
+};
+
+/// SO_ERROR (get only): the pending error of the socket, e.g. the outcome of a non-blocking
+/// connect. Reading it clears it.
+struct socket_error {
+    std::error_code value;
+    std::error_code get_from(detail::sys::handle h) noexcept {
+        int v = 0;
+        auto ec = detail::sys::get_int_option(h, SOL_SOCKET, SO_ERROR, v);
+        value = v == 0 ? std::error_code{} : detail::socket_error(v);
+        return ec;
+    }
+};
+
+/// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
+/// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
+template <class Option>
+result<void> try_set_option(const socket& s, const Option& option) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_set_option`.
+template <class Option> void set_option(const socket& s, const Option& option) {
+    detail::unwrap(try_set_option(s, option), "set_option");
+}
+
+/// Reads a typed option: `auto size = net::get_option<net::receive_buffer_size>(s).value;`.
+template <class Option> result<Option> try_get_option(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    Option option{};
+    if (auto ec = option.get_from(s.native_handle())) return detail::fail(ec);
+    return option;
+}
+/// Throwing form of `try_get_option`.
+template <class Option> Option get_option(const socket& s) {
+    return detail::unwrap(try_get_option<Option>(s), "get_option");
+}
+
+} // namespace net
+
+#endif
