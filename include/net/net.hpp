@@ -15,5 +15,6 @@
 #include "socket.hpp"
 #include "ops.hpp"
 #include "options.hpp"
+#include "resolve.hpp"
 
 #endif
