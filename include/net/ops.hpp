@@ -595,6 +595,31 @@ events wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> t
     return detail::unwrap(try_wait(s, wanted, timeout), "wait");
 }
 
+/// Closes a stream connection so the peer gets every byte and an orderly EOF rather than a
+/// reset (PITFALLS B16): shuts down sending, reads and discards whatever the peer still sends
+/// until its EOF or the deadline, then closes. `s` is closed afterwards in every case.
+/// Errors: timed_out if the peer did not finish within `timeout` (the socket is still closed).
+template <class Rep, class Period>
+result<void> try_graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const auto until = detail::after(timeout);
+    std::error_code ec;
+    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
+    char sink[4096];
+    while (!ec) {
+        auto n = detail::recv_until(s, buffer(sink), until);
+        if (!n) ec = n.error();
+        else if (*n == 0) break; // the peer's EOF: all of our data was received
+    }
+    auto closed = s.try_close();
+    if (ec) return detail::fail(ec);
+    return closed;
+}
+/// Throwing form of `try_graceful_close`.
+template <class Rep, class Period> void graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) {
+    detail::unwrap(try_graceful_close(s, timeout), "graceful_close");
+}
+
 /// Two sockets connected to each other, e.g. for tests and wake-ups:
 /// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
 /// (or UDP) pair.
