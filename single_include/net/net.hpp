@@ -1,0 +1,3513 @@
+// netsock 0.1.0: a header-only, cross-platform C++17 socket library.
+// SPDX-License-Identifier: MIT
+//
+// GENERATED FILE - DO NOT EDIT. Made by tools/amalgamate.py from include/net/.
+// Edit the headers under include/ and run: python3 tools/amalgamate.py
+// ---- begin net/net.hpp ----
+#ifndef NETSOCK_NET_HPP
+#define NETSOCK_NET_HPP
+
+/// netsock: a header-only, cross-platform C++17 socket library.
+/// `#include <net/net.hpp>` gives net::socket, net::address and the BSD/Python-style free
+/// functions (bind, listen, accept, connect, send, sendall, recv, ...), each with a
+/// non-throwing `try_` twin returning net::result<T>.
+
+// ---- begin net/version.hpp ----
+#ifndef NETSOCK_VERSION_HPP
+#define NETSOCK_VERSION_HPP
+
+/// netsock version, as numbers and as a string ("major.minor.patch").
+#define NETSOCK_VERSION_MAJOR 0
+#define NETSOCK_VERSION_MINOR 1
+#define NETSOCK_VERSION_PATCH 0
+#define NETSOCK_VERSION_STRING "0.1.0"
+
+namespace net {
+/// The version of the netsock headers in use.
+struct version_info {
+    int major;
+    int minor;
+    int patch;
+    const char* string;
+};
+/// The version of the netsock headers in use, e.g. `net::version().string == "0.1.0"`.
+constexpr version_info version() noexcept {
+    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH,
+            NETSOCK_VERSION_STRING};
+}
+} // namespace net
+
+#endif
+// ---- end net/version.hpp ----
+// ---- begin net/config.hpp ----
+#ifndef NETSOCK_CONFIG_HPP
+#define NETSOCK_CONFIG_HPP
+
+// Build-mode switches (not platform switches: those live in detail/platform.hpp).
+//
+// NETSOCK_NO_EXCEPTIONS: define to make the throwing functions call NETSOCK_THROW_HOOK(ec, op)
+// (if defined) and then std::abort() instead of throwing. Set automatically when the compiler
+// runs without exceptions (-fno-exceptions, /EHs-c-).
+#if !defined(NETSOCK_NO_EXCEPTIONS)
+#if !defined(__cpp_exceptions) && !defined(__EXCEPTIONS) && !defined(_CPPUNWIND)
+#define NETSOCK_NO_EXCEPTIONS 1
+#endif
+#endif
+
+#if defined(__has_include)
+#if __has_include(<version>)
+#include <version>
+#endif
+#endif
+
+#endif
+// ---- end net/config.hpp ----
+// ---- begin net/error.hpp ----
+#ifndef NETSOCK_ERROR_HPP
+#define NETSOCK_ERROR_HPP
+
+// ---- begin net/detail/error_codes.hpp ----
+#ifndef NETSOCK_DETAIL_ERROR_CODES_HPP
+#define NETSOCK_DETAIL_ERROR_CODES_HPP
+
+// The error categories. Kept free of OS headers' detail beyond detail::os's few functions, so
+// error.hpp can expose them.
+
+// ---- begin net/detail/platform.hpp ----
+#ifndef NETSOCK_DETAIL_PLATFORM_HPP
+#define NETSOCK_DETAIL_PLATFORM_HPP
+
+// The only file that tests the compiler's platform macros. Everything else uses the
+// NETSOCK_OS_* and NETSOCK_HAS_* macros defined here, and only under detail/.
+
+#if defined(_WIN32)
+#define NETSOCK_OS_WINDOWS 1
+#else
+#define NETSOCK_OS_POSIX 1
+#if defined(__linux__)
+#define NETSOCK_OS_LINUX 1
+#elif defined(__APPLE__)
+#define NETSOCK_OS_APPLE 1
+#elif defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
+#define NETSOCK_OS_BSD 1
+#endif
+#endif
+
+// accept4() and SOCK_CLOEXEC: Linux and the BSDs; macOS has neither (PITFALLS B2).
+#if defined(NETSOCK_OS_LINUX) || defined(NETSOCK_OS_BSD)
+#define NETSOCK_HAS_ACCEPT4 1
+#define NETSOCK_HAS_SOCK_CLOEXEC 1
+#endif
+
+// sockaddr has an sa_len member on macOS and the BSDs.
+#if defined(NETSOCK_OS_APPLE) || defined(NETSOCK_OS_BSD)
+#define NETSOCK_HAS_SA_LEN 1
+#endif
+
+// The epoll poller backend (Linux only); kqueue on macOS and the BSDs.
+#if defined(NETSOCK_OS_LINUX)
+#define NETSOCK_HAS_EPOLL 1
+#elif defined(NETSOCK_OS_APPLE) || defined(NETSOCK_OS_BSD)
+#define NETSOCK_HAS_KQUEUE 1
+#endif
+
+#if defined(NETSOCK_OS_WINDOWS)
+// ---- begin net/detail/os/windows.hpp ----
+#ifndef NETSOCK_DETAIL_OS_WINDOWS_HPP
+#define NETSOCK_DETAIL_OS_WINDOWS_HPP
+
+// Windows (Winsock 2): OS headers, the handle type, lazy start-up and the raw primitives that
+// differ from POSIX. Included only by detail/platform.hpp.
+
+// The old winsock.h (pulled in by <windows.h> without WIN32_LEAN_AND_MEAN) cannot coexist with
+// winsock2.h: stop here with one clear message instead of hundreds of redefinitions (PITFALLS A4).
+#if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
+#error "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
+#endif
+
+// WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer (PITFALLS A5). Only set the
+// version when the user has not and no Windows header has fixed it yet.
+#if defined(_WIN32_WINNT)
+#if _WIN32_WINNT < 0x0600
+#error "netsock needs _WIN32_WINNT >= 0x0600 (Windows Vista or newer)."
+#endif
+#elif !defined(_WINDOWS_) && !defined(_WINSOCK2API_) && !defined(_INC_WINDOWS)
+#define _WIN32_WINNT 0x0601
+#endif
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <afunix.h>
+
+#include <cstddef>
+#include <cstdio>
+#include <string>
+#include <system_error>
+
+#if defined(_MSC_VER)
+#pragma comment(lib, "ws2_32")
+#endif
+
+namespace net {
+/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
+using native_handle_type = ::SOCKET;
+/// The value of a handle that refers to no socket.
+inline constexpr native_handle_type invalid_handle = INVALID_SOCKET;
+
+namespace detail::os {
+using socklen_type = int;
+using sockaddr_un_type = ::sockaddr_un;
+using pollfd_type = ::WSAPOLLFD;
+using nfds_type = ::ULONG;
+using io_length = int; // Winsock takes int lengths (PITFALLS A7)
+
+inline constexpr int af_local = AF_UNIX;
+inline constexpr int shut_rd = SD_RECEIVE;
+inline constexpr int shut_wr = SD_SEND;
+inline constexpr int shut_rdwr = SD_BOTH;
+inline constexpr int send_flags = 0; // no SIGPIPE on Windows
+inline constexpr int dontwait_flag = 0;
+
+// _WSAIOW(IOC_VENDOR, 12) and (IOC_VENDOR, 15), from <mswsock.h>/<mstcpip.h>, which we
+// do not include.
+inline constexpr DWORD sio_udp_connreset = 0x9800000C;
+inline constexpr DWORD sio_udp_netreset = 0x9800000F;
+
+// Socket option names that differ between systems; -1 = not available here. The TCP keep-alive
+// knobs exist since Windows 10 1709 (ws2ipdef.h values; MinGW's headers lack them).
+inline constexpr int opt_reuse_port = -1;
+inline constexpr int opt_keep_idle = 3;
+inline constexpr int opt_keep_interval = 17;
+inline constexpr int opt_keep_count = 16;
+using multicast_v4_value = DWORD;
+using linger_value = u_short;
+
+// SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval (PITFALLS A10).
+struct timeout_value {
+    DWORD ms;
+    static timeout_value from_ms(long long v) noexcept {
+        return {static_cast<DWORD>(v > 0xfffffffe ? 0xfffffffe : v)};
+    }
+    long long to_ms() const noexcept { return static_cast<long long>(ms); }
+};
+
+inline int last_error() noexcept { return ::WSAGetLastError(); }
+inline bool is_interrupted(int e) noexcept { return e == WSAEINTR; }
+inline bool is_would_block(int e) noexcept { return e == WSAEWOULDBLOCK; }
+inline bool is_connection_aborted(int e) noexcept { return e == WSAECONNABORTED; }
+inline bool is_in_progress(int e) noexcept {
+    return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS || e == WSAEALREADY;
+}
+
+// Message text of a Winsock/Win32 code, from the system (never strerror: PITFALLS A8).
+inline std::string error_message(int e) {
+    char buf[512];
+    DWORD n = ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                               static_cast<DWORD>(e), 0, buf, sizeof buf, nullptr);
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
+                     buf[n - 1] == '.'))
+        --n;
+    if (n == 0) {
+        std::snprintf(buf, sizeof buf, "Winsock error %d", e);
+        return buf;
+    }
+    return std::string(buf, n);
+}
+
+// Winsock codes mapped to portable conditions, so `ec == std::errc::connection_refused` holds
+// with MSVC and MinGW alike (PITFALLS A9).
+inline std::error_condition error_condition_of(int e) noexcept {
+    using std::errc;
+    auto c = [](errc x) { return std::make_error_condition(x); };
+    switch (e) {
+    case WSAEINTR: return c(errc::interrupted);
+    case WSAEBADF: return c(errc::bad_file_descriptor);
+    case WSAEACCES: return c(errc::permission_denied);
+    case WSAEFAULT: return c(errc::bad_address);
+    case WSAEINVAL: return c(errc::invalid_argument);
+    case WSAEMFILE: return c(errc::too_many_files_open);
+    case WSAEWOULDBLOCK: return c(errc::operation_would_block);
+    case WSAEINPROGRESS: return c(errc::operation_in_progress);
+    case WSAEALREADY: return c(errc::connection_already_in_progress);
+    case WSAENOTSOCK: return c(errc::not_a_socket);
+    case WSAEDESTADDRREQ: return c(errc::destination_address_required);
+    case WSAEMSGSIZE: return c(errc::message_size);
+    case WSAEPROTOTYPE: return c(errc::wrong_protocol_type);
+    case WSAENOPROTOOPT: return c(errc::no_protocol_option);
+    case WSAEPROTONOSUPPORT: return c(errc::protocol_not_supported);
+    case WSAEOPNOTSUPP: return c(errc::operation_not_supported);
+    case WSAEAFNOSUPPORT: return c(errc::address_family_not_supported);
+    case WSAEADDRINUSE: return c(errc::address_in_use);
+    case WSAEADDRNOTAVAIL: return c(errc::address_not_available);
+    case WSAENETDOWN: return c(errc::network_down);
+    case WSAENETUNREACH: return c(errc::network_unreachable);
+    case WSAENETRESET: return c(errc::network_reset);
+    case WSAECONNABORTED: return c(errc::connection_aborted);
+    case WSAECONNRESET: return c(errc::connection_reset);
+    case WSAENOBUFS: return c(errc::no_buffer_space);
+    case WSAEISCONN: return c(errc::already_connected);
+    case WSAENOTCONN: return c(errc::not_connected);
+    case WSAESHUTDOWN: return c(errc::broken_pipe);
+    case WSAETIMEDOUT: return c(errc::timed_out);
+    case WSAECONNREFUSED: return c(errc::connection_refused);
+    case WSAENAMETOOLONG: return c(errc::filename_too_long);
+    case WSAEHOSTUNREACH: return c(errc::host_unreachable);
+    case WSAENOTEMPTY: return c(errc::directory_not_empty);
+    case ERROR_NOT_ENOUGH_MEMORY: return c(errc::not_enough_memory);
+    case ERROR_OPERATION_ABORTED: return c(errc::operation_canceled);
+    default: return {e, std::system_category()};
+    }
+}
+
+// Winsock starts lazily, once per process, on the first call that needs it: a function-local
+// static (thread-safe since C++11), never a namespace-scope object, and never WSACleanup
+// (PITFALLS A1-A3). Returns 0 or the WSAStartup error.
+inline int start() noexcept {
+    static const int result = [] {
+        ::WSADATA data;
+        return ::WSAStartup(MAKEWORD(2, 2), &data);
+    }();
+    return result;
+}
+
+inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
+    // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (PITFALLS A14).
+    native_handle_type h = ::WSASocketW(family, type, protocol, nullptr, 0,
+                                        WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (h == INVALID_SOCKET) {
+        err = ::WSAGetLastError();
+        return invalid_handle;
+    }
+    if (type == SOCK_DGRAM) {
+        // An ICMP port-unreachable must not break the receive loop (PITFALLS A15).
+        BOOL off = FALSE;
+        DWORD bytes = 0;
+        ::WSAIoctl(h, sio_udp_connreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
+        ::WSAIoctl(h, sio_udp_netreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
+    }
+    return h;
+}
+
+inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+    u_long mode = on ? 1 : 0;
+    return ::ioctlsocket(h, FIONBIO, &mode) == 0 ? 0 : ::WSAGetLastError();
+}
+
+// Windows cannot report a socket's blocking mode.
+inline int is_nonblocking(native_handle_type, int&) noexcept { return -1; }
+
+// Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
+inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+                                        int& err) noexcept {
+    native_handle_type c = ::accept(h, sa, len);
+    if (c == INVALID_SOCKET) {
+        err = ::WSAGetLastError();
+        return invalid_handle;
+    }
+    ::SetHandleInformation(reinterpret_cast<HANDLE>(c), HANDLE_FLAG_INHERIT, 0);
+    if ((err = set_nonblocking(c, false)) != 0) {
+        ::closesocket(c);
+        return invalid_handle;
+    }
+    return c;
+}
+
+inline int close_socket(native_handle_type h) noexcept {
+    return ::closesocket(h) == 0 ? 0 : ::WSAGetLastError();
+}
+
+inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
+    return ::WSAPoll(fds, n, timeout_ms);
+}
+
+// Windows has no socketpair(): the caller builds one over loopback TCP/UDP.
+inline int socket_pair(int, native_handle_type*) noexcept { return WSAEOPNOTSUPP; }
+
+// Windows zone ids are numeric ("fe80::1%12"); names would need iphlpapi.
+inline unsigned interface_index(const char*) noexcept { return 0; }
+inline constexpr std::size_t interface_name_size = 16;
+inline bool interface_name(unsigned, char (&)[interface_name_size]) noexcept { return false; }
+
+// Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
+// fits; that is a success with truncated = true (PITFALLS A16).
+inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int& err) noexcept {
+    const int n = static_cast<int>(size > 0x7fffffff ? 0x7fffffff : size);
+    int r = ::recvfrom(h, static_cast<char*>(data), n, flags, sa, len);
+    truncated = false;
+    if (r == SOCKET_ERROR) {
+        err = ::WSAGetLastError();
+        if (err == WSAEMSGSIZE) {
+            truncated = true;
+            return n;
+        }
+        return -1;
+    }
+    return r;
+}
+
+// Numeric text <-> binary address (Vista+; no shims: PITFALLS A5).
+inline bool pton(int family, const char* text, void* out) noexcept {
+    return ::inet_pton(family, text, out) == 1;
+}
+inline bool ntop(int family, const void* in, char* out, std::size_t size) noexcept {
+    return ::inet_ntop(family, in, out, size) != nullptr;
+}
+
+// EAI_* codes are WSA codes on Windows, and gai_strerror is not thread-safe there.
+inline const char* resolver_message(int) noexcept { return nullptr; }
+} // namespace detail::os
+} // namespace net
+
+#endif
+// ---- end net/detail/os/windows.hpp ----
+#else
+// ---- begin net/detail/os/posix.hpp ----
+#ifndef NETSOCK_DETAIL_OS_POSIX_HPP
+#define NETSOCK_DETAIL_OS_POSIX_HPP
+
+// POSIX (Linux, macOS, BSD): OS headers, the handle type and the raw primitives that differ
+// from Windows. Included only by detail/platform.hpp.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <system_error>
+
+namespace net {
+/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
+using native_handle_type = int;
+/// The value of a handle that refers to no socket.
+inline constexpr native_handle_type invalid_handle = -1;
+
+namespace detail::os {
+using socklen_type = socklen_t;
+using sockaddr_un_type = ::sockaddr_un;
+using pollfd_type = ::pollfd;
+using nfds_type = ::nfds_t;
+using io_length = std::size_t; // length argument of send/recv
+
+inline constexpr int af_local = AF_UNIX;
+inline constexpr int shut_rd = SHUT_RD;
+inline constexpr int shut_wr = SHUT_WR;
+inline constexpr int shut_rdwr = SHUT_RDWR;
+
+// MSG_NOSIGNAL stops SIGPIPE per send on Linux/BSD; Apple uses SO_NOSIGPIPE per socket
+// instead (PITFALLS B1, B2). Never a fake value.
+#if defined(MSG_NOSIGNAL)
+inline constexpr int send_flags = MSG_NOSIGNAL;
+#else
+inline constexpr int send_flags = 0;
+#endif
+inline constexpr int dontwait_flag = MSG_DONTWAIT;
+
+// Socket option names that differ between systems; -1 = not available here.
+#if defined(SO_REUSEPORT)
+inline constexpr int opt_reuse_port = SO_REUSEPORT;
+#else
+inline constexpr int opt_reuse_port = -1;
+#endif
+#if defined(TCP_KEEPIDLE)
+inline constexpr int opt_keep_idle = TCP_KEEPIDLE;
+#elif defined(TCP_KEEPALIVE) // macOS names the idle time TCP_KEEPALIVE
+inline constexpr int opt_keep_idle = TCP_KEEPALIVE;
+#else
+inline constexpr int opt_keep_idle = -1;
+#endif
+#if defined(TCP_KEEPINTVL)
+inline constexpr int opt_keep_interval = TCP_KEEPINTVL;
+#else
+inline constexpr int opt_keep_interval = -1;
+#endif
+#if defined(TCP_KEEPCNT)
+inline constexpr int opt_keep_count = TCP_KEEPCNT;
+#else
+inline constexpr int opt_keep_count = -1;
+#endif
+// IP_MULTICAST_TTL/LOOP take an unsigned char on macOS and the BSDs, an int on Linux.
+#if defined(NETSOCK_OS_LINUX)
+using multicast_v4_value = int;
+#else
+using multicast_v4_value = unsigned char;
+#endif
+using linger_value = int;
+
+// SO_RCVTIMEO/SO_SNDTIMEO take a timeval, normalised (macOS rejects tv_usec >= 1e6: EDOM).
+struct timeout_value {
+    ::timeval tv;
+    static timeout_value from_ms(long long ms) noexcept {
+        timeout_value v{};
+        v.tv.tv_sec = static_cast<decltype(v.tv.tv_sec)>(ms / 1000);
+        v.tv.tv_usec = static_cast<decltype(v.tv.tv_usec)>((ms % 1000) * 1000);
+        return v;
+    }
+    long long to_ms() const noexcept {
+        return static_cast<long long>(tv.tv_sec) * 1000 + static_cast<long long>(tv.tv_usec) / 1000;
+    }
+};
+
+inline int last_error() noexcept { return errno; }
+inline bool is_interrupted(int e) noexcept { return e == EINTR; }
+inline bool is_would_block(int e) noexcept { return e == EAGAIN || e == EWOULDBLOCK; }
+inline bool is_connection_aborted(int e) noexcept { return e == ECONNABORTED; }
+inline bool is_in_progress(int e) noexcept { return e == EINPROGRESS || e == EALREADY; }
+
+inline std::string error_message(int e) { return std::generic_category().message(e); }
+inline std::error_condition error_condition_of(int e) noexcept {
+    return {e, std::generic_category()};
+}
+
+// Nothing to start on POSIX.
+inline int start() noexcept { return 0; }
+
+// Makes a freshly created or accepted socket safe: close-on-exec where SOCK_CLOEXEC/accept4
+// could not do it atomically, and SO_NOSIGPIPE on Apple.
+inline int harden(native_handle_type h, bool cloexec_done) noexcept {
+    if (!cloexec_done && ::fcntl(h, F_SETFD, FD_CLOEXEC) != 0) return errno;
+#if defined(SO_NOSIGPIPE)
+    int one = 1;
+    if (::setsockopt(h, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one) != 0) return errno;
+#endif
+    return 0;
+}
+
+inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
+#if defined(NETSOCK_HAS_SOCK_CLOEXEC)
+    native_handle_type h = ::socket(family, type | SOCK_CLOEXEC, protocol);
+    const bool cloexec_done = true;
+#else
+    native_handle_type h = ::socket(family, type, protocol);
+    const bool cloexec_done = false;
+#endif
+    if (h < 0) {
+        err = errno;
+        return invalid_handle;
+    }
+    if ((err = harden(h, cloexec_done)) != 0) {
+        ::close(h);
+        return invalid_handle;
+    }
+    return h;
+}
+
+inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+    int flags = ::fcntl(h, F_GETFL, 0);
+    if (flags < 0) return errno;
+    int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+    if (wanted != flags && ::fcntl(h, F_SETFL, wanted) != 0) return errno;
+    return 0;
+}
+
+// Returns 1 if non-blocking, 0 if blocking, -1 if unknown (error in err).
+inline int is_nonblocking(native_handle_type h, int& err) noexcept {
+    int flags = ::fcntl(h, F_GETFL, 0);
+    if (flags < 0) {
+        err = errno;
+        return -1;
+    }
+    return (flags & O_NONBLOCK) ? 1 : 0;
+}
+
+// accept() with close-on-exec, SO_NOSIGPIPE and blocking mode set on the new socket,
+// whatever the listener's mode (macOS and the BSDs inherit O_NONBLOCK: PITFALLS B4).
+inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+                                        int& err) noexcept {
+#if defined(NETSOCK_HAS_ACCEPT4)
+    native_handle_type c = ::accept4(h, sa, len, SOCK_CLOEXEC);
+    const bool cloexec_done = true;
+#else
+    native_handle_type c = ::accept(h, sa, len);
+    const bool cloexec_done = false;
+#endif
+    if (c < 0) {
+        err = errno;
+        return invalid_handle;
+    }
+    err = harden(c, cloexec_done);
+#if !defined(NETSOCK_OS_LINUX)
+    if (err == 0) err = set_nonblocking(c, false);
+#endif
+    if (err != 0) {
+        ::close(c);
+        return invalid_handle;
+    }
+    return c;
+}
+
+// close() is never retried: on Linux the descriptor is gone even after EINTR (PITFALLS B5).
+inline int close_socket(native_handle_type h) noexcept { return ::close(h) == 0 ? 0 : errno; }
+
+inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
+    return ::poll(fds, n, timeout_ms);
+}
+
+inline int socket_pair(int type, native_handle_type out[2]) noexcept {
+#if defined(NETSOCK_HAS_SOCK_CLOEXEC)
+    if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, out) != 0) return errno;
+    const bool cloexec_done = true;
+#else
+    if (::socketpair(AF_UNIX, type, 0, out) != 0) return errno;
+    const bool cloexec_done = false;
+#endif
+    for (int i = 0; i < 2; ++i) {
+        if (int e = harden(out[i], cloexec_done); e != 0) {
+            ::close(out[0]);
+            ::close(out[1]);
+            return e;
+        }
+    }
+    return 0;
+}
+
+// Interface name <-> index for IPv6 scope ids ("fe80::1%eth0"). 0 = unknown.
+inline unsigned interface_index(const char* name) noexcept { return ::if_nametoindex(name); }
+inline bool interface_name(unsigned index, char (&out)[IF_NAMESIZE + 1]) noexcept {
+    return ::if_indextoname(index, out) != nullptr;
+}
+inline constexpr std::size_t interface_name_size = IF_NAMESIZE + 1;
+
+// Datagram receive that reports truncation: recvmsg + MSG_TRUNC (PITFALLS A16).
+inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int& err) noexcept {
+    ::iovec iov{};
+    iov.iov_base = data;
+    iov.iov_len = size;
+    ::msghdr msg{};
+    msg.msg_name = sa;
+    msg.msg_namelen = *len;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    ssize_t n = ::recvmsg(h, &msg, flags);
+    if (n < 0) {
+        err = errno;
+        return -1;
+    }
+    *len = msg.msg_namelen;
+    truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+    return static_cast<long>(n);
+}
+
+// Numeric text <-> binary address. Vista+ and POSIX both have these (no shims: PITFALLS A5).
+inline bool pton(int family, const char* text, void* out) noexcept {
+    return ::inet_pton(family, text, out) == 1;
+}
+inline bool ntop(int family, const void* in, char* out, std::size_t size) noexcept {
+    return ::inet_ntop(family, in, out, static_cast<socklen_t>(size)) != nullptr;
+}
+
+inline const char* resolver_message(int code) noexcept { return ::gai_strerror(code); }
+} // namespace detail::os
+} // namespace net
+
+#endif
+// ---- end net/detail/os/posix.hpp ----
+#endif
+
+#endif
+// ---- end net/detail/platform.hpp ----
+
+#include <string>
+#include <system_error>
+
+namespace net {
+
+/// Conditions of name resolution, compared against codes of `net::resolve_category()`:
+/// `if (r.error() == net::resolve_errc::host_not_found) ...`.
+enum class resolve_errc {
+    host_not_found = 1, ///< the name does not exist (EAI_NONAME, EAI_NODATA)
+    try_again,          ///< temporary failure, try later (EAI_AGAIN)
+    service_not_found,  ///< the service/port is unknown for the socket type (EAI_SERVICE)
+    family_not_supported, ///< the address family is not supported (EAI_FAMILY)
+    no_recovery,        ///< a non-recoverable failure in the resolver (EAI_FAIL)
+    other               ///< any other resolver failure
+};
+
+/// netsock's own error codes (category `net::netsock_category()`).
+enum class errc {
+    eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
+};
+
+namespace detail {
+
+// OS socket errors: errno on POSIX, WSAGetLastError() on Windows. Messages come from the
+// system; default_error_condition maps Winsock codes onto std::errc (PITFALLS A8, A9).
+class socket_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock.socket"; }
+    std::string message(int ev) const override { return os::error_message(ev); }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        return os::error_condition_of(ev);
+    }
+};
+
+class resolve_condition_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock.resolve_condition"; }
+    std::string message(int ev) const override {
+        switch (static_cast<resolve_errc>(ev)) {
+        case resolve_errc::host_not_found: return "host not found";
+        case resolve_errc::try_again: return "temporary failure in name resolution";
+        case resolve_errc::service_not_found: return "service not found";
+        case resolve_errc::family_not_supported: return "address family not supported";
+        case resolve_errc::no_recovery: return "non-recoverable failure in name resolution";
+        default: return "name resolution failed";
+        }
+    }
+};
+
+class netsock_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock"; }
+    std::string message(int ev) const override {
+        switch (static_cast<errc>(ev)) {
+        case errc::eof: return "end of stream";
+        default: return "unknown netsock error";
+        }
+    }
+};
+} // namespace detail
+
+/// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
+/// values on every platform: `ec == std::errc::connection_refused`.
+inline const std::error_category& socket_category() noexcept {
+    static const detail::socket_category_impl category;
+    return category;
+}
+
+/// Category of the conditions in `net::resolve_errc`.
+inline const std::error_category& resolve_condition_category() noexcept {
+    static const detail::resolve_condition_category_impl category;
+    return category;
+}
+
+/// Category of netsock's own codes (`net::errc`).
+inline const std::error_category& netsock_category() noexcept {
+    static const detail::netsock_category_impl category;
+    return category;
+}
+
+namespace detail {
+// getaddrinfo() failures (EAI_* values). Separate from the socket category: EAI codes are not
+// errno values, and EAI_SYSTEM is turned into a socket_category code before it gets here
+// (PITFALLS B12).
+class resolve_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock.resolve"; }
+    std::string message(int ev) const override {
+        if (const char* m = os::resolver_message(ev)) return m;
+        return os::error_message(ev);
+    }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        return {static_cast<int>(classify(ev)), resolve_condition_category()};
+    }
+    static resolve_errc classify(int ev) noexcept {
+        switch (ev) {
+        case EAI_NONAME: return resolve_errc::host_not_found;
+#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
+        case EAI_NODATA: return resolve_errc::host_not_found;
+#endif
+        case EAI_AGAIN: return resolve_errc::try_again;
+        case EAI_SERVICE: return resolve_errc::service_not_found;
+        case EAI_FAMILY: return resolve_errc::family_not_supported;
+        case EAI_FAIL: return resolve_errc::no_recovery;
+        default: return resolve_errc::other;
+        }
+    }
+};
+} // namespace detail
+
+/// Category of name-resolution failures (getaddrinfo's EAI_* codes). Compare its codes with
+/// `net::resolve_errc` conditions.
+inline const std::error_category& resolve_category() noexcept {
+    static const detail::resolve_category_impl category;
+    return category;
+}
+
+inline std::error_condition make_error_condition(resolve_errc e) noexcept {
+    return {static_cast<int>(e), resolve_condition_category()};
+}
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), netsock_category()};
+}
+
+/// True for "would block" in all its spellings (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
+inline bool is_would_block(const std::error_code& ec) noexcept {
+    return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
+}
+
+namespace detail {
+inline std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
+inline std::error_code last_socket_error() noexcept { return socket_error(os::last_error()); }
+inline std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
+} // namespace detail
+} // namespace net
+
+namespace std {
+template <> struct is_error_condition_enum<net::resolve_errc> : true_type {};
+template <> struct is_error_code_enum<net::errc> : true_type {};
+} // namespace std
+
+#endif
+// ---- end net/detail/error_codes.hpp ----
+
+#include <cstddef>
+#include <system_error>
+
+namespace net {
+
+/// The exception thrown by every throwing netsock function. Carries the `std::error_code`, the
+/// name of the operation that failed, and (for `sendall`/`recv_exact`) how many bytes were
+/// transferred before the failure. `what()` reads "connect: Connection refused".
+class error : public std::system_error {
+public:
+    error(std::error_code ec, const char* operation, std::size_t bytes_transferred = 0)
+        : std::system_error(ec, operation), operation_(operation),
+          bytes_transferred_(bytes_transferred) {}
+
+    /// The netsock function that failed, e.g. "connect".
+    const char* operation() const noexcept { return operation_; }
+    /// Bytes sent or received before the failure (sendall, recv_exact); 0 elsewhere.
+    std::size_t bytes_transferred() const noexcept { return bytes_transferred_; }
+
+private:
+    const char* operation_;
+    std::size_t bytes_transferred_;
+};
+
+} // namespace net
+
+#endif
+// ---- end net/error.hpp ----
+// ---- begin net/result.hpp ----
+#ifndef NETSOCK_RESULT_HPP
+#define NETSOCK_RESULT_HPP
+
+// ---- begin net/detail/throw.hpp ----
+#ifndef NETSOCK_DETAIL_THROW_HPP
+#define NETSOCK_DETAIL_THROW_HPP
+
+
+#include <cstdlib>
+
+namespace net::detail {
+
+// The one place that throws. Under -fno-exceptions (or NETSOCK_NO_EXCEPTIONS) it calls
+// NETSOCK_THROW_HOOK(ec, operation) if the user defined it, then aborts.
+[[noreturn]] inline void throw_error(std::error_code ec, const char* operation,
+                                     std::size_t bytes_transferred = 0) {
+#if defined(NETSOCK_NO_EXCEPTIONS)
+#if defined(NETSOCK_THROW_HOOK)
+    NETSOCK_THROW_HOOK(ec, operation);
+#endif
+    (void)ec;
+    (void)operation;
+    (void)bytes_transferred;
+    std::abort();
+#else
+    throw net::error(ec, operation, bytes_transferred);
+#endif
+}
+
+} // namespace net::detail
+
+#endif
+// ---- end net/detail/throw.hpp ----
+
+#include <system_error>
+
+#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
+#include <expected>
+
+namespace net {
+/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
+/// This is `std::expected<T, std::error_code>` where the standard library has it (C++23).
+template <class T> using result = std::expected<T, std::error_code>;
+using std::unexpected;
+/// True when `net::result` is `std::expected`.
+inline constexpr bool result_is_std_expected = true;
+} // namespace net
+
+#else
+// ---- begin net/detail/expected.hpp ----
+#ifndef NETSOCK_DETAIL_EXPECTED_HPP
+#define NETSOCK_DETAIL_EXPECTED_HPP
+
+// The bundled stand-in for std::expected<T, std::error_code>, used before C++23. It has the
+// members netsock documents: has_value, operator bool, value, error, operator*, operator->,
+// value_or, and_then, transform, or_else. value() on an error throws net::error.
+
+
+#include <new>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace net {
+
+/// Wraps an error to construct a failed `net::result` (mirrors `std::unexpected`).
+template <class E> class unexpected {
+public:
+    constexpr explicit unexpected(E e) noexcept(std::is_nothrow_move_constructible_v<E>)
+        : error_(std::move(e)) {}
+    constexpr const E& error() const& noexcept { return error_; }
+    constexpr E& error() & noexcept { return error_; }
+    constexpr E&& error() && noexcept { return std::move(error_); }
+
+private:
+    E error_;
+};
+template <class E> unexpected(E) -> unexpected<E>;
+
+namespace detail {
+
+template <class T> class expected;
+
+template <class> struct is_expected : std::false_type {};
+template <class T> struct is_expected<expected<T>> : std::true_type {};
+
+template <class T> class expected {
+    static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
+
+public:
+    using value_type = T;
+    using error_type = std::error_code;
+    template <class U> using rebind = expected<U>;
+
+    constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : value_(), ok_(true) {}
+
+    template <class U = T,
+              std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                   !std::is_same_v<std::decay_t<U>, expected> &&
+                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
+                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
+                               int> = 0>
+    constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
+        : value_(std::forward<U>(v)), ok_(true) {}
+
+    template <class... A>
+    constexpr explicit expected(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
+
+    template <class G>
+    constexpr expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
+    template <class G>
+    constexpr expected(unexpected<G>&& u) noexcept : error_(std::move(u).error()), ok_(false) {}
+
+    expected(const expected& o) : ok_(o.ok_) {
+        if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
+        else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
+    }
+    expected(expected&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(o.ok_) {
+        if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+        else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
+    }
+    expected& operator=(const expected& o) {
+        if (this != &o) assign(o);
+        return *this;
+    }
+    expected& operator=(expected&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
+                                               std::is_nothrow_move_assignable_v<T>) {
+        if (this != &o) assign(std::move(o));
+        return *this;
+    }
+    ~expected() { destroy(); }
+
+    constexpr bool has_value() const noexcept { return ok_; }
+    constexpr explicit operator bool() const noexcept { return ok_; }
+
+    T& value() & {
+        check();
+        return value_;
+    }
+    const T& value() const& {
+        check();
+        return value_;
+    }
+    T&& value() && {
+        check();
+        return std::move(value_);
+    }
+    const std::error_code& error() const noexcept { return error_; }
+
+    T& operator*() & noexcept { return value_; }
+    const T& operator*() const& noexcept { return value_; }
+    T&& operator*() && noexcept { return std::move(value_); }
+    T* operator->() noexcept { return &value_; }
+    const T* operator->() const noexcept { return &value_; }
+
+    template <class U> T value_or(U&& fallback) const& {
+        return ok_ ? value_ : static_cast<T>(std::forward<U>(fallback));
+    }
+    template <class U> T value_or(U&& fallback) && {
+        return ok_ ? std::move(value_) : static_cast<T>(std::forward<U>(fallback));
+    }
+
+    /// f(value) -> result<U>; skipped (error passed on) when this holds an error.
+    template <class F> auto and_then(F&& f) & { return and_then_impl(*this, std::forward<F>(f)); }
+    template <class F> auto and_then(F&& f) const& { return and_then_impl(*this, std::forward<F>(f)); }
+    template <class F> auto and_then(F&& f) && { return and_then_impl(std::move(*this), std::forward<F>(f)); }
+    /// f(value) -> U; gives result<U>.
+    template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
+    /// f(error) -> result<T>; called only when this holds an error.
+    template <class F> expected or_else(F&& f) const& {
+        if (ok_) return *this;
+        return std::forward<F>(f)(error_);
+    }
+    template <class F> expected or_else(F&& f) && {
+        if (ok_) return std::move(*this);
+        return std::forward<F>(f)(error_);
+    }
+
+private:
+    void check() const {
+        if (!ok_) throw_error(error_, "result::value");
+    }
+    void destroy() noexcept {
+        if (ok_) value_.~T();
+    }
+    template <class O> void assign(O&& o) {
+        if (ok_ && o.ok_) {
+            value_ = std::forward<O>(o).value_;
+        } else if (!ok_ && !o.ok_) {
+            error_ = o.error_;
+        } else if (ok_) { // value -> error
+            value_.~T();
+            ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
+            ok_ = false;
+        } else { // error -> value
+            ::new (static_cast<void*>(&value_)) T(std::forward<O>(o).value_);
+            ok_ = true;
+        }
+    }
+    template <class Self, class F> static auto and_then_impl(Self&& self, F&& f) {
+        using R = std::remove_cv_t<std::remove_reference_t<
+            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
+        static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
+        if (self.ok_) return std::forward<F>(f)(std::forward<Self>(self).value_);
+        return R(unexpected<std::error_code>(self.error_));
+    }
+    template <class Self, class F> static auto transform_impl(Self&& self, F&& f) {
+        using U = std::remove_cv_t<
+            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
+        if (!self.ok_) return expected<U>(unexpected<std::error_code>(self.error_));
+        if constexpr (std::is_void_v<U>) {
+            std::forward<F>(f)(std::forward<Self>(self).value_);
+            return expected<U>();
+        } else {
+            return expected<U>(std::forward<F>(f)(std::forward<Self>(self).value_));
+        }
+    }
+
+    union {
+        T value_;
+        std::error_code error_;
+    };
+    bool ok_;
+};
+
+template <> class expected<void> {
+public:
+    using value_type = void;
+    using error_type = std::error_code;
+    template <class U> using rebind = expected<U>;
+
+    expected() noexcept = default;
+    explicit expected(std::in_place_t) noexcept {}
+    template <class G> expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
+
+    bool has_value() const noexcept { return ok_; }
+    explicit operator bool() const noexcept { return ok_; }
+    void value() const {
+        if (!ok_) throw_error(error_, "result::value");
+    }
+    void operator*() const noexcept {}
+    const std::error_code& error() const noexcept { return error_; }
+
+    template <class F> auto and_then(F&& f) const {
+        using R = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F>>>;
+        static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
+        if (ok_) return std::forward<F>(f)();
+        return R(unexpected<std::error_code>(error_));
+    }
+    template <class F> auto transform(F&& f) const {
+        using U = std::remove_cv_t<std::invoke_result_t<F>>;
+        if (!ok_) return expected<U>(unexpected<std::error_code>(error_));
+        if constexpr (std::is_void_v<U>) {
+            std::forward<F>(f)();
+            return expected<U>();
+        } else {
+            return expected<U>(std::forward<F>(f)());
+        }
+    }
+    template <class F> expected or_else(F&& f) const {
+        if (ok_) return *this;
+        return std::forward<F>(f)(error_);
+    }
+
+private:
+    std::error_code error_{};
+    bool ok_ = true;
+};
+
+} // namespace detail
+} // namespace net
+
+#endif
+// ---- end net/detail/expected.hpp ----
+
+namespace net {
+/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
+/// Before C++23 this is netsock's bundled type with the same members as `std::expected`
+/// (has_value, operator bool, value, error, *, ->, value_or, and_then, transform, or_else);
+/// `value()` on an error throws `net::error`.
+template <class T> using result = detail::expected<T>;
+/// True when `net::result` is `std::expected`.
+inline constexpr bool result_is_std_expected = false;
+} // namespace net
+#endif
+
+namespace net::detail {
+// The failed result of any type: `return fail(ec);`.
+inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
+    return unexpected<std::error_code>(ec);
+}
+inline unexpected<std::error_code> fail(std::errc e) noexcept {
+    return unexpected<std::error_code>(std::make_error_code(e));
+}
+
+// The throwing face of every operation: the value, or net::error naming the operation.
+template <class T> T unwrap(result<T>&& r, const char* operation) {
+    if (!r) throw_error(r.error(), operation);
+    return std::move(*r);
+}
+inline void unwrap(result<void>&& r, const char* operation) {
+    if (!r) throw_error(r.error(), operation);
+}
+} // namespace net::detail
+
+#endif
+// ---- end net/result.hpp ----
+// ---- begin net/buffer.hpp ----
+#ifndef NETSOCK_BUFFER_HPP
+#define NETSOCK_BUFFER_HPP
+
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+#include <span>
+#endif
+
+namespace net {
+
+/// A view of bytes to send: pointer and size. Does not own the bytes.
+class const_buffer {
+public:
+    constexpr const_buffer() noexcept = default;
+    constexpr const_buffer(const void* data, std::size_t size) noexcept : data_(data), size_(size) {}
+    constexpr const void* data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+    /// Drops the first `n` bytes (all of them if `n > size()`).
+    constexpr const_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<const unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
+
+private:
+    const void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+/// A view of writable bytes to receive into: pointer and size. Does not own the bytes.
+class mutable_buffer {
+public:
+    constexpr mutable_buffer() noexcept = default;
+    constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
+    constexpr void* data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+    constexpr mutable_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
+    constexpr operator const_buffer() const noexcept { return {data_, size_}; }
+
+private:
+    void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_byte_like_v =
+    std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
+    std::is_same_v<std::remove_cv_t<T>, unsigned char> ||
+    std::is_same_v<std::remove_cv_t<T>, std::byte>
+#if defined(__cpp_char8_t)
+    || std::is_same_v<std::remove_cv_t<T>, char8_t>
+#endif
+    ;
+template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
+constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept {
+    return size < max ? size : max;
+}
+} // namespace detail
+
+/// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
+/// `(pointer, size)`, arrays, `std::array`, `std::vector`, `std::string` and `std::string_view`
+/// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
+/// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
+/// An extra `max_size` argument limits the view to the first `max_size` bytes:
+/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
+/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
+constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
+constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
+constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
+constexpr const_buffer buffer(const_buffer b) noexcept { return b; }
+constexpr mutable_buffer buffer(mutable_buffer b, std::size_t max_size) noexcept {
+    return {b.data(), detail::clamp(b.size(), max_size)};
+}
+constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
+    return {b.data(), detail::clamp(b.size(), max_size)};
+}
+
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(T (&a)[N]) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
+    else return mutable_buffer(a, N);
+}
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
+    else return mutable_buffer(a, detail::clamp(N, max_size));
+}
+
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr mutable_buffer buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    return {a.data(), detail::clamp(N, max_size)};
+}
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    return {a.data(), detail::clamp(N, max_size)};
+}
+
+template <class T, class A, detail::byte_like<T> = 0>
+mutable_buffer buffer(std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {v.data(), detail::clamp(v.size(), max_size)};
+}
+template <class T, class A, detail::byte_like<T> = 0>
+const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {v.data(), detail::clamp(v.size(), max_size)};
+}
+
+template <class C, class Tr, class A, detail::byte_like<C> = 0>
+mutable_buffer buffer(std::basic_string<C, Tr, A>& s,
+                      std::size_t max_size = std::size_t(-1)) noexcept {
+    return {&s[0], detail::clamp(s.size(), max_size)};
+}
+template <class C, class Tr, class A, detail::byte_like<C> = 0>
+const_buffer buffer(const std::basic_string<C, Tr, A>& s,
+                    std::size_t max_size = std::size_t(-1)) noexcept {
+    return {s.data(), detail::clamp(s.size(), max_size)};
+}
+template <class C, class Tr, detail::byte_like<C> = 0>
+constexpr const_buffer buffer(std::basic_string_view<C, Tr> s,
+                              std::size_t max_size = std::size_t(-1)) noexcept {
+    return {s.data(), detail::clamp(s.size(), max_size)};
+}
+
+#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+template <class T, std::size_t E, detail::byte_like<T> = 0>
+constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1)) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(s.data(), detail::clamp(s.size(), max_size));
+    else return mutable_buffer(s.data(), detail::clamp(s.size(), max_size));
+}
+#endif
+
+} // namespace net
+
+#endif
+// ---- end net/buffer.hpp ----
+// ---- begin net/address.hpp ----
+#ifndef NETSOCK_ADDRESS_HPP
+#define NETSOCK_ADDRESS_HPP
+
+// ---- begin net/detail/sockaddr.hpp ----
+#ifndef NETSOCK_DETAIL_SOCKADDR_HPP
+#define NETSOCK_DETAIL_SOCKADDR_HPP
+
+// Byte-level helpers over sockaddr storage, shared by net::address.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace net::detail {
+
+inline std::uint16_t to_net16(std::uint16_t v) noexcept {
+    const unsigned char b[2] = {static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
+    std::uint16_t r;
+    std::memcpy(&r, b, 2);
+    return r;
+}
+inline std::uint16_t from_net16(std::uint16_t v) noexcept {
+    unsigned char b[2];
+    std::memcpy(b, &v, 2);
+    return static_cast<std::uint16_t>((b[0] << 8) | b[1]);
+}
+
+// Offset of sun_path inside sockaddr_un, for the exact length of local addresses.
+inline constexpr std::size_t sun_path_offset = offsetof(os::sockaddr_un_type, sun_path);
+inline constexpr std::size_t sun_path_capacity = sizeof(os::sockaddr_un_type{}.sun_path);
+
+// BSD and macOS sockaddrs carry their own length (sin_len, sin6_len, sun_len).
+inline void set_sa_len(::sockaddr* sa, std::size_t len) noexcept {
+#if defined(NETSOCK_HAS_SA_LEN)
+    sa->sa_len = static_cast<std::uint8_t>(len);
+#else
+    (void)sa;
+    (void)len;
+#endif
+}
+
+} // namespace net::detail
+
+#endif
+// ---- end net/detail/sockaddr.hpp ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace net {
+
+/// Address family of a socket or address. (Never named `unix`: that is a predefined macro in
+/// GNU mode.)
+enum class family { ipv4, ipv6, local };
+
+/// Socket type: a reliable byte stream (TCP, or a local stream) or datagrams (UDP).
+enum class socket_type { stream, datagram };
+
+/// A socket address: IPv4 (address + port), IPv6 (address + port + scope id) or local (a Unix
+/// socket path). A plain value type: copyable, comparable, hashable, printable.
+/// A default-constructed address is `0.0.0.0:0`.
+///
+/// Parsing is numeric only and never calls DNS (use `net::resolve` for names):
+/// ```cpp
+/// auto a = net::address::parse("127.0.0.1:8080");
+/// auto b = net::address::parse("[fe80::1%lo]:22");
+/// if (auto r = net::address::try_parse(user_text); !r) std::puts(r.error().message().c_str());
+/// ```
+class address {
+public:
+    /// `0.0.0.0:0`.
+    address() noexcept {
+        std::memset(&storage_, 0, sizeof storage_);
+        auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
+        sin->sin_family = AF_INET;
+        size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in));
+        detail::set_sa_len(data(), sizeof(::sockaddr_in));
+    }
+
+    /// Parses "1.2.3.4:80", "1.2.3.4" (port 0), "[::1]:443", "[::1]", "::1" (port 0) and
+    /// "[fe80::1%eth0]:22" (zone by interface name or number). Errors: `invalid_argument` for
+    /// malformed text or a port above 65535, `no_such_device` for an unknown zone name.
+    static result<address> try_parse(std::string_view text) noexcept {
+        if (text.empty() || text.size() > max_text) return detail::fail(std::errc::invalid_argument);
+        std::string_view host = text;
+        std::string_view port_text;
+        bool bracketed = false;
+        if (text.front() == '[') {
+            auto close = text.find(']');
+            if (close == std::string_view::npos) return detail::fail(std::errc::invalid_argument);
+            host = text.substr(1, close - 1);
+            auto rest = text.substr(close + 1);
+            if (!rest.empty()) {
+                if (rest.front() != ':') return detail::fail(std::errc::invalid_argument);
+                port_text = rest.substr(1);
+                if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
+            }
+            bracketed = true;
+        } else {
+            auto first = text.find(':');
+            if (first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos) {
+                host = text.substr(0, first); // exactly one colon: IPv4 host and port
+                port_text = text.substr(first + 1);
+                if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
+            }
+        }
+        std::uint16_t port = 0;
+        if (!port_text.empty() && !parse_port(port_text, port))
+            return detail::fail(std::errc::invalid_argument);
+        return parse_host(host, port, bracketed);
+    }
+    /// Throwing form of `try_parse(text)`.
+    static address parse(std::string_view text) {
+        return detail::unwrap(try_parse(text), "address::parse");
+    }
+    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
+    static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept {
+        if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
+        bool bracketed = false;
+        if (host.front() == '[') {
+            if (host.size() < 2 || host.back() != ']') return detail::fail(std::errc::invalid_argument);
+            host = host.substr(1, host.size() - 2);
+            bracketed = true;
+        }
+        return parse_host(host, port, bracketed);
+    }
+    /// Throwing form of `try_parse(host, port)`.
+    static address parse(std::string_view host, std::uint16_t port) {
+        return detail::unwrap(try_parse(host, port), "address::parse");
+    }
+
+    /// IPv4 from a host-order number: `ipv4(0x7f000001, 80)` is `127.0.0.1:80`.
+    static address ipv4(std::uint32_t host_order, std::uint16_t port = 0) noexcept {
+        return ipv4({static_cast<std::uint8_t>(host_order >> 24),
+                     static_cast<std::uint8_t>(host_order >> 16),
+                     static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)},
+                    port);
+    }
+    /// IPv4 from its four bytes in network order.
+    static address ipv4(const std::array<std::uint8_t, 4>& bytes, std::uint16_t port = 0) noexcept {
+        address a;
+        auto* sin = a.as_v4();
+        std::memcpy(&sin->sin_addr, bytes.data(), 4);
+        sin->sin_port = detail::to_net16(port);
+        return a;
+    }
+    /// IPv6 from its sixteen bytes in network order, with an optional scope (interface) id.
+    static address ipv6(const std::array<std::uint8_t, 16>& bytes, std::uint16_t port = 0,
+                        std::uint32_t scope_id = 0) noexcept {
+        address a;
+        std::memset(&a.storage_, 0, sizeof a.storage_);
+        auto* sin6 = reinterpret_cast<::sockaddr_in6*>(&a.storage_);
+        sin6->sin6_family = AF_INET6;
+        std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
+        sin6->sin6_port = detail::to_net16(port);
+        sin6->sin6_scope_id = scope_id;
+        a.size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
+        detail::set_sa_len(a.data(), sizeof(::sockaddr_in6));
+        return a;
+    }
+    /// `127.0.0.1:port` or `[::1]:port`; for `family::local`, the unnamed local address.
+    static address loopback(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept {
+        switch (f) {
+        case net::family::ipv6: {
+            std::array<std::uint8_t, 16> b{};
+            b[15] = 1;
+            return ipv6(b, port);
+        }
+        case net::family::local: return unnamed_local();
+        default: return ipv4(0x7f000001u, port);
+        }
+    }
+    /// `0.0.0.0:port` or `[::]:port` (all interfaces); for `family::local`, the unnamed local
+    /// address.
+    static address any(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept {
+        switch (f) {
+        case net::family::ipv6: return ipv6({}, port);
+        case net::family::local: return unnamed_local();
+        default: return ipv4(0u, port);
+        }
+    }
+    /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
+    /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
+    /// `invalid_argument` for an empty path or an embedded NUL.
+    static result<address> try_local(std::string_view path) noexcept {
+        if (path.empty()) return detail::fail(std::errc::invalid_argument);
+        const bool abstract = path.front() == '\0';
+        if (!abstract && path.find('\0') != std::string_view::npos)
+            return detail::fail(std::errc::invalid_argument);
+        // A path name needs room for its terminating NUL; an abstract name does not.
+        if (path.size() + (abstract ? 0 : 1) > detail::sun_path_capacity)
+            return detail::fail(std::errc::filename_too_long);
+        address a = unnamed_local();
+        auto* sun = reinterpret_cast<detail::os::sockaddr_un_type*>(&a.storage_);
+        std::memcpy(sun->sun_path, path.data(), path.size());
+        const std::size_t len = detail::sun_path_offset + path.size() + (abstract ? 0 : 1);
+        a.size_ = static_cast<detail::os::socklen_type>(len);
+        detail::set_sa_len(a.data(), len);
+        return a;
+    }
+    /// Throwing form of `try_local`.
+    static address local(std::string_view path) {
+        return detail::unwrap(try_local(path), "address::local");
+    }
+    /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
+    /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
+    static result<address> try_from_native(const void* sa, std::size_t size) noexcept {
+        address a;
+        if (sa == nullptr || size < sizeof(a.storage_.ss_family) || size > sizeof a.storage_)
+            return detail::fail(std::errc::invalid_argument);
+        std::memset(&a.storage_, 0, sizeof a.storage_);
+        std::memcpy(&a.storage_, sa, size);
+        a.size_ = static_cast<detail::os::socklen_type>(size);
+        if (auto ec = a.normalize()) return detail::fail(ec);
+        return a;
+    }
+    /// Throwing form of `try_from_native`.
+    static address from_native(const void* sa, std::size_t size) {
+        return detail::unwrap(try_from_native(sa, size), "address::from_native");
+    }
+
+    /// The address family.
+    net::family family() const noexcept {
+        switch (storage_.ss_family) {
+        case AF_INET6: return net::family::ipv6;
+        case detail::os::af_local: return net::family::local;
+        default: return net::family::ipv4;
+        }
+    }
+    /// The port in host order (0 for local addresses).
+    std::uint16_t port() const noexcept {
+        switch (family()) {
+        case net::family::ipv4: return detail::from_net16(as_v4()->sin_port);
+        case net::family::ipv6: return detail::from_net16(as_v6()->sin6_port);
+        default: return 0;
+        }
+    }
+    /// A copy with another port (unchanged for local addresses).
+    address with_port(std::uint16_t port) const noexcept {
+        address a = *this;
+        if (family() == net::family::ipv4) a.as_v4()->sin_port = detail::to_net16(port);
+        else if (family() == net::family::ipv6) a.as_v6()->sin6_port = detail::to_net16(port);
+        return a;
+    }
+    /// The IPv6 scope (interface) id; 0 otherwise.
+    std::uint32_t scope_id() const noexcept {
+        return family() == net::family::ipv6 ? as_v6()->sin6_scope_id : 0;
+    }
+    /// The IPv4 address bytes (network order); zeros for other families.
+    std::array<std::uint8_t, 4> v4_bytes() const noexcept {
+        std::array<std::uint8_t, 4> b{};
+        if (family() == net::family::ipv4) std::memcpy(b.data(), &as_v4()->sin_addr, 4);
+        return b;
+    }
+    /// The IPv6 address bytes (network order); zeros for other families.
+    std::array<std::uint8_t, 16> v6_bytes() const noexcept {
+        std::array<std::uint8_t, 16> b{};
+        if (family() == net::family::ipv6) std::memcpy(b.data(), &as_v6()->sin6_addr, 16);
+        return b;
+    }
+    /// The local path ("" for unnamed; abstract names keep their leading NUL).
+    std::string path() const { return std::string(local_path()); }
+
+    /// The host part without port or brackets: "127.0.0.1", "::1", "fe80::1%eth0", or the path.
+    std::string host() const {
+        char buf[max_text + 1];
+        return std::string(buf, format_host(buf));
+    }
+    /// "127.0.0.1:80", "[::1]:443", "[fe80::1%eth0]:22"; local: the path ("@name" for
+    /// abstract names). `parse(a.to_string()) == a` for IP addresses.
+    std::string to_string() const {
+        if (family() == net::family::local) {
+            auto p = local_path();
+            if (!p.empty() && p.front() == '\0') return "@" + std::string(p.substr(1));
+            return std::string(p);
+        }
+        char buf[max_text + 1];
+        std::size_t n = 0;
+        const bool v6 = family() == net::family::ipv6;
+        if (v6) buf[n++] = '[';
+        n += format_host(buf + n);
+        if (v6) buf[n++] = ']';
+        buf[n++] = ':';
+        n += format_uint(buf + n, port());
+        return std::string(buf, n);
+    }
+
+    /// 127.0.0.0/8, ::1, and ::ffff:127.0.0.0/104.
+    bool is_loopback() const noexcept {
+        if (family() == net::family::ipv4) return v4_bytes()[0] == 127;
+        if (family() != net::family::ipv6) return false;
+        if (is_v4_mapped()) return v6_bytes()[12] == 127;
+        std::array<std::uint8_t, 16> one{};
+        one[15] = 1;
+        return v6_bytes() == one;
+    }
+    /// 0.0.0.0 or ::.
+    bool is_any() const noexcept {
+        if (family() == net::family::ipv4) return v4_bytes() == std::array<std::uint8_t, 4>{};
+        if (family() == net::family::ipv6) return v6_bytes() == std::array<std::uint8_t, 16>{};
+        return false;
+    }
+    /// 224.0.0.0/4 or ff00::/8.
+    bool is_multicast() const noexcept {
+        if (family() == net::family::ipv4) return (v4_bytes()[0] & 0xf0) == 0xe0;
+        if (family() == net::family::ipv6) return v6_bytes()[0] == 0xff;
+        return false;
+    }
+    /// An IPv4-mapped IPv6 address (::ffff:a.b.c.d).
+    bool is_v4_mapped() const noexcept {
+        if (family() != net::family::ipv6) return false;
+        auto b = v6_bytes();
+        for (int i = 0; i < 10; ++i)
+            if (b[i] != 0) return false;
+        return b[10] == 0xff && b[11] == 0xff;
+    }
+    /// For an IPv4-mapped IPv6 address, the IPv4 address with the same port; else a copy.
+    address unmapped() const noexcept {
+        if (!is_v4_mapped()) return *this;
+        auto b = v6_bytes();
+        return ipv4({b[12], b[13], b[14], b[15]}, port());
+    }
+
+    /// The native `sockaddr` and its length, for interop with OS calls.
+    const ::sockaddr* data() const noexcept { return reinterpret_cast<const ::sockaddr*>(&storage_); }
+    ::sockaddr* data() noexcept { return reinterpret_cast<::sockaddr*>(&storage_); }
+    std::size_t size() const noexcept { return static_cast<std::size_t>(size_); }
+    static constexpr std::size_t capacity() noexcept { return sizeof(::sockaddr_storage); }
+
+    friend bool operator==(const address& a, const address& b) noexcept { return a.compare(b) == 0; }
+    friend bool operator!=(const address& a, const address& b) noexcept { return a.compare(b) != 0; }
+    friend bool operator<(const address& a, const address& b) noexcept { return a.compare(b) < 0; }
+    friend bool operator<=(const address& a, const address& b) noexcept { return a.compare(b) <= 0; }
+    friend bool operator>(const address& a, const address& b) noexcept { return a.compare(b) > 0; }
+    friend bool operator>=(const address& a, const address& b) noexcept { return a.compare(b) >= 0; }
+
+    /// A hash consistent with `==`.
+    std::size_t hash() const noexcept {
+        std::size_t h = static_cast<std::size_t>(family()) + 0x9e3779b9u;
+        auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2); };
+        if (family() == net::family::local) {
+            mix(std::hash<std::string_view>{}(local_path()));
+            return h;
+        }
+        if (family() == net::family::ipv4)
+            for (auto x : v4_bytes()) mix(x);
+        else
+            for (auto x : v6_bytes()) mix(x);
+        mix(port());
+        mix(scope_id());
+        return h;
+    }
+
+    template <class CharT, class Traits>
+    friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
+                                                         const address& a) {
+        const std::string s = a.to_string();
+        for (char c : s) os.put(os.widen(c));
+        return os;
+    }
+
+    // For the library: receives a kernel-filled sockaddr (accept, recvfrom, getsockname).
+    struct native_sink {
+        ::sockaddr* data;
+        detail::os::socklen_type* size;
+    };
+    native_sink prepare_native() noexcept {
+        std::memset(&storage_, 0, sizeof storage_);
+        size_ = static_cast<detail::os::socklen_type>(sizeof storage_);
+        return {data(), &size_};
+    }
+    std::error_code commit_native() noexcept { return normalize(); }
+
+private:
+    static constexpr std::size_t max_text = 128;
+
+    ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }
+    const ::sockaddr_in* as_v4() const noexcept {
+        return reinterpret_cast<const ::sockaddr_in*>(&storage_);
+    }
+    ::sockaddr_in6* as_v6() noexcept { return reinterpret_cast<::sockaddr_in6*>(&storage_); }
+    const ::sockaddr_in6* as_v6() const noexcept {
+        return reinterpret_cast<const ::sockaddr_in6*>(&storage_);
+    }
+
+    static address unnamed_local() noexcept {
+        address a;
+        std::memset(&a.storage_, 0, sizeof a.storage_);
+        a.storage_.ss_family = static_cast<decltype(a.storage_.ss_family)>(detail::os::af_local);
+        a.size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+        detail::set_sa_len(a.data(), detail::sun_path_offset);
+        return a;
+    }
+
+    std::string_view local_path() const noexcept {
+        if (family() != net::family::local || size() <= detail::sun_path_offset) return {};
+        const auto* sun = reinterpret_cast<const detail::os::sockaddr_un_type*>(&storage_);
+        std::size_t n = size() - detail::sun_path_offset;
+        if (n > detail::sun_path_capacity) n = detail::sun_path_capacity;
+        if (sun->sun_path[0] != '\0') { // path name: up to the first NUL
+            std::size_t len = 0;
+            while (len < n && sun->sun_path[len] != '\0') ++len;
+            n = len;
+        }
+        return {sun->sun_path, n};
+    }
+
+    // Checks the family and size of a kernel- or user-provided sockaddr.
+    std::error_code normalize() noexcept {
+        switch (storage_.ss_family) {
+        case AF_INET:
+            if (size() < sizeof(::sockaddr_in)) return detail::make_errc(std::errc::invalid_argument);
+            size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in));
+            return {};
+        case AF_INET6:
+            if (size() < sizeof(::sockaddr_in6)) return detail::make_errc(std::errc::invalid_argument);
+            size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
+            return {};
+        case detail::os::af_local:
+            if (size() < detail::sun_path_offset) size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+            return {};
+        default: return detail::make_errc(std::errc::address_family_not_supported);
+        }
+    }
+
+    int compare(const address& o) const noexcept {
+        const auto f = family(), g = o.family();
+        if (f != g) return f < g ? -1 : 1;
+        if (f == net::family::local) return local_path().compare(o.local_path());
+        int c = f == net::family::ipv4 ? std::memcmp(&as_v4()->sin_addr, &o.as_v4()->sin_addr, 4)
+                                       : std::memcmp(&as_v6()->sin6_addr, &o.as_v6()->sin6_addr, 16);
+        if (c != 0) return c < 0 ? -1 : 1;
+        if (port() != o.port()) return port() < o.port() ? -1 : 1;
+        if (scope_id() != o.scope_id()) return scope_id() < o.scope_id() ? -1 : 1;
+        return 0;
+    }
+
+    static bool parse_port(std::string_view s, std::uint16_t& out) noexcept {
+        if (s.empty() || s.size() > 5) return false;
+        std::uint32_t v = 0;
+        for (char c : s) {
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + static_cast<std::uint32_t>(c - '0');
+        }
+        if (v > 65535) return false;
+        out = static_cast<std::uint16_t>(v);
+        return true;
+    }
+
+    static result<address> parse_host(std::string_view host, std::uint16_t port,
+                                      bool must_be_v6) noexcept {
+        char buf[max_text + 1];
+        if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
+        if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
+        const bool v6 = host.find(':') != std::string_view::npos;
+        if (!v6) {
+            if (must_be_v6) return detail::fail(std::errc::invalid_argument);
+            std::memcpy(buf, host.data(), host.size());
+            buf[host.size()] = '\0';
+            std::array<std::uint8_t, 4> b{};
+            if (!detail::os::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+            return ipv4(b, port);
+        }
+        std::uint32_t scope = 0;
+        auto pct = host.find('%');
+        if (pct != std::string_view::npos) {
+            auto zone = host.substr(pct + 1);
+            host = host.substr(0, pct);
+            if (zone.empty()) return detail::fail(std::errc::invalid_argument);
+            if (auto ec = parse_zone(zone, scope)) return detail::fail(ec);
+        }
+        std::memcpy(buf, host.data(), host.size());
+        buf[host.size()] = '\0';
+        std::array<std::uint8_t, 16> b{};
+        if (!detail::os::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+        return ipv6(b, port, scope);
+    }
+
+    static std::error_code parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
+        bool digits = zone.size() <= 10;
+        std::uint64_t v = 0;
+        for (char c : zone) {
+            if (c < '0' || c > '9') {
+                digits = false;
+                break;
+            }
+            v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        if (digits) {
+            if (v > 0xffffffffu) return detail::make_errc(std::errc::invalid_argument);
+            scope = static_cast<std::uint32_t>(v);
+            return {};
+        }
+        char name[64];
+        if (zone.size() >= sizeof name) return detail::make_errc(std::errc::invalid_argument);
+        for (char c : zone) // interface names are printable, without separators
+            if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
+                return detail::make_errc(std::errc::invalid_argument);
+        std::memcpy(name, zone.data(), zone.size());
+        name[zone.size()] = '\0';
+        scope = detail::os::interface_index(name);
+        return scope == 0 ? detail::make_errc(std::errc::no_such_device) : std::error_code{};
+    }
+
+    static std::size_t format_uint(char* out, std::uint32_t v) noexcept {
+        char tmp[10];
+        std::size_t n = 0;
+        do {
+            tmp[n++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+        return n;
+    }
+
+    // Writes the host text into out (at least max_text bytes), returns its length.
+    std::size_t format_host(char* out) const noexcept {
+        switch (family()) {
+        case net::family::ipv4: {
+            auto b = v4_bytes();
+            std::size_t n = 0;
+            for (int i = 0; i < 4; ++i) {
+                if (i) out[n++] = '.';
+                n += format_uint(out + n, b[static_cast<std::size_t>(i)]);
+            }
+            return n;
+        }
+        case net::family::ipv6: {
+            if (!detail::os::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
+            std::size_t n = std::strlen(out);
+            if (std::uint32_t scope = scope_id(); scope != 0) {
+                out[n++] = '%';
+                char name[detail::os::interface_name_size] = {};
+                if (detail::os::interface_name(scope, name)) {
+                    std::size_t len = std::strlen(name);
+                    std::memcpy(out + n, name, len);
+                    n += len;
+                } else {
+                    n += format_uint(out + n, scope);
+                }
+            }
+            return n;
+        }
+        default: {
+            auto p = local_path();
+            std::size_t n = p.size() < max_text ? p.size() : max_text;
+            std::memcpy(out, p.data(), n);
+            return n;
+        }
+        }
+    }
+
+    ::sockaddr_storage storage_;
+    detail::os::socklen_type size_;
+};
+
+namespace detail {
+inline int to_native(net::family f) noexcept {
+    switch (f) {
+    case net::family::ipv6: return AF_INET6;
+    case net::family::local: return os::af_local;
+    default: return AF_INET;
+    }
+}
+inline int to_native(net::socket_type t) noexcept {
+    return t == net::socket_type::datagram ? SOCK_DGRAM : SOCK_STREAM;
+}
+} // namespace detail
+} // namespace net
+
+namespace std {
+template <> struct hash<net::address> {
+    std::size_t operator()(const net::address& a) const noexcept { return a.hash(); }
+};
+} // namespace std
+
+#endif
+// ---- end net/address.hpp ----
+// ---- begin net/socket.hpp ----
+#ifndef NETSOCK_SOCKET_HPP
+#define NETSOCK_SOCKET_HPP
+
+
+#include <utility>
+
+namespace net {
+
+/// Move-only RAII owner of one OS socket handle; closes it on destruction. Exactly the size of
+/// `native_handle_type`. A default-constructed or moved-from socket is not open, and every
+/// operation on it fails with `std::errc::bad_file_descriptor`.
+///
+/// Thread safety: one thread may send while another receives on the same socket (the OS allows
+/// it); two threads sending (or two receiving) at once is not supported. Closing a socket from
+/// another thread does not cancel a blocked call: use timeouts or `shutdown`.
+class socket {
+public:
+    using native_handle_type = net::native_handle_type;
+
+    /// A socket that is not open.
+    constexpr socket() noexcept = default;
+    /// Adopts an open OS handle; the socket closes it.
+    explicit constexpr socket(native_handle_type handle) noexcept : handle_(handle) {}
+    socket(const socket&) = delete;
+    socket& operator=(const socket&) = delete;
+    socket(socket&& other) noexcept : handle_(other.release()) {}
+    /// Closes the current handle (if any), then takes over `other`'s.
+    socket& operator=(socket&& other) noexcept {
+        if (this != &other) {
+            reset();
+            handle_ = other.release();
+        }
+        return *this;
+    }
+    ~socket() { reset(); }
+
+    bool is_open() const noexcept { return handle_ != invalid_handle; }
+    explicit operator bool() const noexcept { return is_open(); }
+    native_handle_type native_handle() const noexcept { return handle_; }
+    /// Gives up ownership: returns the handle and leaves this socket not open.
+    native_handle_type release() noexcept { return std::exchange(handle_, invalid_handle); }
+
+    /// Closes the handle. The socket is not open afterwards even if the OS reports an error
+    /// (the handle is gone either way; close is never retried). Closing a socket that is not
+    /// open does nothing, as in Python.
+    result<void> try_close() noexcept {
+        if (!is_open()) return {};
+        if (int e = detail::os::close_socket(release()); e != 0) return detail::fail(detail::socket_error(e));
+        return {};
+    }
+    /// Throwing form of `try_close`.
+    void close() { detail::unwrap(try_close(), "close"); }
+
+private:
+    void reset() noexcept {
+        if (is_open()) detail::os::close_socket(release());
+    }
+
+    native_handle_type handle_ = invalid_handle;
+};
+
+static_assert(sizeof(socket) == sizeof(native_handle_type));
+
+namespace detail {
+// The error of every operation on a socket that is not open.
+inline std::error_code not_open() noexcept {
+    return std::make_error_code(std::errc::bad_file_descriptor);
+}
+} // namespace detail
+
+} // namespace net
+
+#endif
+// ---- end net/socket.hpp ----
+// ---- begin net/ops.hpp ----
+#ifndef NETSOCK_OPS_HPP
+#define NETSOCK_OPS_HPP
+
+// The BSD/Python-style free functions. Each operation `f` has a `noexcept` twin `try_f`
+// returning `net::result<T>`; `f` calls `try_f` and throws `net::error` on failure.
+// Blocking calls have overloads taking a std::chrono timeout; expiry is std::errc::timed_out.
+
+// ---- begin net/detail/sys.hpp ----
+#ifndef NETSOCK_DETAIL_SYS_HPP
+#define NETSOCK_DETAIL_SYS_HPP
+
+// The neutral syscall layer: the same functions on every OS, each returning its error as a
+// std::error_code captured right after the failing call (PITFALLS A8). EINTR is retried here
+// for every call except connect (never re-issued: wait for writability and read SO_ERROR) and
+// close (never retried). Waiting is poll()/WSAPoll() with a steady-clock deadline, never select
+// (PITFALLS B5, B9).
+
+
+#include <chrono>
+#include <climits>
+#include <cstddef>
+#include <system_error>
+
+namespace net::detail::sys {
+
+using handle = native_handle_type;
+using clock = std::chrono::steady_clock;
+
+// MSG_DONTWAIT lets a blocking socket make one non-blocking attempt (POSIX only). Windows waits
+// for readiness first instead.
+#if defined(NETSOCK_OS_WINDOWS)
+inline constexpr bool has_dontwait = false;
+#else
+inline constexpr bool has_dontwait = true;
+#endif
+
+// A point in time after which a blocking call gives up with timed_out; `never()` blocks.
+class deadline {
+public:
+    static deadline never() noexcept { return deadline(); }
+    template <class Rep, class Period>
+    static deadline after(std::chrono::duration<Rep, Period> timeout) noexcept {
+        deadline d;
+        d.infinite_ = false;
+        const auto now = clock::now();
+        if (timeout <= timeout.zero()) {
+            d.at_ = now;
+        } else if (std::chrono::duration<double>(timeout).count() > 3.0e9) {
+            d.infinite_ = true; // about a century: forever, and no overflow below
+        } else {
+            d.at_ = now + std::chrono::ceil<clock::duration>(timeout);
+        }
+        return d;
+    }
+    static deadline at(clock::time_point t) noexcept {
+        deadline d;
+        d.infinite_ = false;
+        d.at_ = t;
+        return d;
+    }
+    bool infinite() const noexcept { return infinite_; }
+    clock::time_point time() const noexcept { return at_; }
+    // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
+    int remaining_ms() const noexcept {
+        if (infinite_) return -1;
+        const auto left = at_ - clock::now();
+        if (left <= clock::duration::zero()) return 0;
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+    }
+    bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
+
+private:
+    clock::time_point at_{};
+    bool infinite_ = true;
+};
+
+inline std::error_code errc_code(std::errc e) noexcept { return std::make_error_code(e); }
+
+inline std::error_code start() noexcept {
+    if (int e = os::start(); e != 0) return socket_error(e);
+    return {};
+}
+
+inline handle open(int family, int type, int protocol, std::error_code& ec) noexcept {
+    if ((ec = start())) return invalid_handle;
+    int e = 0;
+    handle h = os::open_socket(family, type, protocol, e);
+    if (h == invalid_handle) ec = socket_error(e);
+    return h;
+}
+
+inline std::error_code close(handle h) noexcept {
+    if (int e = os::close_socket(h); e != 0) return socket_error(e);
+    return {};
+}
+
+inline std::error_code setsockopt(handle h, int level, int name, const void* value,
+                                  std::size_t size) noexcept {
+    if (::setsockopt(h, level, name, static_cast<const char*>(value),
+                     static_cast<os::socklen_type>(size)) != 0)
+        return last_socket_error();
+    return {};
+}
+
+inline std::error_code getsockopt(handle h, int level, int name, void* value,
+                                  std::size_t& size) noexcept {
+    auto len = static_cast<os::socklen_type>(size);
+    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
+        return last_socket_error();
+    size = static_cast<std::size_t>(len);
+    return {};
+}
+
+template <class T> std::error_code set_int_option(handle h, int level, int name, T value) noexcept {
+    return sys::setsockopt(h, level, name, &value, sizeof value);
+}
+template <class T> std::error_code get_int_option(handle h, int level, int name, T& value) noexcept {
+    std::size_t size = sizeof value;
+    value = T{};
+    return sys::getsockopt(h, level, name, &value, size);
+}
+
+inline std::error_code bind(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
+    if (::bind(h, sa, static_cast<os::socklen_type>(len)) != 0) return last_socket_error();
+    return {};
+}
+
+inline std::error_code listen(handle h, int backlog) noexcept {
+    if (::listen(h, backlog) != 0) return last_socket_error();
+    return {};
+}
+
+inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error_code& ec) noexcept {
+    const os::socklen_type capacity = len ? *len : 0;
+    for (;;) {
+        if (len) *len = capacity;
+        int e = 0;
+        handle c = os::accept_socket(h, sa, len, e);
+        if (c != invalid_handle) {
+            ec.clear();
+            return c;
+        }
+        // EINTR: retry. ECONNABORTED: the client gave up before we accepted; take the next
+        // one rather than fail the server (BSD reports it, Linux does not).
+        if (os::is_interrupted(e) || os::is_connection_aborted(e)) continue;
+        ec = socket_error(e);
+        return invalid_handle;
+    }
+}
+
+// One connect() call; "in progress" (and EINTR) are returned to the caller, which waits.
+inline std::error_code connect(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
+    if (::connect(h, sa, static_cast<os::socklen_type>(len)) != 0) return last_socket_error();
+    return {};
+}
+
+inline bool is_in_progress(const std::error_code& ec) noexcept {
+    return ec.category() == socket_category() && os::is_in_progress(ec.value());
+}
+inline bool is_would_block(const std::error_code& ec) noexcept {
+    return ec.category() == socket_category() && os::is_would_block(ec.value());
+}
+inline bool is_interrupted(const std::error_code& ec) noexcept {
+    return ec.category() == socket_category() && os::is_interrupted(ec.value());
+}
+
+inline os::io_length clamp_io(std::size_t n) noexcept {
+    if constexpr (sizeof(os::io_length) < sizeof(std::size_t) ||
+                  !std::is_unsigned_v<os::io_length>) {
+        if (n > static_cast<std::size_t>(INT_MAX)) return static_cast<os::io_length>(INT_MAX);
+    }
+    return static_cast<os::io_length>(n);
+}
+
+// send() with MSG_NOSIGNAL; EINTR retried. Returns the bytes taken.
+inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
+                        std::error_code& ec) noexcept {
+    for (;;) {
+        auto n = ::send(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        int e = os::last_error();
+        if (os::is_interrupted(e)) continue;
+        ec = socket_error(e);
+        return 0;
+    }
+}
+
+inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
+                        std::error_code& ec) noexcept {
+    for (;;) {
+        auto n = ::recv(h, static_cast<char*>(data), clamp_io(size), flags);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        int e = os::last_error();
+        if (os::is_interrupted(e)) continue;
+        ec = socket_error(e);
+        return 0;
+    }
+}
+
+inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags,
+                          const ::sockaddr* sa, std::size_t len, std::error_code& ec) noexcept {
+    for (;;) {
+        auto n = ::sendto(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags,
+                          sa, static_cast<os::socklen_type>(len));
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        int e = os::last_error();
+        if (os::is_interrupted(e)) continue;
+        ec = socket_error(e);
+        return 0;
+    }
+}
+
+inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+                            os::socklen_type* len, bool& truncated, std::error_code& ec) noexcept {
+    const os::socklen_type capacity = *len;
+    for (;;) {
+        *len = capacity;
+        int e = 0;
+        long n = os::recv_from(h, data, size, flags, sa, len, truncated, e);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (os::is_interrupted(e)) continue;
+        ec = socket_error(e);
+        return 0;
+    }
+}
+
+inline std::error_code shutdown(handle h, int how) noexcept {
+    if (::shutdown(h, how) != 0) return last_socket_error();
+    return {};
+}
+
+inline std::error_code getsockname(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
+    if (::getsockname(h, sa, len) != 0) return last_socket_error();
+    return {};
+}
+inline std::error_code getpeername(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
+    if (::getpeername(h, sa, len) != 0) return last_socket_error();
+    return {};
+}
+
+inline std::error_code set_nonblocking(handle h, bool on) noexcept {
+    if (int e = os::set_nonblocking(h, on); e != 0) return socket_error(e);
+    return {};
+}
+
+// Waits until `events` (POLLIN/POLLOUT) are ready on h, or the deadline passes (timed_out).
+// EINTR recomputes the time left from the deadline. Returns the revents seen.
+inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept {
+    for (;;) {
+        os::pollfd_type p{};
+        p.fd = h;
+        p.events = events;
+        int r = os::poll(&p, 1, until.remaining_ms());
+        if (r > 0) {
+            if (p.revents & POLLNVAL) {
+                ec = errc_code(std::errc::bad_file_descriptor);
+                return p.revents;
+            }
+            ec.clear();
+            return p.revents;
+        }
+        if (r == 0) {
+            if (until.expired()) {
+                ec = errc_code(std::errc::timed_out);
+                return 0;
+            }
+            continue; // woke a little early (clock granularity): wait for the rest
+        }
+        int e = os::last_error();
+        if (os::is_interrupted(e)) continue;
+        ec = socket_error(e);
+        return 0;
+    }
+}
+
+// SO_ERROR: the outcome of a non-blocking connect (PITFALLS A11, B8).
+inline std::error_code pending_error(handle h) noexcept {
+    int value = 0;
+    if (auto ec = get_int_option(h, SOL_SOCKET, SO_ERROR, value)) return ec;
+    return value == 0 ? std::error_code{} : socket_error(value);
+}
+
+// Waits for a connect started on h to finish. On expiry SO_ERROR is still read: WSAPoll before
+// Windows 10 2004 never reports a failed connect, so "refused" must not become "timed out".
+inline std::error_code finish_connect(handle h, const deadline& until) noexcept {
+    std::error_code ec;
+    wait(h, POLLOUT, until, ec);
+    if (ec && ec != std::errc::timed_out) return ec;
+    auto pending = pending_error(h);
+    return pending ? pending : ec;
+}
+
+// The listener policy, applied when a TCP socket is bound (PITFALLS A13): SO_REUSEADDR on POSIX
+// (it only relaxes TIME_WAIT); SO_EXCLUSIVEADDRUSE on Windows unless the user opted into
+// SO_REUSEADDR (setting both fails with WSAEINVAL). Either way a second bind to a live
+// listener fails with address_in_use.
+inline std::error_code prepare_bind(handle h, int family) noexcept {
+    if (family != AF_INET && family != AF_INET6) return {};
+    int type = 0;
+    if (auto ec = get_int_option(h, SOL_SOCKET, SO_TYPE, type)) return ec;
+    if (type != SOCK_STREAM) return {};
+#if defined(NETSOCK_OS_WINDOWS)
+    int reuse = 0;
+    if (auto ec = get_int_option(h, SOL_SOCKET, SO_REUSEADDR, reuse)) return ec;
+    if (reuse) return {};
+    return set_int_option(h, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+#else
+    return set_int_option(h, SOL_SOCKET, SO_REUSEADDR, 1);
+#endif
+}
+
+// A connected pair of sockets. POSIX: socketpair(AF_UNIX). Windows has none: a pair over
+// loopback, checking that the accepted peer really is our own connecting socket.
+inline std::error_code socket_pair(int type, handle out[2]) noexcept {
+    if (auto ec = start()) return ec;
+#if defined(NETSOCK_OS_WINDOWS)
+    ::sockaddr_in loop{};
+    loop.sin_family = AF_INET;
+    loop.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto sa = [](::sockaddr_in& a) { return reinterpret_cast<::sockaddr*>(&a); };
+    std::error_code ec;
+    out[0] = out[1] = invalid_handle;
+    auto cleanup = [&](handle extra) {
+        if (extra != invalid_handle) os::close_socket(extra);
+        for (int i = 0; i < 2; ++i)
+            if (out[i] != invalid_handle) os::close_socket(out[i]);
+        out[0] = out[1] = invalid_handle;
+        return ec;
+    };
+    if (type == SOCK_DGRAM) {
+        ::sockaddr_in names[2];
+        for (int i = 0; i < 2; ++i) {
+            out[i] = sys::open(AF_INET, SOCK_DGRAM, 0, ec);
+            if (ec) return cleanup(invalid_handle);
+            if ((ec = sys::bind(out[i], sa(loop), sizeof loop))) return cleanup(invalid_handle);
+            os::socklen_type len = sizeof names[i];
+            if ((ec = sys::getsockname(out[i], sa(names[i]), &len))) return cleanup(invalid_handle);
+        }
+        for (int i = 0; i < 2; ++i)
+            if ((ec = sys::connect(out[i], sa(names[1 - i]), sizeof names[i]))) return cleanup(invalid_handle);
+        return {};
+    }
+    handle listener = sys::open(AF_INET, SOCK_STREAM, 0, ec);
+    if (ec) return cleanup(invalid_handle);
+    ::sockaddr_in where{};
+    os::socklen_type len = sizeof where;
+    if ((ec = sys::prepare_bind(listener, AF_INET)) || (ec = sys::bind(listener, sa(loop), sizeof loop)) ||
+        (ec = sys::listen(listener, 1)) || (ec = sys::getsockname(listener, sa(where), &len)))
+        return cleanup(listener);
+    out[0] = sys::open(AF_INET, SOCK_STREAM, 0, ec);
+    if (ec || (ec = sys::connect(out[0], sa(where), sizeof where))) return cleanup(listener);
+    ::sockaddr_in mine{};
+    len = sizeof mine;
+    if ((ec = sys::getsockname(out[0], sa(mine), &len))) return cleanup(listener);
+    for (int attempt = 0; attempt < 8; ++attempt) { // someone else may connect first
+        ::sockaddr_in peer{};
+        len = sizeof peer;
+        out[1] = sys::accept(listener, sa(peer), &len, ec);
+        if (ec) return cleanup(listener);
+        if (peer.sin_port == mine.sin_port && peer.sin_addr.s_addr == mine.sin_addr.s_addr) {
+            os::close_socket(listener);
+            return {};
+        }
+        os::close_socket(out[1]);
+        out[1] = invalid_handle;
+    }
+    ec = errc_code(std::errc::connection_refused);
+    return cleanup(listener);
+#else
+    if (int e = os::socket_pair(type, out); e != 0) return socket_error(e);
+    return {};
+#endif
+}
+
+
+} // namespace net::detail::sys
+
+#endif
+// ---- end net/detail/sys.hpp ----
+
+#include <chrono>
+#include <cstddef>
+#include <utility>
+
+namespace net {
+
+/// How `shutdown` closes a connection: stop receiving, stop sending (the peer sees EOF), or both.
+enum class shutdown_type { receive, send, both };
+
+/// Readiness events for `net::wait` and `net::poller` (a bit set).
+enum class events : unsigned {
+    none = 0,
+    readable = 1, ///< data (or EOF, or a pending connection) to read/accept
+    writable = 2, ///< send would not block; a connect finished
+    error = 4,    ///< an error is pending on the socket (reported only, never requested)
+    hangup = 8,   ///< the peer hung up (reported only, never requested)
+};
+constexpr events operator|(events a, events b) noexcept {
+    return static_cast<events>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr events operator&(events a, events b) noexcept {
+    return static_cast<events>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
+}
+constexpr events& operator|=(events& a, events b) noexcept { return a = a | b; }
+/// True if `set` contains any event of `which`.
+constexpr bool has(events set, events which) noexcept { return (set & which) != events::none; }
+
+/// What `accept` returns: the connected socket and the peer's address.
+/// `auto [conn, peer] = net::accept(listener);`
+struct accept_result {
+    net::socket socket;
+    net::address peer;
+};
+
+/// What `recvfrom` returns: bytes received, the sender, and whether the datagram was larger
+/// than the buffer (the rest is discarded; the socket stays usable).
+struct recvfrom_result {
+    std::size_t size = 0;
+    net::address sender;
+    bool truncated = false;
+};
+
+/// The default `listen` backlog (SOMAXCONN).
+inline constexpr int default_backlog = SOMAXCONN;
+
+namespace detail {
+using sys::deadline;
+
+// POSIX reports an SO_RCVTIMEO/SO_SNDTIMEO expiry on a blocking socket as EAGAIN; netsock
+// reports every timeout as timed_out (PITFALLS A10). Checked on the error path only.
+inline std::error_code blocking_timeout(sys::handle h, std::error_code ec) noexcept {
+    if (!sys::is_would_block(ec)) return ec;
+    int err = 0;
+    if (os::is_nonblocking(h, err) == 0) return std::make_error_code(std::errc::timed_out);
+    return ec;
+}
+
+inline result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
+    if (!s) return fail(not_open());
+    const auto h = s.native_handle();
+    std::error_code ec;
+    if (until.infinite()) {
+        std::size_t n = sys::send(h, b.data(), b.size(), 0, ec);
+        if (ec) return fail(blocking_timeout(h, ec));
+        return n;
+    }
+    for (;;) {
+        if constexpr (sys::has_dontwait) {
+            std::size_t n = sys::send(h, b.data(), b.size(), os::dontwait_flag, ec);
+            if (!ec) return n;
+            if (!sys::is_would_block(ec)) return fail(ec);
+            sys::wait(h, POLLOUT, until, ec);
+            if (ec) return fail(ec);
+        } else {
+            sys::wait(h, POLLOUT, until, ec);
+            if (ec) return fail(ec);
+            // Windows: no MSG_DONTWAIT; after POLLOUT a bounded send does not stall for long.
+            const std::size_t chunk = b.size() < 65536 ? b.size() : 65536;
+            std::size_t n = sys::send(h, b.data(), chunk, 0, ec);
+            if (!ec) return n;
+            if (!sys::is_would_block(ec)) return fail(ec);
+        }
+    }
+}
+
+inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const deadline& until) noexcept {
+    if (!s) return fail(not_open());
+    const auto h = s.native_handle();
+    std::error_code ec;
+    if (until.infinite()) {
+        std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
+        if (ec) return fail(blocking_timeout(h, ec));
+        return n;
+    }
+    for (;;) {
+        if constexpr (sys::has_dontwait) {
+            std::size_t n = sys::recv(h, b.data(), b.size(), os::dontwait_flag, ec);
+            if (!ec) return n;
+            if (!sys::is_would_block(ec)) return fail(ec);
+            sys::wait(h, POLLIN, until, ec);
+            if (ec) return fail(ec);
+        } else {
+            sys::wait(h, POLLIN, until, ec);
+            if (ec) return fail(ec);
+            std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
+            if (!ec) return n;
+            if (!sys::is_would_block(ec)) return fail(ec);
+        }
+    }
+}
+
+// sendall/recv_exact also wait on would-block, so they work on non-blocking sockets too.
+inline result<std::size_t> sendall_until(const socket& s, const_buffer b, const deadline& until,
+                                         std::size_t* transferred) noexcept {
+    std::size_t done = 0;
+    auto finish = [&](std::error_code ec) -> result<std::size_t> {
+        if (transferred) *transferred = done;
+        if (ec) return fail(ec);
+        return done;
+    };
+    if (!s) return finish(not_open());
+    while (done < b.size()) {
+        const_buffer rest(static_cast<const unsigned char*>(b.data()) + done, b.size() - done);
+        auto n = send_until(s, rest, until);
+        if (n) {
+            done += *n;
+            continue;
+        }
+        if (!sys::is_would_block(n.error())) return finish(n.error());
+        std::error_code ec;
+        sys::wait(s.native_handle(), POLLOUT, until, ec);
+        if (ec) return finish(ec);
+    }
+    return finish({});
+}
+
+inline result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, const deadline& until,
+                                            std::size_t* transferred) noexcept {
+    std::size_t done = 0;
+    auto finish = [&](std::error_code ec) -> result<std::size_t> {
+        if (transferred) *transferred = done;
+        if (ec) return fail(ec);
+        return done;
+    };
+    if (!s) return finish(not_open());
+    while (done < b.size()) {
+        mutable_buffer rest(static_cast<unsigned char*>(b.data()) + done, b.size() - done);
+        auto n = recv_until(s, rest, until);
+        if (n) {
+            if (*n == 0) return finish(make_error_code(errc::eof));
+            done += *n;
+            continue;
+        }
+        if (!sys::is_would_block(n.error())) return finish(n.error());
+        std::error_code ec;
+        sys::wait(s.native_handle(), POLLIN, until, ec);
+        if (ec) return finish(ec);
+    }
+    return finish({});
+}
+
+inline result<accept_result> accept_until(const socket& s, const deadline& until) noexcept {
+    if (!s) return fail(not_open());
+    const auto h = s.native_handle();
+    for (;;) {
+        std::error_code ec;
+        if (!until.infinite()) {
+            sys::wait(h, POLLIN, until, ec);
+            if (ec) return fail(ec);
+        }
+        accept_result r;
+        auto sink = r.peer.prepare_native();
+        socket conn(sys::accept(h, sink.data, sink.size, ec));
+        if (!ec) {
+            if (auto bad = r.peer.commit_native()) r.peer = address(); // unnamed peer (local)
+            r.socket = std::move(conn);
+            return r;
+        }
+        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (!sys::is_would_block(ec)) return fail(ec);
+        // Readiness was spurious (or the client left): wait again until the deadline.
+    }
+}
+
+inline result<void> connect_until(const socket& s, const address& to, const deadline& until) noexcept {
+    if (!s) return fail(not_open());
+    const auto h = s.native_handle();
+    if (until.infinite()) {
+        auto ec = sys::connect(h, to.data(), to.size());
+        // Never re-issue connect after EINTR: wait for the outcome instead (PITFALLS B5).
+        if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
+        if (ec) return fail(ec);
+        return {};
+    }
+    // With a timeout: non-blocking connect, wait for writability, read SO_ERROR, restore the
+    // blocking mode (PITFALLS A11, B8).
+    int err = 0;
+    const int was_nonblocking = os::is_nonblocking(h, err);
+    if (was_nonblocking < 0 && err != 0) return fail(socket_error(err));
+    if (was_nonblocking != 1) {
+        if (auto ec = sys::set_nonblocking(h, true)) return fail(ec);
+    }
+    auto ec = sys::connect(h, to.data(), to.size());
+    if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
+    if (was_nonblocking != 1) {
+        if (auto restore = sys::set_nonblocking(h, false); restore && !ec) ec = restore;
+    }
+    if (ec) return fail(ec);
+    return {};
+}
+
+inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const address& to,
+                                        const deadline& until) noexcept {
+    if (!s) return fail(not_open());
+    const auto h = s.native_handle();
+    std::error_code ec;
+    for (;;) {
+        if (!until.infinite()) {
+            sys::wait(h, POLLOUT, until, ec);
+            if (ec) return fail(ec);
+        }
+        std::size_t n = sys::sendto(h, b.data(), b.size(), 0, to.data(), to.size(), ec);
+        if (!ec) return n;
+        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (!sys::is_would_block(ec)) return fail(ec);
+    }
+}
+
+inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
+                                              const deadline& until) noexcept {
+    if (!s) return fail(not_open());
+    const auto h = s.native_handle();
+    std::error_code ec;
+    for (;;) {
+        if (!until.infinite()) {
+            sys::wait(h, POLLIN, until, ec);
+            if (ec) return fail(ec);
+        }
+        recvfrom_result r;
+        auto sink = r.sender.prepare_native();
+        r.size = sys::recvfrom(h, b.data(), b.size(), 0, sink.data, sink.size, r.truncated, ec);
+        if (!ec) {
+            if (r.sender.commit_native()) r.sender = address(); // unnamed sender (local)
+            return r;
+        }
+        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (!sys::is_would_block(ec)) return fail(ec);
+    }
+}
+
+inline short to_poll(events e) noexcept {
+    short p = 0;
+    if (has(e, events::readable)) p |= POLLIN;
+    if (has(e, events::writable)) p |= POLLOUT;
+    return p;
+}
+inline events from_poll(short p) noexcept {
+    events e = events::none;
+    if (p & POLLIN) e |= events::readable;
+    if (p & POLLOUT) e |= events::writable;
+    if (p & POLLERR) e |= events::error;
+    if (p & POLLHUP) e |= events::hangup;
+    return e;
+}
+
+template <class Rep, class Period>
+deadline after(std::chrono::duration<Rep, Period> timeout) noexcept {
+    return deadline::after(timeout);
+}
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Creating, binding, listening
+
+/// A new socket of the given family and type. Every socket netsock creates is close-on-exec
+/// (non-inheritable on Windows), never raises SIGPIPE, and, for IPv6, has IPV6_V6ONLY set
+/// explicitly to true (the same on every OS; `create_server` offers dual stack).
+/// Errors: address_family_not_supported, too_many_files_open, ...
+inline result<socket> try_make_socket(family f, socket_type t = socket_type::stream) noexcept {
+    std::error_code ec;
+    socket s(detail::sys::open(detail::to_native(f), detail::to_native(t), 0, ec));
+    if (ec) return detail::fail(ec);
+    if (f == family::ipv6) {
+        if (auto e = detail::sys::set_int_option(s.native_handle(), IPPROTO_IPV6, IPV6_V6ONLY, 1))
+            return detail::fail(e);
+    }
+    return s;
+}
+/// Throwing form of `try_make_socket`.
+inline socket make_socket(family f, socket_type t = socket_type::stream) {
+    return detail::unwrap(try_make_socket(f, t), "make_socket");
+}
+
+/// Binds to a local address (port 0 picks a free port; read it back with `local_address`).
+/// TCP sockets get the listener policy first: SO_REUSEADDR on POSIX (fast restart after
+/// TIME_WAIT), SO_EXCLUSIVEADDRUSE on Windows. A second bind to an address that a live listener
+/// holds fails with address_in_use on every OS. Errors: address_in_use, address_not_available,
+/// permission_denied, ...
+inline result<void> try_bind(const socket& s, const address& a) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::sys::prepare_bind(s.native_handle(), a.data()->sa_family))
+        return detail::fail(ec);
+    if (auto ec = detail::sys::bind(s.native_handle(), a.data(), a.size())) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_bind`.
+inline void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind"); }
+
+/// Marks a bound stream socket as accepting connections.
+inline result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::sys::listen(s.native_handle(), backlog)) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_listen`.
+inline void listen(const socket& s, int backlog = default_backlog) {
+    detail::unwrap(try_listen(s, backlog), "listen");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accepting and connecting
+
+/// Waits for and accepts one connection: `auto [conn, peer] = net::accept(listener);`.
+/// The new socket is blocking and close-on-exec whatever the listener's mode. A non-blocking
+/// listener with nothing pending fails with operation_would_block. EMFILE is reported as
+/// too_many_files_open and never retried (back off before accepting again).
+inline result<accept_result> try_accept(const socket& s) noexcept {
+    return detail::accept_until(s, detail::deadline::never());
+}
+/// As `try_accept`, giving up with timed_out after `timeout`.
+template <class Rep, class Period>
+result<accept_result> try_accept(const socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::accept_until(s, detail::after(timeout));
+}
+/// Throwing form of `try_accept`.
+inline accept_result accept(const socket& s) { return detail::unwrap(try_accept(s), "accept"); }
+template <class Rep, class Period>
+accept_result accept(const socket& s, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_accept(s, timeout), "accept");
+}
+
+/// Connects to `a`. EINTR never re-issues connect: netsock waits for the outcome. On a
+/// non-blocking socket it fails with operation_in_progress (or would_block on Windows): wait
+/// for writability, then check `net::get_option<net::socket_error>`.
+/// Errors: connection_refused, timed_out, network_unreachable, ...
+inline result<void> try_connect(const socket& s, const address& a) noexcept {
+    return detail::connect_until(s, a, detail::deadline::never());
+}
+/// As `try_connect`, giving up with timed_out after `timeout`; a refusal is reported as
+/// connection_refused, never as a timeout. The socket's blocking mode is restored afterwards
+/// (on Windows, where the mode cannot be read, it is left blocking). After a timeout the socket
+/// is in an unspecified state: close it.
+/// ```cpp
+/// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
+///     std::puts(r.error().message().c_str());
+/// ```
+template <class Rep, class Period>
+result<void> try_connect(const socket& s, const address& a,
+                         std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::connect_until(s, a, detail::after(timeout));
+}
+/// Throwing form of `try_connect`.
+inline void connect(const socket& s, const address& a) {
+    detail::unwrap(try_connect(s, a), "connect");
+}
+template <class Rep, class Period>
+void connect(const socket& s, const address& a, std::chrono::duration<Rep, Period> timeout) {
+    detail::unwrap(try_connect(s, a, timeout), "connect");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+/// Sends some of the bytes; returns how many the OS took (possibly fewer than given).
+/// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
+inline result<std::size_t> try_send(const socket& s, const_buffer b) noexcept {
+    return detail::send_until(s, b, detail::deadline::never());
+}
+/// As `try_send`, waiting at most `timeout` for room to send.
+template <class Rep, class Period>
+result<std::size_t> try_send(const socket& s, const_buffer b,
+                             std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::send_until(s, b, detail::after(timeout));
+}
+/// Throwing form of `try_send`.
+inline std::size_t send(const socket& s, const_buffer b) { return detail::unwrap(try_send(s, b), "send"); }
+template <class Rep, class Period>
+std::size_t send(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_send(s, b, timeout), "send");
+}
+
+/// Sends every byte (looping over partial sends; also on non-blocking sockets) and returns the
+/// count. On failure, `*sent` (if given) holds how many bytes went out before the error.
+inline result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                       std::size_t* sent = nullptr) noexcept {
+    return detail::sendall_until(s, b, detail::deadline::never(), sent);
+}
+/// As `try_sendall`, with one deadline `timeout` from now for the whole buffer.
+template <class Rep, class Period>
+result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                std::chrono::duration<Rep, Period> timeout,
+                                std::size_t* sent = nullptr) noexcept {
+    return detail::sendall_until(s, b, detail::after(timeout), sent);
+}
+/// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
+inline std::size_t sendall(const socket& s, const_buffer b) {
+    std::size_t sent = 0;
+    auto r = try_sendall(s, b, &sent);
+    if (!r) detail::throw_error(r.error(), "sendall", sent);
+    return *r;
+}
+template <class Rep, class Period>
+std::size_t sendall(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    std::size_t sent = 0;
+    auto r = try_sendall(s, b, timeout, &sent);
+    if (!r) detail::throw_error(r.error(), "sendall", sent);
+    return *r;
+}
+
+/// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
+/// stream (orderly EOF) — or that `b` was empty.
+inline result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept {
+    return detail::recv_until(s, b, detail::deadline::never());
+}
+/// As `try_recv`, giving up with timed_out if nothing arrives within `timeout`.
+template <class Rep, class Period>
+result<std::size_t> try_recv(const socket& s, mutable_buffer b,
+                             std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::recv_until(s, b, detail::after(timeout));
+}
+/// Throwing form of `try_recv`.
+inline std::size_t recv(const socket& s, mutable_buffer b) { return detail::unwrap(try_recv(s, b), "recv"); }
+template <class Rep, class Period>
+std::size_t recv(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_recv(s, b, timeout), "recv");
+}
+
+/// Receives exactly `b.size()` bytes. If the stream ends first the error is `net::errc::eof`;
+/// `*received` (if given) holds how many bytes arrived before any error.
+inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                          std::size_t* received = nullptr) noexcept {
+    return detail::recv_exact_until(s, b, detail::deadline::never(), received);
+}
+/// As `try_recv_exact`, with one deadline `timeout` from now for the whole buffer.
+template <class Rep, class Period>
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                   std::chrono::duration<Rep, Period> timeout,
+                                   std::size_t* received = nullptr) noexcept {
+    return detail::recv_exact_until(s, b, detail::after(timeout), received);
+}
+/// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
+inline std::size_t recv_exact(const socket& s, mutable_buffer b) {
+    std::size_t got = 0;
+    auto r = try_recv_exact(s, b, &got);
+    if (!r) detail::throw_error(r.error(), "recv_exact", got);
+    return *r;
+}
+template <class Rep, class Period>
+std::size_t recv_exact(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    std::size_t got = 0;
+    auto r = try_recv_exact(s, b, timeout, &got);
+    if (!r) detail::throw_error(r.error(), "recv_exact", got);
+    return *r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datagrams
+
+/// Sends one datagram to `to`. Errors: message_size if it is too large for the protocol, ...
+inline result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to) noexcept {
+    return detail::sendto_until(s, b, to, detail::deadline::never());
+}
+template <class Rep, class Period>
+result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
+                               std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::sendto_until(s, b, to, detail::after(timeout));
+}
+/// Throwing form of `try_sendto`.
+inline std::size_t sendto(const socket& s, const_buffer b, const address& to) {
+    return detail::unwrap(try_sendto(s, b, to), "sendto");
+}
+template <class Rep, class Period>
+std::size_t sendto(const socket& s, const_buffer b, const address& to,
+                   std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_sendto(s, b, to, timeout), "sendto");
+}
+
+/// Receives one datagram: `{size, sender, truncated}`. A datagram larger than `b` fills `b`,
+/// the rest is discarded and `truncated` is true, the same on every OS.
+inline result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept {
+    return detail::recvfrom_until(s, b, detail::deadline::never());
+}
+template <class Rep, class Period>
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
+                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::recvfrom_until(s, b, detail::after(timeout));
+}
+/// Throwing form of `try_recvfrom`.
+inline recvfrom_result recvfrom(const socket& s, mutable_buffer b) {
+    return detail::unwrap(try_recvfrom(s, b), "recvfrom");
+}
+template <class Rep, class Period>
+recvfrom_result recvfrom(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_recvfrom(s, b, timeout), "recvfrom");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection state
+
+/// Shuts down one or both directions. `shutdown_type::send` sends EOF (FIN) to the peer while
+/// still allowing to receive. Errors: not_connected, ...
+inline result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const int h = how == shutdown_type::receive ? detail::os::shut_rd
+                  : how == shutdown_type::send  ? detail::os::shut_wr
+                                                : detail::os::shut_rdwr;
+    if (auto ec = detail::sys::shutdown(s.native_handle(), h)) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_shutdown`.
+inline void shutdown(const socket& s, shutdown_type how) {
+    detail::unwrap(try_shutdown(s, how), "shutdown");
+}
+
+/// The address the socket is bound to (e.g. the port picked by binding port 0).
+inline result<address> try_local_address(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    address a;
+    auto sink = a.prepare_native();
+    if (auto ec = detail::sys::getsockname(s.native_handle(), sink.data, sink.size))
+        return detail::fail(ec);
+    if (auto ec = a.commit_native()) return detail::fail(ec);
+    return a;
+}
+/// Throwing form of `try_local_address`.
+inline address local_address(const socket& s) {
+    return detail::unwrap(try_local_address(s), "local_address");
+}
+
+/// The address of the connected peer. Errors: not_connected.
+inline result<address> try_peer_address(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    address a;
+    auto sink = a.prepare_native();
+    if (auto ec = detail::sys::getpeername(s.native_handle(), sink.data, sink.size))
+        return detail::fail(ec);
+    if (auto ec = a.commit_native()) return detail::fail(ec);
+    return a;
+}
+/// Throwing form of `try_peer_address`.
+inline address peer_address(const socket& s) {
+    return detail::unwrap(try_peer_address(s), "peer_address");
+}
+
+/// Switches non-blocking mode on or off. In non-blocking mode send/recv/accept fail with
+/// operation_would_block instead of waiting (check with `net::is_would_block(ec)`);
+/// sendall/recv_exact still wait, using poll.
+inline result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::sys::set_nonblocking(s.native_handle(), on)) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_set_nonblocking`.
+inline void set_nonblocking(const socket& s, bool on = true) {
+    detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
+}
+
+/// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
+/// events seen (which may include error and hangup). Expiry is timed_out.
+template <class Rep, class Period>
+result<events> try_wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    short got = detail::sys::wait(s.native_handle(), detail::to_poll(wanted), detail::after(timeout), ec);
+    if (ec) return detail::fail(ec);
+    return detail::from_poll(got);
+}
+/// Throwing form of `try_wait`.
+template <class Rep, class Period>
+events wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_wait(s, wanted, timeout), "wait");
+}
+
+/// Closes a stream connection so the peer gets every byte and an orderly EOF rather than a
+/// reset (PITFALLS B16): shuts down sending, reads and discards whatever the peer still sends
+/// until its EOF or the deadline, then closes. `s` is closed afterwards in every case.
+/// Errors: timed_out if the peer did not finish within `timeout` (the socket is still closed).
+template <class Rep, class Period>
+result<void> try_graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const auto until = detail::after(timeout);
+    std::error_code ec;
+    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
+    char sink[4096];
+    while (!ec) {
+        auto n = detail::recv_until(s, buffer(sink), until);
+        if (!n) ec = n.error();
+        else if (*n == 0) break; // the peer's EOF: all of our data was received
+    }
+    auto closed = s.try_close();
+    if (ec) return detail::fail(ec);
+    return closed;
+}
+/// Throwing form of `try_graceful_close`.
+template <class Rep, class Period> void graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) {
+    detail::unwrap(try_graceful_close(s, timeout), "graceful_close");
+}
+
+/// Two sockets connected to each other, e.g. for tests and wake-ups:
+/// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
+/// (or UDP) pair.
+inline result<std::pair<socket, socket>> try_socket_pair(socket_type t = socket_type::stream) noexcept {
+    native_handle_type h[2] = {invalid_handle, invalid_handle};
+    if (auto ec = detail::sys::socket_pair(detail::to_native(t), h)) return detail::fail(ec);
+    return std::pair<socket, socket>(socket(h[0]), socket(h[1]));
+}
+/// Throwing form of `try_socket_pair`.
+inline std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream) {
+    return detail::unwrap(try_socket_pair(t), "socket_pair");
+}
+
+} // namespace net
+
+#endif
+// ---- end net/ops.hpp ----
+// ---- begin net/options.hpp ----
+#ifndef NETSOCK_OPTIONS_HPP
+#define NETSOCK_OPTIONS_HPP
+
+// Typed socket options: `net::set_option(s, net::no_delay{true})`,
+// `bool on = net::get_option<net::no_delay>(s).value;`. Each option is a small struct holding
+// `value` (or named fields); the level, name and OS value type are handled here, per platform.
+
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+namespace net {
+namespace detail {
+
+inline std::error_code unsupported_option() noexcept {
+    return std::make_error_code(std::errc::no_protocol_option);
+}
+
+template <int Level, int Name> struct bool_option {
+    bool value = false;
+    constexpr bool_option() noexcept = default;
+    constexpr explicit bool_option(bool v) noexcept : value(v) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (Name < 0) return unsupported_option();
+        return sys::set_int_option(h, Level, Name, value ? 1 : 0);
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        if (Name < 0) return unsupported_option();
+        int v = 0;
+        auto ec = sys::get_int_option(h, Level, Name, v);
+        value = v != 0;
+        return ec;
+    }
+};
+
+template <int Level, int Name, class Native = int> struct int_option {
+    int value = 0;
+    constexpr int_option() noexcept = default;
+    constexpr explicit int_option(int v) noexcept : value(v) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (Name < 0) return unsupported_option();
+        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        return sys::set_int_option(h, Level, Name, static_cast<Native>(value));
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        if (Name < 0) return unsupported_option();
+        Native v{};
+        auto ec = sys::get_int_option(h, Level, Name, v);
+        value = static_cast<int>(v);
+        return ec;
+    }
+};
+
+template <int Name> struct timeout_option {
+    std::chrono::milliseconds value{0}; ///< 0 = no timeout
+    constexpr timeout_option() noexcept = default;
+    template <class Rep, class Period>
+    constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
+        : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
+        auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
+        return sys::setsockopt(h, SOL_SOCKET, Name, &v, sizeof v);
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        os::timeout_value v{};
+        std::size_t size = sizeof v;
+        auto ec = sys::getsockopt(h, SOL_SOCKET, Name, &v, size);
+        value = std::chrono::milliseconds(v.to_ms());
+        return ec;
+    }
+};
+
+// The family a socket was created with (multicast options differ for IPv4 and IPv6).
+inline int socket_family(sys::handle h, std::error_code& ec) noexcept {
+    address a;
+    auto sink = a.prepare_native();
+    ec = sys::getsockname(h, sink.data, sink.size);
+    return ec ? AF_UNSPEC : a.data()->sa_family;
+}
+
+template <bool Join> struct membership_option {
+    address group;            ///< the multicast group (IPv4 or IPv6)
+    address interface_address = address::any(); ///< IPv4: local interface address (any = default)
+    std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
+    std::error_code set_on(sys::handle h) const noexcept {
+        if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
+        if (group.family() == net::family::ipv4) {
+            ::ip_mreq m{};
+            std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
+            if (interface_address.family() == net::family::ipv4)
+                std::memcpy(&m.imr_interface,
+                            &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
+            return sys::setsockopt(h, IPPROTO_IP, Join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m);
+        }
+        ::ipv6_mreq m{};
+        std::memcpy(&m.ipv6mr_multiaddr, &reinterpret_cast<const ::sockaddr_in6*>(group.data())->sin6_addr, 16);
+        m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
+        return sys::setsockopt(h, IPPROTO_IPV6, Join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
+    }
+};
+
+// Options whose level depends on the socket's family (IPv4 vs IPv6).
+template <int Name4, int Name6, class Native4> struct family_int_option {
+    int value = 0;
+    constexpr family_int_option() noexcept = default;
+    constexpr explicit family_int_option(int v) noexcept : value(v) {}
+    std::error_code set_on(sys::handle h) const noexcept {
+        std::error_code ec;
+        const int f = socket_family(h, ec);
+        if (ec) return ec;
+        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (f == AF_INET6) return sys::set_int_option(h, IPPROTO_IPV6, Name6, value);
+        return sys::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
+    }
+    std::error_code get_from(sys::handle h) noexcept {
+        std::error_code ec;
+        const int f = socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) return sys::get_int_option(h, IPPROTO_IPV6, Name6, value);
+        Native4 v{};
+        ec = sys::get_int_option(h, IPPROTO_IP, Name4, v);
+        value = static_cast<int>(v);
+        return ec;
+    }
+};
+} // namespace detail
+
+/// SO_REUSEADDR. POSIX listeners get it automatically at bind (see `net::bind`); on Windows it
+/// lets another socket steal a live port, so netsock never sets it for you there.
+struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> { using bool_option::bool_option; };
+/// SO_REUSEPORT (Linux, macOS, BSD): several listeners share a port. Elsewhere setting it fails
+/// with no_protocol_option.
+struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> { using bool_option::bool_option; };
+/// TCP_NODELAY: send small segments at once (disable Nagle's algorithm).
+struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> { using bool_option::bool_option; };
+/// SO_KEEPALIVE: probe idle connections.
+struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> { using bool_option::bool_option; };
+/// Seconds of idleness before the first keep-alive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS).
+struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> { using int_option::int_option; };
+/// Seconds between keep-alive probes (TCP_KEEPINTVL).
+struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> { using int_option::int_option; };
+/// Unanswered probes before the connection is dropped (TCP_KEEPCNT).
+struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> { using int_option::int_option; };
+/// SO_BROADCAST: allow datagrams to broadcast addresses.
+struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> { using bool_option::bool_option; };
+/// IPV6_V6ONLY. netsock sets it to true on every IPv6 socket it creates; set false before
+/// bind for a dual-stack socket.
+struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> { using bool_option::bool_option; };
+/// SO_SNDBUF in bytes. The OS may round or double the value (Linux doubles it).
+struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> { using int_option::int_option; };
+/// SO_RCVBUF in bytes. The OS may round or double the value (Linux doubles it).
+struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> { using int_option::int_option; };
+/// IP_TTL: hop limit of outgoing IPv4 packets.
+struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> { using int_option::int_option; };
+/// IPV6_UNICAST_HOPS: hop limit of outgoing IPv6 unicast packets.
+struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> { using int_option::int_option; };
+/// Multicast TTL/hop limit (IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS, by the socket's family).
+struct multicast_ttl
+    : detail::family_int_option<IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, detail::os::multicast_v4_value> {
+    using family_int_option::family_int_option;
+};
+/// Whether multicast sent by this host loops back to its own sockets (IP_MULTICAST_LOOP or
+/// IPV6_MULTICAST_LOOP, by the socket's family). `value` is 0 or 1.
+struct multicast_loop
+    : detail::family_int_option<IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP, detail::os::multicast_v4_value> {
+    using family_int_option::family_int_option;
+};
+
+/// SO_LINGER. `{true, 0s}` makes close() reset the connection (RST) instead of a graceful FIN.
+struct linger {
+    bool enabled = false;
+    std::chrono::seconds timeout{0};
+    std::error_code set_on(detail::sys::handle h) const noexcept {
+        if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
+        ::linger v{};
+        v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
+        v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
+        return detail::sys::setsockopt(h, SOL_SOCKET, SO_LINGER, &v, sizeof v);
+    }
+    std::error_code get_from(detail::sys::handle h) noexcept {
+        ::linger v{};
+        std::size_t size = sizeof v;
+        auto ec = detail::sys::getsockopt(h, SOL_SOCKET, SO_LINGER, &v, size);
+        enabled = v.l_onoff != 0;
+        timeout = std::chrono::seconds(v.l_linger);
+        return ec;
+    }
+};
+
+/// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
+/// as timed_out. Prefer the timeout overloads of recv/accept, which need no option.
+struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> { using timeout_option::timeout_option; };
+/// SO_SNDTIMEO: an OS-level timeout for every blocking send. Expiry is reported as timed_out.
+struct send_timeout : detail::timeout_option<SO_SNDTIMEO> { using timeout_option::timeout_option; };
+
+/// Joins a multicast group (set only): `net::set_option(s, net::join_group{group})`; for IPv4 the
+/// interface is chosen by its address, for IPv6 by its index.
+struct join_group : detail::membership_option<true> {};
+/// Leaves a multicast group (set only).
+struct leave_group : detail::membership_option<false> {};
+
+/// The interface for outgoing multicast: IPv4 by local address (IP_MULTICAST_IF), IPv6 by
+/// interface index (IPV6_MULTICAST_IF).
+struct multicast_interface {
+    address interface_address = address::any(); ///< IPv4 sockets
+    std::uint32_t interface_index = 0;           ///< IPv6 sockets
+    std::error_code set_on(detail::sys::handle h) const noexcept {
+        std::error_code ec;
+        const int f = detail::socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) {
+            auto index = static_cast<unsigned>(interface_index);
+            return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+        }
+        if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
+        return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
+                                       &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
+                                       sizeof(::in_addr));
+    }
+    std::error_code get_from(detail::sys::handle h) noexcept {
+        std::error_code ec;
+        const int f = detail::socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) {
+            unsigned index = 0;
+            ec = detail::sys::get_int_option(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, index);
+            interface_index = index;
+            return ec;
+        }
+        ::in_addr a{};
+        std::size_t size = sizeof a;
+        ec = detail::sys::getsockopt(h, IPPROTO_IP, IP_MULTICAST_IF, &a, size);
+        std::array<std::uint8_t, 4> b{};
+        std::memcpy(b.data(), &a, 4);
+        interface_address = address::ipv4(b);
+        return ec;
+    }
+};
+
+/// SO_ERROR (get only): the pending error of the socket, e.g. the outcome of a non-blocking
+/// connect. Reading it clears it.
+struct socket_error {
+    std::error_code value;
+    std::error_code get_from(detail::sys::handle h) noexcept {
+        int v = 0;
+        auto ec = detail::sys::get_int_option(h, SOL_SOCKET, SO_ERROR, v);
+        value = v == 0 ? std::error_code{} : detail::socket_error(v);
+        return ec;
+    }
+};
+
+/// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
+/// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
+template <class Option>
+result<void> try_set_option(const socket& s, const Option& option) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_set_option`.
+template <class Option> void set_option(const socket& s, const Option& option) {
+    detail::unwrap(try_set_option(s, option), "set_option");
+}
+
+/// Reads a typed option: `auto size = net::get_option<net::receive_buffer_size>(s).value;`.
+template <class Option> result<Option> try_get_option(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    Option option{};
+    if (auto ec = option.get_from(s.native_handle())) return detail::fail(ec);
+    return option;
+}
+/// Throwing form of `try_get_option`.
+template <class Option> Option get_option(const socket& s) {
+    return detail::unwrap(try_get_option<Option>(s), "get_option");
+}
+
+} // namespace net
+
+#endif
+// ---- end net/options.hpp ----
+// ---- begin net/resolve.hpp ----
+#ifndef NETSOCK_RESOLVE_HPP
+#define NETSOCK_RESOLVE_HPP
+
+// Name resolution and the two convenience constructors of Python's socket module:
+// create_connection (with Happy Eyeballs, RFC 8305) and create_server.
+
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace net {
+
+/// What `resolve` looks for.
+struct resolve_hints {
+    /// Only this family (default: IPv4 and IPv6).
+    std::optional<net::family> family;
+    /// The socket type the addresses are for.
+    socket_type type = socket_type::stream;
+    /// For an empty host: the wildcard address (for bind) instead of loopback (for connect).
+    bool passive = false;
+};
+
+namespace detail {
+inline std::error_code resolver_error(int code) noexcept {
+#if defined(EAI_SYSTEM)
+    if (code == EAI_SYSTEM) { // "look at errno" (PITFALLS B12)
+        int e = os::last_error();
+        return e != 0 ? socket_error(e) : std::error_code(code, resolve_category());
+    }
+#endif
+    return {code, resolve_category()};
+}
+
+struct addrinfo_guard {
+    ::addrinfo* list = nullptr;
+    ~addrinfo_guard() {
+        if (list) ::freeaddrinfo(list);
+    }
+};
+
+// Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
+inline std::vector<address> interleave(const std::vector<address>& in) {
+    std::vector<address> v6, v4, out;
+    for (const auto& a : in) (a.family() == family::ipv6 ? v6 : v4).push_back(a);
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < v6.size() || i < v4.size(); ++i) {
+        if (i < v6.size()) out.push_back(v6[i]);
+        if (i < v4.size()) out.push_back(v4[i]);
+    }
+    return out;
+}
+
+// An error worth reporting over another: anything beats a timeout (PITFALLS A12).
+inline void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
+    if (!best || (best == std::errc::timed_out && ec != std::errc::timed_out)) best = ec;
+}
+} // namespace detail
+
+/// Resolves a host name or numeric address and a service (port number or name such as
+/// "http") into addresses, in the resolver's order, without duplicates. Numeric hosts never
+/// touch DNS (AI_NUMERICHOST), and AI_ADDRCONFIG is never used, so "localhost", "127.0.0.1" and
+/// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
+/// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
+/// Allocation failure terminates (the function is noexcept).
+inline result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
+                                                const resolve_hints& hints = {}) noexcept {
+    if (auto ec = detail::sys::start()) return detail::fail(ec);
+    if (host.size() > 1024 || service.size() > 256 || host.find('\0') != std::string_view::npos ||
+        service.find('\0') != std::string_view::npos)
+        return detail::fail(std::errc::invalid_argument);
+    std::string h(host), s(service);
+    ::addrinfo want{};
+    want.ai_family = hints.family ? detail::to_native(*hints.family) : AF_UNSPEC;
+    want.ai_socktype = detail::to_native(hints.type);
+    want.ai_flags = hints.passive ? AI_PASSIVE : 0;
+    std::string bare = h;
+    if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+    if (!bare.empty() && address::try_parse(bare, 0)) {
+        want.ai_flags |= AI_NUMERICHOST;
+        h = bare;
+    }
+    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) want.ai_flags |= AI_NUMERICSERV;
+    detail::addrinfo_guard found;
+    int rc = ::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
+    if (rc != 0) return detail::fail(detail::resolver_error(rc));
+    std::vector<address> out;
+    for (const ::addrinfo* ai = found.list; ai; ai = ai->ai_next) {
+        if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
+        auto a = address::try_from_native(ai->ai_addr, static_cast<std::size_t>(ai->ai_addrlen));
+        if (!a) continue;
+        bool seen = false;
+        for (const auto& b : out) seen = seen || b == *a;
+        if (!seen) out.push_back(*a);
+    }
+    if (out.empty()) return detail::fail(std::error_code(EAI_NONAME, resolve_category()));
+    return out;
+}
+/// Throwing form of `try_resolve`.
+inline std::vector<address> resolve(std::string_view host, std::string_view service = {},
+                                    const resolve_hints& hints = {}) {
+    return detail::unwrap(try_resolve(host, service, hints), "resolve");
+}
+
+namespace detail {
+// RFC 8305 section 5: the delay before starting the next attempt while one is pending.
+inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
+
+// Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
+// attempt fails; the first to connect wins and the others are closed. One shared deadline.
+inline result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
+    if (targets.empty()) return fail(std::errc::invalid_argument);
+    struct attempt {
+        socket sock;
+        std::size_t index;
+    };
+    std::vector<attempt> pending;
+    std::vector<os::pollfd_type> fds;
+    std::error_code best;
+    std::size_t next = 0;
+    auto start_next = [&]() {
+        while (next < targets.size()) {
+            const address& to = targets[next++];
+            auto s = try_make_socket(to.family(), socket_type::stream);
+            if (!s) {
+                keep_most_specific(best, s.error());
+                continue;
+            }
+            if (auto ec = sys::set_nonblocking(s->native_handle(), true)) {
+                keep_most_specific(best, ec);
+                continue;
+            }
+            auto ec = sys::connect(s->native_handle(), to.data(), to.size());
+            if (!ec || sys::is_in_progress(ec) || sys::is_interrupted(ec)) {
+                pending.push_back({std::move(*s), next - 1});
+                return;
+            }
+            keep_most_specific(best, ec);
+        }
+    };
+    start_next();
+    while (!pending.empty()) {
+        fds.clear();
+        for (const auto& p : pending) {
+            os::pollfd_type f{};
+            f.fd = p.sock.native_handle();
+            f.events = POLLOUT;
+            fds.push_back(f);
+        }
+        // Wait for a result, at most until the next attempt is due (if any is left).
+        auto wait_until = until;
+        if (next < targets.size()) {
+            auto due = deadline::after(connection_attempt_delay);
+            if (until.infinite() || due.time() < until.time()) wait_until = due;
+        }
+        int r = os::poll(fds.data(), static_cast<os::nfds_type>(fds.size()), wait_until.remaining_ms());
+        if (r < 0) {
+            int e = os::last_error();
+            if (os::is_interrupted(e)) continue;
+            return fail(socket_error(e));
+        }
+        bool progressed = false;
+        for (std::size_t i = fds.size(); i-- > 0;) {
+            // Windows before 10 2004 reports a failed connect through nothing but SO_ERROR.
+            auto ec = sys::pending_error(pending[i].sock.native_handle());
+            if (fds[i].revents == 0 && !ec) continue;
+            if (!ec) {
+                socket winner = std::move(pending[i].sock);
+                pending.clear(); // the losers are closed here
+                if (auto e = sys::set_nonblocking(winner.native_handle(), false)) return fail(e);
+                return winner;
+            }
+            keep_most_specific(best, ec);
+            pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+            progressed = true;
+        }
+        if (until.expired()) {
+            keep_most_specific(best, std::make_error_code(std::errc::timed_out));
+            return fail(best);
+        }
+        if (progressed || r == 0 || pending.empty()) start_next();
+    }
+    return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
+}
+} // namespace detail
+
+/// Connects to the first reachable address of `host:port` (Python's `socket.create_connection`):
+/// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
+/// alternating families, a new attempt every 250 ms without waiting for the previous one to
+/// fail; the first connection wins and the others are closed. Each attempt uses a fresh
+/// socket; `timeout` is one deadline for the whole operation (resolution excluded). On failure
+/// the most specific error is reported (e.g. connection_refused rather than timed_out).
+/// The returned socket is blocking; `peer_address` tells which address won.
+/// ```cpp
+/// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
+/// ```
+template <class Rep, class Period>
+result<socket> try_create_connection(std::string_view host, std::uint16_t port,
+                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+    char service[8];
+    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    auto found = try_resolve(host, service);
+    if (!found) return detail::fail(found.error());
+    return detail::connect_racing(detail::interleave(*found), detail::after(timeout));
+}
+/// As above with no deadline (each attempt still ends when the OS gives up).
+inline result<socket> try_create_connection(std::string_view host, std::uint16_t port) noexcept {
+    char service[8];
+    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    auto found = try_resolve(host, service);
+    if (!found) return detail::fail(found.error());
+    return detail::connect_racing(detail::interleave(*found), detail::deadline::never());
+}
+/// Races connects to already-resolved addresses, in the given order.
+template <class Rep, class Period>
+result<socket> try_create_connection(const std::vector<address>& targets,
+                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::connect_racing(targets, detail::after(timeout));
+}
+/// Throwing forms of `try_create_connection`.
+template <class Rep, class Period>
+socket create_connection(std::string_view host, std::uint16_t port,
+                         std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_create_connection(host, port, timeout), "create_connection");
+}
+inline socket create_connection(std::string_view host, std::uint16_t port) {
+    return detail::unwrap(try_create_connection(host, port), "create_connection");
+}
+template <class Rep, class Period>
+socket create_connection(const std::vector<address>& targets, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_create_connection(targets, timeout), "create_connection");
+}
+
+/// Options of `create_server`.
+struct server_options {
+    /// The listen backlog.
+    int backlog = default_backlog;
+    /// SO_REUSEPORT: let several listeners share the port (Linux, macOS, BSD). Off by default,
+    /// so a second server on a live port fails with address_in_use.
+    bool reuse_port = false;
+    /// For an IPv6 address: also accept IPv4 clients (IPV6_V6ONLY off). Fails with
+    /// operation_not_supported where the OS cannot do it, invalid_argument for IPv4 addresses.
+    bool dual_stack = false;
+    /// For a local address: remove an existing file at the path before binding (a stale socket
+    /// file from a previous run). Off by default.
+    bool remove_existing_path = false;
+};
+
+/// A listening TCP (or local stream) socket bound to `a` (Python's `socket.create_server`):
+/// the listener policy of `bind`, v6-only unless `dual_stack`, and `listen(backlog)`.
+/// ```cpp
+/// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
+/// auto [conn, peer] = net::accept(server);
+/// ```
+inline result<socket> try_create_server(const address& a, const server_options& o = {}) noexcept {
+    if (o.dual_stack && a.family() != family::ipv6) return detail::fail(std::errc::invalid_argument);
+    auto s = try_make_socket(a.family(), socket_type::stream);
+    if (!s) return s;
+    if (o.reuse_port) {
+        if (auto r = try_set_option(*s, reuse_port{true}); !r) return detail::fail(r.error());
+    }
+    if (o.dual_stack) {
+        if (auto r = try_set_option(*s, v6_only{false}); !r) {
+            auto ec = r.error();
+            if (ec == std::errc::no_protocol_option || ec == std::errc::invalid_argument)
+                ec = std::make_error_code(std::errc::operation_not_supported);
+            return detail::fail(ec);
+        }
+    }
+    if (o.remove_existing_path && a.family() == family::local) {
+        const std::string path = a.path();
+        if (!path.empty() && path.front() != '\0') std::remove(path.c_str());
+    }
+    if (auto r = try_bind(*s, a); !r) return detail::fail(r.error());
+    if (auto r = try_listen(*s, o.backlog); !r) return detail::fail(r.error());
+    return s;
+}
+/// Throwing form of `try_create_server`.
+inline socket create_server(const address& a, const server_options& o = {}) {
+    return detail::unwrap(try_create_server(a, o), "create_server");
+}
+
+} // namespace net
+
+#endif
+// ---- end net/resolve.hpp ----
+
+#endif
+// ---- end net/net.hpp ----
