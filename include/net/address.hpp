@@ -386,7 +386,10 @@ private:
             size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
             return {};
         case detail::os::af_local:
-            if (size() < detail::sun_path_offset) size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+            if (size() < detail::sun_path_offset)
+                size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+            if (size() > sizeof(detail::os::sockaddr_un_type))
+                size_ = static_cast<detail::os::socklen_type>(sizeof(detail::os::sockaddr_un_type));
             return {};
         default: return detail::make_errc(std::errc::address_family_not_supported);
         }
@@ -419,7 +422,9 @@ private:
     static result<address> parse_host(std::string_view host, std::uint16_t port,
                                       bool must_be_v6) noexcept {
         char buf[max_text + 1];
-        if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
+        // inet_pton stops at a NUL: text after one must not be silently ignored.
+        if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
+            return detail::fail(std::errc::invalid_argument);
         if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
         const bool v6 = host.find(':') != std::string_view::npos;
         if (!v6) {

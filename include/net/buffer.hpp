@@ -24,7 +24,7 @@ public:
     constexpr const void* data() const noexcept { return data_; }
     constexpr std::size_t size() const noexcept { return size_; }
     /// Drops the first `n` bytes (all of them if `n > size()`).
-    constexpr const_buffer& operator+=(std::size_t n) noexcept {
+    const_buffer& operator+=(std::size_t n) noexcept {
         n = n < size_ ? n : size_;
         data_ = static_cast<const unsigned char*>(data_) + n;
         size_ -= n;
@@ -43,7 +43,7 @@ public:
     constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
     constexpr void* data() const noexcept { return data_; }
     constexpr std::size_t size() const noexcept { return size_; }
-    constexpr mutable_buffer& operator+=(std::size_t n) noexcept {
+    mutable_buffer& operator+=(std::size_t n) noexcept {
         n = n < size_ ? n : size_;
         data_ = static_cast<unsigned char*>(data_) + n;
         size_ -= n;
@@ -102,8 +102,9 @@ constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
 }
 
 template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr mutable_buffer buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
-    return {a.data(), detail::clamp(N, max_size)};
+constexpr auto buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a.data(), detail::clamp(N, max_size));
+    else return mutable_buffer(a.data(), detail::clamp(N, max_size));
 }
 template <class T, std::size_t N, detail::byte_like<T> = 0>
 constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {

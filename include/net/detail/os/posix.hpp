@@ -190,6 +190,8 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
     return ::poll(fds, n, timeout_ms);
 }
 
+inline void sleep_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
+
 inline int socket_pair(int type, native_handle_type out[2]) noexcept {
 #if defined(NETSOCK_HAS_SOCK_CLOEXEC)
     if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, out) != 0) return errno;

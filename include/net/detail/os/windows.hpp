@@ -205,6 +205,8 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
     return ::WSAPoll(fds, n, timeout_ms);
 }
 
+inline void sleep_ms(int ms) noexcept { ::Sleep(static_cast<DWORD>(ms < 0 ? 0 : ms)); }
+
 // Windows has no socketpair(): the caller builds one over loopback TCP/UDP.
 inline int socket_pair(int, native_handle_type*) noexcept { return WSAEOPNOTSUPP; }
 

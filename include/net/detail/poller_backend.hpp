@@ -1,0 +1,37 @@
+#ifndef NETSOCK_DETAIL_POLLER_BACKEND_HPP
+#define NETSOCK_DETAIL_POLLER_BACKEND_HPP
+
+// Chooses the poller backend: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
+// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined (so the poll
+// backend is tested on Linux too).
+
+#include "platform.hpp"
+
+#if defined(NETSOCK_OS_WINDOWS)
+#include "poller_wsapoll.hpp"
+namespace net::detail {
+using poller_backend = wsapoll_backend;
+}
+#elif defined(NETSOCK_POLLER_POLL)
+#include "poller_poll.hpp"
+namespace net::detail {
+using poller_backend = poll_backend;
+}
+#elif defined(NETSOCK_HAS_EPOLL)
+#include "poller_epoll.hpp"
+namespace net::detail {
+using poller_backend = epoll_backend;
+}
+#elif defined(NETSOCK_HAS_KQUEUE)
+#include "poller_kqueue.hpp"
+namespace net::detail {
+using poller_backend = kqueue_backend;
+}
+#else
+#include "poller_poll.hpp"
+namespace net::detail {
+using poller_backend = poll_backend;
+}
+#endif
+
+#endif
