@@ -16,5 +16,6 @@
 #include "ops.hpp"
 #include "options.hpp"
 #include "resolve.hpp"
+#include "poller.hpp"
 
 #endif

@@ -320,6 +320,8 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
     return ::WSAPoll(fds, n, timeout_ms);
 }
 
+inline void sleep_ms(int ms) noexcept { ::Sleep(static_cast<DWORD>(ms < 0 ? 0 : ms)); }
+
 // Windows has no socketpair(): the caller builds one over loopback TCP/UDP.
 inline int socket_pair(int, native_handle_type*) noexcept { return WSAEOPNOTSUPP; }
 
@@ -554,6 +556,8 @@ inline int close_socket(native_handle_type h) noexcept { return ::close(h) == 0 
 inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
     return ::poll(fds, n, timeout_ms);
 }
+
+inline void sleep_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
 
 inline int socket_pair(int type, native_handle_type out[2]) noexcept {
 #if defined(NETSOCK_HAS_SOCK_CLOEXEC)
@@ -879,107 +883,35 @@ template <class T> class expected;
 template <class> struct is_expected : std::false_type {};
 template <class T> struct is_expected<expected<T>> : std::true_type {};
 
-template <class T> class expected {
-    static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
-
+// Storage and the copy/move operations that must run by hand (a union member).
+template <class T> class expected_storage {
 public:
-    using value_type = T;
-    using error_type = std::error_code;
-    template <class U> using rebind = expected<U>;
-
-    constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : value_(), ok_(true) {}
-
-    template <class U = T,
-              std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                   !std::is_same_v<std::decay_t<U>, expected> &&
-                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
-                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
-                               int> = 0>
-    constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
-        : value_(std::forward<U>(v)), ok_(true) {}
-
     template <class... A>
-    constexpr explicit expected(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
+    constexpr explicit expected_storage(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
+    explicit expected_storage(std::error_code e) noexcept : error_(e), ok_(false) {}
 
-    template <class G>
-    constexpr expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
-    template <class G>
-    constexpr expected(unexpected<G>&& u) noexcept : error_(std::move(u).error()), ok_(false) {}
-
-    expected(const expected& o) : ok_(o.ok_) {
+    expected_storage(const expected_storage& o) : ok_(o.ok_) {
         if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
         else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
     }
-    expected(expected&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(o.ok_) {
+    expected_storage(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(o.ok_) {
         if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
         else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
     }
-    expected& operator=(const expected& o) {
+    expected_storage& operator=(const expected_storage& o) {
         if (this != &o) assign(o);
         return *this;
     }
-    expected& operator=(expected&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
-                                               std::is_nothrow_move_assignable_v<T>) {
+    expected_storage& operator=(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
+                                                               std::is_nothrow_move_assignable_v<T>) {
         if (this != &o) assign(std::move(o));
         return *this;
     }
-    ~expected() { destroy(); }
-
-    constexpr bool has_value() const noexcept { return ok_; }
-    constexpr explicit operator bool() const noexcept { return ok_; }
-
-    T& value() & {
-        check();
-        return value_;
-    }
-    const T& value() const& {
-        check();
-        return value_;
-    }
-    T&& value() && {
-        check();
-        return std::move(value_);
-    }
-    const std::error_code& error() const noexcept { return error_; }
-
-    T& operator*() & noexcept { return value_; }
-    const T& operator*() const& noexcept { return value_; }
-    T&& operator*() && noexcept { return std::move(value_); }
-    T* operator->() noexcept { return &value_; }
-    const T* operator->() const noexcept { return &value_; }
-
-    template <class U> T value_or(U&& fallback) const& {
-        return ok_ ? value_ : static_cast<T>(std::forward<U>(fallback));
-    }
-    template <class U> T value_or(U&& fallback) && {
-        return ok_ ? std::move(value_) : static_cast<T>(std::forward<U>(fallback));
-    }
-
-    /// f(value) -> result<U>; skipped (error passed on) when this holds an error.
-    template <class F> auto and_then(F&& f) & { return and_then_impl(*this, std::forward<F>(f)); }
-    template <class F> auto and_then(F&& f) const& { return and_then_impl(*this, std::forward<F>(f)); }
-    template <class F> auto and_then(F&& f) && { return and_then_impl(std::move(*this), std::forward<F>(f)); }
-    /// f(value) -> U; gives result<U>.
-    template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
-    template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
-    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
-    /// f(error) -> result<T>; called only when this holds an error.
-    template <class F> expected or_else(F&& f) const& {
-        if (ok_) return *this;
-        return std::forward<F>(f)(error_);
-    }
-    template <class F> expected or_else(F&& f) && {
-        if (ok_) return std::move(*this);
-        return std::forward<F>(f)(error_);
-    }
-
-private:
-    void check() const {
-        if (!ok_) throw_error(error_, "result::value");
-    }
-    void destroy() noexcept {
+    ~expected_storage() {
         if (ok_) value_.~T();
     }
+
+protected:
     template <class O> void assign(O&& o) {
         if (ok_ && o.ok_) {
             value_ = std::forward<O>(o).value_;
@@ -993,6 +925,124 @@ private:
             ::new (static_cast<void*>(&value_)) T(std::forward<O>(o).value_);
             ok_ = true;
         }
+    }
+
+    union {
+        T value_;
+        std::error_code error_;
+    };
+    bool ok_;
+};
+
+// Empty bases that delete copying where T cannot be copied, so the type traits of
+// net::result<T> tell the truth (std::optional, std::variant and std::vector rely on them).
+template <bool Copyable> struct copy_ctor_gate {};
+template <> struct copy_ctor_gate<false> {
+    copy_ctor_gate() = default;
+    copy_ctor_gate(const copy_ctor_gate&) = delete;
+    copy_ctor_gate(copy_ctor_gate&&) = default;
+    copy_ctor_gate& operator=(const copy_ctor_gate&) = default;
+    copy_ctor_gate& operator=(copy_ctor_gate&&) = default;
+};
+template <bool Assignable> struct copy_assign_gate {};
+template <> struct copy_assign_gate<false> {
+    copy_assign_gate() = default;
+    copy_assign_gate(const copy_assign_gate&) = default;
+    copy_assign_gate(copy_assign_gate&&) = default;
+    copy_assign_gate& operator=(const copy_assign_gate&) = delete;
+    copy_assign_gate& operator=(copy_assign_gate&&) = default;
+};
+
+template <class T>
+class expected : private expected_storage<T>,
+                 private copy_ctor_gate<std::is_copy_constructible_v<T>>,
+                 private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
+    static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
+    using base = expected_storage<T>;
+    template <class> friend class expected;
+
+public:
+    using value_type = T;
+    using error_type = std::error_code;
+    template <class U> using rebind = expected<U>;
+
+    template <class U = T, std::enable_if_t<std::is_default_constructible_v<U>, int> = 0>
+    constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : base(std::in_place) {}
+
+    template <class U = T,
+              std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                   !std::is_same_v<std::decay_t<U>, expected> &&
+                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
+                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
+                               int> = 0>
+    constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
+        : base(std::in_place, std::forward<U>(v)) {}
+
+    template <class... A>
+    constexpr explicit expected(std::in_place_t, A&&... a) : base(std::in_place, std::forward<A>(a)...) {}
+
+    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, const G&>, int> = 0>
+    constexpr expected(const unexpected<G>& u) noexcept : base(std::error_code(u.error())) {}
+    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, G&&>, int> = 0>
+    constexpr expected(unexpected<G>&& u) noexcept : base(std::error_code(std::move(u).error())) {}
+
+    expected(const expected&) = default;
+    expected(expected&&) = default;
+    expected& operator=(const expected&) = default;
+    expected& operator=(expected&&) = default;
+    ~expected() = default;
+
+    constexpr bool has_value() const noexcept { return this->ok_; }
+    constexpr explicit operator bool() const noexcept { return this->ok_; }
+
+    T& value() & {
+        check();
+        return this->value_;
+    }
+    const T& value() const& {
+        check();
+        return this->value_;
+    }
+    T&& value() && {
+        check();
+        return std::move(this->value_);
+    }
+    const std::error_code& error() const noexcept { return this->error_; }
+
+    T& operator*() & noexcept { return this->value_; }
+    const T& operator*() const& noexcept { return this->value_; }
+    T&& operator*() && noexcept { return std::move(this->value_); }
+    T* operator->() noexcept { return &this->value_; }
+    const T* operator->() const noexcept { return &this->value_; }
+
+    template <class U> T value_or(U&& fallback) const& {
+        return this->ok_ ? this->value_ : static_cast<T>(std::forward<U>(fallback));
+    }
+    template <class U> T value_or(U&& fallback) && {
+        return this->ok_ ? std::move(this->value_) : static_cast<T>(std::forward<U>(fallback));
+    }
+
+    /// f(value) -> result<U>; skipped (error passed on) when this holds an error.
+    template <class F> auto and_then(F&& f) & { return and_then_impl(*this, std::forward<F>(f)); }
+    template <class F> auto and_then(F&& f) const& { return and_then_impl(*this, std::forward<F>(f)); }
+    template <class F> auto and_then(F&& f) && { return and_then_impl(std::move(*this), std::forward<F>(f)); }
+    /// f(value) -> U; gives result<U>.
+    template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
+    /// f(error) -> result<T>; called only when this holds an error.
+    template <class F> expected or_else(F&& f) const& {
+        if (this->ok_) return *this;
+        return std::forward<F>(f)(this->error_);
+    }
+    template <class F> expected or_else(F&& f) && {
+        if (this->ok_) return std::move(*this);
+        return std::forward<F>(f)(this->error_);
+    }
+
+private:
+    void check() const {
+        if (!this->ok_) throw_error(this->error_, "result::value");
     }
     template <class Self, class F> static auto and_then_impl(Self&& self, F&& f) {
         using R = std::remove_cv_t<std::remove_reference_t<
@@ -1012,12 +1062,6 @@ private:
             return expected<U>(std::forward<F>(f)(std::forward<Self>(self).value_));
         }
     }
-
-    union {
-        T value_;
-        std::error_code error_;
-    };
-    bool ok_;
 };
 
 template <> class expected<void> {
@@ -1028,7 +1072,8 @@ public:
 
     expected() noexcept = default;
     explicit expected(std::in_place_t) noexcept {}
-    template <class G> expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
+    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, const G&>, int> = 0>
+    expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
 
     bool has_value() const noexcept { return ok_; }
     explicit operator bool() const noexcept { return ok_; }
@@ -1128,7 +1173,7 @@ public:
     constexpr const void* data() const noexcept { return data_; }
     constexpr std::size_t size() const noexcept { return size_; }
     /// Drops the first `n` bytes (all of them if `n > size()`).
-    constexpr const_buffer& operator+=(std::size_t n) noexcept {
+    const_buffer& operator+=(std::size_t n) noexcept {
         n = n < size_ ? n : size_;
         data_ = static_cast<const unsigned char*>(data_) + n;
         size_ -= n;
@@ -1147,7 +1192,7 @@ public:
     constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
     constexpr void* data() const noexcept { return data_; }
     constexpr std::size_t size() const noexcept { return size_; }
-    constexpr mutable_buffer& operator+=(std::size_t n) noexcept {
+    mutable_buffer& operator+=(std::size_t n) noexcept {
         n = n < size_ ? n : size_;
         data_ = static_cast<unsigned char*>(data_) + n;
         size_ -= n;
@@ -1206,8 +1251,9 @@ constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
 }
 
 template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr mutable_buffer buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
-    return {a.data(), detail::clamp(N, max_size)};
+constexpr auto buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a.data(), detail::clamp(N, max_size));
+    else return mutable_buffer(a.data(), detail::clamp(N, max_size));
 }
 template <class T, std::size_t N, detail::byte_like<T> = 0>
 constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {
@@ -1679,7 +1725,10 @@ private:
             size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
             return {};
         case detail::os::af_local:
-            if (size() < detail::sun_path_offset) size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+            if (size() < detail::sun_path_offset)
+                size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+            if (size() > sizeof(detail::os::sockaddr_un_type))
+                size_ = static_cast<detail::os::socklen_type>(sizeof(detail::os::sockaddr_un_type));
             return {};
         default: return detail::make_errc(std::errc::address_family_not_supported);
         }
@@ -1712,7 +1761,9 @@ private:
     static result<address> parse_host(std::string_view host, std::uint16_t port,
                                       bool must_be_v6) noexcept {
         char buf[max_text + 1];
-        if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
+        // inet_pton stops at a NUL: text after one must not be silently ignored.
+        if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
+            return detail::fail(std::errc::invalid_argument);
         if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
         const bool v6 = host.find(':') != std::string_view::npos;
         if (!v6) {
@@ -3508,6 +3559,668 @@ inline socket create_server(const address& a, const server_options& o = {}) {
 
 #endif
 // ---- end net/resolve.hpp ----
+// ---- begin net/poller.hpp ----
+#ifndef NETSOCK_POLLER_HPP
+#define NETSOCK_POLLER_HPP
+
+// net::poller: many sockets on one thread, in the spirit of Python's `selectors`.
+
+// ---- begin net/detail/poller_backend.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_BACKEND_HPP
+#define NETSOCK_DETAIL_POLLER_BACKEND_HPP
+
+// Chooses the poller backend: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
+// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined (so the poll
+// backend is tested on Linux too).
+
+
+#if defined(NETSOCK_OS_WINDOWS)
+// ---- begin net/detail/poller_wsapoll.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
+#define NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
+
+// WSAPoll backend (Windows): the poll() backend over os::poll, which is WSAPoll there.
+// Caveat: before Windows 10 2004, WSAPoll does not report a failed non-blocking connect
+// (PITFALLS A11); check SO_ERROR (net::socket_error) after a timeout.
+
+// ---- begin net/detail/poller_poll.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
+#define NETSOCK_DETAIL_POLLER_POLL_HPP
+
+// poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
+// os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
+// allocates nothing; handle -> slot lookups use a hash map (Windows handles are not small ints).
+
+// ---- begin net/detail/poller_common.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_COMMON_HPP
+#define NETSOCK_DETAIL_POLLER_COMMON_HPP
+
+// What every poller backend shares: the ready-event record and the buffer it fills.
+
+
+#include <cstddef>
+#include <vector>
+
+namespace net {
+
+/// One ready socket reported by `net::poller::wait`.
+struct poll_event {
+    native_handle_type handle = invalid_handle; ///< the socket's native handle
+    events what = events::none;                 ///< readable / writable / error / hangup
+    void* data = nullptr;                       ///< the user data given to add/modify
+};
+
+namespace detail {
+// The events of one wait. Entries of sockets removed during the event loop are blanked
+// (handle = invalid_handle) and skipped by iteration, so no stale event is ever delivered.
+class ready_list {
+public:
+    explicit ready_list(std::size_t capacity) : items_(capacity == 0 ? 1 : capacity) {}
+    std::size_t capacity() const noexcept { return items_.size(); }
+    void clear() noexcept { size_ = 0; }
+    void push(native_handle_type h, events what, void* data) noexcept {
+        items_[size_++] = poll_event{h, what, data};
+    }
+    bool full() const noexcept { return size_ == items_.size(); }
+    void forget(native_handle_type h) noexcept {
+        for (std::size_t i = 0; i < size_; ++i)
+            if (items_[i].handle == h) items_[i].handle = invalid_handle;
+    }
+    void update(native_handle_type h, void* data) noexcept {
+        for (std::size_t i = 0; i < size_; ++i)
+            if (items_[i].handle == h) items_[i].data = data;
+    }
+    const poll_event* begin() const noexcept { return items_.data(); }
+    const poll_event* end() const noexcept { return items_.data() + size_; }
+
+private:
+    std::vector<poll_event> items_;
+    std::size_t size_ = 0;
+};
+
+inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
+} // namespace detail
+} // namespace net
+
+#endif
+// ---- end net/detail/poller_common.hpp ----
+
+#include <unordered_map>
+#include <vector>
+
+namespace net::detail {
+
+template <class Tag> class basic_poll_backend {
+public:
+    static constexpr const char* name = Tag::name;
+
+    std::error_code open(std::size_t) { return sys::start(); }
+
+    std::error_code add(native_handle_type h, events what, void* data) {
+        if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
+        if (slots_.count(h)) return poller_error(std::errc::file_exists);
+        if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
+        os::pollfd_type p{};
+        p.fd = h;
+        p.events = to_poll(what);
+        slots_.emplace(h, fds_.size());
+        fds_.push_back(p);
+        data_.push_back(data);
+        return {};
+    }
+    std::error_code modify(native_handle_type h, events what, void* data) {
+        auto it = slots_.find(h);
+        if (it == slots_.end()) return poller_error(std::errc::no_such_file_or_directory);
+        fds_[it->second].events = to_poll(what);
+        data_[it->second] = data;
+        return {};
+    }
+    std::error_code remove(native_handle_type h) {
+        auto it = slots_.find(h);
+        if (it == slots_.end()) return poller_error(std::errc::no_such_file_or_directory);
+        const std::size_t slot = it->second, last = fds_.size() - 1;
+        slots_.erase(it);
+        if (slot != last) { // move the last entry into the hole
+            fds_[slot] = fds_[last];
+            data_[slot] = data_[last];
+            slots_[fds_[slot].fd] = slot;
+        }
+        fds_.pop_back();
+        data_.pop_back();
+        return {};
+    }
+    std::size_t size() const noexcept { return fds_.size(); }
+
+    std::error_code wait(const sys::deadline& until, ready_list& out) {
+        out.clear();
+        if (fds_.empty()) { // nothing can become ready: sleep out a finite timeout, never hang
+            while (!until.infinite() && !until.expired()) os::sleep_ms(until.remaining_ms());
+            return {};
+        }
+        for (;;) {
+            int n = os::poll(fds_.data(), static_cast<os::nfds_type>(fds_.size()), until.remaining_ms());
+            if (n < 0) {
+                int e = os::last_error();
+                if (os::is_interrupted(e)) {
+                    if (until.expired()) return {};
+                    continue;
+                }
+                return socket_error(e);
+            }
+            if (n == 0 && !until.expired()) continue;
+            for (std::size_t i = 0; i < fds_.size() && n > 0 && !out.full(); ++i) {
+                const short r = fds_[i].revents;
+                if (r == 0) continue;
+                --n;
+                events what = from_poll(r);
+                if (r & POLLNVAL) what |= events::error; // closed without remove()
+                out.push(fds_[i].fd, what, data_[i]);
+            }
+            return {};
+        }
+    }
+
+private:
+    static bool valid(native_handle_type h) noexcept {
+        int type = 0;
+        return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
+    }
+
+    std::vector<os::pollfd_type> fds_;
+    std::vector<void*> data_;
+    std::unordered_map<native_handle_type, std::size_t> slots_;
+};
+
+struct poll_tag {
+    static constexpr const char* name = "poll";
+};
+struct wsapoll_tag {
+    static constexpr const char* name = "wsapoll";
+};
+using poll_backend = basic_poll_backend<poll_tag>;
+using wsapoll_backend = basic_poll_backend<wsapoll_tag>;
+
+} // namespace net::detail
+
+#endif
+// ---- end net/detail/poller_poll.hpp ----
+
+#endif
+// ---- end net/detail/poller_wsapoll.hpp ----
+namespace net::detail {
+using poller_backend = wsapoll_backend;
+}
+#elif defined(NETSOCK_POLLER_POLL)
+namespace net::detail {
+using poller_backend = poll_backend;
+}
+#elif defined(NETSOCK_HAS_EPOLL)
+// ---- begin net/detail/poller_epoll.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_EPOLL_HPP
+#define NETSOCK_DETAIL_POLLER_EPOLL_HPP
+
+// epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
+// lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
+// no lookup structure and no allocation.
+
+
+#include <sys/epoll.h>
+
+#include <vector>
+
+namespace net::detail {
+
+class epoll_backend {
+public:
+    static constexpr const char* name = "epoll";
+
+    epoll_backend() = default;
+    epoll_backend(const epoll_backend&) = delete;
+    epoll_backend& operator=(const epoll_backend&) = delete;
+    epoll_backend(epoll_backend&& o) noexcept
+        : fd_(o.fd_), table_(std::move(o.table_)), count_(o.count_), raw_(std::move(o.raw_)) {
+        o.fd_ = -1;
+        o.count_ = 0;
+    }
+    epoll_backend& operator=(epoll_backend&& o) noexcept {
+        if (this != &o) {
+            close();
+            fd_ = o.fd_;
+            table_ = std::move(o.table_);
+            count_ = o.count_;
+            raw_ = std::move(o.raw_);
+            o.fd_ = -1;
+            o.count_ = 0;
+        }
+        return *this;
+    }
+    ~epoll_backend() { close(); }
+
+    std::error_code open(std::size_t max_events) {
+        fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+        if (fd_ < 0) return last_socket_error();
+        raw_.resize(max_events == 0 ? 1 : max_events);
+        return {};
+    }
+
+    std::error_code add(native_handle_type h, events what, void* data) {
+        if (h < 0) return poller_error(std::errc::bad_file_descriptor);
+        if (static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used)
+            return poller_error(std::errc::file_exists);
+        if (auto ec = ctl(EPOLL_CTL_ADD, h, what)) return ec;
+        if (static_cast<std::size_t>(h) >= table_.size()) table_.resize(static_cast<std::size_t>(h) + 1);
+        table_[static_cast<std::size_t>(h)] = {data, true};
+        ++count_;
+        return {};
+    }
+    std::error_code modify(native_handle_type h, events what, void* data) {
+        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
+        if (auto ec = ctl(EPOLL_CTL_MOD, h, what)) return ec;
+        table_[static_cast<std::size_t>(h)].data = data;
+        return {};
+    }
+    std::error_code remove(native_handle_type h) {
+        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
+        table_[static_cast<std::size_t>(h)] = {};
+        --count_;
+        ::epoll_event ev{};
+        // ENOENT/EBADF: the descriptor was closed before removal; the kernel already dropped it.
+        if (::epoll_ctl(fd_, EPOLL_CTL_DEL, h, &ev) != 0 && errno != ENOENT && errno != EBADF)
+            return last_socket_error();
+        return {};
+    }
+    std::size_t size() const noexcept { return count_; }
+
+    // One epoll_wait; EINTR and early wake-ups re-wait for the time left.
+    std::error_code wait(const sys::deadline& until, ready_list& out) {
+        out.clear();
+        for (;;) {
+            const int max = static_cast<int>(raw_.size() < out.capacity() ? raw_.size() : out.capacity());
+            int n = ::epoll_wait(fd_, raw_.data(), max, until.remaining_ms());
+            if (n < 0) {
+                if (errno == EINTR) {
+                    if (until.expired()) return {};
+                    continue;
+                }
+                return last_socket_error();
+            }
+            if (n == 0 && !until.expired()) continue;
+            for (int i = 0; i < n; ++i) {
+                const auto& ev = raw_[static_cast<std::size_t>(i)];
+                const int h = ev.data.fd;
+                events what = events::none;
+                if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
+                if (ev.events & EPOLLOUT) what |= events::writable;
+                if (ev.events & EPOLLERR) what |= events::error;
+                if (ev.events & EPOLLHUP) what |= events::hangup;
+                out.push(h, what, table_[static_cast<std::size_t>(h)].data);
+            }
+            return {};
+        }
+    }
+
+private:
+    struct entry {
+        void* data = nullptr;
+        bool used = false;
+    };
+    bool known(native_handle_type h) const noexcept {
+        return h >= 0 && static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used;
+    }
+    std::error_code ctl(int op, native_handle_type h, events what) noexcept {
+        ::epoll_event ev{};
+        ev.data.fd = h;
+        if (has(what, events::readable)) ev.events |= EPOLLIN | EPOLLRDHUP;
+        if (has(what, events::writable)) ev.events |= EPOLLOUT;
+        if (::epoll_ctl(fd_, op, h, &ev) != 0) return last_socket_error();
+        return {};
+    }
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+    int fd_ = -1;
+    std::vector<entry> table_;
+    std::size_t count_ = 0;
+    std::vector<::epoll_event> raw_;
+};
+
+} // namespace net::detail
+
+#endif
+// ---- end net/detail/poller_epoll.hpp ----
+namespace net::detail {
+using poller_backend = epoll_backend;
+}
+#elif defined(NETSOCK_HAS_KQUEUE)
+// ---- begin net/detail/poller_kqueue.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_KQUEUE_HPP
+#define NETSOCK_DETAIL_POLLER_KQUEUE_HPP
+
+// kqueue backend (macOS, BSD), mirroring the epoll backend: level-triggered read/write filters,
+// user data in a table indexed by descriptor, one kevent() per wait. Not compiled on the Linux
+// CI machine; covered by the macOS job of .github/workflows.
+
+
+#include <sys/event.h>
+#include <sys/time.h>
+
+#include <vector>
+
+namespace net::detail {
+
+class kqueue_backend {
+public:
+    static constexpr const char* name = "kqueue";
+
+    kqueue_backend() = default;
+    kqueue_backend(const kqueue_backend&) = delete;
+    kqueue_backend& operator=(const kqueue_backend&) = delete;
+    kqueue_backend(kqueue_backend&& o) noexcept
+        : fd_(o.fd_), table_(std::move(o.table_)), count_(o.count_), raw_(std::move(o.raw_)) {
+        o.fd_ = -1;
+        o.count_ = 0;
+    }
+    kqueue_backend& operator=(kqueue_backend&& o) noexcept {
+        if (this != &o) {
+            close();
+            fd_ = o.fd_;
+            table_ = std::move(o.table_);
+            count_ = o.count_;
+            raw_ = std::move(o.raw_);
+            o.fd_ = -1;
+            o.count_ = 0;
+        }
+        return *this;
+    }
+    ~kqueue_backend() { close(); }
+
+    std::error_code open(std::size_t max_events) {
+        fd_ = ::kqueue();
+        if (fd_ < 0) return last_socket_error();
+        if (::fcntl(fd_, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
+        raw_.resize(max_events == 0 ? 1 : max_events);
+        return {};
+    }
+
+    std::error_code add(native_handle_type h, events what, void* data) {
+        if (h < 0) return poller_error(std::errc::bad_file_descriptor);
+        if (known(h)) return poller_error(std::errc::file_exists);
+        if (auto ec = apply(h, events::none, what)) return ec;
+        if (static_cast<std::size_t>(h) >= table_.size()) table_.resize(static_cast<std::size_t>(h) + 1);
+        table_[static_cast<std::size_t>(h)] = {data, what, true};
+        ++count_;
+        return {};
+    }
+    std::error_code modify(native_handle_type h, events what, void* data) {
+        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
+        auto& e = table_[static_cast<std::size_t>(h)];
+        if (auto ec = apply(h, e.what, what)) return ec;
+        e.what = what;
+        e.data = data;
+        return {};
+    }
+    std::error_code remove(native_handle_type h) {
+        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
+        auto& e = table_[static_cast<std::size_t>(h)];
+        const events old = e.what;
+        e = {};
+        --count_;
+        // ENOENT/EBADF: closed before removal; the kernel already dropped the filters.
+        if (auto ec = apply(h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
+                                                   ec != std::errc::bad_file_descriptor)
+            return ec;
+        return {};
+    }
+    std::size_t size() const noexcept { return count_; }
+
+    std::error_code wait(const sys::deadline& until, ready_list& out) {
+        out.clear();
+        for (;;) {
+            const int ms = until.remaining_ms();
+            ::timespec ts{};
+            ts.tv_sec = ms / 1000;
+            ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
+            const int max = static_cast<int>(raw_.size() < out.capacity() ? raw_.size() : out.capacity());
+            int n = ::kevent(fd_, nullptr, 0, raw_.data(), max, ms < 0 ? nullptr : &ts);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    if (until.expired()) return {};
+                    continue;
+                }
+                return last_socket_error();
+            }
+            if (n == 0 && !until.expired()) continue;
+            for (int i = 0; i < n; ++i) {
+                const auto& ev = raw_[static_cast<std::size_t>(i)];
+                const auto h = static_cast<native_handle_type>(ev.ident);
+                events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
+                if (ev.flags & EV_EOF) what |= events::hangup;
+                if (ev.flags & EV_ERROR) what |= events::error;
+                merge(out, h, what, table_[static_cast<std::size_t>(h)].data);
+            }
+            return {};
+        }
+    }
+
+private:
+    struct entry {
+        void* data = nullptr;
+        events what = events::none;
+        bool used = false;
+    };
+    bool known(native_handle_type h) const noexcept {
+        return h >= 0 && static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used;
+    }
+    // Read and write are separate filters: one kevent() call adds/deletes what changed.
+    std::error_code apply(native_handle_type h, events from, events to) noexcept {
+        struct ::kevent changes[2];
+        int n = 0;
+        auto change = [&](short filter, bool before, bool after) {
+            if (before == after) return;
+            EV_SET(&changes[n++], static_cast<uintptr_t>(h), filter, after ? EV_ADD : EV_DELETE, 0, 0, nullptr);
+        };
+        change(EVFILT_READ, has(from, events::readable), has(to, events::readable));
+        change(EVFILT_WRITE, has(from, events::writable), has(to, events::writable));
+        if (n == 0) return {};
+        if (::kevent(fd_, changes, n, nullptr, 0, nullptr) != 0) return last_socket_error();
+        return {};
+    }
+    // A socket ready for both read and write arrives as two kevents: report it once.
+    static void merge(ready_list& out, native_handle_type h, events what, void* data) noexcept {
+        for (auto* p = out.begin(); p != out.end(); ++p) {
+            if (p->handle == h) {
+                const_cast<poll_event*>(p)->what |= what;
+                return;
+            }
+        }
+        out.push(h, what, data);
+    }
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+    int fd_ = -1;
+    std::vector<entry> table_;
+    std::size_t count_ = 0;
+    std::vector<struct ::kevent> raw_;
+};
+
+} // namespace net::detail
+
+#endif
+// ---- end net/detail/poller_kqueue.hpp ----
+namespace net::detail {
+using poller_backend = kqueue_backend;
+}
+#else
+namespace net::detail {
+using poller_backend = poll_backend;
+}
+#endif
+
+#endif
+// ---- end net/detail/poller_backend.hpp ----
+
+#include <chrono>
+#include <cstddef>
+
+namespace net {
+
+/// Waits for readiness on many sockets at once (epoll on Linux, kqueue on macOS/BSD, WSAPoll on
+/// Windows, poll() elsewhere or when NETSOCK_POLLER_POLL is defined). Level-triggered: a socket
+/// is reported on every wait while it stays ready.
+///
+/// Readiness contract: an event is a hint, not a promise. A readable socket may still have
+/// nothing to read (spurious wake-ups happen), so use non-blocking sockets and read/accept
+/// until `net::is_would_block(ec)`. `error` and `hangup` are always reported, even if not
+/// requested. Removing a socket inside the event loop drops its still-pending events from the
+/// current batch. Close a socket only after removing it.
+///
+/// ```cpp
+/// net::poller p;
+/// p.add(listener, net::events::readable);
+/// for (;;)
+///     for (const net::poll_event& ev : p.wait(std::chrono::seconds(1)))
+///         handle(ev.handle, ev.what, ev.data);
+/// ```
+/// Not thread-safe: use one poller from one thread. No heap allocation per `wait`.
+class poller {
+public:
+    /// The events of one `wait`, valid until the next `wait`: iterate with range-for.
+    class ready_events {
+    public:
+        class iterator {
+        public:
+            using value_type = poll_event;
+            using reference = const poll_event&;
+            using pointer = const poll_event*;
+            using difference_type = std::ptrdiff_t;
+            using iterator_category = std::forward_iterator_tag;
+            iterator() = default;
+            iterator(const poll_event* p, const poll_event* end) : p_(p), end_(end) { skip(); }
+            reference operator*() const noexcept { return *p_; }
+            pointer operator->() const noexcept { return p_; }
+            iterator& operator++() noexcept {
+                ++p_;
+                skip();
+                return *this;
+            }
+            iterator operator++(int) noexcept {
+                iterator old = *this;
+                ++*this;
+                return old;
+            }
+            friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.p_ == b.p_; }
+            friend bool operator!=(const iterator& a, const iterator& b) noexcept { return a.p_ != b.p_; }
+
+        private:
+            void skip() noexcept { // entries of sockets removed during the loop are blank
+                while (p_ != end_ && p_->handle == invalid_handle) ++p_;
+            }
+            const poll_event* p_ = nullptr;
+            const poll_event* end_ = nullptr;
+        };
+        explicit ready_events(const detail::ready_list* list) noexcept : list_(list) {}
+        iterator begin() const noexcept { return {list_->begin(), list_->end()}; }
+        iterator end() const noexcept { return {list_->end(), list_->end()}; }
+        /// The number of events still to be delivered (removed sockets excluded).
+        std::size_t size() const noexcept {
+            std::size_t n = 0;
+            for (auto it = begin(); it != end(); ++it) ++n;
+            return n;
+        }
+        bool empty() const noexcept { return begin() == end(); }
+
+    private:
+        const detail::ready_list* list_;
+    };
+
+    /// A poller reporting at most `max_events` sockets per wait (the rest come next time).
+    /// Throws net::error if the OS cannot create one (see `try_create`).
+    explicit poller(std::size_t max_events = 256) : ready_(max_events) {
+        if (auto ec = backend_.open(max_events)) detail::throw_error(ec, "poller");
+    }
+    /// Non-throwing construction. Errors: too_many_files_open, ...
+    static result<poller> try_create(std::size_t max_events = 256) noexcept {
+        poller p(tag{}, max_events);
+        if (auto ec = p.backend_.open(max_events)) return detail::fail(ec);
+        return p;
+    }
+    poller(poller&&) noexcept = default;
+    poller& operator=(poller&&) noexcept = default;
+    poller(const poller&) = delete;
+    poller& operator=(const poller&) = delete;
+
+    /// Watches `s` for `what` (readable and/or writable) with user `data` returned in events.
+    /// Errors: file_exists if already added, bad_file_descriptor for a closed socket.
+    result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept {
+        if (!s) return detail::fail(detail::not_open());
+        return wrap(backend_.add(s.native_handle(), what, data));
+    }
+    void add(const socket& s, events what, void* data = nullptr) {
+        detail::unwrap(try_add(s, what, data), "poller::add");
+    }
+    /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
+    /// is not watched.
+    result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept {
+        if (!s) return detail::fail(detail::not_open());
+        auto r = wrap(backend_.modify(s.native_handle(), what, data));
+        if (r) ready_.update(s.native_handle(), data);
+        return r;
+    }
+    void modify(const socket& s, events what, void* data = nullptr) {
+        detail::unwrap(try_modify(s, what, data), "poller::modify");
+    }
+    /// Stops watching `s`; its events still pending in the current batch are dropped.
+    /// Errors: no_such_file_or_directory if it is not watched.
+    result<void> try_remove(const socket& s) noexcept {
+        if (!s) return detail::fail(detail::not_open());
+        ready_.forget(s.native_handle());
+        return wrap(backend_.remove(s.native_handle()));
+    }
+    void remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
+
+    /// Waits until at least one watched socket is ready or `timeout` passes (then the result
+    /// is empty: a timeout is not an error). Signals (EINTR) never end the wait early.
+    template <class Rep, class Period>
+    result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
+        return wait_until(detail::after(timeout));
+    }
+    /// Waits with no time limit.
+    result<ready_events> try_wait() noexcept { return wait_until(detail::deadline::never()); }
+    template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
+        return detail::unwrap(try_wait(timeout), "poller::wait");
+    }
+    ready_events wait() { return detail::unwrap(try_wait(), "poller::wait"); }
+
+    /// The number of watched sockets.
+    std::size_t size() const noexcept { return backend_.size(); }
+    /// "epoll", "kqueue", "poll" or "wsapoll".
+    static constexpr const char* backend_name() noexcept { return detail::poller_backend::name; }
+
+private:
+    struct tag {};
+    poller(tag, std::size_t max_events) : ready_(max_events) {}
+    static result<void> wrap(std::error_code ec) noexcept {
+        if (ec) return detail::fail(ec);
+        return {};
+    }
+    result<ready_events> wait_until(const detail::deadline& until) noexcept {
+        if (auto ec = backend_.wait(until, ready_)) return detail::fail(ec);
+        return ready_events(&ready_);
+    }
+
+    detail::poller_backend backend_;
+    detail::ready_list ready_;
+};
+
+} // namespace net
+
+#endif
+// ---- end net/poller.hpp ----
 
 #endif
 // ---- end net/net.hpp ----
