@@ -186,7 +186,7 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
         auto sink = r.peer.prepare_native();
         socket conn(sys::accept(h, sink.data, sink.size, ec));
         if (!ec) {
-            if (auto bad = r.peer.commit_native()) r.peer = address(); // unnamed peer (local)
+            if (r.peer.commit_native()) r.peer = address::any(family::local); // unnamed peer
             r.socket = std::move(conn);
             return r;
         }
@@ -254,7 +254,8 @@ inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
         auto sink = r.sender.prepare_native();
         r.size = sys::recvfrom(h, b.data(), b.size(), 0, sink.data, sink.size, r.truncated, ec);
         if (!ec) {
-            if (r.sender.commit_native()) r.sender = address(); // unnamed sender (local)
+            // No sender address (an unnamed local socket): the kernel reports length 0.
+            if (r.sender.commit_native()) r.sender = address::any(family::local);
             return r;
         }
         if (until.infinite()) return fail(blocking_timeout(h, ec));

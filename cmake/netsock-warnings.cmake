@@ -1,0 +1,39 @@
+# Internal helpers for netsock's own targets (tests, examples, benchmarks).
+# Nothing here is ever applied to the netsock INTERFACE target: consumers get no flags from us.
+include_guard(GLOBAL)
+
+# Strict warnings, as errors.
+function(netsock_target_warnings tgt)
+    if(MSVC)
+        target_compile_options(${tgt} PRIVATE /W4 /WX /permissive-)
+    elseif(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${tgt} PRIVATE -Wall -Wextra -Wpedantic -Werror)
+    endif()
+endfunction()
+
+# NETSOCK_SANITIZE, e.g. "address,undefined", on compile and link.
+function(netsock_target_sanitize tgt)
+    if(NOT NETSOCK_SANITIZE)
+        return()
+    endif()
+    if(MSVC)
+        if(NETSOCK_SANITIZE MATCHES "address")
+            target_compile_options(${tgt} PRIVATE /fsanitize=address)
+        else()
+            message(WARNING "netsock: MSVC supports only NETSOCK_SANITIZE=address")
+        endif()
+    else()
+        target_compile_options(${tgt} PRIVATE
+            -fsanitize=${NETSOCK_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+        target_link_options(${tgt} PRIVATE -fsanitize=${NETSOCK_SANITIZE})
+    endif()
+endfunction()
+
+# Everything our own targets get: warnings, sanitizers, forced poll() backend.
+function(netsock_configure_target tgt)
+    netsock_target_warnings(${tgt})
+    netsock_target_sanitize(${tgt})
+    if(NETSOCK_POLLER_POLL)
+        target_compile_definitions(${tgt} PRIVATE NETSOCK_POLLER_POLL)
+    endif()
+endfunction()
