@@ -34,28 +34,44 @@ def version() -> str:
     return m.group(1) if m else "unknown"
 
 
-def expand(path: pathlib.Path, seen: set, out: list) -> None:
+COND_OPEN = re.compile(r"^\s*#\s*if(n?def)?\b")
+COND_CLOSE = re.compile(r"^\s*#\s*endif\b")
+
+
+def expand(path: pathlib.Path, seen: dict, out: list, depth: int) -> None:
+    """Inline `path`. `depth` counts the #if blocks around this point across files: a header
+    first inlined inside a conditional and later needed outside it would be missing from the
+    single header, so that is an error (include such headers unconditionally, earlier)."""
     path = path.resolve()
-    if path in seen:
-        return
-    seen.add(path)
     rel = path.relative_to(INCLUDE).as_posix()
+    if path in seen:
+        if depth == 0 and seen[path] > 0:
+            sys.exit(f"amalgamate: {rel} was first inlined inside an #if block but is also "
+                     "needed outside one: include it unconditionally before that block")
+        return
+    seen[path] = depth
     out.append(f"// ---- begin {rel} ----\n")
+    level = 0  # #if nesting inside this file, excluding its include guard
     for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
         m = INCLUDE_RE.match(line)
         if m:
             target = (path.parent / m.group(1)).resolve()
             if not target.is_file() or INCLUDE not in target.parents:
                 sys.exit(f"amalgamate: {rel}: cannot resolve project include \"{m.group(1)}\"")
-            expand(target, seen, out)
+            # level - 1: the outermost #if of a header is its include guard
+            expand(target, seen, out, depth + max(level - 1, 0))
             continue
+        if COND_OPEN.match(line):
+            level += 1
+        elif COND_CLOSE.match(line):
+            level -= 1
         out.append(line if line.endswith("\n") else line + "\n")
     out.append(f"// ---- end {rel} ----\n")
 
 
 def generate() -> str:
     out = [BANNER.format(version=version())]
-    expand(ENTRY, set(), out)
+    expand(ENTRY, {}, out, 0)
     return "".join(out)
 
 

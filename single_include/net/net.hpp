@@ -2519,27 +2519,48 @@ inline result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, c
     return finish({});
 }
 
+inline result<accept_result> accept_once(sys::handle h, std::error_code& ec) noexcept {
+    accept_result r;
+    auto sink = r.peer.prepare_native();
+    socket conn(sys::accept(h, sink.data, sink.size, ec));
+    if (ec) return fail(ec);
+    if (r.peer.commit_native()) r.peer = address::any(family::local); // unnamed peer
+    r.socket = std::move(conn);
+    return r;
+}
+
 inline result<accept_result> accept_until(const socket& s, const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
-    for (;;) {
-        std::error_code ec;
-        if (!until.infinite()) {
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-        }
-        accept_result r;
-        auto sink = r.peer.prepare_native();
-        socket conn(sys::accept(h, sink.data, sink.size, ec));
-        if (!ec) {
-            if (auto bad = r.peer.commit_native()) r.peer = address(); // unnamed peer (local)
-            r.socket = std::move(conn);
-            return r;
-        }
-        if (until.infinite()) return fail(blocking_timeout(h, ec));
-        if (!sys::is_would_block(ec)) return fail(ec);
-        // Readiness was spurious (or the client left): wait again until the deadline.
+    std::error_code ec;
+    if (until.infinite()) {
+        auto r = accept_once(h, ec);
+        if (!r) return fail(blocking_timeout(h, ec));
+        return r;
     }
+    // With a timeout the listener is made non-blocking for the call: readiness can be stale
+    // (another thread took the connection) and a blocking accept would then outlive the
+    // deadline. Its mode is restored afterwards (Windows: left blocking).
+    int err = 0;
+    const int was_nonblocking = os::is_nonblocking(h, err);
+    if (was_nonblocking < 0 && err != 0) return fail(socket_error(err));
+    if (was_nonblocking != 1) {
+        if (auto e = sys::set_nonblocking(h, true)) return fail(e);
+    }
+    result<accept_result> r = fail(std::errc::timed_out);
+    for (;;) {
+        r = accept_once(h, ec);
+        if (r || !sys::is_would_block(ec)) break;
+        sys::wait(h, POLLIN, until, ec);
+        if (ec) {
+            r = fail(ec);
+            break;
+        }
+    }
+    if (was_nonblocking != 1) {
+        if (auto e = sys::set_nonblocking(h, false); e && r) return fail(e);
+    }
+    return r;
 }
 
 inline result<void> connect_until(const socket& s, const address& to, const deadline& until) noexcept {
@@ -2579,7 +2600,8 @@ inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const a
             sys::wait(h, POLLOUT, until, ec);
             if (ec) return fail(ec);
         }
-        std::size_t n = sys::sendto(h, b.data(), b.size(), 0, to.data(), to.size(), ec);
+        const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
+        std::size_t n = sys::sendto(h, b.data(), b.size(), flags, to.data(), to.size(), ec);
         if (!ec) return n;
         if (until.infinite()) return fail(blocking_timeout(h, ec));
         if (!sys::is_would_block(ec)) return fail(ec);
@@ -2598,9 +2620,11 @@ inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
         }
         recvfrom_result r;
         auto sink = r.sender.prepare_native();
-        r.size = sys::recvfrom(h, b.data(), b.size(), 0, sink.data, sink.size, r.truncated, ec);
+        const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
+        r.size = sys::recvfrom(h, b.data(), b.size(), flags, sink.data, sink.size, r.truncated, ec);
         if (!ec) {
-            if (r.sender.commit_native()) r.sender = address(); // unnamed sender (local)
+            // No sender address (an unnamed local socket): the kernel reports length 0.
+            if (r.sender.commit_native()) r.sender = address::any(family::local);
             return r;
         }
         if (until.infinite()) return fail(blocking_timeout(h, ec));
@@ -3573,24 +3597,7 @@ inline socket create_server(const address& a, const server_options& o = {}) {
 // elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined (so the poll
 // backend is tested on Linux too).
 
-
-#if defined(NETSOCK_OS_WINDOWS)
-// ---- begin net/detail/poller_wsapoll.hpp ----
-#ifndef NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
-#define NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
-
-// WSAPoll backend (Windows): the poll() backend over os::poll, which is WSAPoll there.
-// Caveat: before Windows 10 2004, WSAPoll does not report a failed non-blocking connect
-// (PITFALLS A11); check SO_ERROR (net::socket_error) after a timeout.
-
-// ---- begin net/detail/poller_poll.hpp ----
-#ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
-#define NETSOCK_DETAIL_POLLER_POLL_HPP
-
-// poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
-// os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
-// allocates nothing; handle -> slot lookups use a hash map (Windows handles are not small ints).
-
+// The portable backends first and unconditionally (single_include inlines each header once).
 // ---- begin net/detail/poller_common.hpp ----
 #ifndef NETSOCK_DETAIL_POLLER_COMMON_HPP
 #define NETSOCK_DETAIL_POLLER_COMMON_HPP
@@ -3644,6 +3651,14 @@ inline std::error_code poller_error(std::errc e) noexcept { return std::make_err
 
 #endif
 // ---- end net/detail/poller_common.hpp ----
+// ---- begin net/detail/poller_poll.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
+#define NETSOCK_DETAIL_POLLER_POLL_HPP
+
+// poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
+// os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
+// allocates nothing; handle -> slot lookups use a hash map (Windows handles are not small ints).
+
 
 #include <unordered_map>
 #include <vector>
@@ -3744,9 +3759,19 @@ using wsapoll_backend = basic_poll_backend<wsapoll_tag>;
 
 #endif
 // ---- end net/detail/poller_poll.hpp ----
+// ---- begin net/detail/poller_wsapoll.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
+#define NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
+
+// WSAPoll backend (Windows): the poll() backend over os::poll, which is WSAPoll there.
+// Caveat: before Windows 10 2004, WSAPoll does not report a failed non-blocking connect
+// (PITFALLS A11); check SO_ERROR (net::socket_error) after a timeout.
+
 
 #endif
 // ---- end net/detail/poller_wsapoll.hpp ----
+
+#if defined(NETSOCK_OS_WINDOWS)
 namespace net::detail {
 using poller_backend = wsapoll_backend;
 }

@@ -6,14 +6,16 @@
 // backend is tested on Linux too).
 
 #include "platform.hpp"
+// The portable backends first and unconditionally (single_include inlines each header once).
+#include "poller_common.hpp"
+#include "poller_poll.hpp"
+#include "poller_wsapoll.hpp"
 
 #if defined(NETSOCK_OS_WINDOWS)
-#include "poller_wsapoll.hpp"
 namespace net::detail {
 using poller_backend = wsapoll_backend;
 }
 #elif defined(NETSOCK_POLLER_POLL)
-#include "poller_poll.hpp"
 namespace net::detail {
 using poller_backend = poll_backend;
 }
@@ -28,7 +30,6 @@ namespace net::detail {
 using poller_backend = kqueue_backend;
 }
 #else
-#include "poller_poll.hpp"
 namespace net::detail {
 using poller_backend = poll_backend;
 }

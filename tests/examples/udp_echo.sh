@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# End-to-end test of examples/udp_echo_server and examples/udp_echo_client:
+#   bash tests/examples/udp_echo.sh UDP_ECHO_SERVER UDP_ECHO_CLIENT
+set -euo pipefail
+# shellcheck source=tests/examples/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[ $# -eq 2 ] || { echo "usage: $0 UDP_ECHO_SERVER UDP_ECHO_CLIENT" >&2; exit 2; }
+server=$1 client=$2
+T=$NETSOCK_TEST_TMP
+
+expect_rc 2 bad_server_arg "$server" --max-datagrams 0
+expect_match bad_server_arg.err '^usage: udp_echo_server'
+expect_rc 2 bad_client_arg "$client" --port 1 --retries lots
+expect_match bad_client_arg.err '^usage: udp_echo_client'
+expect_rc 2 client_without_port "$client" --message x
+
+# Five datagrams: two --message, three stdin lines (one empty: a zero-length datagram).
+start_server server "$server" --port 0 --max-datagrams 5
+expect_rc 0 client1 "$client" --port "$PORT" --message "hello" --message "two words"
+expect_line client1.out "sending to 127.0.0.1:$PORT"
+expect_line client1.out "sent: hello"
+expect_line client1.out "received: hello"
+expect_line client1.out "sent: two words"
+expect_line client1.out "received: two words"
+expect_line client1.out "done"
+expect_empty client1.err
+printf 'one\n\nthree\n' >"$T/lines.txt"
+expect_rc 0 client2 "$client" --port "$PORT" <"$T/lines.txt"
+expect_count client2.out '^received: ' 3
+expect_line client2.out "received: "
+expect_line client2.out "received: three"
+wait_server 10
+expect_count server.out '^datagram from 127\.0\.0\.1:[0-9]+: [0-9]+ bytes$' 5
+expect_count server.out '^echoed [0-9]+ bytes to 127\.0\.0\.1:[0-9]+$' 5
+expect_match server.out '^datagram from .*: 0 bytes$'
+expect_line server.out "echoed 5 datagram(s), exiting"
+expect_empty server.err
+
+# Nobody answers any more: the client resends (bounded) and gives up with exit code 1.
+expect_rc 1 lost "$client" --port "$PORT" --message "anyone?" --timeout 1 --retries 2
+expect_count lost.out '^sent again \(attempt [23] of 3\): anyone\?$' 2
+expect_match lost.err 'no echo after 3 attempt'
+
+# A datagram larger than the server's buffer: the server reports the truncation and echoes
+# the part it kept; the client reports the wrong echo (exit code 1).
+start_server small "$server" --port 0 --max-datagrams 1 --buffer-size 4
+expect_rc 1 truncated "$client" --port "$PORT" --message "longer than four" --retries 0
+expect_line truncated.out "received: long"
+expect_match truncated.err 'differs'
+wait_server 10
+expect_match small.out '^datagram from .*: 4 bytes \(truncated: larger than the 4-byte buffer'
+expect_match small.out '^echoed 4 bytes to '
+
+# SIGTERM stops an idle server cleanly (exit code 0) via its receive timeout.
+start_server stopper "$server" --port 0
+kill -TERM "$NETSOCK_SERVER_PID"
+wait_server 10
+expect_line stopper.out "stopped after 0 datagram(s)"
+
+echo "example.udp_echo: OK"
