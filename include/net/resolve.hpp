@@ -92,7 +92,14 @@ inline result<std::vector<address>> try_resolve(std::string_view host, std::stri
         want.ai_flags |= AI_NUMERICHOST;
         h = bare;
     }
-    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) want.ai_flags |= AI_NUMERICSERV;
+    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
+        // glibc truncates numeric services to 16 bits without a check: "70000" became 4464.
+        unsigned long port = 0;
+        for (char c : s) port = port * 10 + static_cast<unsigned long>(c - '0');
+        if (s.size() > 5 || port > 65535)
+            return detail::fail(std::error_code(EAI_SERVICE, resolve_category()));
+        want.ai_flags |= AI_NUMERICSERV;
+    }
     detail::addrinfo_guard found;
     int rc = ::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
     if (rc != 0) return detail::fail(detail::resolver_error(rc));

@@ -2098,8 +2098,47 @@ inline std::error_code listen(handle h, int backlog) noexcept {
     return {};
 }
 
+inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept;
+
+// EINTR during a blocking call on a socket with SO_RCVTIMEO/SO_SNDTIMEO: re-issuing the call
+// would restart the kernel's timer, so signals arriving faster than the timeout would block it
+// forever. On the first EINTR the option is read once and turned into a deadline (counted
+// from that first interruption); later attempts wait for readiness until it and then try once
+// without blocking. With no socket timeout the call is simply retried.
+class interruption {
+public:
+    explicit interruption(int option) noexcept : option_(option) {}
+    // After EINTR: true to try again (with `flags` adjusted), false with ec = timed_out.
+    bool resume(handle h, short events, int& flags, std::error_code& ec) noexcept {
+        if (!checked_) {
+            checked_ = true;
+            os::timeout_value v{};
+            auto size = static_cast<os::socklen_type>(sizeof v);
+            if (::getsockopt(h, SOL_SOCKET, option_, reinterpret_cast<char*>(&v), &size) == 0 &&
+                v.to_ms() > 0)
+                until_ = deadline::after(std::chrono::milliseconds(v.to_ms()));
+        }
+        if (until_.infinite()) return true;
+        wait(h, events, until_, ec);
+        if (ec) return false; // timed_out, or the wait's own error
+        flags |= os::dontwait_flag;
+        return true;
+    }
+
+    // True once a socket timeout turned into a deadline: a would-block after a wake-up is
+    // then stale readiness, not the user's non-blocking mode.
+    bool engaged() const noexcept { return !until_.infinite(); }
+
+private:
+    int option_;
+    bool checked_ = false;
+    deadline until_;
+};
+
 inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error_code& ec) noexcept {
     const os::socklen_type capacity = len ? *len : 0;
+    interruption intr(SO_RCVTIMEO);
+    int unused_flags = 0;
     for (;;) {
         if (len) *len = capacity;
         int e = 0;
@@ -2110,7 +2149,11 @@ inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error
         }
         // EINTR: retry. ECONNABORTED: the client gave up before we accepted; take the next
         // one rather than fail the server (BSD reports it, Linux does not).
-        if (os::is_interrupted(e) || os::is_connection_aborted(e)) continue;
+        if (os::is_connection_aborted(e)) continue;
+        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
+            if (intr.resume(h, POLLIN, unused_flags, ec)) continue;
+            return invalid_handle;
+        }
         ec = socket_error(e);
         return invalid_handle;
     }
@@ -2143,6 +2186,7 @@ inline os::io_length clamp_io(std::size_t n) noexcept {
 // send() with MSG_NOSIGNAL; EINTR retried. Returns the bytes taken.
 inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
                         std::error_code& ec) noexcept {
+    interruption intr(SO_SNDTIMEO);
     for (;;) {
         auto n = ::send(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags);
         if (n >= 0) {
@@ -2150,7 +2194,10 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
             return static_cast<std::size_t>(n);
         }
         int e = os::last_error();
-        if (os::is_interrupted(e)) continue;
+        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
+            if (intr.resume(h, POLLOUT, flags, ec)) continue;
+            return 0;
+        }
         ec = socket_error(e);
         return 0;
     }
@@ -2158,6 +2205,7 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
 
 inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
                         std::error_code& ec) noexcept {
+    interruption intr(SO_RCVTIMEO);
     for (;;) {
         auto n = ::recv(h, static_cast<char*>(data), clamp_io(size), flags);
         if (n >= 0) {
@@ -2165,7 +2213,10 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
             return static_cast<std::size_t>(n);
         }
         int e = os::last_error();
-        if (os::is_interrupted(e)) continue;
+        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
+            if (intr.resume(h, POLLIN, flags, ec)) continue;
+            return 0;
+        }
         ec = socket_error(e);
         return 0;
     }
@@ -2173,6 +2224,7 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
 
 inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags,
                           const ::sockaddr* sa, std::size_t len, std::error_code& ec) noexcept {
+    interruption intr(SO_SNDTIMEO);
     for (;;) {
         auto n = ::sendto(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags,
                           sa, static_cast<os::socklen_type>(len));
@@ -2181,7 +2233,10 @@ inline std::size_t sendto(handle h, const void* data, std::size_t size, int flag
             return static_cast<std::size_t>(n);
         }
         int e = os::last_error();
-        if (os::is_interrupted(e)) continue;
+        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
+            if (intr.resume(h, POLLOUT, flags, ec)) continue;
+            return 0;
+        }
         ec = socket_error(e);
         return 0;
     }
@@ -2190,6 +2245,7 @@ inline std::size_t sendto(handle h, const void* data, std::size_t size, int flag
 inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
                             os::socklen_type* len, bool& truncated, std::error_code& ec) noexcept {
     const os::socklen_type capacity = *len;
+    interruption intr(SO_RCVTIMEO);
     for (;;) {
         *len = capacity;
         int e = 0;
@@ -2198,7 +2254,10 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (os::is_interrupted(e)) continue;
+        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
+            if (intr.resume(h, POLLIN, flags, ec)) continue;
+            return 0;
+        }
         ec = socket_error(e);
         return 0;
     }
@@ -3379,7 +3438,14 @@ inline result<std::vector<address>> try_resolve(std::string_view host, std::stri
         want.ai_flags |= AI_NUMERICHOST;
         h = bare;
     }
-    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) want.ai_flags |= AI_NUMERICSERV;
+    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
+        // glibc truncates numeric services to 16 bits without a check: "70000" became 4464.
+        unsigned long port = 0;
+        for (char c : s) port = port * 10 + static_cast<unsigned long>(c - '0');
+        if (s.size() > 5 || port > 65535)
+            return detail::fail(std::error_code(EAI_SERVICE, resolve_category()));
+        want.ai_flags |= AI_NUMERICSERV;
+    }
     detail::addrinfo_guard found;
     int rc = ::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
