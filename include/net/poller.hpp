@@ -135,7 +135,8 @@ public:
     result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
         return wait_until(detail::after(timeout));
     }
-    /// Waits with no time limit.
+    /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
+    /// could never end).
     result<ready_events> try_wait() noexcept { return wait_until(detail::deadline::never()); }
     template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
         return detail::unwrap(try_wait(timeout), "poller::wait");
@@ -155,6 +156,9 @@ private:
         return {};
     }
     result<ready_events> wait_until(const detail::deadline& until) noexcept {
+        // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
+        // poller), so report it instead of hanging.
+        if (until.infinite() && size() == 0) return detail::fail(std::errc::invalid_argument);
         if (auto ec = backend_.wait(until, ready_)) return detail::fail(ec);
         return ready_events(&ready_);
     }

@@ -3774,8 +3774,8 @@ public:
 
     std::error_code wait(const sys::deadline& until, ready_list& out) {
         out.clear();
-        if (fds_.empty()) { // nothing can become ready: sleep out a finite timeout, never hang
-            while (!until.infinite() && !until.expired()) os::sleep_ms(until.remaining_ms());
+        if (fds_.empty()) { // nothing can become ready: sleep out the (finite) timeout
+            while (!until.expired()) os::sleep_ms(until.remaining_ms());
             return {};
         }
         for (;;) {
@@ -3789,13 +3789,20 @@ public:
                 return socket_error(e);
             }
             if (n == 0 && !until.expired()) continue;
-            for (std::size_t i = 0; i < fds_.size() && n > 0 && !out.full(); ++i) {
+            // Scan from where the last batch stopped, so that with more ready sockets than
+            // max_events the ones at the end of the array are not starved.
+            const std::size_t count = fds_.size();
+            std::size_t i = next_ < count ? next_ : 0;
+            for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
                 const short r = fds_[i].revents;
-                if (r == 0) continue;
-                --n;
-                events what = from_poll(r);
-                if (r & POLLNVAL) what |= events::error; // closed without remove()
-                out.push(fds_[i].fd, what, data_[i]);
+                if (r != 0) {
+                    --n;
+                    events what = from_poll(r);
+                    if (r & POLLNVAL) what |= events::error; // closed without remove()
+                    out.push(fds_[i].fd, what, data_[i]);
+                    next_ = i + 1;
+                }
+                i = i + 1 == count ? 0 : i + 1;
             }
             return {};
         }
@@ -3810,6 +3817,7 @@ private:
     std::vector<os::pollfd_type> fds_;
     std::vector<void*> data_;
     std::unordered_map<native_handle_type, std::size_t> slots_;
+    std::size_t next_ = 0; // where the next scan starts
 };
 
 struct poll_tag {
@@ -4280,7 +4288,8 @@ public:
     result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
         return wait_until(detail::after(timeout));
     }
-    /// Waits with no time limit.
+    /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
+    /// could never end).
     result<ready_events> try_wait() noexcept { return wait_until(detail::deadline::never()); }
     template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
         return detail::unwrap(try_wait(timeout), "poller::wait");
@@ -4300,6 +4309,9 @@ private:
         return {};
     }
     result<ready_events> wait_until(const detail::deadline& until) noexcept {
+        // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
+        // poller), so report it instead of hanging.
+        if (until.infinite() && size() == 0) return detail::fail(std::errc::invalid_argument);
         if (auto ec = backend_.wait(until, ready_)) return detail::fail(ec);
         return ready_events(&ready_);
     }

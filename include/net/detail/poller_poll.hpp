@@ -56,8 +56,8 @@ public:
 
     std::error_code wait(const sys::deadline& until, ready_list& out) {
         out.clear();
-        if (fds_.empty()) { // nothing can become ready: sleep out a finite timeout, never hang
-            while (!until.infinite() && !until.expired()) os::sleep_ms(until.remaining_ms());
+        if (fds_.empty()) { // nothing can become ready: sleep out the (finite) timeout
+            while (!until.expired()) os::sleep_ms(until.remaining_ms());
             return {};
         }
         for (;;) {
@@ -71,13 +71,20 @@ public:
                 return socket_error(e);
             }
             if (n == 0 && !until.expired()) continue;
-            for (std::size_t i = 0; i < fds_.size() && n > 0 && !out.full(); ++i) {
+            // Scan from where the last batch stopped, so that with more ready sockets than
+            // max_events the ones at the end of the array are not starved.
+            const std::size_t count = fds_.size();
+            std::size_t i = next_ < count ? next_ : 0;
+            for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
                 const short r = fds_[i].revents;
-                if (r == 0) continue;
-                --n;
-                events what = from_poll(r);
-                if (r & POLLNVAL) what |= events::error; // closed without remove()
-                out.push(fds_[i].fd, what, data_[i]);
+                if (r != 0) {
+                    --n;
+                    events what = from_poll(r);
+                    if (r & POLLNVAL) what |= events::error; // closed without remove()
+                    out.push(fds_[i].fd, what, data_[i]);
+                    next_ = i + 1;
+                }
+                i = i + 1 == count ? 0 : i + 1;
             }
             return {};
         }
@@ -92,6 +99,7 @@ private:
     std::vector<os::pollfd_type> fds_;
     std::vector<void*> data_;
     std::unordered_map<native_handle_type, std::size_t> slots_;
+    std::size_t next_ = 0; // where the next scan starts
 };
 
 struct poll_tag {
