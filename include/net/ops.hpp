@@ -236,6 +236,17 @@ inline result<void> connect_until(const socket& s, const address& to, const dead
         if (auto ec = sys::set_nonblocking(h, true)) return fail(ec);
     }
     auto ec = sys::connect(h, to.data(), to.size());
+    // A local (Unix) listener with a full backlog makes a non-blocking connect fail with EAGAIN
+    // (Linux): nothing was started and no event will say when to retry, so retry briefly.
+    while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
+        if (until.expired()) {
+            ec = std::make_error_code(std::errc::timed_out);
+            break;
+        }
+        const int ms = until.remaining_ms();
+        os::sleep_ms(ms < 10 ? ms : 10);
+        ec = sys::connect(h, to.data(), to.size());
+    }
     if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
     if (was_nonblocking != 1) {
         if (auto restore = sys::set_nonblocking(h, false); restore && !ec) ec = restore;

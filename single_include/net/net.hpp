@@ -1982,6 +1982,58 @@ inline std::error_code not_open() noexcept {
 // close (never retried). Waiting is poll()/WSAPoll() with a steady-clock deadline, never select
 // (PITFALLS B5, B9).
 
+// ---- begin net/detail/fault.hpp ----
+#ifndef NETSOCK_DETAIL_FAULT_HPP
+#define NETSOCK_DETAIL_FAULT_HPP
+
+// Fault injection for tests. Every raw socket call in sys.hpp asks fault::next() first; a test
+// build (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an errno
+// value (EINTR, EAGAIN, ENOBUFS, ...) or cap its byte count (short writes). In normal builds
+// next() is a constexpr no-op and the compiler removes every trace of it.
+//
+// Semantics: for send/recv/sendto/recvfrom/accept/poll an injected error replaces the call
+// (the call is not made). For connect the real call is made first and the injected error
+// replaces its result, as a signal arriving during a blocking connect would.
+
+#include <cstddef>
+
+#if defined(NETSOCK_FAULT_INJECTION)
+#include <atomic>
+#endif
+
+namespace net::detail::fault {
+
+enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
+
+struct injection {
+    int error = 0;                                       ///< errno / WSA value to report, or 0
+    std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
+};
+
+#if defined(NETSOCK_FAULT_INJECTION)
+using hook_type = injection (*)(call) noexcept;
+inline std::atomic<hook_type>& hook_slot() noexcept {
+    static std::atomic<hook_type> slot{nullptr};
+    return slot;
+}
+/// Installs (or with nullptr removes) the process-wide fault hook.
+inline void set_hook(hook_type h) noexcept { hook_slot().store(h, std::memory_order_release); }
+inline injection next(call c) noexcept {
+    hook_type h = hook_slot().load(std::memory_order_acquire);
+    return h ? h(c) : injection{};
+}
+#else
+constexpr injection next(call) noexcept { return {}; }
+#endif
+
+constexpr std::size_t cap(std::size_t size, const injection& f) noexcept {
+    return size < f.max_bytes ? size : f.max_bytes;
+}
+
+} // namespace net::detail::fault
+
+#endif
+// ---- end net/detail/fault.hpp ----
 
 #include <chrono>
 #include <climits>
@@ -2141,8 +2193,8 @@ inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error
     int unused_flags = 0;
     for (;;) {
         if (len) *len = capacity;
-        int e = 0;
-        handle c = os::accept_socket(h, sa, len, e);
+        int e = fault::next(fault::call::accept).error;
+        handle c = e != 0 ? invalid_handle : os::accept_socket(h, sa, len, e);
         if (c != invalid_handle) {
             ec.clear();
             return c;
@@ -2161,8 +2213,11 @@ inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error
 
 // One connect() call; "in progress" (and EINTR) are returned to the caller, which waits.
 inline std::error_code connect(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
-    if (::connect(h, sa, static_cast<os::socklen_type>(len)) != 0) return last_socket_error();
-    return {};
+    const int r = ::connect(h, sa, static_cast<os::socklen_type>(len));
+    const int e = r != 0 ? os::last_error() : 0;
+    if (const int injected = fault::next(fault::call::connect).error; injected != 0)
+        return socket_error(injected);
+    return e != 0 ? socket_error(e) : std::error_code{};
 }
 
 inline bool is_in_progress(const std::error_code& ec) noexcept {
@@ -2188,12 +2243,15 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
                         std::error_code& ec) noexcept {
     interruption intr(SO_SNDTIMEO);
     for (;;) {
-        auto n = ::send(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags);
+        const auto f = fault::next(fault::call::send);
+        auto n = f.error != 0 ? -1
+                              : ::send(h, static_cast<const char*>(data), clamp_io(fault::cap(size, f)),
+                                       flags | os::send_flags);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        int e = os::last_error();
+        int e = f.error != 0 ? f.error : os::last_error();
         if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
             if (intr.resume(h, POLLOUT, flags, ec)) continue;
             return 0;
@@ -2207,12 +2265,13 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
                         std::error_code& ec) noexcept {
     interruption intr(SO_RCVTIMEO);
     for (;;) {
-        auto n = ::recv(h, static_cast<char*>(data), clamp_io(size), flags);
+        const auto f = fault::next(fault::call::recv);
+        auto n = f.error != 0 ? -1 : ::recv(h, static_cast<char*>(data), clamp_io(fault::cap(size, f)), flags);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        int e = os::last_error();
+        int e = f.error != 0 ? f.error : os::last_error();
         if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
             if (intr.resume(h, POLLIN, flags, ec)) continue;
             return 0;
@@ -2226,13 +2285,15 @@ inline std::size_t sendto(handle h, const void* data, std::size_t size, int flag
                           const ::sockaddr* sa, std::size_t len, std::error_code& ec) noexcept {
     interruption intr(SO_SNDTIMEO);
     for (;;) {
-        auto n = ::sendto(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags,
-                          sa, static_cast<os::socklen_type>(len));
+        const auto f = fault::next(fault::call::sendto);
+        auto n = f.error != 0 ? -1
+                              : ::sendto(h, static_cast<const char*>(data), clamp_io(size),
+                                         flags | os::send_flags, sa, static_cast<os::socklen_type>(len));
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        int e = os::last_error();
+        int e = f.error != 0 ? f.error : os::last_error();
         if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
             if (intr.resume(h, POLLOUT, flags, ec)) continue;
             return 0;
@@ -2248,8 +2309,8 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
     interruption intr(SO_RCVTIMEO);
     for (;;) {
         *len = capacity;
-        int e = 0;
-        long n = os::recv_from(h, data, size, flags, sa, len, truncated, e);
+        int e = fault::next(fault::call::recvfrom).error;
+        long n = e != 0 ? -1 : os::recv_from(h, data, size, flags, sa, len, truncated, e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -2289,7 +2350,8 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
         os::pollfd_type p{};
         p.fd = h;
         p.events = events;
-        int r = os::poll(&p, 1, until.remaining_ms());
+        const int injected = fault::next(fault::call::poll).error;
+        int r = injected != 0 ? -1 : os::poll(&p, 1, until.remaining_ms());
         if (r > 0) {
             if (p.revents & POLLNVAL) {
                 ec = errc_code(std::errc::bad_file_descriptor);
@@ -2305,7 +2367,7 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
             }
             continue; // woke a little early (clock granularity): wait for the rest
         }
-        int e = os::last_error();
+        int e = injected != 0 ? injected : os::last_error();
         if (os::is_interrupted(e)) continue;
         ec = socket_error(e);
         return 0;
@@ -2641,6 +2703,17 @@ inline result<void> connect_until(const socket& s, const address& to, const dead
         if (auto ec = sys::set_nonblocking(h, true)) return fail(ec);
     }
     auto ec = sys::connect(h, to.data(), to.size());
+    // A local (Unix) listener with a full backlog makes a non-blocking connect fail with EAGAIN
+    // (Linux): nothing was started and no event will say when to retry, so retry briefly.
+    while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
+        if (until.expired()) {
+            ec = std::make_error_code(std::errc::timed_out);
+            break;
+        }
+        const int ms = until.remaining_ms();
+        os::sleep_ms(ms < 10 ? ms : 10);
+        ec = sys::connect(h, to.data(), to.size());
+    }
     if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
     if (was_nonblocking != 1) {
         if (auto restore = sys::set_nonblocking(h, false); restore && !ec) ec = restore;

@@ -8,6 +8,7 @@
 // (PITFALLS B5, B9).
 
 #include "error_codes.hpp"
+#include "fault.hpp"
 #include "platform.hpp"
 
 #include <chrono>
@@ -168,8 +169,8 @@ inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error
     int unused_flags = 0;
     for (;;) {
         if (len) *len = capacity;
-        int e = 0;
-        handle c = os::accept_socket(h, sa, len, e);
+        int e = fault::next(fault::call::accept).error;
+        handle c = e != 0 ? invalid_handle : os::accept_socket(h, sa, len, e);
         if (c != invalid_handle) {
             ec.clear();
             return c;
@@ -188,8 +189,11 @@ inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error
 
 // One connect() call; "in progress" (and EINTR) are returned to the caller, which waits.
 inline std::error_code connect(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
-    if (::connect(h, sa, static_cast<os::socklen_type>(len)) != 0) return last_socket_error();
-    return {};
+    const int r = ::connect(h, sa, static_cast<os::socklen_type>(len));
+    const int e = r != 0 ? os::last_error() : 0;
+    if (const int injected = fault::next(fault::call::connect).error; injected != 0)
+        return socket_error(injected);
+    return e != 0 ? socket_error(e) : std::error_code{};
 }
 
 inline bool is_in_progress(const std::error_code& ec) noexcept {
@@ -215,12 +219,15 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
                         std::error_code& ec) noexcept {
     interruption intr(SO_SNDTIMEO);
     for (;;) {
-        auto n = ::send(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags);
+        const auto f = fault::next(fault::call::send);
+        auto n = f.error != 0 ? -1
+                              : ::send(h, static_cast<const char*>(data), clamp_io(fault::cap(size, f)),
+                                       flags | os::send_flags);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        int e = os::last_error();
+        int e = f.error != 0 ? f.error : os::last_error();
         if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
             if (intr.resume(h, POLLOUT, flags, ec)) continue;
             return 0;
@@ -234,12 +241,13 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
                         std::error_code& ec) noexcept {
     interruption intr(SO_RCVTIMEO);
     for (;;) {
-        auto n = ::recv(h, static_cast<char*>(data), clamp_io(size), flags);
+        const auto f = fault::next(fault::call::recv);
+        auto n = f.error != 0 ? -1 : ::recv(h, static_cast<char*>(data), clamp_io(fault::cap(size, f)), flags);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        int e = os::last_error();
+        int e = f.error != 0 ? f.error : os::last_error();
         if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
             if (intr.resume(h, POLLIN, flags, ec)) continue;
             return 0;
@@ -253,13 +261,15 @@ inline std::size_t sendto(handle h, const void* data, std::size_t size, int flag
                           const ::sockaddr* sa, std::size_t len, std::error_code& ec) noexcept {
     interruption intr(SO_SNDTIMEO);
     for (;;) {
-        auto n = ::sendto(h, static_cast<const char*>(data), clamp_io(size), flags | os::send_flags,
-                          sa, static_cast<os::socklen_type>(len));
+        const auto f = fault::next(fault::call::sendto);
+        auto n = f.error != 0 ? -1
+                              : ::sendto(h, static_cast<const char*>(data), clamp_io(size),
+                                         flags | os::send_flags, sa, static_cast<os::socklen_type>(len));
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        int e = os::last_error();
+        int e = f.error != 0 ? f.error : os::last_error();
         if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
             if (intr.resume(h, POLLOUT, flags, ec)) continue;
             return 0;
@@ -275,8 +285,8 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
     interruption intr(SO_RCVTIMEO);
     for (;;) {
         *len = capacity;
-        int e = 0;
-        long n = os::recv_from(h, data, size, flags, sa, len, truncated, e);
+        int e = fault::next(fault::call::recvfrom).error;
+        long n = e != 0 ? -1 : os::recv_from(h, data, size, flags, sa, len, truncated, e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -316,7 +326,8 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
         os::pollfd_type p{};
         p.fd = h;
         p.events = events;
-        int r = os::poll(&p, 1, until.remaining_ms());
+        const int injected = fault::next(fault::call::poll).error;
+        int r = injected != 0 ? -1 : os::poll(&p, 1, until.remaining_ms());
         if (r > 0) {
             if (p.revents & POLLNVAL) {
                 ec = errc_code(std::errc::bad_file_descriptor);
@@ -332,7 +343,7 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
             }
             continue; // woke a little early (clock granularity): wait for the rest
         }
-        int e = os::last_error();
+        int e = injected != 0 ? injected : os::last_error();
         if (os::is_interrupted(e)) continue;
         ec = socket_error(e);
         return 0;

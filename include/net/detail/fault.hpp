@@ -1,0 +1,50 @@
+#ifndef NETSOCK_DETAIL_FAULT_HPP
+#define NETSOCK_DETAIL_FAULT_HPP
+
+// Fault injection for tests. Every raw socket call in sys.hpp asks fault::next() first; a test
+// build (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an errno
+// value (EINTR, EAGAIN, ENOBUFS, ...) or cap its byte count (short writes). In normal builds
+// next() is a constexpr no-op and the compiler removes every trace of it.
+//
+// Semantics: for send/recv/sendto/recvfrom/accept/poll an injected error replaces the call
+// (the call is not made). For connect the real call is made first and the injected error
+// replaces its result, as a signal arriving during a blocking connect would.
+
+#include <cstddef>
+
+#if defined(NETSOCK_FAULT_INJECTION)
+#include <atomic>
+#endif
+
+namespace net::detail::fault {
+
+enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
+
+struct injection {
+    int error = 0;                                       ///< errno / WSA value to report, or 0
+    std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
+};
+
+#if defined(NETSOCK_FAULT_INJECTION)
+using hook_type = injection (*)(call) noexcept;
+inline std::atomic<hook_type>& hook_slot() noexcept {
+    static std::atomic<hook_type> slot{nullptr};
+    return slot;
+}
+/// Installs (or with nullptr removes) the process-wide fault hook.
+inline void set_hook(hook_type h) noexcept { hook_slot().store(h, std::memory_order_release); }
+inline injection next(call c) noexcept {
+    hook_type h = hook_slot().load(std::memory_order_acquire);
+    return h ? h(c) : injection{};
+}
+#else
+constexpr injection next(call) noexcept { return {}; }
+#endif
+
+constexpr std::size_t cap(std::size_t size, const injection& f) noexcept {
+    return size < f.max_bytes ? size : f.max_bytes;
+}
+
+} // namespace net::detail::fault
+
+#endif
