@@ -75,7 +75,8 @@ std::string describe(net::events e) {
 #define REQUIRE_OK(expr)                                                                       \
     do {                                                                                       \
         const auto& r_ = (expr);                                                               \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << describe(r_.error()));            \
+        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: "                                     \
+                                             << (r_ ? std::string("-") : describe(r_.error()))); \
     } while (false)
 
 namespace {

@@ -143,7 +143,8 @@ private:
 #define REQUIRE_OK(expr)                                                                       \
     do {                                                                                       \
         const auto& r_ = (expr);                                                               \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << describe(r_.error()));            \
+        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: "                                     \
+                                             << (r_ ? std::string("-") : describe(r_.error()))); \
     } while (false)
 
 // ---------------------------------------------------------------------------------------------
