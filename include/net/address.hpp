@@ -279,7 +279,7 @@ public:
     bool is_v4_mapped() const noexcept {
         if (family() != net::family::ipv6) return false;
         auto b = v6_bytes();
-        for (int i = 0; i < 10; ++i)
+        for (std::size_t i = 0; i < 10; ++i)
             if (b[i] != 0) return false;
         return b[10] == 0xff && b[11] == 0xff;
     }

@@ -61,12 +61,22 @@ namespace detail {
 using sys::deadline;
 
 // POSIX reports an SO_RCVTIMEO/SO_SNDTIMEO expiry on a blocking socket as EAGAIN; netsock
-// reports every timeout as timed_out (PITFALLS A10). Checked on the error path only.
-inline std::error_code blocking_timeout(sys::handle h, std::error_code ec) noexcept {
+// reports every timeout as timed_out (PITFALLS A10). Only when that option (`option`) is set:
+// an EAGAIN on a blocking socket without one is no timeout, and is reported as would-block
+// (sendall/recv_exact then wait for readiness). Checked on the error path only.
+inline std::error_code blocking_timeout(sys::handle h, std::error_code ec, int option) noexcept {
     if (!sys::is_would_block(ec)) return ec;
     int err = 0;
-    if (os::is_nonblocking(h, err) == 0) return std::make_error_code(std::errc::timed_out);
+    if (os::is_nonblocking(h, err) == 0 && sys::has_socket_timeout(h, option))
+        return std::make_error_code(std::errc::timed_out);
     return ec;
+}
+
+// After a would-block in a timed loop: the deadline, not the readiness (which can be stale
+// again and again), decides when to stop.
+inline std::error_code timed_out_if(const deadline& until) noexcept {
+    if (until.expired()) return std::make_error_code(std::errc::timed_out);
+    return {};
 }
 
 inline result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
@@ -75,7 +85,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
     std::error_code ec;
     if (until.infinite()) {
         std::size_t n = sys::send(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec));
+        if (ec) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
         return n;
     }
     for (;;) {
@@ -83,6 +93,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
             std::size_t n = sys::send(h, b.data(), b.size(), os::dontwait_flag, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
             sys::wait(h, POLLOUT, until, ec);
             if (ec) return fail(ec);
         } else {
@@ -93,6 +104,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
             std::size_t n = sys::send(h, b.data(), chunk, 0, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
         }
     }
 }
@@ -103,7 +115,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
     std::error_code ec;
     if (until.infinite()) {
         std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec));
+        if (ec) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
         return n;
     }
     for (;;) {
@@ -111,6 +123,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
             std::size_t n = sys::recv(h, b.data(), b.size(), os::dontwait_flag, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
             sys::wait(h, POLLIN, until, ec);
             if (ec) return fail(ec);
         } else {
@@ -119,6 +132,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
             std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
         }
     }
 }
@@ -189,7 +203,7 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
     std::error_code ec;
     if (until.infinite()) {
         auto r = accept_once(h, ec);
-        if (!r) return fail(blocking_timeout(h, ec));
+        if (!r) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
         return r;
     }
     // With a timeout the listener is made non-blocking for the call: readiness can be stale
@@ -205,6 +219,10 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
     for (;;) {
         r = accept_once(h, ec);
         if (r || !sys::is_would_block(ec)) break;
+        if ((ec = timed_out_if(until))) {
+            r = fail(ec);
+            break;
+        }
         sys::wait(h, POLLIN, until, ec);
         if (ec) {
             r = fail(ec);
@@ -268,8 +286,9 @@ inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const a
         const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
         std::size_t n = sys::sendto(h, b.data(), b.size(), flags, to.data(), to.size(), ec);
         if (!ec) return n;
-        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
         if (!sys::is_would_block(ec)) return fail(ec);
+        if (auto late = timed_out_if(until)) return fail(late);
     }
 }
 
@@ -292,8 +311,9 @@ inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
             if (r.sender.commit_native()) r.sender = address::any(family::local);
             return r;
         }
-        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
         if (!sys::is_would_block(ec)) return fail(ec);
+        if (auto late = timed_out_if(until)) return fail(late);
     }
 }
 
@@ -454,16 +474,12 @@ result<std::size_t> try_sendall(const socket& s, const_buffer b,
 /// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
 inline std::size_t sendall(const socket& s, const_buffer b) {
     std::size_t sent = 0;
-    auto r = try_sendall(s, b, &sent);
-    if (!r) detail::throw_error(r.error(), "sendall", sent);
-    return *r;
+    return detail::unwrap_transfer(try_sendall(s, b, &sent), "sendall", &sent);
 }
 template <class Rep, class Period>
 std::size_t sendall(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
     std::size_t sent = 0;
-    auto r = try_sendall(s, b, timeout, &sent);
-    if (!r) detail::throw_error(r.error(), "sendall", sent);
-    return *r;
+    return detail::unwrap_transfer(try_sendall(s, b, timeout, &sent), "sendall", &sent);
 }
 
 /// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
@@ -500,16 +516,12 @@ result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
 /// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
 inline std::size_t recv_exact(const socket& s, mutable_buffer b) {
     std::size_t got = 0;
-    auto r = try_recv_exact(s, b, &got);
-    if (!r) detail::throw_error(r.error(), "recv_exact", got);
-    return *r;
+    return detail::unwrap_transfer(try_recv_exact(s, b, &got), "recv_exact", &got);
 }
 template <class Rep, class Period>
 std::size_t recv_exact(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
     std::size_t got = 0;
-    auto r = try_recv_exact(s, b, timeout, &got);
-    if (!r) detail::throw_error(r.error(), "recv_exact", got);
-    return *r;
+    return detail::unwrap_transfer(try_recv_exact(s, b, timeout, &got), "recv_exact", &got);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include "error.hpp"
 #include "detail/throw.hpp"
 
+#include <cstddef>
 #include <system_error>
 
 #if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
@@ -49,6 +50,12 @@ template <class T> T unwrap(result<T>&& r, const char* operation) {
 }
 inline void unwrap(result<void>&& r, const char* operation) {
     if (!r) throw_error(r.error(), operation);
+}
+// For sendall/recv_exact: the error carries the bytes moved before it (read after the call).
+inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operation,
+                                   const std::size_t* transferred) {
+    if (!r) throw_error(r.error(), operation, *transferred);
+    return *r;
 }
 } // namespace net::detail
 

@@ -831,6 +831,7 @@ namespace net::detail {
 #endif
 // ---- end net/detail/throw.hpp ----
 
+#include <cstddef>
 #include <system_error>
 
 #if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
@@ -1142,6 +1143,12 @@ template <class T> T unwrap(result<T>&& r, const char* operation) {
 }
 inline void unwrap(result<void>&& r, const char* operation) {
     if (!r) throw_error(r.error(), operation);
+}
+// For sendall/recv_exact: the error carries the bytes moved before it (read after the call).
+inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operation,
+                                   const std::size_t* transferred) {
+    if (!r) throw_error(r.error(), operation, *transferred);
+    return *r;
 }
 } // namespace net::detail
 
@@ -1618,7 +1625,7 @@ public:
     bool is_v4_mapped() const noexcept {
         if (family() != net::family::ipv6) return false;
         auto b = v6_bytes();
-        for (int i = 0; i < 10; ++i)
+        for (std::size_t i = 0; i < 10; ++i)
             if (b[i] != 0) return false;
         return b[10] == 0xff && b[11] == 0xff;
     }
@@ -2152,6 +2159,14 @@ inline std::error_code listen(handle h, int backlog) noexcept {
 
 inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept;
 
+// True if SO_RCVTIMEO / SO_SNDTIMEO (`option`) is set on h: then a blocking call's EAGAIN is
+// that timeout expiring (POSIX); without it an EAGAIN is not a timeout anybody asked for.
+inline bool has_socket_timeout(handle h, int option) noexcept {
+    os::timeout_value v{};
+    auto size = static_cast<os::socklen_type>(sizeof v);
+    return ::getsockopt(h, SOL_SOCKET, option, reinterpret_cast<char*>(&v), &size) == 0 && v.to_ms() > 0;
+}
+
 // EINTR during a blocking call on a socket with SO_RCVTIMEO/SO_SNDTIMEO: re-issuing the call
 // would restart the kernel's timer, so signals arriving faster than the timeout would block it
 // forever. On the first EINTR the option is read once and turned into a deadline (counted
@@ -2368,7 +2383,14 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
             continue; // woke a little early (clock granularity): wait for the rest
         }
         int e = injected != 0 ? injected : os::last_error();
-        if (os::is_interrupted(e)) continue;
+        if (os::is_interrupted(e)) {
+            // Under a signal storm even poll(0) can fail with EINTR: the deadline ends it.
+            if (until.expired()) {
+                ec = errc_code(std::errc::timed_out);
+                return 0;
+            }
+            continue;
+        }
         ec = socket_error(e);
         return 0;
     }
@@ -2528,12 +2550,22 @@ namespace detail {
 using sys::deadline;
 
 // POSIX reports an SO_RCVTIMEO/SO_SNDTIMEO expiry on a blocking socket as EAGAIN; netsock
-// reports every timeout as timed_out (PITFALLS A10). Checked on the error path only.
-inline std::error_code blocking_timeout(sys::handle h, std::error_code ec) noexcept {
+// reports every timeout as timed_out (PITFALLS A10). Only when that option (`option`) is set:
+// an EAGAIN on a blocking socket without one is no timeout, and is reported as would-block
+// (sendall/recv_exact then wait for readiness). Checked on the error path only.
+inline std::error_code blocking_timeout(sys::handle h, std::error_code ec, int option) noexcept {
     if (!sys::is_would_block(ec)) return ec;
     int err = 0;
-    if (os::is_nonblocking(h, err) == 0) return std::make_error_code(std::errc::timed_out);
+    if (os::is_nonblocking(h, err) == 0 && sys::has_socket_timeout(h, option))
+        return std::make_error_code(std::errc::timed_out);
     return ec;
+}
+
+// After a would-block in a timed loop: the deadline, not the readiness (which can be stale
+// again and again), decides when to stop.
+inline std::error_code timed_out_if(const deadline& until) noexcept {
+    if (until.expired()) return std::make_error_code(std::errc::timed_out);
+    return {};
 }
 
 inline result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
@@ -2542,7 +2574,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
     std::error_code ec;
     if (until.infinite()) {
         std::size_t n = sys::send(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec));
+        if (ec) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
         return n;
     }
     for (;;) {
@@ -2550,6 +2582,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
             std::size_t n = sys::send(h, b.data(), b.size(), os::dontwait_flag, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
             sys::wait(h, POLLOUT, until, ec);
             if (ec) return fail(ec);
         } else {
@@ -2560,6 +2593,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
             std::size_t n = sys::send(h, b.data(), chunk, 0, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
         }
     }
 }
@@ -2570,7 +2604,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
     std::error_code ec;
     if (until.infinite()) {
         std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec));
+        if (ec) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
         return n;
     }
     for (;;) {
@@ -2578,6 +2612,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
             std::size_t n = sys::recv(h, b.data(), b.size(), os::dontwait_flag, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
             sys::wait(h, POLLIN, until, ec);
             if (ec) return fail(ec);
         } else {
@@ -2586,6 +2621,7 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
             std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
             if (!ec) return n;
             if (!sys::is_would_block(ec)) return fail(ec);
+            if (auto late = timed_out_if(until)) return fail(late);
         }
     }
 }
@@ -2656,7 +2692,7 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
     std::error_code ec;
     if (until.infinite()) {
         auto r = accept_once(h, ec);
-        if (!r) return fail(blocking_timeout(h, ec));
+        if (!r) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
         return r;
     }
     // With a timeout the listener is made non-blocking for the call: readiness can be stale
@@ -2672,6 +2708,10 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
     for (;;) {
         r = accept_once(h, ec);
         if (r || !sys::is_would_block(ec)) break;
+        if ((ec = timed_out_if(until))) {
+            r = fail(ec);
+            break;
+        }
         sys::wait(h, POLLIN, until, ec);
         if (ec) {
             r = fail(ec);
@@ -2735,8 +2775,9 @@ inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const a
         const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
         std::size_t n = sys::sendto(h, b.data(), b.size(), flags, to.data(), to.size(), ec);
         if (!ec) return n;
-        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
         if (!sys::is_would_block(ec)) return fail(ec);
+        if (auto late = timed_out_if(until)) return fail(late);
     }
 }
 
@@ -2759,8 +2800,9 @@ inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
             if (r.sender.commit_native()) r.sender = address::any(family::local);
             return r;
         }
-        if (until.infinite()) return fail(blocking_timeout(h, ec));
+        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
         if (!sys::is_would_block(ec)) return fail(ec);
+        if (auto late = timed_out_if(until)) return fail(late);
     }
 }
 
@@ -2921,16 +2963,12 @@ result<std::size_t> try_sendall(const socket& s, const_buffer b,
 /// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
 inline std::size_t sendall(const socket& s, const_buffer b) {
     std::size_t sent = 0;
-    auto r = try_sendall(s, b, &sent);
-    if (!r) detail::throw_error(r.error(), "sendall", sent);
-    return *r;
+    return detail::unwrap_transfer(try_sendall(s, b, &sent), "sendall", &sent);
 }
 template <class Rep, class Period>
 std::size_t sendall(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
     std::size_t sent = 0;
-    auto r = try_sendall(s, b, timeout, &sent);
-    if (!r) detail::throw_error(r.error(), "sendall", sent);
-    return *r;
+    return detail::unwrap_transfer(try_sendall(s, b, timeout, &sent), "sendall", &sent);
 }
 
 /// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
@@ -2967,16 +3005,12 @@ result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
 /// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
 inline std::size_t recv_exact(const socket& s, mutable_buffer b) {
     std::size_t got = 0;
-    auto r = try_recv_exact(s, b, &got);
-    if (!r) detail::throw_error(r.error(), "recv_exact", got);
-    return *r;
+    return detail::unwrap_transfer(try_recv_exact(s, b, &got), "recv_exact", &got);
 }
 template <class Rep, class Period>
 std::size_t recv_exact(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
     std::size_t got = 0;
-    auto r = try_recv_exact(s, b, timeout, &got);
-    if (!r) detail::throw_error(r.error(), "recv_exact", got);
-    return *r;
+    return detail::unwrap_transfer(try_recv_exact(s, b, timeout, &got), "recv_exact", &got);
 }
 
 // ---------------------------------------------------------------------------------------------

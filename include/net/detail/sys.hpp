@@ -128,6 +128,14 @@ inline std::error_code listen(handle h, int backlog) noexcept {
 
 inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept;
 
+// True if SO_RCVTIMEO / SO_SNDTIMEO (`option`) is set on h: then a blocking call's EAGAIN is
+// that timeout expiring (POSIX); without it an EAGAIN is not a timeout anybody asked for.
+inline bool has_socket_timeout(handle h, int option) noexcept {
+    os::timeout_value v{};
+    auto size = static_cast<os::socklen_type>(sizeof v);
+    return ::getsockopt(h, SOL_SOCKET, option, reinterpret_cast<char*>(&v), &size) == 0 && v.to_ms() > 0;
+}
+
 // EINTR during a blocking call on a socket with SO_RCVTIMEO/SO_SNDTIMEO: re-issuing the call
 // would restart the kernel's timer, so signals arriving faster than the timeout would block it
 // forever. On the first EINTR the option is read once and turned into a deadline (counted
@@ -344,7 +352,14 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
             continue; // woke a little early (clock granularity): wait for the rest
         }
         int e = injected != 0 ? injected : os::last_error();
-        if (os::is_interrupted(e)) continue;
+        if (os::is_interrupted(e)) {
+            // Under a signal storm even poll(0) can fail with EINTR: the deadline ends it.
+            if (until.expired()) {
+                ec = errc_code(std::errc::timed_out);
+                return 0;
+            }
+            continue;
+        }
         ec = socket_error(e);
         return 0;
     }
