@@ -11,6 +11,17 @@ function(netsock_target_warnings tgt)
     endif()
 endfunction()
 
+# The strictest set, for the header-hygiene checks (tests/build/, tests/modes/): the headers must
+# also be clean under -Wconversion and -Wshadow (clang's -Wconversion includes -Wsign-conversion).
+function(netsock_target_strict_warnings tgt)
+    if(MSVC)
+        target_compile_options(${tgt} PRIVATE /W4 /WX /permissive-)
+    elseif(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${tgt} PRIVATE
+            -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
+    endif()
+endfunction()
+
 # NETSOCK_SANITIZE, e.g. "address,undefined", on compile and link.
 function(netsock_target_sanitize tgt)
     if(NOT NETSOCK_SANITIZE)

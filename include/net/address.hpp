@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -518,7 +517,7 @@ private:
         default: {
             auto p = local_path();
             std::size_t n = p.size() < max_text ? p.size() : max_text;
-            std::memcpy(out, p.data(), n);
+            if (n != 0) std::memcpy(out, p.data(), n); // an unnamed address has no data()
             return n;
         }
         }
@@ -542,6 +541,8 @@ inline int to_native(net::socket_type t) noexcept {
 } // namespace detail
 } // namespace net
 
+// std::hash is declared by <string_view> (and <system_error>): no <functional>, one of the
+// costliest standard headers to compile (bench/compile_time.sh).
 namespace std {
 template <> struct hash<net::address> {
     std::size_t operator()(const net::address& a) const noexcept { return a.hash(); }

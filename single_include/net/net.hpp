@@ -141,6 +141,7 @@ constexpr version_info version() noexcept {
 
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -286,6 +287,43 @@ inline native_handle_type open_socket(int family, int type, int protocol, int& e
         ::WSAIoctl(h, sio_udp_netreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
     }
     return h;
+}
+
+// The address family of a socket from its protocol info: unlike getsockname, this also works
+// before bind. AF_UNSPEC (and err set) on failure.
+inline int socket_family(native_handle_type h, int& err) noexcept {
+    ::WSAPROTOCOL_INFOW info{};
+    int len = static_cast<int>(sizeof info);
+    if (::getsockopt(h, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &len) != 0) {
+        err = ::WSAGetLastError();
+        return AF_UNSPEC;
+    }
+    return info.iAddressFamily;
+}
+
+// getsockname before bind fails with WSAEINVAL on Windows, while POSIX reports the family with
+// a zero address and port. Fills in what POSIX reports; false if the family is not IP.
+inline bool unbound_name(native_handle_type h, ::sockaddr* sa, socklen_type* len) noexcept {
+    int err = 0;
+    const int f = socket_family(h, err);
+    const socklen_type need = f == AF_INET    ? static_cast<socklen_type>(sizeof(::sockaddr_in))
+                              : f == AF_INET6 ? static_cast<socklen_type>(sizeof(::sockaddr_in6))
+                                              : 0;
+    if (need == 0 || *len < need) return false;
+    std::memset(sa, 0, static_cast<std::size_t>(need));
+    sa->sa_family = static_cast<ADDRESS_FAMILY>(f);
+    *len = need;
+    return true;
+}
+
+// Windows accepts (and ignores) IPV6_V6ONLY on an unbound IPv4 socket; POSIX fails IPPROTO_IPV6
+// options on non-IPv6 sockets with ENOPROTOOPT. Returns WSAENOPROTOOPT for that case, else 0
+// (an unknown family is left to the call itself).
+inline int check_option_level(native_handle_type h, int level) noexcept {
+    if (level != IPPROTO_IPV6) return 0;
+    int err = 0;
+    const int f = socket_family(h, err);
+    return err == 0 && f != AF_INET6 ? WSAENOPROTOOPT : 0;
 }
 
 inline int set_nonblocking(native_handle_type h, bool on) noexcept {
@@ -1356,7 +1394,6 @@ inline void set_sa_len(::sockaddr* sa, std::size_t len) noexcept {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -1864,7 +1901,7 @@ private:
         default: {
             auto p = local_path();
             std::size_t n = p.size() < max_text ? p.size() : max_text;
-            std::memcpy(out, p.data(), n);
+            if (n != 0) std::memcpy(out, p.data(), n); // an unnamed address has no data()
             return n;
         }
         }
@@ -1888,6 +1925,8 @@ inline int to_native(net::socket_type t) noexcept {
 } // namespace detail
 } // namespace net
 
+// std::hash is declared by <string_view> (and <system_error>): no <functional>, one of the
+// costliest standard headers to compile (bench/compile_time.sh).
 namespace std {
 template <> struct hash<net::address> {
     std::size_t operator()(const net::address& a) const noexcept { return a.hash(); }
@@ -2123,6 +2162,9 @@ inline std::error_code close(handle h) noexcept {
 
 inline std::error_code setsockopt(handle h, int level, int name, const void* value,
                                   std::size_t size) noexcept {
+#if defined(NETSOCK_OS_WINDOWS)
+    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
+#endif
     if (::setsockopt(h, level, name, static_cast<const char*>(value),
                      static_cast<os::socklen_type>(size)) != 0)
         return last_socket_error();
@@ -2131,6 +2173,9 @@ inline std::error_code setsockopt(handle h, int level, int name, const void* val
 
 inline std::error_code getsockopt(handle h, int level, int name, void* value,
                                   std::size_t& size) noexcept {
+#if defined(NETSOCK_OS_WINDOWS)
+    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
+#endif
     auto len = static_cast<os::socklen_type>(size);
     if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
         return last_socket_error();
@@ -2345,7 +2390,16 @@ inline std::error_code shutdown(handle h, int how) noexcept {
 }
 
 inline std::error_code getsockname(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
-    if (::getsockname(h, sa, len) != 0) return last_socket_error();
+    if (::getsockname(h, sa, len) != 0) {
+        auto ec = last_socket_error();
+#if defined(NETSOCK_OS_WINDOWS)
+        // Not bound yet: Windows fails with WSAEINVAL where POSIX reports the family and a zero
+        // address. Answer as POSIX does, so local_address and the options that depend on the
+        // family (multicast_ttl, ...) work on fresh sockets everywhere.
+        if (ec.value() == WSAEINVAL && os::unbound_name(h, sa, len)) return {};
+#endif
+        return ec;
+    }
     return {};
 }
 inline std::error_code getpeername(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
@@ -3830,10 +3884,13 @@ inline std::error_code poller_error(std::errc e) noexcept { return std::make_err
 
 // poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
 // os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
-// allocates nothing; handle -> slot lookups use a hash map (Windows handles are not small ints).
+// allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
+// not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
+// every user's TU, see bench/compile_time.sh).
 
 
-#include <unordered_map>
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace net::detail {
@@ -3846,32 +3903,33 @@ public:
 
     std::error_code add(native_handle_type h, events what, void* data) {
         if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
-        if (slots_.count(h)) return poller_error(std::errc::file_exists);
+        const std::size_t at = lower_bound(h);
+        if (at != slots_.size() && slots_[at].first == h) return poller_error(std::errc::file_exists);
         if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
         os::pollfd_type p{};
         p.fd = h;
         p.events = to_poll(what);
-        slots_.emplace(h, fds_.size());
+        slots_.insert(slots_.begin() + static_cast<std::ptrdiff_t>(at), {h, fds_.size()});
         fds_.push_back(p);
         data_.push_back(data);
         return {};
     }
     std::error_code modify(native_handle_type h, events what, void* data) {
-        auto it = slots_.find(h);
-        if (it == slots_.end()) return poller_error(std::errc::no_such_file_or_directory);
-        fds_[it->second].events = to_poll(what);
-        data_[it->second] = data;
+        const std::size_t at = find(h);
+        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
+        fds_[slots_[at].second].events = to_poll(what);
+        data_[slots_[at].second] = data;
         return {};
     }
     std::error_code remove(native_handle_type h) {
-        auto it = slots_.find(h);
-        if (it == slots_.end()) return poller_error(std::errc::no_such_file_or_directory);
-        const std::size_t slot = it->second, last = fds_.size() - 1;
-        slots_.erase(it);
+        const std::size_t at = find(h);
+        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
+        const std::size_t slot = slots_[at].second, last = fds_.size() - 1;
+        slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(at));
         if (slot != last) { // move the last entry into the hole
             fds_[slot] = fds_[last];
             data_[slot] = data_[last];
-            slots_[fds_[slot].fd] = slot;
+            slots_[find(fds_[slot].fd)].second = slot;
         }
         fds_.pop_back();
         data_.pop_back();
@@ -3921,9 +3979,25 @@ private:
         return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
     }
 
+    // The first entry of slots_ whose handle is not less than h (slots_.size() if none).
+    std::size_t lower_bound(native_handle_type h) const noexcept {
+        std::size_t lo = 0, hi = slots_.size();
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (slots_[mid].first < h) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+    // The entry of h in slots_, or slots_.size() if h is not watched.
+    std::size_t find(native_handle_type h) const noexcept {
+        const std::size_t at = lower_bound(h);
+        return at != slots_.size() && slots_[at].first == h ? at : slots_.size();
+    }
+
     std::vector<os::pollfd_type> fds_;
     std::vector<void*> data_;
-    std::unordered_map<native_handle_type, std::size_t> slots_;
+    std::vector<std::pair<native_handle_type, std::size_t>> slots_; // (handle, slot), by handle
     std::size_t next_ = 0; // where the next scan starts
 };
 

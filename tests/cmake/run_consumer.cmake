@@ -1,5 +1,6 @@
 # Runs one packaging check; invoked by ctest as
-#   cmake -DNETSOCK_MODE=<install|find_package|add_subdirectory|pkg_config> -D... -P run_consumer.cmake
+#   cmake -DNETSOCK_MODE=<install|find_package|add_subdirectory|fetch_content|pkg_config> -D...
+#         -P run_consumer.cmake
 # See tests/cmake/CMakeLists.txt for the variables passed in.
 cmake_minimum_required(VERSION 3.16)
 
@@ -136,8 +137,8 @@ if(NETSOCK_MODE STREQUAL "find_package")
         "-DNETSOCK_REQUIRED_VERSION=${NETSOCK_VERSION}"
         -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON
         -DCMAKE_FIND_PACKAGE_NO_SYSTEM_PACKAGE_REGISTRY=ON)
-elseif(NETSOCK_MODE STREQUAL "add_subdirectory")
-    set(project_dir "${NETSOCK_TESTS_DIR}/add_subdirectory")
+elseif(NETSOCK_MODE STREQUAL "add_subdirectory" OR NETSOCK_MODE STREQUAL "fetch_content")
+    set(project_dir "${NETSOCK_TESTS_DIR}/${NETSOCK_MODE}")
     set(mode_args "-DNETSOCK_SOURCE_DIR=${NETSOCK_SOURCE_DIR}")
 else()
     netsock_fail("unknown NETSOCK_MODE '${NETSOCK_MODE}'")

@@ -15,6 +15,14 @@
 #include <utility>
 #include <vector>
 
+// std::basic_string<unsigned char> needs std::char_traits<unsigned char>, which libc++ 19
+// removed (only the character types have traits there); those checks run elsewhere.
+#if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION >= 190000
+#define NETSOCK_TEST_UCHAR_STRING 0
+#else
+#define NETSOCK_TEST_UCHAR_STRING 1
+#endif
+
 namespace {
 
 // True when net::buffer(Args...) is a valid call (a SFINAE detector, so the negative cases are
@@ -114,7 +122,9 @@ static_assert(!can_buffer<void*>, "a pointer without a size");
 // ...while byte-like element types are accepted.
 static_assert(can_buffer<std::vector<signed char>&>);
 static_assert(can_buffer<const std::array<std::byte, 3>&>);
+#if NETSOCK_TEST_UCHAR_STRING
 static_assert(can_buffer<std::basic_string<unsigned char>&>);
+#endif
 
 // Usable in constant expressions.
 namespace {
@@ -441,12 +451,14 @@ TEST_CASE("buffer of a std::string_view clamps to max_size") {
     CHECK(net::buffer(v, 4).data() == v.data());
 }
 
+#if NETSOCK_TEST_UCHAR_STRING
 TEST_CASE("buffer of a basic_string of unsigned char is a byte view") {
     std::basic_string<unsigned char> s(5, 0x7f);
     net::mutable_buffer b = net::buffer(s);
     CHECK(b.size() == 5);
     CHECK(b.data() == s.data());
 }
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Putting it together

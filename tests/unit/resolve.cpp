@@ -8,6 +8,8 @@
 
 #include <net/net.hpp>
 
+#include "support/wine.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -783,6 +785,11 @@ TEST_CASE("graceful_close gives up with timed_out when the peer never finishes, 
 }
 
 TEST_CASE("a plain close with unread request bytes resets the connection (what graceful_close avoids)") {
+    if (netsock_test::running_under_wine()) {
+        MESSAGE("skipped under Wine: closesocket with unread received data ends the connection "
+                "with a FIN there, not the RST that Linux and Windows send");
+        return;
+    }
     auto server = net::create_server(v4(0));
     auto c = connect_through(server);
     const auto request = pattern(8 * 1024, 3);

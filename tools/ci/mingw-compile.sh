@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# MinGW-w64 cross build (Windows x86_64) of every test and example: compile and link only.
-# Running the tests under Wine is a separate step.
+# MinGW-w64 cross build (Windows x86_64) of every test and example: compile and link only, for
+# machines without Wine. CI (.ci/run) runs tools/test-windows.sh instead, which builds the same
+# targets with the same flags and then runs the whole suite under Wine.
 # Optimised at -O2 (what most users ship) so that warnings that need the optimiser
 # (-Wmaybe-uninitialized, ...) are seen; -O3 adds GCC 12 false positives.
 set -euo pipefail

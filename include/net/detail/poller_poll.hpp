@@ -3,12 +3,15 @@
 
 // poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
 // os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
-// allocates nothing; handle -> slot lookups use a hash map (Windows handles are not small ints).
+// allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
+// not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
+// every user's TU, see bench/compile_time.sh).
 
 #include "poller_common.hpp"
 #include "sys.hpp"
 
-#include <unordered_map>
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace net::detail {
@@ -21,32 +24,33 @@ public:
 
     std::error_code add(native_handle_type h, events what, void* data) {
         if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
-        if (slots_.count(h)) return poller_error(std::errc::file_exists);
+        const std::size_t at = lower_bound(h);
+        if (at != slots_.size() && slots_[at].first == h) return poller_error(std::errc::file_exists);
         if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
         os::pollfd_type p{};
         p.fd = h;
         p.events = to_poll(what);
-        slots_.emplace(h, fds_.size());
+        slots_.insert(slots_.begin() + static_cast<std::ptrdiff_t>(at), {h, fds_.size()});
         fds_.push_back(p);
         data_.push_back(data);
         return {};
     }
     std::error_code modify(native_handle_type h, events what, void* data) {
-        auto it = slots_.find(h);
-        if (it == slots_.end()) return poller_error(std::errc::no_such_file_or_directory);
-        fds_[it->second].events = to_poll(what);
-        data_[it->second] = data;
+        const std::size_t at = find(h);
+        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
+        fds_[slots_[at].second].events = to_poll(what);
+        data_[slots_[at].second] = data;
         return {};
     }
     std::error_code remove(native_handle_type h) {
-        auto it = slots_.find(h);
-        if (it == slots_.end()) return poller_error(std::errc::no_such_file_or_directory);
-        const std::size_t slot = it->second, last = fds_.size() - 1;
-        slots_.erase(it);
+        const std::size_t at = find(h);
+        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
+        const std::size_t slot = slots_[at].second, last = fds_.size() - 1;
+        slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(at));
         if (slot != last) { // move the last entry into the hole
             fds_[slot] = fds_[last];
             data_[slot] = data_[last];
-            slots_[fds_[slot].fd] = slot;
+            slots_[find(fds_[slot].fd)].second = slot;
         }
         fds_.pop_back();
         data_.pop_back();
@@ -96,9 +100,25 @@ private:
         return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
     }
 
+    // The first entry of slots_ whose handle is not less than h (slots_.size() if none).
+    std::size_t lower_bound(native_handle_type h) const noexcept {
+        std::size_t lo = 0, hi = slots_.size();
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (slots_[mid].first < h) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+    // The entry of h in slots_, or slots_.size() if h is not watched.
+    std::size_t find(native_handle_type h) const noexcept {
+        const std::size_t at = lower_bound(h);
+        return at != slots_.size() && slots_[at].first == h ? at : slots_.size();
+    }
+
     std::vector<os::pollfd_type> fds_;
     std::vector<void*> data_;
-    std::unordered_map<native_handle_type, std::size_t> slots_;
+    std::vector<std::pair<native_handle_type, std::size_t>> slots_; // (handle, slot), by handle
     std::size_t next_ = 0; // where the next scan starts
 };
 

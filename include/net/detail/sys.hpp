@@ -92,6 +92,9 @@ inline std::error_code close(handle h) noexcept {
 
 inline std::error_code setsockopt(handle h, int level, int name, const void* value,
                                   std::size_t size) noexcept {
+#if defined(NETSOCK_OS_WINDOWS)
+    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
+#endif
     if (::setsockopt(h, level, name, static_cast<const char*>(value),
                      static_cast<os::socklen_type>(size)) != 0)
         return last_socket_error();
@@ -100,6 +103,9 @@ inline std::error_code setsockopt(handle h, int level, int name, const void* val
 
 inline std::error_code getsockopt(handle h, int level, int name, void* value,
                                   std::size_t& size) noexcept {
+#if defined(NETSOCK_OS_WINDOWS)
+    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
+#endif
     auto len = static_cast<os::socklen_type>(size);
     if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
         return last_socket_error();
@@ -314,7 +320,16 @@ inline std::error_code shutdown(handle h, int how) noexcept {
 }
 
 inline std::error_code getsockname(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
-    if (::getsockname(h, sa, len) != 0) return last_socket_error();
+    if (::getsockname(h, sa, len) != 0) {
+        auto ec = last_socket_error();
+#if defined(NETSOCK_OS_WINDOWS)
+        // Not bound yet: Windows fails with WSAEINVAL where POSIX reports the family and a zero
+        // address. Answer as POSIX does, so local_address and the options that depend on the
+        // family (multicast_ttl, ...) work on fresh sockets everywhere.
+        if (ec.value() == WSAEINVAL && os::unbound_name(h, sa, len)) return {};
+#endif
+        return ec;
+    }
     return {};
 }
 inline std::error_code getpeername(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {

@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -171,6 +172,43 @@ inline native_handle_type open_socket(int family, int type, int protocol, int& e
         ::WSAIoctl(h, sio_udp_netreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
     }
     return h;
+}
+
+// The address family of a socket from its protocol info: unlike getsockname, this also works
+// before bind. AF_UNSPEC (and err set) on failure.
+inline int socket_family(native_handle_type h, int& err) noexcept {
+    ::WSAPROTOCOL_INFOW info{};
+    int len = static_cast<int>(sizeof info);
+    if (::getsockopt(h, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &len) != 0) {
+        err = ::WSAGetLastError();
+        return AF_UNSPEC;
+    }
+    return info.iAddressFamily;
+}
+
+// getsockname before bind fails with WSAEINVAL on Windows, while POSIX reports the family with
+// a zero address and port. Fills in what POSIX reports; false if the family is not IP.
+inline bool unbound_name(native_handle_type h, ::sockaddr* sa, socklen_type* len) noexcept {
+    int err = 0;
+    const int f = socket_family(h, err);
+    const socklen_type need = f == AF_INET    ? static_cast<socklen_type>(sizeof(::sockaddr_in))
+                              : f == AF_INET6 ? static_cast<socklen_type>(sizeof(::sockaddr_in6))
+                                              : 0;
+    if (need == 0 || *len < need) return false;
+    std::memset(sa, 0, static_cast<std::size_t>(need));
+    sa->sa_family = static_cast<ADDRESS_FAMILY>(f);
+    *len = need;
+    return true;
+}
+
+// Windows accepts (and ignores) IPV6_V6ONLY on an unbound IPv4 socket; POSIX fails IPPROTO_IPV6
+// options on non-IPv6 sockets with ENOPROTOOPT. Returns WSAENOPROTOOPT for that case, else 0
+// (an unknown family is left to the call itself).
+inline int check_option_level(native_handle_type h, int level) noexcept {
+    if (level != IPPROTO_IPV6) return 0;
+    int err = 0;
+    const int f = socket_family(h, err);
+    return err == 0 && f != AF_INET6 ? WSAENOPROTOOPT : 0;
 }
 
 inline int set_nonblocking(native_handle_type h, bool on) noexcept {

@@ -1,0 +1,113 @@
+#ifndef NETSOCK_TESTS_RELIABILITY_SUPPORT_HPP
+#define NETSOCK_TESTS_RELIABILITY_SUPPORT_HPP
+
+// Helpers shared by the reliability tests (tests/reliability/*.cpp): loopback listeners and
+// connected pairs on port 0, a deterministic byte pattern to detect lost, duplicated or
+// reordered bytes, stopwatches, and the process's open descriptor count. Include after
+// <doctest/doctest.h> and <net/net.hpp>.
+
+#include <dirent.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <ostream> // doctest prints std::error_code and net::address
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace reliability {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+/// Every blocking step of a test is bounded by this (a hang becomes a failure, not a stall).
+inline constexpr auto io_timeout = std::chrono::seconds(20);
+
+inline std::string describe(const std::error_code& ec) {
+    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" +
+           ec.message() + ")";
+}
+
+/// The error of a result for a failure message; "ok" for a success.
+template <class R> std::string why(const R& r) {
+    return r.has_value() ? std::string("ok") : describe(r.error());
+}
+
+inline double seconds_since(steady::time_point start) {
+    return std::chrono::duration<double>(steady::now() - start).count();
+}
+
+/// Byte i of the test pattern: position-dependent (a lost, duplicated or reordered byte shifts
+/// everything after it) and not periodic at any small power of two.
+inline unsigned char pattern_byte(std::size_t i) noexcept {
+    std::uint32_t x = static_cast<std::uint32_t>(i) * 2654435761u;
+    x ^= x >> 15;
+    x ^= static_cast<std::uint32_t>(static_cast<std::uint64_t>(i) >> 32) * 40503u;
+    return static_cast<unsigned char>(x ^ (x >> 8));
+}
+
+inline std::vector<unsigned char> pattern(std::size_t size, std::size_t offset = 0) {
+    std::vector<unsigned char> v(size);
+    for (std::size_t i = 0; i < size; ++i) v[i] = pattern_byte(offset + i);
+    return v;
+}
+
+/// The index of the first byte of `got` that differs from the pattern at `offset`, or
+/// `got.size()` if all match.
+inline std::size_t first_mismatch(const unsigned char* got, std::size_t size, std::size_t offset = 0) {
+    for (std::size_t i = 0; i < size; ++i)
+        if (got[i] != pattern_byte(offset + i)) return i;
+    return size;
+}
+
+inline net::socket make_listener(net::family f = net::family::ipv4, int backlog = net::default_backlog) {
+    auto s = net::make_socket(f);
+    net::bind(s, net::address::loopback(f, 0));
+    net::listen(s, backlog);
+    return s;
+}
+
+struct tcp_pair {
+    net::socket client;
+    net::socket server;
+};
+
+/// A connected loopback TCP pair (listen first, then connect: no sleeps, no races).
+inline tcp_pair connected_pair(net::family f = net::family::ipv4) {
+    auto listener = make_listener(f);
+    tcp_pair p;
+    p.client = net::make_socket(f);
+    net::connect(p.client, net::local_address(listener), io_timeout);
+    p.server = net::accept(listener, io_timeout).socket;
+    return p;
+}
+
+/// The number of descriptors open in this process (entries of /proc/self/fd, not counting the
+/// directory stream used to read it). -1 if /proc is not available.
+inline int open_descriptor_count() {
+    DIR* d = ::opendir("/proc/self/fd");
+    if (d == nullptr) return -1;
+    int n = 0;
+    while (const ::dirent* e = ::readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        ++n;
+    }
+    ::closedir(d);
+    return n - 1; // the DIR's own descriptor
+}
+
+} // namespace reliability
+
+#define REQUIRE_OK(expr)                                                                           \
+    do {                                                                                           \
+        const auto& r_ = (expr);                                                                   \
+        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << ::reliability::why(r_));              \
+    } while (false)
+#define CHECK_OK(expr)                                                                             \
+    do {                                                                                           \
+        const auto& r_ = (expr);                                                                   \
+        CHECK_MESSAGE(r_.has_value(), #expr " failed: " << ::reliability::why(r_));                \
+    } while (false)
+
+#endif
