@@ -62,9 +62,15 @@ wineserver -p >/dev/null 2>&1
 WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i >/dev/null 2>&1
 booted=$(date +%s)
 
+# ctest runs in the background so that INT/TERM stop it at once (bash runs traps only between
+# foreground commands); the EXIT trap then removes the prefix and every Wine process in it.
 read -r -a extra <<< "${NETSOCK_WINDOWS_CTEST_ARGS:-}"
+ctest --test-dir "$build" --output-on-failure --timeout 120 -j "$jobs" "${extra[@]}" &
+ctest_pid=$!
+trap 'kill -INT "$ctest_pid" 2>/dev/null; exit 130' INT
+trap 'kill -TERM "$ctest_pid" 2>/dev/null; exit 143' TERM
 status=0
-ctest --test-dir "$build" --output-on-failure --timeout 120 -j "$jobs" "${extra[@]}" || status=$?
+wait "$ctest_pid" || status=$?
 
 # Every skip, with its reason (the doctest MESSAGEs that say "skipped", from the test log).
 log="$build/Testing/Temporary/LastTest.log"

@@ -18,12 +18,15 @@
 namespace netsock_test {
 
 #if defined(_WIN32)
+/// True in a Windows build (real Windows or Wine).
+constexpr bool on_windows() noexcept { return true; }
 /// True when this Windows program runs under Wine (ntdll.dll exports wine_get_version); false
 /// on real Windows.
 bool running_under_wine() noexcept;
 /// Wine's version ("8.0"), or "" when not running under Wine.
 std::string wine_version();
 #else
+constexpr bool on_windows() noexcept { return false; }
 inline bool running_under_wine() noexcept { return false; }
 inline std::string wine_version() { return {}; }
 #endif
