@@ -156,9 +156,7 @@ public:
     explicit server(const options& opt) : opt_(opt), chunk_(read_chunk) {}
 
     int run() {
-        listener_ = net::make_socket(opt_.address.family());
-        net::bind(listener_, opt_.address);
-        net::listen(listener_);
+        listener_ = net::create_server(opt_.address); // socket, listener policy, bind, listen
         net::set_nonblocking(listener_);
         say("listening on " + net::local_address(listener_).to_string());
         poller_.add(listener_, net::events::readable, &listener_);

@@ -176,9 +176,7 @@ void reap(std::list<worker>& workers, bool all) {
 }
 
 int run(const options& opt) {
-    auto listener = net::make_socket(opt.address.family());
-    net::bind(listener, opt.address);
-    net::listen(listener);
+    auto listener = net::create_server(opt.address); // socket, listener policy, bind, listen
     say("listening on " + net::local_address(listener).to_string());
 
     std::list<worker> workers; // std::list: elements never move, so `done` stays put
