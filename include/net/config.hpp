@@ -12,6 +12,22 @@
 #endif
 #endif
 
+// NETSOCK_SEPARATE_COMPILATION: define it for every translation unit of a program to compile
+// netsock's implementation once instead of in every file that includes it (PITFALLS C7). The
+// headers then hold declarations only, and exactly one .cpp of the program compiles the
+// definitions:
+//     #define NETSOCK_IMPLEMENTATION
+//     #include <net/net.hpp>
+// Without it (the default) netsock is header-only and every function is inline.
+// NETSOCK_DECL marks the functions whose definitions live in include/net/impl/*.ipp.
+#if defined(NETSOCK_SEPARATE_COMPILATION)
+#define NETSOCK_HEADER_ONLY 0
+#define NETSOCK_DECL
+#else
+#define NETSOCK_HEADER_ONLY 1
+#define NETSOCK_DECL inline
+#endif
+
 #if defined(__has_include)
 #if __has_include(<version>)
 #include <version>
