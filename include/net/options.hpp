@@ -7,34 +7,55 @@
 
 #include "address.hpp"
 #include "config.hpp"
-#include "detail/sys.hpp"
+#include "detail/platform.hpp"
 #include "result.hpp"
 #include "socket.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <system_error>
 
 namespace net {
 namespace detail {
 
-inline std::error_code unsupported_option() noexcept {
-    return std::make_error_code(std::errc::no_protocol_option);
+NETSOCK_DECL std::error_code unsupported_option() noexcept;
+
+// The bridges from the option templates to the compiled part: setsockopt/getsockopt with the
+// OS value type of each option (sys::setsockopt and sys::getsockopt).
+NETSOCK_DECL std::error_code set_option_bytes(native_handle_type h, int level, int name,
+                                              const void* value, std::size_t size) noexcept;
+NETSOCK_DECL std::error_code get_option_bytes(native_handle_type h, int level, int name, void* value,
+                                              std::size_t& size) noexcept;
+template <class T>
+std::error_code set_int_option(native_handle_type h, int level, int name, T value) noexcept {
+    return set_option_bytes(h, level, name, &value, sizeof value);
 }
+template <class T>
+std::error_code get_int_option(native_handle_type h, int level, int name, T& value) noexcept {
+    std::size_t size = sizeof value;
+    value = T{};
+    return get_option_bytes(h, level, name, &value, size);
+}
+
+// SO_RCVTIMEO/SO_SNDTIMEO (`name`) in the OS's representation (timeval, or DWORD milliseconds).
+NETSOCK_DECL std::error_code set_timeout_option(native_handle_type h, int name,
+                                                std::chrono::milliseconds value) noexcept;
+NETSOCK_DECL std::error_code get_timeout_option(native_handle_type h, int name,
+                                                std::chrono::milliseconds& value) noexcept;
 
 template <int Level, int Name> struct bool_option {
     bool value = false;
     constexpr bool_option() noexcept = default;
     constexpr explicit bool_option(bool v) noexcept : value(v) {}
-    std::error_code set_on(sys::handle h) const noexcept {
+    std::error_code set_on(native_handle_type h) const noexcept {
         if (Name < 0) return unsupported_option();
-        return sys::set_int_option(h, Level, Name, value ? 1 : 0);
+        return detail::set_int_option(h, Level, Name, value ? 1 : 0);
     }
-    std::error_code get_from(sys::handle h) noexcept {
+    std::error_code get_from(native_handle_type h) noexcept {
         if (Name < 0) return unsupported_option();
         int v = 0;
-        auto ec = sys::get_int_option(h, Level, Name, v);
+        auto ec = detail::get_int_option(h, Level, Name, v);
         value = v != 0;
         return ec;
     }
@@ -44,15 +65,15 @@ template <int Level, int Name, class Native = int> struct int_option {
     int value = 0;
     constexpr int_option() noexcept = default;
     constexpr explicit int_option(int v) noexcept : value(v) {}
-    std::error_code set_on(sys::handle h) const noexcept {
+    std::error_code set_on(native_handle_type h) const noexcept {
         if (Name < 0) return unsupported_option();
         if (value < 0) return std::make_error_code(std::errc::invalid_argument);
-        return sys::set_int_option(h, Level, Name, static_cast<Native>(value));
+        return detail::set_int_option(h, Level, Name, static_cast<Native>(value));
     }
-    std::error_code get_from(sys::handle h) noexcept {
+    std::error_code get_from(native_handle_type h) noexcept {
         if (Name < 0) return unsupported_option();
         Native v{};
-        auto ec = sys::get_int_option(h, Level, Name, v);
+        auto ec = detail::get_int_option(h, Level, Name, v);
         value = static_cast<int>(v);
         return ec;
     }
@@ -64,46 +85,28 @@ template <int Name> struct timeout_option {
     template <class Rep, class Period>
     constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
         : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
-    std::error_code set_on(sys::handle h) const noexcept {
-        if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
-        auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
-        return sys::setsockopt(h, SOL_SOCKET, Name, &v, sizeof v);
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_timeout_option(h, Name, value);
     }
-    std::error_code get_from(sys::handle h) noexcept {
-        os::timeout_value v{};
-        std::size_t size = sizeof v;
-        auto ec = sys::getsockopt(h, SOL_SOCKET, Name, &v, size);
-        value = std::chrono::milliseconds(v.to_ms());
-        return ec;
+    std::error_code get_from(native_handle_type h) noexcept {
+        return get_timeout_option(h, Name, value);
     }
 };
 
 // The family a socket was created with (multicast options differ for IPv4 and IPv6).
-inline int socket_family(sys::handle h, std::error_code& ec) noexcept {
-    address a;
-    auto sink = a.prepare_native();
-    ec = sys::getsockname(h, sink.data, sink.size);
-    return ec ? AF_UNSPEC : a.data()->sa_family;
-}
+NETSOCK_DECL int socket_family(native_handle_type h, std::error_code& ec) noexcept;
+
+// IP_ADD_MEMBERSHIP/IP_DROP_MEMBERSHIP or IPV6_JOIN_GROUP/IPV6_LEAVE_GROUP, by the group's family.
+NETSOCK_DECL std::error_code set_membership(native_handle_type h, bool join, const address& group,
+                                            const address& interface_address,
+                                            std::uint32_t interface_index) noexcept;
 
 template <bool Join> struct membership_option {
     address group;            ///< the multicast group (IPv4 or IPv6)
     address interface_address = address::any(); ///< IPv4: local interface address (any = default)
     std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
-    std::error_code set_on(sys::handle h) const noexcept {
-        if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
-        if (group.family() == net::family::ipv4) {
-            ::ip_mreq m{};
-            std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
-            if (interface_address.family() == net::family::ipv4)
-                std::memcpy(&m.imr_interface,
-                            &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
-            return sys::setsockopt(h, IPPROTO_IP, Join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m);
-        }
-        ::ipv6_mreq m{};
-        std::memcpy(&m.ipv6mr_multiaddr, &reinterpret_cast<const ::sockaddr_in6*>(group.data())->sin6_addr, 16);
-        m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
-        return sys::setsockopt(h, IPPROTO_IPV6, Join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_membership(h, Join, group, interface_address, interface_index);
     }
 };
 
@@ -112,21 +115,21 @@ template <int Name4, int Name6, class Native4> struct family_int_option {
     int value = 0;
     constexpr family_int_option() noexcept = default;
     constexpr explicit family_int_option(int v) noexcept : value(v) {}
-    std::error_code set_on(sys::handle h) const noexcept {
+    std::error_code set_on(native_handle_type h) const noexcept {
         std::error_code ec;
         const int f = socket_family(h, ec);
         if (ec) return ec;
         if (value < 0) return std::make_error_code(std::errc::invalid_argument);
-        if (f == AF_INET6) return sys::set_int_option(h, IPPROTO_IPV6, Name6, value);
-        return sys::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
+        if (f == AF_INET6) return detail::set_int_option(h, IPPROTO_IPV6, Name6, value);
+        return detail::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
     }
-    std::error_code get_from(sys::handle h) noexcept {
+    std::error_code get_from(native_handle_type h) noexcept {
         std::error_code ec;
         const int f = socket_family(h, ec);
         if (ec) return ec;
-        if (f == AF_INET6) return sys::get_int_option(h, IPPROTO_IPV6, Name6, value);
+        if (f == AF_INET6) return detail::get_int_option(h, IPPROTO_IPV6, Name6, value);
         Native4 v{};
-        ec = sys::get_int_option(h, IPPROTO_IP, Name4, v);
+        ec = detail::get_int_option(h, IPPROTO_IP, Name4, v);
         value = static_cast<int>(v);
         return ec;
     }
@@ -178,21 +181,8 @@ struct multicast_loop
 struct linger {
     bool enabled = false;
     std::chrono::seconds timeout{0};
-    std::error_code set_on(detail::sys::handle h) const noexcept {
-        if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
-        ::linger v{};
-        v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
-        v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
-        return detail::sys::setsockopt(h, SOL_SOCKET, SO_LINGER, &v, sizeof v);
-    }
-    std::error_code get_from(detail::sys::handle h) noexcept {
-        ::linger v{};
-        std::size_t size = sizeof v;
-        auto ec = detail::sys::getsockopt(h, SOL_SOCKET, SO_LINGER, &v, size);
-        enabled = v.l_onoff != 0;
-        timeout = std::chrono::seconds(v.l_linger);
-        return ec;
-    }
+    NETSOCK_DECL std::error_code set_on(native_handle_type h) const noexcept;
+    NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
 };
 
 /// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
@@ -212,49 +202,15 @@ struct leave_group : detail::membership_option<false> {};
 struct multicast_interface {
     address interface_address = address::any(); ///< IPv4 sockets
     std::uint32_t interface_index = 0;           ///< IPv6 sockets
-    std::error_code set_on(detail::sys::handle h) const noexcept {
-        std::error_code ec;
-        const int f = detail::socket_family(h, ec);
-        if (ec) return ec;
-        if (f == AF_INET6) {
-            auto index = static_cast<unsigned>(interface_index);
-            return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
-        }
-        if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
-        return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
-                                       &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
-                                       sizeof(::in_addr));
-    }
-    std::error_code get_from(detail::sys::handle h) noexcept {
-        std::error_code ec;
-        const int f = detail::socket_family(h, ec);
-        if (ec) return ec;
-        if (f == AF_INET6) {
-            unsigned index = 0;
-            ec = detail::sys::get_int_option(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, index);
-            interface_index = index;
-            return ec;
-        }
-        ::in_addr a{};
-        std::size_t size = sizeof a;
-        ec = detail::sys::getsockopt(h, IPPROTO_IP, IP_MULTICAST_IF, &a, size);
-        std::array<std::uint8_t, 4> b{};
-        std::memcpy(b.data(), &a, 4);
-        interface_address = address::ipv4(b);
-        return ec;
-    }
+    NETSOCK_DECL std::error_code set_on(native_handle_type h) const noexcept;
+    NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
 };
 
 /// SO_ERROR (get only): the pending error of the socket, e.g. the outcome of a non-blocking
 /// connect. Reading it clears it.
 struct socket_error {
     std::error_code value;
-    std::error_code get_from(detail::sys::handle h) noexcept {
-        int v = 0;
-        auto ec = detail::sys::get_int_option(h, SOL_SOCKET, SO_ERROR, v);
-        value = v == 0 ? std::error_code{} : detail::socket_error(v);
-        return ec;
-    }
+    NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
 };
 
 /// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
@@ -283,5 +239,9 @@ template <class Option> Option get_option(const socket& s) {
 }
 
 } // namespace net
+
+#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#include "impl/options.ipp"
+#endif
 
 #endif

@@ -1,0 +1,240 @@
+#ifndef NETSOCK_IMPL_RESOLVE_IPP
+#define NETSOCK_IMPL_RESOLVE_IPP
+
+// Definitions of resolve.hpp: getaddrinfo, the Happy Eyeballs connect race and create_server.
+
+#include "../resolve.hpp"
+
+#include "../detail/sys.hpp"
+#include "../ops.hpp"
+#include "../options.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace net {
+namespace detail {
+NETSOCK_DECL std::error_code resolver_error(int code) noexcept {
+#if defined(EAI_SYSTEM)
+    if (code == EAI_SYSTEM) { // "look at errno" (PITFALLS B12)
+        int e = os::last_error();
+        return e != 0 ? socket_error(e) : std::error_code(code, resolve_category());
+    }
+#endif
+    return {code, resolve_category()};
+}
+
+struct addrinfo_guard {
+    ::addrinfo* list = nullptr;
+    ~addrinfo_guard() {
+        if (list) ::freeaddrinfo(list);
+    }
+};
+
+// Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
+NETSOCK_DECL std::vector<address> interleave(const std::vector<address>& in) {
+    std::vector<address> v6, v4, out;
+    for (const auto& a : in) (a.family() == family::ipv6 ? v6 : v4).push_back(a);
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < v6.size() || i < v4.size(); ++i) {
+        if (i < v6.size()) out.push_back(v6[i]);
+        if (i < v4.size()) out.push_back(v4[i]);
+    }
+    return out;
+}
+
+// An error worth reporting over another: anything beats a timeout (PITFALLS A12).
+NETSOCK_DECL void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
+    if (!best || (best == std::errc::timed_out && ec != std::errc::timed_out)) best = ec;
+}
+} // namespace detail
+
+result<std::vector<address>> try_resolve(std::string_view host, std::string_view service,
+                                         const resolve_hints& hints) noexcept {
+    if (auto ec = detail::sys::start()) return detail::fail(ec);
+    if (host.size() > 1024 || service.size() > 256 || host.find('\0') != std::string_view::npos ||
+        service.find('\0') != std::string_view::npos)
+        return detail::fail(std::errc::invalid_argument);
+    std::string h(host), s(service);
+    ::addrinfo want{};
+    want.ai_family = hints.family ? detail::to_native(*hints.family) : AF_UNSPEC;
+    want.ai_socktype = detail::to_native(hints.type);
+    want.ai_flags = hints.passive ? AI_PASSIVE : 0;
+    std::string bare = h;
+    if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+    if (!bare.empty() && address::try_parse(bare, 0)) {
+        want.ai_flags |= AI_NUMERICHOST;
+        h = bare;
+    }
+    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
+        // glibc truncates numeric services to 16 bits without a check: "70000" became 4464.
+        unsigned long port = 0;
+        for (char c : s) port = port * 10 + static_cast<unsigned long>(c - '0');
+        if (s.size() > 5 || port > 65535)
+            return detail::fail(std::error_code(EAI_SERVICE, resolve_category()));
+        want.ai_flags |= AI_NUMERICSERV;
+    }
+    detail::addrinfo_guard found;
+    int rc = ::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
+    if (rc != 0) return detail::fail(detail::resolver_error(rc));
+    std::vector<address> out;
+    for (const ::addrinfo* ai = found.list; ai; ai = ai->ai_next) {
+        if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
+        auto a = address::try_from_native(ai->ai_addr, static_cast<std::size_t>(ai->ai_addrlen));
+        if (!a) continue;
+        bool seen = false;
+        for (const auto& b : out) seen = seen || b == *a;
+        if (!seen) out.push_back(*a);
+    }
+    if (out.empty()) return detail::fail(std::error_code(EAI_NONAME, resolve_category()));
+    return out;
+}
+std::vector<address> resolve(std::string_view host, std::string_view service, const resolve_hints& hints) {
+    return detail::unwrap(try_resolve(host, service, hints), "resolve");
+}
+
+namespace detail {
+using sys::deadline;
+
+// RFC 8305 section 5: the delay before starting the next attempt while one is pending.
+inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
+
+// Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
+// attempt fails; the first to connect wins and the others are closed. One shared deadline.
+NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
+    if (targets.empty()) return fail(std::errc::invalid_argument);
+    struct attempt {
+        socket sock;
+        std::size_t index;
+    };
+    std::vector<attempt> pending;
+    std::vector<os::pollfd_type> fds;
+    std::error_code best;
+    std::size_t next = 0;
+    auto start_next = [&]() {
+        while (next < targets.size()) {
+            const address& to = targets[next++];
+            auto s = try_make_socket(to.family(), socket_type::stream);
+            if (!s) {
+                keep_most_specific(best, s.error());
+                continue;
+            }
+            if (auto ec = sys::set_nonblocking(s->native_handle(), true)) {
+                keep_most_specific(best, ec);
+                continue;
+            }
+            auto ec = sys::connect(s->native_handle(), to.data(), to.size());
+            if (!ec || sys::is_in_progress(ec) || sys::is_interrupted(ec)) {
+                pending.push_back({std::move(*s), next - 1});
+                return;
+            }
+            keep_most_specific(best, ec);
+        }
+    };
+    start_next();
+    while (!pending.empty()) {
+        fds.clear();
+        for (const auto& p : pending) {
+            os::pollfd_type f{};
+            f.fd = p.sock.native_handle();
+            f.events = POLLOUT;
+            fds.push_back(f);
+        }
+        // Wait for a result, at most until the next attempt is due (if any is left).
+        auto wait_until = until;
+        if (next < targets.size()) {
+            auto due = deadline::after(connection_attempt_delay);
+            if (until.infinite() || due.time() < until.time()) wait_until = due;
+        }
+        int r = os::poll(fds.data(), static_cast<os::nfds_type>(fds.size()), wait_until.remaining_ms());
+        if (r < 0) {
+            int e = os::last_error();
+            if (os::is_interrupted(e)) continue;
+            return fail(socket_error(e));
+        }
+        bool progressed = false;
+        for (std::size_t i = fds.size(); i-- > 0;) {
+            // Windows before 10 2004 reports a failed connect through nothing but SO_ERROR.
+            auto ec = sys::pending_error(pending[i].sock.native_handle());
+            if (fds[i].revents == 0 && !ec) continue;
+            if (!ec) {
+                socket winner = std::move(pending[i].sock);
+                pending.clear(); // the losers are closed here
+                if (auto e = sys::set_nonblocking(winner.native_handle(), false)) return fail(e);
+                return winner;
+            }
+            keep_most_specific(best, ec);
+            pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+            progressed = true;
+        }
+        if (until.expired()) {
+            keep_most_specific(best, std::make_error_code(std::errc::timed_out));
+            return fail(best);
+        }
+        if (progressed || r == 0 || pending.empty()) start_next();
+    }
+    return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
+}
+
+result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
+                                         std::chrono::nanoseconds timeout) noexcept {
+    char service[8];
+    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    auto found = try_resolve(host, service);
+    if (!found) return detail::fail(found.error());
+    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(timeout));
+}
+
+result<socket> try_create_connection_for(const std::vector<address>& targets,
+                                         std::chrono::nanoseconds timeout) noexcept {
+    return detail::connect_racing(targets, detail::deadline::after(timeout));
+}
+} // namespace detail
+
+result<socket> try_create_connection(std::string_view host, std::uint16_t port) noexcept {
+    char service[8];
+    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    auto found = try_resolve(host, service);
+    if (!found) return detail::fail(found.error());
+    return detail::connect_racing(detail::interleave(*found), detail::deadline::never());
+}
+socket create_connection(std::string_view host, std::uint16_t port) {
+    return detail::unwrap(try_create_connection(host, port), "create_connection");
+}
+
+result<socket> try_create_server(const address& a, const server_options& o) noexcept {
+    if (o.dual_stack && a.family() != family::ipv6) return detail::fail(std::errc::invalid_argument);
+    auto s = try_make_socket(a.family(), socket_type::stream);
+    if (!s) return s;
+    if (o.reuse_port) {
+        if (auto r = try_set_option(*s, reuse_port{true}); !r) return detail::fail(r.error());
+    }
+    if (o.dual_stack) {
+        if (auto r = try_set_option(*s, v6_only{false}); !r) {
+            auto ec = r.error();
+            if (ec == std::errc::no_protocol_option || ec == std::errc::invalid_argument)
+                ec = std::make_error_code(std::errc::operation_not_supported);
+            return detail::fail(ec);
+        }
+    }
+    if (o.remove_existing_path && a.family() == family::local) {
+        const std::string path = a.path();
+        if (!path.empty() && path.front() != '\0') std::remove(path.c_str());
+    }
+    if (auto r = try_bind(*s, a); !r) return detail::fail(r.error());
+    if (auto r = try_listen(*s, o.backlog); !r) return detail::fail(r.error());
+    return s;
+}
+socket create_server(const address& a, const server_options& o) {
+    return detail::unwrap(try_create_server(a, o), "create_server");
+}
+
+} // namespace net
+
+#endif
