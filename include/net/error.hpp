@@ -14,9 +14,8 @@ namespace net {
 /// transferred before the failure. `what()` reads "connect: Connection refused".
 class error : public std::system_error {
 public:
-    error(std::error_code ec, const char* operation, std::size_t bytes_transferred = 0)
-        : std::system_error(ec, operation), operation_(operation),
-          bytes_transferred_(bytes_transferred) {}
+    NETSOCK_DECL error(std::error_code ec, const char* operation,
+                       std::size_t bytes_transferred = 0);
 
     /// The netsock function that failed, e.g. "connect".
     const char* operation() const noexcept { return operation_; }
@@ -29,5 +28,9 @@ private:
 };
 
 } // namespace net
+
+#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#include "impl/error.ipp"
+#endif
 
 #endif

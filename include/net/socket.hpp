@@ -28,14 +28,8 @@ public:
     socket& operator=(const socket&) = delete;
     socket(socket&& other) noexcept : handle_(other.release()) {}
     /// Closes the current handle (if any), then takes over `other`'s.
-    socket& operator=(socket&& other) noexcept {
-        if (this != &other) {
-            reset();
-            handle_ = other.release();
-        }
-        return *this;
-    }
-    ~socket() { reset(); }
+    NETSOCK_DECL socket& operator=(socket&& other) noexcept;
+    NETSOCK_DECL ~socket();
 
     bool is_open() const noexcept { return handle_ != invalid_handle; }
     explicit operator bool() const noexcept { return is_open(); }
@@ -46,18 +40,12 @@ public:
     /// Closes the handle. The socket is not open afterwards even if the OS reports an error
     /// (the handle is gone either way; close is never retried). Closing a socket that is not
     /// open does nothing, as in Python.
-    result<void> try_close() noexcept {
-        if (!is_open()) return {};
-        if (int e = detail::os::close_socket(release()); e != 0) return detail::fail(detail::socket_error(e));
-        return {};
-    }
+    NETSOCK_DECL result<void> try_close() noexcept;
     /// Throwing form of `try_close`.
-    void close() { detail::unwrap(try_close(), "close"); }
+    NETSOCK_DECL void close();
 
 private:
-    void reset() noexcept {
-        if (is_open()) detail::os::close_socket(release());
-    }
+    NETSOCK_DECL void reset() noexcept;
 
     native_handle_type handle_ = invalid_handle;
 };
@@ -72,5 +60,9 @@ inline std::error_code not_open() noexcept {
 } // namespace detail
 
 } // namespace net
+
+#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#include "impl/socket.ipp"
+#endif
 
 #endif

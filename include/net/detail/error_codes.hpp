@@ -2,9 +2,10 @@
 #define NETSOCK_DETAIL_ERROR_CODES_HPP
 
 // The error categories. Kept free of OS headers' detail beyond detail::os's few functions, so
-// error.hpp can expose them.
+// error.hpp can expose them; those functions are used only by the definitions
+// (impl/error_codes.ipp), so this header includes no OS header.
 
-#include "platform.hpp"
+#include "../config.hpp"
 
 #include <string>
 #include <system_error>
@@ -33,58 +34,33 @@ namespace detail {
 // system; default_error_condition maps Winsock codes onto std::errc (PITFALLS A8, A9).
 class socket_category_impl final : public std::error_category {
 public:
-    const char* name() const noexcept override { return "netsock.socket"; }
-    std::string message(int ev) const override { return os::error_message(ev); }
-    std::error_condition default_error_condition(int ev) const noexcept override {
-        return os::error_condition_of(ev);
-    }
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
+    NETSOCK_DECL std::error_condition default_error_condition(int ev) const noexcept override;
 };
 
 class resolve_condition_category_impl final : public std::error_category {
 public:
-    const char* name() const noexcept override { return "netsock.resolve_condition"; }
-    std::string message(int ev) const override {
-        switch (static_cast<resolve_errc>(ev)) {
-        case resolve_errc::host_not_found: return "host not found";
-        case resolve_errc::try_again: return "temporary failure in name resolution";
-        case resolve_errc::service_not_found: return "service not found";
-        case resolve_errc::family_not_supported: return "address family not supported";
-        case resolve_errc::no_recovery: return "non-recoverable failure in name resolution";
-        default: return "name resolution failed";
-        }
-    }
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
 };
 
 class netsock_category_impl final : public std::error_category {
 public:
-    const char* name() const noexcept override { return "netsock"; }
-    std::string message(int ev) const override {
-        switch (static_cast<errc>(ev)) {
-        case errc::eof: return "end of stream";
-        default: return "unknown netsock error";
-        }
-    }
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
 };
 } // namespace detail
 
 /// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
 /// values on every platform: `ec == std::errc::connection_refused`.
-inline const std::error_category& socket_category() noexcept {
-    static const detail::socket_category_impl category;
-    return category;
-}
+NETSOCK_DECL const std::error_category& socket_category() noexcept;
 
 /// Category of the conditions in `net::resolve_errc`.
-inline const std::error_category& resolve_condition_category() noexcept {
-    static const detail::resolve_condition_category_impl category;
-    return category;
-}
+NETSOCK_DECL const std::error_category& resolve_condition_category() noexcept;
 
 /// Category of netsock's own codes (`net::errc`).
-inline const std::error_category& netsock_category() noexcept {
-    static const detail::netsock_category_impl category;
-    return category;
-}
+NETSOCK_DECL const std::error_category& netsock_category() noexcept;
 
 namespace detail {
 // getaddrinfo() failures (EAI_* values). Separate from the socket category: EAI codes are not
@@ -92,53 +68,27 @@ namespace detail {
 // (PITFALLS B12).
 class resolve_category_impl final : public std::error_category {
 public:
-    const char* name() const noexcept override { return "netsock.resolve"; }
-    std::string message(int ev) const override {
-        if (const char* m = os::resolver_message(ev)) return m;
-        return os::error_message(ev);
-    }
-    std::error_condition default_error_condition(int ev) const noexcept override {
-        return {static_cast<int>(classify(ev)), resolve_condition_category()};
-    }
-    static resolve_errc classify(int ev) noexcept {
-        switch (ev) {
-        case EAI_NONAME: return resolve_errc::host_not_found;
-#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
-        case EAI_NODATA: return resolve_errc::host_not_found;
-#endif
-        case EAI_AGAIN: return resolve_errc::try_again;
-        case EAI_SERVICE: return resolve_errc::service_not_found;
-        case EAI_FAMILY: return resolve_errc::family_not_supported;
-        case EAI_FAIL: return resolve_errc::no_recovery;
-        default: return resolve_errc::other;
-        }
-    }
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
+    NETSOCK_DECL std::error_condition default_error_condition(int ev) const noexcept override;
+    NETSOCK_DECL static resolve_errc classify(int ev) noexcept;
 };
 } // namespace detail
 
 /// Category of name-resolution failures (getaddrinfo's EAI_* codes). Compare its codes with
 /// `net::resolve_errc` conditions.
-inline const std::error_category& resolve_category() noexcept {
-    static const detail::resolve_category_impl category;
-    return category;
-}
+NETSOCK_DECL const std::error_category& resolve_category() noexcept;
 
-inline std::error_condition make_error_condition(resolve_errc e) noexcept {
-    return {static_cast<int>(e), resolve_condition_category()};
-}
-inline std::error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), netsock_category()};
-}
+NETSOCK_DECL std::error_condition make_error_condition(resolve_errc e) noexcept;
+NETSOCK_DECL std::error_code make_error_code(errc e) noexcept;
 
 /// True for "would block" in all its spellings (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
-inline bool is_would_block(const std::error_code& ec) noexcept {
-    return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
-}
+NETSOCK_DECL bool is_would_block(const std::error_code& ec) noexcept;
 
 namespace detail {
-inline std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
-inline std::error_code last_socket_error() noexcept { return socket_error(os::last_error()); }
-inline std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
+NETSOCK_DECL std::error_code socket_error(int e) noexcept;
+NETSOCK_DECL std::error_code last_socket_error() noexcept;
+NETSOCK_DECL std::error_code make_errc(std::errc e) noexcept;
 } // namespace detail
 } // namespace net
 
@@ -146,5 +96,9 @@ namespace std {
 template <> struct is_error_condition_enum<net::resolve_errc> : true_type {};
 template <> struct is_error_code_enum<net::errc> : true_type {};
 } // namespace std
+
+#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#include "../impl/error_codes.ipp"
+#endif
 
 #endif

@@ -1,0 +1,33 @@
+#ifndef NETSOCK_IMPL_THROW_IPP
+#define NETSOCK_IMPL_THROW_IPP
+
+// Definitions for detail/throw.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION (where NETSOCK_NO_EXCEPTIONS and
+// NETSOCK_THROW_HOOK take effect in the file that compiles the implementation).
+
+#include "../detail/throw.hpp"
+
+#include <cstddef>
+#include <cstdlib>
+#include <system_error>
+
+namespace net::detail {
+
+[[noreturn]] void throw_error(std::error_code ec, const char* operation,
+                              std::size_t bytes_transferred) {
+#if defined(NETSOCK_NO_EXCEPTIONS)
+#if defined(NETSOCK_THROW_HOOK)
+    NETSOCK_THROW_HOOK(ec, operation);
+#endif
+    (void)ec;
+    (void)operation;
+    (void)bytes_transferred;
+    std::abort();
+#else
+    throw net::error(ec, operation, bytes_transferred);
+#endif
+}
+
+} // namespace net::detail
+
+#endif
