@@ -4,16 +4,25 @@
 // net::poller: many sockets on one thread, in the spirit of Python's `selectors`.
 
 #include "config.hpp"
-#include "detail/poller_backend.hpp"
 #include "detail/poller_common.hpp"
+#include "detail/timeout.hpp"
 #include "ops.hpp"
 #include "result.hpp"
 #include "socket.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <system_error>
 
 namespace net {
+
+namespace detail {
+// poller::try_wait(timeout) converts its std::chrono timeout (detail/timeout.hpp) and calls
+// this, so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
+// nanoseconds::max() means no time limit.
+NETSOCK_DECL std::error_code poller_wait_for(poller_state& state, ready_list& ready,
+                                             std::chrono::nanoseconds timeout) noexcept;
+} // namespace detail
 
 /// Waits for readiness on many sockets at once (epoll on Linux, kqueue on macOS/BSD, WSAPoll on
 /// Windows, poll() elsewhere or when NETSOCK_POLLER_POLL is defined). Level-triggered: a socket
@@ -73,11 +82,7 @@ public:
         iterator begin() const noexcept { return {list_->begin(), list_->end()}; }
         iterator end() const noexcept { return {list_->end(), list_->end()}; }
         /// The number of events still to be delivered (removed sockets excluded).
-        std::size_t size() const noexcept {
-            std::size_t n = 0;
-            for (auto it = begin(); it != end(); ++it) ++n;
-            return n;
-        }
+        NETSOCK_DECL std::size_t size() const noexcept;
         bool empty() const noexcept { return begin() == end(); }
 
     private:
@@ -86,15 +91,9 @@ public:
 
     /// A poller reporting at most `max_events` sockets per wait (the rest come next time).
     /// Throws net::error if the OS cannot create one (see `try_create`).
-    explicit poller(std::size_t max_events = 256) : ready_(max_events) {
-        if (auto ec = backend_.open(max_events)) detail::throw_error(ec, "poller");
-    }
+    NETSOCK_DECL explicit poller(std::size_t max_events = 256);
     /// Non-throwing construction. Errors: too_many_files_open, ...
-    static result<poller> try_create(std::size_t max_events = 256) noexcept {
-        poller p(tag{}, max_events);
-        if (auto ec = p.backend_.open(max_events)) return detail::fail(ec);
-        return p;
-    }
+    NETSOCK_DECL static result<poller> try_create(std::size_t max_events = 256) noexcept;
     poller(poller&&) noexcept = default;
     poller& operator=(poller&&) noexcept = default;
     poller(const poller&) = delete;
@@ -102,71 +101,53 @@ public:
 
     /// Watches `s` for `what` (readable and/or writable) with user `data` returned in events.
     /// Errors: file_exists if already added, bad_file_descriptor for a closed socket.
-    result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept {
-        if (!s) return detail::fail(detail::not_open());
-        return wrap(backend_.add(s.native_handle(), what, data));
-    }
-    void add(const socket& s, events what, void* data = nullptr) {
-        detail::unwrap(try_add(s, what, data), "poller::add");
-    }
+    NETSOCK_DECL result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept;
+    NETSOCK_DECL void add(const socket& s, events what, void* data = nullptr);
     /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
     /// is not watched.
-    result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept {
-        if (!s) return detail::fail(detail::not_open());
-        auto r = wrap(backend_.modify(s.native_handle(), what, data));
-        if (r) ready_.update(s.native_handle(), data);
-        return r;
-    }
-    void modify(const socket& s, events what, void* data = nullptr) {
-        detail::unwrap(try_modify(s, what, data), "poller::modify");
-    }
+    NETSOCK_DECL result<void> try_modify(const socket& s, events what,
+                                         void* data = nullptr) noexcept;
+    NETSOCK_DECL void modify(const socket& s, events what, void* data = nullptr);
     /// Stops watching `s`; its events still pending in the current batch are dropped.
     /// Errors: no_such_file_or_directory if it is not watched.
-    result<void> try_remove(const socket& s) noexcept {
-        if (!s) return detail::fail(detail::not_open());
-        ready_.forget(s.native_handle());
-        return wrap(backend_.remove(s.native_handle()));
-    }
-    void remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
+    NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
+    NETSOCK_DECL void remove(const socket& s);
 
     /// Waits until at least one watched socket is ready or `timeout` passes (then the result
     /// is empty: a timeout is not an error). Signals (EINTR) never end the wait early.
     template <class Rep, class Period>
     result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
-        return wait_until(detail::after(timeout));
+        if (auto ec = detail::poller_wait_for(state_, ready_, detail::to_nanoseconds(timeout)))
+            return detail::fail(ec);
+        return ready_events(&ready_);
     }
     /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
     /// could never end).
-    result<ready_events> try_wait() noexcept { return wait_until(detail::deadline::never()); }
+    NETSOCK_DECL result<ready_events> try_wait() noexcept;
     template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
         return detail::unwrap(try_wait(timeout), "poller::wait");
     }
-    ready_events wait() { return detail::unwrap(try_wait(), "poller::wait"); }
+    NETSOCK_DECL ready_events wait();
 
     /// The number of watched sockets.
-    std::size_t size() const noexcept { return backend_.size(); }
+    NETSOCK_DECL std::size_t size() const noexcept;
     /// "epoll", "kqueue", "poll" or "wsapoll".
-    static constexpr const char* backend_name() noexcept { return detail::poller_backend::name; }
+    static constexpr const char* backend_name() noexcept { return detail::poller_backend_name; }
 
 private:
     struct tag {};
-    poller(tag, std::size_t max_events) : ready_(max_events) {}
-    static result<void> wrap(std::error_code ec) noexcept {
-        if (ec) return detail::fail(ec);
-        return {};
-    }
-    result<ready_events> wait_until(const detail::deadline& until) noexcept {
-        // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
-        // poller), so report it instead of hanging.
-        if (until.infinite() && size() == 0) return detail::fail(std::errc::invalid_argument);
-        if (auto ec = backend_.wait(until, ready_)) return detail::fail(ec);
-        return ready_events(&ready_);
-    }
+    NETSOCK_DECL poller(tag, std::size_t max_events);
+    NETSOCK_DECL static result<void> wrap(std::error_code ec) noexcept;
 
-    detail::poller_backend backend_;
+    // The backend's data (detail/poller_common.hpp); the backend code is in impl/poller.ipp.
+    detail::poller_state state_;
     detail::ready_list ready_;
 };
 
 } // namespace net
+
+#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#include "impl/poller.ipp"
+#endif
 
 #endif

@@ -3,13 +3,18 @@
 
 // Chooses the poller backend: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
 // elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined (so the poll
-// backend is tested on Linux too).
+// backend is tested on Linux too). Implementation only (impl/poller.ipp): the backends include
+// the OS poll headers. A backend's functions take the state net::poller keeps
+// (poller_common.hpp): `poller_backend::add(state, h, what, data)`.
 
 #include "platform.hpp"
 // The portable backends first and unconditionally (single_include inlines each header once).
 #include "poller_common.hpp"
 #include "poller_poll.hpp"
 #include "poller_wsapoll.hpp"
+
+#include <string_view>
+#include <type_traits>
 
 #if defined(NETSOCK_OS_WINDOWS)
 namespace net::detail {
@@ -34,5 +39,13 @@ namespace net::detail {
 using poller_backend = poll_backend;
 }
 #endif
+
+namespace net::detail {
+// poller_common.hpp chose the state (the layout of net::poller) with the same conditions.
+static_assert(std::is_same<poller_backend::state, poller_state>::value,
+              "poller_common.hpp and poller_backend.hpp chose different backends");
+static_assert(std::string_view(poller_backend::name) == std::string_view(poller_backend_name),
+              "poller_common.hpp and poller_backend.hpp chose different backends");
+} // namespace net::detail
 
 #endif

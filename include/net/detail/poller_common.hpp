@@ -1,12 +1,18 @@
 #ifndef NETSOCK_DETAIL_POLLER_COMMON_HPP
 #define NETSOCK_DETAIL_POLLER_COMMON_HPP
 
-// What every poller backend shares: the ready-event record and the buffer it fills.
+// What every poller backend shares: the ready-event record and the buffer it fills, and the
+// state a backend keeps inside net::poller. This header is on the public path (it gives
+// net::poller its layout), so it names no OS poll API: the backends (poller_backend.hpp) are
+// included by impl/poller.ipp only, and complete the types declared here for the backend in use.
 
+#include "../config.hpp"
 #include "../ops.hpp"
 #include "platform.hpp"
 
 #include <cstddef>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 namespace net {
@@ -30,14 +36,8 @@ public:
         items_[size_++] = poll_event{h, what, data};
     }
     bool full() const noexcept { return size_ == items_.size(); }
-    void forget(native_handle_type h) noexcept {
-        for (std::size_t i = 0; i < size_; ++i)
-            if (items_[i].handle == h) items_[i].handle = invalid_handle;
-    }
-    void update(native_handle_type h, void* data) noexcept {
-        for (std::size_t i = 0; i < size_; ++i)
-            if (items_[i].handle == h) items_[i].data = data;
-    }
+    NETSOCK_DECL void forget(native_handle_type h) noexcept;
+    NETSOCK_DECL void update(native_handle_type h, void* data) noexcept;
     const poll_event* begin() const noexcept { return items_.data(); }
     const poll_event* end() const noexcept { return items_.data() + size_; }
 
@@ -45,6 +45,58 @@ private:
     std::vector<poll_event> items_;
     std::size_t size_ = 0;
 };
+
+// The state of the poll() and WSAPoll backends (poller_poll.hpp): the pollfd array is kept
+// between waits, so a wait allocates nothing.
+struct poll_state {
+    std::vector<os::pollfd_type> fds;
+    std::vector<void*> data;
+    std::vector<std::pair<native_handle_type, std::size_t>> slots; // (handle, slot), by handle
+    std::size_t next = 0; // where the next scan starts
+};
+
+// The state of the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp): the queue's
+// descriptor, the user data by descriptor, and the array one wait fills. The two element types
+// are completed by the backend in use, whose header also defines the members declared here
+// (they close the descriptor). Only impl/poller.ipp creates, moves and destroys this state, so
+// user code sees neither <sys/epoll.h> nor <sys/event.h> (a vector of an incomplete type may be
+// declared, C++17 [vector.overview]).
+struct queue_entry; // the user data (kqueue: and the watched events) of one descriptor
+struct queue_event; // ::epoll_event or struct ::kevent
+struct queue_state {
+    NETSOCK_DECL queue_state() noexcept;
+    NETSOCK_DECL queue_state(queue_state&& o) noexcept;
+    NETSOCK_DECL queue_state& operator=(queue_state&& o) noexcept;
+    queue_state(const queue_state&) = delete;
+    queue_state& operator=(const queue_state&) = delete;
+    NETSOCK_DECL ~queue_state();
+
+    int fd = -1;
+    std::vector<queue_entry> table;
+    std::size_t count = 0;
+    std::vector<queue_event> raw;
+};
+
+// The backend net::poller uses: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
+// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined. The same choice
+// as poller_backend.hpp, which checks that both agree. (With NETSOCK_SEPARATE_COMPILATION,
+// define NETSOCK_POLLER_POLL for every translation unit or for none.)
+#if defined(NETSOCK_OS_WINDOWS)
+using poller_state = poll_state;
+inline constexpr const char* poller_backend_name = "wsapoll";
+#elif defined(NETSOCK_POLLER_POLL)
+using poller_state = poll_state;
+inline constexpr const char* poller_backend_name = "poll";
+#elif defined(NETSOCK_HAS_EPOLL)
+using poller_state = queue_state;
+inline constexpr const char* poller_backend_name = "epoll";
+#elif defined(NETSOCK_HAS_KQUEUE)
+using poller_state = queue_state;
+inline constexpr const char* poller_backend_name = "kqueue";
+#else
+using poller_state = poll_state;
+inline constexpr const char* poller_backend_name = "poll";
+#endif
 
 inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
 } // namespace detail

@@ -3,84 +3,98 @@
 
 // epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
 // lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
-// no lookup structure and no allocation.
+// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
 
 #include <sys/epoll.h>
 
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace net::detail {
 
+// The element types of queue_state (poller_common.hpp) for epoll.
+struct queue_entry {
+    void* data = nullptr;
+    bool used = false;
+};
+// The kernel fills an array of epoll_event: the derived type adds nothing.
+struct queue_event : ::epoll_event {};
+static_assert(sizeof(queue_event) == sizeof(::epoll_event), "queue_event must be an epoll_event");
+
+queue_state::queue_state() noexcept = default;
+queue_state::queue_state(queue_state&& o) noexcept
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    o.fd = -1;
+    o.count = 0;
+}
+queue_state& queue_state::operator=(queue_state&& o) noexcept {
+    if (this != &o) {
+        if (fd >= 0) ::close(fd);
+        fd = o.fd;
+        table = std::move(o.table);
+        count = o.count;
+        raw = std::move(o.raw);
+        o.fd = -1;
+        o.count = 0;
+    }
+    return *this;
+}
+queue_state::~queue_state() {
+    if (fd >= 0) ::close(fd);
+}
+
+// The backend code, working on the state a poller keeps.
 class epoll_backend {
 public:
     static constexpr const char* name = "epoll";
+    using state = queue_state;
 
-    epoll_backend() = default;
-    epoll_backend(const epoll_backend&) = delete;
-    epoll_backend& operator=(const epoll_backend&) = delete;
-    epoll_backend(epoll_backend&& o) noexcept
-        : fd_(o.fd_), table_(std::move(o.table_)), count_(o.count_), raw_(std::move(o.raw_)) {
-        o.fd_ = -1;
-        o.count_ = 0;
-    }
-    epoll_backend& operator=(epoll_backend&& o) noexcept {
-        if (this != &o) {
-            close();
-            fd_ = o.fd_;
-            table_ = std::move(o.table_);
-            count_ = o.count_;
-            raw_ = std::move(o.raw_);
-            o.fd_ = -1;
-            o.count_ = 0;
-        }
-        return *this;
-    }
-    ~epoll_backend() { close(); }
+    static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
-    std::error_code open(std::size_t max_events) {
-        fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-        if (fd_ < 0) return last_socket_error();
-        raw_.resize(max_events == 0 ? 1 : max_events);
+    static std::error_code open(queue_state& s, std::size_t max_events) {
+        s.fd = ::epoll_create1(EPOLL_CLOEXEC);
+        if (s.fd < 0) return last_socket_error();
+        s.raw.resize(max_events == 0 ? 1 : max_events);
         return {};
     }
 
-    std::error_code add(native_handle_type h, events what, void* data) {
+    static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
         if (h < 0) return poller_error(std::errc::bad_file_descriptor);
-        if (static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used)
+        if (static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used)
             return poller_error(std::errc::file_exists);
-        if (auto ec = ctl(EPOLL_CTL_ADD, h, what)) return ec;
-        if (static_cast<std::size_t>(h) >= table_.size()) table_.resize(static_cast<std::size_t>(h) + 1);
-        table_[static_cast<std::size_t>(h)] = {data, true};
-        ++count_;
+        if (auto ec = ctl(s, EPOLL_CTL_ADD, h, what)) return ec;
+        if (static_cast<std::size_t>(h) >= s.table.size()) s.table.resize(static_cast<std::size_t>(h) + 1);
+        s.table[static_cast<std::size_t>(h)] = {data, true};
+        ++s.count;
         return {};
     }
-    std::error_code modify(native_handle_type h, events what, void* data) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        if (auto ec = ctl(EPOLL_CTL_MOD, h, what)) return ec;
-        table_[static_cast<std::size_t>(h)].data = data;
+    static std::error_code modify(queue_state& s, native_handle_type h, events what, void* data) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        if (auto ec = ctl(s, EPOLL_CTL_MOD, h, what)) return ec;
+        s.table[static_cast<std::size_t>(h)].data = data;
         return {};
     }
-    std::error_code remove(native_handle_type h) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        table_[static_cast<std::size_t>(h)] = {};
-        --count_;
+    static std::error_code remove(queue_state& s, native_handle_type h) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        s.table[static_cast<std::size_t>(h)] = {};
+        --s.count;
         ::epoll_event ev{};
         // ENOENT/EBADF: the descriptor was closed before removal; the kernel already dropped it.
-        if (::epoll_ctl(fd_, EPOLL_CTL_DEL, h, &ev) != 0 && errno != ENOENT && errno != EBADF)
+        if (::epoll_ctl(s.fd, EPOLL_CTL_DEL, h, &ev) != 0 && errno != ENOENT && errno != EBADF)
             return last_socket_error();
         return {};
     }
-    std::size_t size() const noexcept { return count_; }
 
     // One epoll_wait; EINTR and early wake-ups re-wait for the time left.
-    std::error_code wait(const sys::deadline& until, ready_list& out) {
+    static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
         for (;;) {
-            const int max = static_cast<int>(raw_.size() < out.capacity() ? raw_.size() : out.capacity());
-            int n = ::epoll_wait(fd_, raw_.data(), max, until.remaining_ms());
+            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+            int n = ::epoll_wait(s.fd, s.raw.data(), max, until.remaining_ms());
             if (n < 0) {
                 if (errno == EINTR) {
                     if (until.expired()) return {};
@@ -90,44 +104,31 @@ public:
             }
             if (n == 0 && !until.expired()) continue;
             for (int i = 0; i < n; ++i) {
-                const auto& ev = raw_[static_cast<std::size_t>(i)];
+                const auto& ev = s.raw[static_cast<std::size_t>(i)];
                 const int h = ev.data.fd;
                 events what = events::none;
                 if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
                 if (ev.events & EPOLLOUT) what |= events::writable;
                 if (ev.events & EPOLLERR) what |= events::error;
                 if (ev.events & EPOLLHUP) what |= events::hangup;
-                out.push(h, what, table_[static_cast<std::size_t>(h)].data);
+                out.push(h, what, s.table[static_cast<std::size_t>(h)].data);
             }
             return {};
         }
     }
 
 private:
-    struct entry {
-        void* data = nullptr;
-        bool used = false;
-    };
-    bool known(native_handle_type h) const noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used;
+    static bool known(const queue_state& s, native_handle_type h) noexcept {
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
     }
-    std::error_code ctl(int op, native_handle_type h, events what) noexcept {
+    static std::error_code ctl(const queue_state& s, int op, native_handle_type h, events what) noexcept {
         ::epoll_event ev{};
         ev.data.fd = h;
         if (has(what, events::readable)) ev.events |= EPOLLIN | EPOLLRDHUP;
         if (has(what, events::writable)) ev.events |= EPOLLOUT;
-        if (::epoll_ctl(fd_, op, h, &ev) != 0) return last_socket_error();
+        if (::epoll_ctl(s.fd, op, h, &ev) != 0) return last_socket_error();
         return {};
     }
-    void close() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-    int fd_ = -1;
-    std::vector<entry> table_;
-    std::size_t count_ = 0;
-    std::vector<::epoll_event> raw_;
 };
 
 } // namespace net::detail

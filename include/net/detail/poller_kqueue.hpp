@@ -3,7 +3,8 @@
 
 // kqueue backend (macOS, BSD), mirroring the epoll backend: level-triggered read/write filters,
 // user data in a table indexed by descriptor, one kevent() per wait. Not compiled on the Linux
-// CI machine; covered by the macOS job of .github/workflows.
+// CI machine; covered by the macOS job of .github/workflows. Implementation only: included by
+// poller_backend.hpp.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
@@ -11,84 +12,99 @@
 #include <sys/event.h>
 #include <sys/time.h>
 
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace net::detail {
 
+// The element types of queue_state (poller_common.hpp) for kqueue.
+struct queue_entry {
+    void* data = nullptr;
+    events what = events::none;
+    bool used = false;
+};
+// The kernel fills an array of struct kevent: the derived type adds nothing. (A base-specifier
+// names a type, so ::kevent here is the struct, not the function.)
+struct queue_event : ::kevent {};
+static_assert(sizeof(queue_event) == sizeof(struct ::kevent), "queue_event must be a struct kevent");
+
+queue_state::queue_state() noexcept = default;
+queue_state::queue_state(queue_state&& o) noexcept
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    o.fd = -1;
+    o.count = 0;
+}
+queue_state& queue_state::operator=(queue_state&& o) noexcept {
+    if (this != &o) {
+        if (fd >= 0) ::close(fd);
+        fd = o.fd;
+        table = std::move(o.table);
+        count = o.count;
+        raw = std::move(o.raw);
+        o.fd = -1;
+        o.count = 0;
+    }
+    return *this;
+}
+queue_state::~queue_state() {
+    if (fd >= 0) ::close(fd);
+}
+
+// The backend code, working on the state a poller keeps.
 class kqueue_backend {
 public:
     static constexpr const char* name = "kqueue";
+    using state = queue_state;
 
-    kqueue_backend() = default;
-    kqueue_backend(const kqueue_backend&) = delete;
-    kqueue_backend& operator=(const kqueue_backend&) = delete;
-    kqueue_backend(kqueue_backend&& o) noexcept
-        : fd_(o.fd_), table_(std::move(o.table_)), count_(o.count_), raw_(std::move(o.raw_)) {
-        o.fd_ = -1;
-        o.count_ = 0;
-    }
-    kqueue_backend& operator=(kqueue_backend&& o) noexcept {
-        if (this != &o) {
-            close();
-            fd_ = o.fd_;
-            table_ = std::move(o.table_);
-            count_ = o.count_;
-            raw_ = std::move(o.raw_);
-            o.fd_ = -1;
-            o.count_ = 0;
-        }
-        return *this;
-    }
-    ~kqueue_backend() { close(); }
+    static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
-    std::error_code open(std::size_t max_events) {
-        fd_ = ::kqueue();
-        if (fd_ < 0) return last_socket_error();
-        if (::fcntl(fd_, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
-        raw_.resize(max_events == 0 ? 1 : max_events);
+    static std::error_code open(queue_state& s, std::size_t max_events) {
+        s.fd = ::kqueue();
+        if (s.fd < 0) return last_socket_error();
+        if (::fcntl(s.fd, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
+        s.raw.resize(max_events == 0 ? 1 : max_events);
         return {};
     }
 
-    std::error_code add(native_handle_type h, events what, void* data) {
+    static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
         if (h < 0) return poller_error(std::errc::bad_file_descriptor);
-        if (known(h)) return poller_error(std::errc::file_exists);
-        if (auto ec = apply(h, events::none, what)) return ec;
-        if (static_cast<std::size_t>(h) >= table_.size()) table_.resize(static_cast<std::size_t>(h) + 1);
-        table_[static_cast<std::size_t>(h)] = {data, what, true};
-        ++count_;
+        if (known(s, h)) return poller_error(std::errc::file_exists);
+        if (auto ec = apply(s, h, events::none, what)) return ec;
+        if (static_cast<std::size_t>(h) >= s.table.size()) s.table.resize(static_cast<std::size_t>(h) + 1);
+        s.table[static_cast<std::size_t>(h)] = {data, what, true};
+        ++s.count;
         return {};
     }
-    std::error_code modify(native_handle_type h, events what, void* data) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        auto& e = table_[static_cast<std::size_t>(h)];
-        if (auto ec = apply(h, e.what, what)) return ec;
+    static std::error_code modify(queue_state& s, native_handle_type h, events what, void* data) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        auto& e = s.table[static_cast<std::size_t>(h)];
+        if (auto ec = apply(s, h, e.what, what)) return ec;
         e.what = what;
         e.data = data;
         return {};
     }
-    std::error_code remove(native_handle_type h) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        auto& e = table_[static_cast<std::size_t>(h)];
+    static std::error_code remove(queue_state& s, native_handle_type h) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        auto& e = s.table[static_cast<std::size_t>(h)];
         const events old = e.what;
         e = {};
-        --count_;
+        --s.count;
         // ENOENT/EBADF: closed before removal; the kernel already dropped the filters.
-        if (auto ec = apply(h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
+        if (auto ec = apply(s, h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
                                                    ec != std::errc::bad_file_descriptor)
             return ec;
         return {};
     }
-    std::size_t size() const noexcept { return count_; }
-
-    std::error_code wait(const sys::deadline& until, ready_list& out) {
+    static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
         for (;;) {
             const int ms = until.remaining_ms();
             ::timespec ts{};
             ts.tv_sec = ms / 1000;
             ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
-            const int max = static_cast<int>(raw_.size() < out.capacity() ? raw_.size() : out.capacity());
-            int n = ::kevent(fd_, nullptr, 0, raw_.data(), max, ms < 0 ? nullptr : &ts);
+            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+            int n = ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
             if (n < 0) {
                 if (errno == EINTR) {
                     if (until.expired()) return {};
@@ -98,28 +114,23 @@ public:
             }
             if (n == 0 && !until.expired()) continue;
             for (int i = 0; i < n; ++i) {
-                const auto& ev = raw_[static_cast<std::size_t>(i)];
+                const auto& ev = s.raw[static_cast<std::size_t>(i)];
                 const auto h = static_cast<native_handle_type>(ev.ident);
                 events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
                 if (ev.flags & EV_EOF) what |= events::hangup;
                 if (ev.flags & EV_ERROR) what |= events::error;
-                merge(out, h, what, table_[static_cast<std::size_t>(h)].data);
+                merge(out, h, what, s.table[static_cast<std::size_t>(h)].data);
             }
             return {};
         }
     }
 
 private:
-    struct entry {
-        void* data = nullptr;
-        events what = events::none;
-        bool used = false;
-    };
-    bool known(native_handle_type h) const noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used;
+    static bool known(const queue_state& s, native_handle_type h) noexcept {
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
     }
     // Read and write are separate filters: one kevent() call adds/deletes what changed.
-    std::error_code apply(native_handle_type h, events from, events to) noexcept {
+    static std::error_code apply(const queue_state& s, native_handle_type h, events from, events to) noexcept {
         struct ::kevent changes[2];
         int n = 0;
         auto change = [&](short filter, bool before, bool after) {
@@ -129,7 +140,7 @@ private:
         change(EVFILT_READ, has(from, events::readable), has(to, events::readable));
         change(EVFILT_WRITE, has(from, events::writable), has(to, events::writable));
         if (n == 0) return {};
-        if (::kevent(fd_, changes, n, nullptr, 0, nullptr) != 0) return last_socket_error();
+        if (::kevent(s.fd, changes, n, nullptr, 0, nullptr) != 0) return last_socket_error();
         return {};
     }
     // A socket ready for both read and write arrives as two kevents: report it once.
@@ -142,15 +153,6 @@ private:
         }
         out.push(h, what, data);
     }
-    void close() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-    int fd_ = -1;
-    std::vector<entry> table_;
-    std::size_t count_ = 0;
-    std::vector<struct ::kevent> raw_;
 };
 
 } // namespace net::detail

@@ -5,7 +5,8 @@
 // os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
 // allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
 // not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
-// every user's TU, see bench/compile_time.sh).
+// every user's TU, see bench/compile_time.sh). Implementation only: included by
+// poller_backend.hpp.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
@@ -16,56 +17,57 @@
 
 namespace net::detail {
 
+// The backend code, working on the state a poller keeps (poller_common.hpp).
 template <class Tag> class basic_poll_backend {
 public:
     static constexpr const char* name = Tag::name;
+    using state = poll_state;
 
-    std::error_code open(std::size_t) { return sys::start(); }
+    static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
+    static std::error_code open(poll_state&, std::size_t) { return sys::start(); }
 
-    std::error_code add(native_handle_type h, events what, void* data) {
+    static std::error_code add(poll_state& s, native_handle_type h, events what, void* data) {
         if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
-        const std::size_t at = lower_bound(h);
-        if (at != slots_.size() && slots_[at].first == h) return poller_error(std::errc::file_exists);
+        const std::size_t at = lower_bound(s, h);
+        if (at != s.slots.size() && s.slots[at].first == h) return poller_error(std::errc::file_exists);
         if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
         os::pollfd_type p{};
         p.fd = h;
         p.events = to_poll(what);
-        slots_.insert(slots_.begin() + static_cast<std::ptrdiff_t>(at), {h, fds_.size()});
-        fds_.push_back(p);
-        data_.push_back(data);
+        s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
+        s.fds.push_back(p);
+        s.data.push_back(data);
         return {};
     }
-    std::error_code modify(native_handle_type h, events what, void* data) {
-        const std::size_t at = find(h);
-        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
-        fds_[slots_[at].second].events = to_poll(what);
-        data_[slots_[at].second] = data;
+    static std::error_code modify(poll_state& s, native_handle_type h, events what, void* data) {
+        const std::size_t at = find(s, h);
+        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
+        s.fds[s.slots[at].second].events = to_poll(what);
+        s.data[s.slots[at].second] = data;
         return {};
     }
-    std::error_code remove(native_handle_type h) {
-        const std::size_t at = find(h);
-        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
-        const std::size_t slot = slots_[at].second, last = fds_.size() - 1;
-        slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(at));
+    static std::error_code remove(poll_state& s, native_handle_type h) {
+        const std::size_t at = find(s, h);
+        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
+        const std::size_t slot = s.slots[at].second, last = s.fds.size() - 1;
+        s.slots.erase(s.slots.begin() + static_cast<std::ptrdiff_t>(at));
         if (slot != last) { // move the last entry into the hole
-            fds_[slot] = fds_[last];
-            data_[slot] = data_[last];
-            slots_[find(fds_[slot].fd)].second = slot;
+            s.fds[slot] = s.fds[last];
+            s.data[slot] = s.data[last];
+            s.slots[find(s, s.fds[slot].fd)].second = slot;
         }
-        fds_.pop_back();
-        data_.pop_back();
+        s.fds.pop_back();
+        s.data.pop_back();
         return {};
     }
-    std::size_t size() const noexcept { return fds_.size(); }
-
-    std::error_code wait(const sys::deadline& until, ready_list& out) {
+    static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        if (fds_.empty()) { // nothing can become ready: sleep out the (finite) timeout
+        if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
             while (!until.expired()) os::sleep_ms(until.remaining_ms());
             return {};
         }
         for (;;) {
-            int n = os::poll(fds_.data(), static_cast<os::nfds_type>(fds_.size()), until.remaining_ms());
+            int n = os::poll(s.fds.data(), static_cast<os::nfds_type>(s.fds.size()), until.remaining_ms());
             if (n < 0) {
                 int e = os::last_error();
                 if (os::is_interrupted(e)) {
@@ -77,16 +79,16 @@ public:
             if (n == 0 && !until.expired()) continue;
             // Scan from where the last batch stopped, so that with more ready sockets than
             // max_events the ones at the end of the array are not starved.
-            const std::size_t count = fds_.size();
-            std::size_t i = next_ < count ? next_ : 0;
+            const std::size_t count = s.fds.size();
+            std::size_t i = s.next < count ? s.next : 0;
             for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
-                const short r = fds_[i].revents;
+                const short r = s.fds[i].revents;
                 if (r != 0) {
                     --n;
                     events what = from_poll(r);
                     if (r & POLLNVAL) what |= events::error; // closed without remove()
-                    out.push(fds_[i].fd, what, data_[i]);
-                    next_ = i + 1;
+                    out.push(s.fds[i].fd, what, s.data[i]);
+                    s.next = i + 1;
                 }
                 i = i + 1 == count ? 0 : i + 1;
             }
@@ -100,26 +102,21 @@ private:
         return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
     }
 
-    // The first entry of slots_ whose handle is not less than h (slots_.size() if none).
-    std::size_t lower_bound(native_handle_type h) const noexcept {
-        std::size_t lo = 0, hi = slots_.size();
+    // The first entry of s.slots whose handle is not less than h (s.slots.size() if none).
+    static std::size_t lower_bound(const poll_state& s, native_handle_type h) noexcept {
+        std::size_t lo = 0, hi = s.slots.size();
         while (lo < hi) {
             const std::size_t mid = lo + (hi - lo) / 2;
-            if (slots_[mid].first < h) lo = mid + 1;
+            if (s.slots[mid].first < h) lo = mid + 1;
             else hi = mid;
         }
         return lo;
     }
-    // The entry of h in slots_, or slots_.size() if h is not watched.
-    std::size_t find(native_handle_type h) const noexcept {
-        const std::size_t at = lower_bound(h);
-        return at != slots_.size() && slots_[at].first == h ? at : slots_.size();
+    // The entry of h in s.slots, or s.slots.size() if h is not watched.
+    static std::size_t find(const poll_state& s, native_handle_type h) noexcept {
+        const std::size_t at = lower_bound(s, h);
+        return at != s.slots.size() && s.slots[at].first == h ? at : s.slots.size();
     }
-
-    std::vector<os::pollfd_type> fds_;
-    std::vector<void*> data_;
-    std::vector<std::pair<native_handle_type, std::size_t>> slots_; // (handle, slot), by handle
-    std::size_t next_ = 0; // where the next scan starts
 };
 
 struct poll_tag {
