@@ -40,11 +40,31 @@ function(netsock_target_sanitize tgt)
     endif()
 endfunction()
 
-# Everything our own targets get: warnings, sanitizers, forced poll() backend.
+# NETSOCK_TEST_SEPARATE_COMPILATION: build our own targets in compile-once mode. Every TU gets
+# NETSOCK_SEPARATE_COMPILATION, and every executable one implementation TU
+# (tests/support/implementation.cpp), compiled with that executable's own definitions.
+set(NETSOCK_IMPLEMENTATION_SOURCE "${CMAKE_CURRENT_LIST_DIR}/../tests/support/implementation.cpp")
+function(netsock_target_separate_compilation tgt)
+    if(NOT NETSOCK_TEST_SEPARATE_COMPILATION)
+        return()
+    endif()
+    get_target_property(_type ${tgt} TYPE)
+    if(_type STREQUAL "INTERFACE_LIBRARY")
+        target_compile_definitions(${tgt} INTERFACE NETSOCK_SEPARATE_COMPILATION)
+        return()
+    endif()
+    target_compile_definitions(${tgt} PRIVATE NETSOCK_SEPARATE_COMPILATION)
+    if(_type STREQUAL "EXECUTABLE")
+        target_sources(${tgt} PRIVATE "${NETSOCK_IMPLEMENTATION_SOURCE}")
+    endif()
+endfunction()
+
+# Everything our own targets get: warnings, sanitizers, forced poll() backend, compile-once mode.
 function(netsock_configure_target tgt)
     netsock_target_warnings(${tgt})
     netsock_target_sanitize(${tgt})
     if(NETSOCK_POLLER_POLL)
         target_compile_definitions(${tgt} PRIVATE NETSOCK_POLLER_POLL)
     endif()
+    netsock_target_separate_compilation(${tgt})
 endfunction()

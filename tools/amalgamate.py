@@ -35,13 +35,22 @@ def version() -> str:
 
 
 COND_OPEN = re.compile(r"^\s*#\s*if(n?def)?\b")
+# The end of each header that has compiled parts (include/net/impl/*.ipp):
+#     #if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#     #include "impl/X.ipp"
+#     #endif
+IMPL_IF = "#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)"
 COND_CLOSE = re.compile(r"^\s*#\s*endif\b")
 
 
-def expand(path: pathlib.Path, seen: dict, out: list, depth: int) -> None:
+def expand(path: pathlib.Path, seen: dict, out: list, depth: int, deferred: list) -> None:
     """Inline `path`. `depth` counts the #if blocks around this point across files: a header
     first inlined inside a conditional and later needed outside it would be missing from the
-    single header, so that is an error (include such headers unconditionally, earlier)."""
+    single header, so that is an error (include such headers unconditionally, earlier).
+    The implementation files (impl/*.ipp, see IMPL_IF) are not inlined where their header
+    includes them but collected in `deferred`, for one block at the end of the single header:
+    every declaration comes first, and in compile-once mode (NETSOCK_SEPARATE_COMPILATION)
+    a file that only includes netsock skips all of the implementation at once."""
     path = path.resolve()
     rel = path.relative_to(INCLUDE).as_posix()
     if path in seen:
@@ -52,26 +61,54 @@ def expand(path: pathlib.Path, seen: dict, out: list, depth: int) -> None:
     seen[path] = depth
     out.append(f"// ---- begin {rel} ----\n")
     level = 0  # #if nesting inside this file, excluding its include guard
-    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == IMPL_IF and i + 2 < len(lines) and COND_CLOSE.match(lines[i + 2]):
+            m = INCLUDE_RE.match(lines[i + 1])
+            if not m or not m.group(1).endswith(".ipp"):
+                sys.exit(f"amalgamate: {rel}: expected #include \"impl/<name>.ipp\" after {IMPL_IF}")
+            target = (path.parent / m.group(1)).resolve()
+            if not target.is_file() or INCLUDE not in target.parents:
+                sys.exit(f"amalgamate: {rel}: cannot resolve project include \"{m.group(1)}\"")
+            if target not in deferred:
+                deferred.append(target)
+            i += 3
+            continue
         m = INCLUDE_RE.match(line)
         if m:
             target = (path.parent / m.group(1)).resolve()
             if not target.is_file() or INCLUDE not in target.parents:
                 sys.exit(f"amalgamate: {rel}: cannot resolve project include \"{m.group(1)}\"")
+            if target.suffix == ".ipp":
+                sys.exit(f"amalgamate: {rel}: include {m.group(1)} only as {IMPL_IF}")
             # level - 1: the outermost #if of a header is its include guard
-            expand(target, seen, out, depth + max(level - 1, 0))
+            expand(target, seen, out, depth + max(level - 1, 0), deferred)
+            i += 1
             continue
         if COND_OPEN.match(line):
             level += 1
         elif COND_CLOSE.match(line):
             level -= 1
         out.append(line if line.endswith("\n") else line + "\n")
+        i += 1
     out.append(f"// ---- end {rel} ----\n")
 
 
 def generate() -> str:
     out = [BANNER.format(version=version())]
-    expand(ENTRY, {}, out, 0)
+    seen: dict = {}
+    deferred: list = []
+    expand(ENTRY, seen, out, 0, deferred)
+    out.append("\n// ==== the implementation: inline by default; with NETSOCK_SEPARATE_COMPILATION, only in\n"
+               "// the one file that defines NETSOCK_IMPLEMENTATION (see config.hpp) ====\n")
+    out.append(IMPL_IF + "\n")
+    done = 0
+    while done < len(deferred):  # an implementation file may bring more
+        expand(deferred[done], seen, out, 1, deferred)
+        done += 1
+    out.append("#endif // NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)\n")
     return "".join(out)
 
 

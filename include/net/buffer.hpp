@@ -24,7 +24,12 @@ public:
     constexpr const void* data() const noexcept { return data_; }
     constexpr std::size_t size() const noexcept { return size_; }
     /// Drops the first `n` bytes (all of them if `n > size()`).
-    NETSOCK_DECL const_buffer& operator+=(std::size_t n) noexcept;
+    const_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<const unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
 
 private:
     const void* data_ = nullptr;
@@ -38,7 +43,13 @@ public:
     constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
     constexpr void* data() const noexcept { return data_; }
     constexpr std::size_t size() const noexcept { return size_; }
-    NETSOCK_DECL mutable_buffer& operator+=(std::size_t n) noexcept;
+    /// Drops the first `n` bytes (all of them if `n > size()`).
+    mutable_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
     constexpr operator const_buffer() const noexcept { return {data_, size_}; }
 
 private:
@@ -135,9 +146,5 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #endif
 
 } // namespace net
-
-#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
-#include "impl/buffer.ipp"
-#endif
 
 #endif

@@ -54,6 +54,22 @@ constexpr version_info version() noexcept {
 #endif
 #endif
 
+// NETSOCK_SEPARATE_COMPILATION: define it for every translation unit of a program to compile
+// netsock's implementation once instead of in every file that includes it (PITFALLS C7). The
+// headers then hold declarations only, and exactly one .cpp of the program compiles the
+// definitions:
+//     #define NETSOCK_IMPLEMENTATION
+//     #include <net/net.hpp>
+// Without it (the default) netsock is header-only and every function is inline.
+// NETSOCK_DECL marks the functions whose definitions live in include/net/impl/*.ipp.
+#if defined(NETSOCK_SEPARATE_COMPILATION)
+#define NETSOCK_HEADER_ONLY 0
+#define NETSOCK_DECL
+#else
+#define NETSOCK_HEADER_ONLY 1
+#define NETSOCK_DECL inline
+#endif
+
 #if defined(__has_include)
 #if __has_include(<version>)
 #include <version>
@@ -71,7 +87,634 @@ constexpr version_info version() noexcept {
 #define NETSOCK_DETAIL_ERROR_CODES_HPP
 
 // The error categories. Kept free of OS headers' detail beyond detail::os's few functions, so
-// error.hpp can expose them.
+// error.hpp can expose them; those functions are used only by the definitions
+// (impl/error_codes.ipp), so this header includes no OS header.
+
+
+#include <string>
+#include <system_error>
+
+namespace net {
+
+/// Conditions of name resolution, compared against codes of `net::resolve_category()`:
+/// `if (r.error() == net::resolve_errc::host_not_found) ...`.
+enum class resolve_errc {
+    host_not_found = 1, ///< the name does not exist (EAI_NONAME, EAI_NODATA)
+    try_again,          ///< temporary failure, try later (EAI_AGAIN)
+    service_not_found,  ///< the service/port is unknown for the socket type (EAI_SERVICE)
+    family_not_supported, ///< the address family is not supported (EAI_FAMILY)
+    no_recovery,        ///< a non-recoverable failure in the resolver (EAI_FAIL)
+    other               ///< any other resolver failure
+};
+
+/// netsock's own error codes (category `net::netsock_category()`).
+enum class errc {
+    eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
+};
+
+namespace detail {
+
+// OS socket errors: errno on POSIX, WSAGetLastError() on Windows. Messages come from the
+// system; default_error_condition maps Winsock codes onto std::errc (PITFALLS A8, A9).
+class socket_category_impl final : public std::error_category {
+public:
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
+    NETSOCK_DECL std::error_condition default_error_condition(int ev) const noexcept override;
+};
+
+class resolve_condition_category_impl final : public std::error_category {
+public:
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
+};
+
+class netsock_category_impl final : public std::error_category {
+public:
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
+};
+} // namespace detail
+
+/// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
+/// values on every platform: `ec == std::errc::connection_refused`.
+NETSOCK_DECL const std::error_category& socket_category() noexcept;
+
+/// Category of the conditions in `net::resolve_errc`.
+NETSOCK_DECL const std::error_category& resolve_condition_category() noexcept;
+
+/// Category of netsock's own codes (`net::errc`).
+NETSOCK_DECL const std::error_category& netsock_category() noexcept;
+
+namespace detail {
+// getaddrinfo() failures (EAI_* values). Separate from the socket category: EAI codes are not
+// errno values, and EAI_SYSTEM is turned into a socket_category code before it gets here
+// (PITFALLS B12).
+class resolve_category_impl final : public std::error_category {
+public:
+    NETSOCK_DECL const char* name() const noexcept override;
+    NETSOCK_DECL std::string message(int ev) const override;
+    NETSOCK_DECL std::error_condition default_error_condition(int ev) const noexcept override;
+    NETSOCK_DECL static resolve_errc classify(int ev) noexcept;
+};
+} // namespace detail
+
+/// Category of name-resolution failures (getaddrinfo's EAI_* codes). Compare its codes with
+/// `net::resolve_errc` conditions.
+NETSOCK_DECL const std::error_category& resolve_category() noexcept;
+
+NETSOCK_DECL std::error_condition make_error_condition(resolve_errc e) noexcept;
+NETSOCK_DECL std::error_code make_error_code(errc e) noexcept;
+
+/// True for "would block" in all its spellings (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
+NETSOCK_DECL bool is_would_block(const std::error_code& ec) noexcept;
+
+namespace detail {
+NETSOCK_DECL std::error_code socket_error(int e) noexcept;
+NETSOCK_DECL std::error_code last_socket_error() noexcept;
+NETSOCK_DECL std::error_code make_errc(std::errc e) noexcept;
+} // namespace detail
+} // namespace net
+
+namespace std {
+template <> struct is_error_condition_enum<net::resolve_errc> : true_type {};
+template <> struct is_error_code_enum<net::errc> : true_type {};
+} // namespace std
+
+
+#endif
+// ---- end net/detail/error_codes.hpp ----
+
+#include <cstddef>
+#include <system_error>
+
+namespace net {
+
+/// The exception thrown by every throwing netsock function. Carries the `std::error_code`, the
+/// name of the operation that failed, and (for `sendall`/`recv_exact`) how many bytes were
+/// transferred before the failure. `what()` reads "connect: Connection refused".
+class error : public std::system_error {
+public:
+    NETSOCK_DECL error(std::error_code ec, const char* operation,
+                       std::size_t bytes_transferred = 0);
+
+    /// The netsock function that failed, e.g. "connect".
+    const char* operation() const noexcept { return operation_; }
+    /// Bytes sent or received before the failure (sendall, recv_exact); 0 elsewhere.
+    std::size_t bytes_transferred() const noexcept { return bytes_transferred_; }
+
+private:
+    const char* operation_;
+    std::size_t bytes_transferred_;
+};
+
+} // namespace net
+
+
+#endif
+// ---- end net/error.hpp ----
+// ---- begin net/result.hpp ----
+#ifndef NETSOCK_RESULT_HPP
+#define NETSOCK_RESULT_HPP
+
+// ---- begin net/detail/throw.hpp ----
+#ifndef NETSOCK_DETAIL_THROW_HPP
+#define NETSOCK_DETAIL_THROW_HPP
+
+
+#include <cstddef>
+#include <system_error>
+
+namespace net::detail {
+
+// The one place that throws. Under -fno-exceptions (or NETSOCK_NO_EXCEPTIONS) it calls
+// NETSOCK_THROW_HOOK(ec, operation) if the user defined it, then aborts.
+[[noreturn]] NETSOCK_DECL void throw_error(std::error_code ec, const char* operation,
+                                           std::size_t bytes_transferred = 0);
+
+} // namespace net::detail
+
+
+#endif
+// ---- end net/detail/throw.hpp ----
+
+#include <cstddef>
+#include <system_error>
+
+#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
+#include <expected>
+
+namespace net {
+/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
+/// This is `std::expected<T, std::error_code>` where the standard library has it (C++23).
+template <class T> using result = std::expected<T, std::error_code>;
+using std::unexpected;
+/// True when `net::result` is `std::expected`.
+inline constexpr bool result_is_std_expected = true;
+} // namespace net
+
+#else
+// ---- begin net/detail/expected.hpp ----
+#ifndef NETSOCK_DETAIL_EXPECTED_HPP
+#define NETSOCK_DETAIL_EXPECTED_HPP
+
+// The bundled stand-in for std::expected<T, std::error_code>, used before C++23. It has the
+// members netsock documents: has_value, operator bool, value, error, operator*, operator->,
+// value_or, and_then, transform, or_else. value() on an error throws net::error.
+
+
+#include <new>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace net {
+
+/// Wraps an error to construct a failed `net::result` (mirrors `std::unexpected`).
+template <class E> class unexpected {
+public:
+    constexpr explicit unexpected(E e) noexcept(std::is_nothrow_move_constructible_v<E>)
+        : error_(std::move(e)) {}
+    constexpr const E& error() const& noexcept { return error_; }
+    constexpr E& error() & noexcept { return error_; }
+    constexpr E&& error() && noexcept { return std::move(error_); }
+
+private:
+    E error_;
+};
+template <class E> unexpected(E) -> unexpected<E>;
+
+namespace detail {
+
+template <class T> class expected;
+
+template <class> struct is_expected : std::false_type {};
+template <class T> struct is_expected<expected<T>> : std::true_type {};
+
+// Storage and the copy/move operations that must run by hand (a union member).
+template <class T> class expected_storage {
+public:
+    template <class... A>
+    constexpr explicit expected_storage(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
+    explicit expected_storage(std::error_code e) noexcept : error_(e), ok_(false) {}
+
+    expected_storage(const expected_storage& o) : ok_(o.ok_) {
+        if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
+        else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
+    }
+    expected_storage(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(o.ok_) {
+        if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+        else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
+    }
+    expected_storage& operator=(const expected_storage& o) {
+        if (this != &o) assign(o);
+        return *this;
+    }
+    expected_storage& operator=(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
+                                                               std::is_nothrow_move_assignable_v<T>) {
+        if (this != &o) assign(std::move(o));
+        return *this;
+    }
+    ~expected_storage() {
+        if (ok_) value_.~T();
+    }
+
+protected:
+    template <class O> void assign(O&& o) {
+        if (ok_ && o.ok_) {
+            value_ = std::forward<O>(o).value_;
+        } else if (!ok_ && !o.ok_) {
+            error_ = o.error_;
+        } else if (ok_) { // value -> error
+            value_.~T();
+            ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
+            ok_ = false;
+        } else { // error -> value
+            ::new (static_cast<void*>(&value_)) T(std::forward<O>(o).value_);
+            ok_ = true;
+        }
+    }
+
+    union {
+        T value_;
+        std::error_code error_;
+    };
+    bool ok_;
+};
+
+// Empty bases that delete copying where T cannot be copied, so the type traits of
+// net::result<T> tell the truth (std::optional, std::variant and std::vector rely on them).
+template <bool Copyable> struct copy_ctor_gate {};
+template <> struct copy_ctor_gate<false> {
+    copy_ctor_gate() = default;
+    copy_ctor_gate(const copy_ctor_gate&) = delete;
+    copy_ctor_gate(copy_ctor_gate&&) = default;
+    copy_ctor_gate& operator=(const copy_ctor_gate&) = default;
+    copy_ctor_gate& operator=(copy_ctor_gate&&) = default;
+};
+template <bool Assignable> struct copy_assign_gate {};
+template <> struct copy_assign_gate<false> {
+    copy_assign_gate() = default;
+    copy_assign_gate(const copy_assign_gate&) = default;
+    copy_assign_gate(copy_assign_gate&&) = default;
+    copy_assign_gate& operator=(const copy_assign_gate&) = delete;
+    copy_assign_gate& operator=(copy_assign_gate&&) = default;
+};
+
+template <class T>
+class expected : private expected_storage<T>,
+                 private copy_ctor_gate<std::is_copy_constructible_v<T>>,
+                 private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
+    static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
+    using base = expected_storage<T>;
+    template <class> friend class expected;
+
+public:
+    using value_type = T;
+    using error_type = std::error_code;
+    template <class U> using rebind = expected<U>;
+
+    template <class U = T, std::enable_if_t<std::is_default_constructible_v<U>, int> = 0>
+    constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : base(std::in_place) {}
+
+    template <class U = T,
+              std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                   !std::is_same_v<std::decay_t<U>, expected> &&
+                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
+                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
+                               int> = 0>
+    constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
+        : base(std::in_place, std::forward<U>(v)) {}
+
+    template <class... A>
+    constexpr explicit expected(std::in_place_t, A&&... a) : base(std::in_place, std::forward<A>(a)...) {}
+
+    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, const G&>, int> = 0>
+    constexpr expected(const unexpected<G>& u) noexcept : base(std::error_code(u.error())) {}
+    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, G&&>, int> = 0>
+    constexpr expected(unexpected<G>&& u) noexcept : base(std::error_code(std::move(u).error())) {}
+
+    expected(const expected&) = default;
+    expected(expected&&) = default;
+    expected& operator=(const expected&) = default;
+    expected& operator=(expected&&) = default;
+    ~expected() = default;
+
+    constexpr bool has_value() const noexcept { return this->ok_; }
+    constexpr explicit operator bool() const noexcept { return this->ok_; }
+
+    T& value() & {
+        check();
+        return this->value_;
+    }
+    const T& value() const& {
+        check();
+        return this->value_;
+    }
+    T&& value() && {
+        check();
+        return std::move(this->value_);
+    }
+    const std::error_code& error() const noexcept { return this->error_; }
+
+    T& operator*() & noexcept { return this->value_; }
+    const T& operator*() const& noexcept { return this->value_; }
+    T&& operator*() && noexcept { return std::move(this->value_); }
+    T* operator->() noexcept { return &this->value_; }
+    const T* operator->() const noexcept { return &this->value_; }
+
+    template <class U> T value_or(U&& fallback) const& {
+        return this->ok_ ? this->value_ : static_cast<T>(std::forward<U>(fallback));
+    }
+    template <class U> T value_or(U&& fallback) && {
+        return this->ok_ ? std::move(this->value_) : static_cast<T>(std::forward<U>(fallback));
+    }
+
+    /// f(value) -> result<U>; skipped (error passed on) when this holds an error.
+    template <class F> auto and_then(F&& f) & { return and_then_impl(*this, std::forward<F>(f)); }
+    template <class F> auto and_then(F&& f) const& { return and_then_impl(*this, std::forward<F>(f)); }
+    template <class F> auto and_then(F&& f) && { return and_then_impl(std::move(*this), std::forward<F>(f)); }
+    /// f(value) -> U; gives result<U>.
+    template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
+    /// f(error) -> result<T>; called only when this holds an error.
+    template <class F> expected or_else(F&& f) const& {
+        if (this->ok_) return *this;
+        return std::forward<F>(f)(this->error_);
+    }
+    template <class F> expected or_else(F&& f) && {
+        if (this->ok_) return std::move(*this);
+        return std::forward<F>(f)(this->error_);
+    }
+
+private:
+    void check() const {
+        if (!this->ok_) throw_error(this->error_, "result::value");
+    }
+    template <class Self, class F> static auto and_then_impl(Self&& self, F&& f) {
+        using R = std::remove_cv_t<std::remove_reference_t<
+            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
+        static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
+        if (self.ok_) return std::forward<F>(f)(std::forward<Self>(self).value_);
+        return R(unexpected<std::error_code>(self.error_));
+    }
+    template <class Self, class F> static auto transform_impl(Self&& self, F&& f) {
+        using U = std::remove_cv_t<
+            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
+        if (!self.ok_) return expected<U>(unexpected<std::error_code>(self.error_));
+        if constexpr (std::is_void_v<U>) {
+            std::forward<F>(f)(std::forward<Self>(self).value_);
+            return expected<U>();
+        } else {
+            return expected<U>(std::forward<F>(f)(std::forward<Self>(self).value_));
+        }
+    }
+};
+
+template <> class expected<void> {
+public:
+    using value_type = void;
+    using error_type = std::error_code;
+    template <class U> using rebind = expected<U>;
+
+    expected() noexcept = default;
+    explicit expected(std::in_place_t) noexcept {}
+    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, const G&>, int> = 0>
+    expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
+
+    bool has_value() const noexcept { return ok_; }
+    explicit operator bool() const noexcept { return ok_; }
+    void value() const {
+        if (!ok_) throw_error(error_, "result::value");
+    }
+    void operator*() const noexcept {}
+    const std::error_code& error() const noexcept { return error_; }
+
+    template <class F> auto and_then(F&& f) const {
+        using R = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F>>>;
+        static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
+        if (ok_) return std::forward<F>(f)();
+        return R(unexpected<std::error_code>(error_));
+    }
+    template <class F> auto transform(F&& f) const {
+        using U = std::remove_cv_t<std::invoke_result_t<F>>;
+        if (!ok_) return expected<U>(unexpected<std::error_code>(error_));
+        if constexpr (std::is_void_v<U>) {
+            std::forward<F>(f)();
+            return expected<U>();
+        } else {
+            return expected<U>(std::forward<F>(f)());
+        }
+    }
+    template <class F> expected or_else(F&& f) const {
+        if (ok_) return *this;
+        return std::forward<F>(f)(error_);
+    }
+
+private:
+    std::error_code error_{};
+    bool ok_ = true;
+};
+
+} // namespace detail
+} // namespace net
+
+#endif
+// ---- end net/detail/expected.hpp ----
+
+namespace net {
+/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
+/// Before C++23 this is netsock's bundled type with the same members as `std::expected`
+/// (has_value, operator bool, value, error, *, ->, value_or, and_then, transform, or_else);
+/// `value()` on an error throws `net::error`.
+template <class T> using result = detail::expected<T>;
+/// True when `net::result` is `std::expected`.
+inline constexpr bool result_is_std_expected = false;
+} // namespace net
+#endif
+
+namespace net::detail {
+// The failed result of any type: `return fail(ec);`.
+inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
+    return unexpected<std::error_code>(ec);
+}
+inline unexpected<std::error_code> fail(std::errc e) noexcept {
+    return unexpected<std::error_code>(std::make_error_code(e));
+}
+
+// The throwing face of every operation: the value, or net::error naming the operation.
+template <class T> T unwrap(result<T>&& r, const char* operation) {
+    if (!r) throw_error(r.error(), operation);
+    return std::move(*r);
+}
+inline void unwrap(result<void>&& r, const char* operation) {
+    if (!r) throw_error(r.error(), operation);
+}
+// For sendall/recv_exact: the error carries the bytes moved before it (read after the call).
+inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operation,
+                                   const std::size_t* transferred) {
+    if (!r) throw_error(r.error(), operation, *transferred);
+    return *r;
+}
+} // namespace net::detail
+
+#endif
+// ---- end net/result.hpp ----
+// ---- begin net/buffer.hpp ----
+#ifndef NETSOCK_BUFFER_HPP
+#define NETSOCK_BUFFER_HPP
+
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+#include <span>
+#endif
+
+namespace net {
+
+/// A view of bytes to send: pointer and size. Does not own the bytes.
+class const_buffer {
+public:
+    constexpr const_buffer() noexcept = default;
+    constexpr const_buffer(const void* data, std::size_t size) noexcept : data_(data), size_(size) {}
+    constexpr const void* data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+    /// Drops the first `n` bytes (all of them if `n > size()`).
+    const_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<const unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
+
+private:
+    const void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+/// A view of writable bytes to receive into: pointer and size. Does not own the bytes.
+class mutable_buffer {
+public:
+    constexpr mutable_buffer() noexcept = default;
+    constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
+    constexpr void* data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+    /// Drops the first `n` bytes (all of them if `n > size()`).
+    mutable_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
+    constexpr operator const_buffer() const noexcept { return {data_, size_}; }
+
+private:
+    void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_byte_like_v =
+    std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
+    std::is_same_v<std::remove_cv_t<T>, unsigned char> ||
+    std::is_same_v<std::remove_cv_t<T>, std::byte>
+#if defined(__cpp_char8_t)
+    || std::is_same_v<std::remove_cv_t<T>, char8_t>
+#endif
+    ;
+template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
+constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept {
+    return size < max ? size : max;
+}
+} // namespace detail
+
+/// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
+/// `(pointer, size)`, arrays, `std::array`, `std::vector`, `std::string` and `std::string_view`
+/// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
+/// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
+/// An extra `max_size` argument limits the view to the first `max_size` bytes:
+/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
+/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
+constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
+constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
+constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
+constexpr const_buffer buffer(const_buffer b) noexcept { return b; }
+constexpr mutable_buffer buffer(mutable_buffer b, std::size_t max_size) noexcept {
+    return {b.data(), detail::clamp(b.size(), max_size)};
+}
+constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
+    return {b.data(), detail::clamp(b.size(), max_size)};
+}
+
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(T (&a)[N]) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
+    else return mutable_buffer(a, N);
+}
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
+    else return mutable_buffer(a, detail::clamp(N, max_size));
+}
+
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a.data(), detail::clamp(N, max_size));
+    else return mutable_buffer(a.data(), detail::clamp(N, max_size));
+}
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    return {a.data(), detail::clamp(N, max_size)};
+}
+
+template <class T, class A, detail::byte_like<T> = 0>
+mutable_buffer buffer(std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {v.data(), detail::clamp(v.size(), max_size)};
+}
+template <class T, class A, detail::byte_like<T> = 0>
+const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {v.data(), detail::clamp(v.size(), max_size)};
+}
+
+template <class C, class Tr, class A, detail::byte_like<C> = 0>
+mutable_buffer buffer(std::basic_string<C, Tr, A>& s,
+                      std::size_t max_size = std::size_t(-1)) noexcept {
+    return {&s[0], detail::clamp(s.size(), max_size)};
+}
+template <class C, class Tr, class A, detail::byte_like<C> = 0>
+const_buffer buffer(const std::basic_string<C, Tr, A>& s,
+                    std::size_t max_size = std::size_t(-1)) noexcept {
+    return {s.data(), detail::clamp(s.size(), max_size)};
+}
+template <class C, class Tr, detail::byte_like<C> = 0>
+constexpr const_buffer buffer(std::basic_string_view<C, Tr> s,
+                              std::size_t max_size = std::size_t(-1)) noexcept {
+    return {s.data(), detail::clamp(s.size(), max_size)};
+}
+
+#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+template <class T, std::size_t E, detail::byte_like<T> = 0>
+constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1)) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(s.data(), detail::clamp(s.size(), max_size));
+    else return mutable_buffer(s.data(), detail::clamp(s.size(), max_size));
+}
+#endif
+
+} // namespace net
+
+#endif
+// ---- end net/buffer.hpp ----
+// ---- begin net/address.hpp ----
+#ifndef NETSOCK_ADDRESS_HPP
+#define NETSOCK_ADDRESS_HPP
 
 // ---- begin net/detail/platform.hpp ----
 #ifndef NETSOCK_DETAIL_PLATFORM_HPP
@@ -662,195 +1305,1367 @@ inline const char* resolver_message(int code) noexcept { return ::gai_strerror(c
 #endif
 // ---- end net/detail/platform.hpp ----
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace net {
+
+/// Address family of a socket or address. (Never named `unix`: that is a predefined macro in
+/// GNU mode.)
+enum class family { ipv4, ipv6, local };
+
+/// Socket type: a reliable byte stream (TCP, or a local stream) or datagrams (UDP).
+enum class socket_type { stream, datagram };
+
+/// A socket address: IPv4 (address + port), IPv6 (address + port + scope id) or local (a Unix
+/// socket path). A plain value type: copyable, comparable, hashable, printable.
+/// A default-constructed address is `0.0.0.0:0`.
+///
+/// Parsing is numeric only and never calls DNS (use `net::resolve` for names):
+/// ```cpp
+/// auto a = net::address::parse("127.0.0.1:8080");
+/// auto b = net::address::parse("[fe80::1%lo]:22");
+/// if (auto r = net::address::try_parse(user_text); !r) std::puts(r.error().message().c_str());
+/// ```
+class address {
+public:
+    /// `0.0.0.0:0`.
+    NETSOCK_DECL address() noexcept;
+
+    /// Parses "1.2.3.4:80", "1.2.3.4" (port 0), "[::1]:443", "[::1]", "::1" (port 0) and
+    /// "[fe80::1%eth0]:22" (zone by interface name or number). Errors: `invalid_argument` for
+    /// malformed text or a port above 65535, `no_such_device` for an unknown zone name.
+    NETSOCK_DECL static result<address> try_parse(std::string_view text) noexcept;
+    /// Throwing form of `try_parse(text)`.
+    NETSOCK_DECL static address parse(std::string_view text);
+    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
+    NETSOCK_DECL static result<address> try_parse(std::string_view host,
+                                                  std::uint16_t port) noexcept;
+    /// Throwing form of `try_parse(host, port)`.
+    NETSOCK_DECL static address parse(std::string_view host, std::uint16_t port);
+
+    /// IPv4 from a host-order number: `ipv4(0x7f000001, 80)` is `127.0.0.1:80`.
+    NETSOCK_DECL static address ipv4(std::uint32_t host_order,
+                                     std::uint16_t port = 0) noexcept;
+    /// IPv4 from its four bytes in network order.
+    NETSOCK_DECL static address ipv4(const std::array<std::uint8_t, 4>& bytes,
+                                     std::uint16_t port = 0) noexcept;
+    /// IPv6 from its sixteen bytes in network order, with an optional scope (interface) id.
+    NETSOCK_DECL static address ipv6(const std::array<std::uint8_t, 16>& bytes,
+                                     std::uint16_t port = 0, std::uint32_t scope_id = 0) noexcept;
+    /// `127.0.0.1:port` or `[::1]:port`; for `family::local`, the unnamed local address.
+    NETSOCK_DECL static address loopback(net::family f = net::family::ipv4,
+                                         std::uint16_t port = 0) noexcept;
+    /// `0.0.0.0:port` or `[::]:port` (all interfaces); for `family::local`, the unnamed local
+    /// address.
+    NETSOCK_DECL static address any(net::family f = net::family::ipv4,
+                                    std::uint16_t port = 0) noexcept;
+    /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
+    /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
+    /// `invalid_argument` for an empty path or an embedded NUL.
+    NETSOCK_DECL static result<address> try_local(std::string_view path) noexcept;
+    /// Throwing form of `try_local`.
+    NETSOCK_DECL static address local(std::string_view path);
+    /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
+    /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
+    NETSOCK_DECL static result<address> try_from_native(const void* sa,
+                                                        std::size_t size) noexcept;
+    /// Throwing form of `try_from_native`.
+    NETSOCK_DECL static address from_native(const void* sa, std::size_t size);
+
+    /// The address family.
+    NETSOCK_DECL net::family family() const noexcept;
+    /// The port in host order (0 for local addresses).
+    NETSOCK_DECL std::uint16_t port() const noexcept;
+    /// A copy with another port (unchanged for local addresses).
+    NETSOCK_DECL address with_port(std::uint16_t port) const noexcept;
+    /// The IPv6 scope (interface) id; 0 otherwise.
+    NETSOCK_DECL std::uint32_t scope_id() const noexcept;
+    /// The IPv4 address bytes (network order); zeros for other families.
+    NETSOCK_DECL std::array<std::uint8_t, 4> v4_bytes() const noexcept;
+    /// The IPv6 address bytes (network order); zeros for other families.
+    NETSOCK_DECL std::array<std::uint8_t, 16> v6_bytes() const noexcept;
+    /// The local path ("" for unnamed; abstract names keep their leading NUL).
+    NETSOCK_DECL std::string path() const;
+
+    /// The host part without port or brackets: "127.0.0.1", "::1", "fe80::1%eth0", or the path.
+    NETSOCK_DECL std::string host() const;
+    /// "127.0.0.1:80", "[::1]:443", "[fe80::1%eth0]:22"; local: the path ("@name" for
+    /// abstract names). `parse(a.to_string()) == a` for IP addresses.
+    NETSOCK_DECL std::string to_string() const;
+
+    /// 127.0.0.0/8, ::1, and ::ffff:127.0.0.0/104.
+    NETSOCK_DECL bool is_loopback() const noexcept;
+    /// 0.0.0.0 or ::.
+    NETSOCK_DECL bool is_any() const noexcept;
+    /// 224.0.0.0/4 or ff00::/8.
+    NETSOCK_DECL bool is_multicast() const noexcept;
+    /// An IPv4-mapped IPv6 address (::ffff:a.b.c.d).
+    NETSOCK_DECL bool is_v4_mapped() const noexcept;
+    /// For an IPv4-mapped IPv6 address, the IPv4 address with the same port; else a copy.
+    NETSOCK_DECL address unmapped() const noexcept;
+
+    /// The native `sockaddr` and its length, for interop with OS calls.
+    const ::sockaddr* data() const noexcept { return reinterpret_cast<const ::sockaddr*>(&storage_); }
+    ::sockaddr* data() noexcept { return reinterpret_cast<::sockaddr*>(&storage_); }
+    std::size_t size() const noexcept { return static_cast<std::size_t>(size_); }
+    static constexpr std::size_t capacity() noexcept { return sizeof(::sockaddr_storage); }
+
+    friend bool operator==(const address& a, const address& b) noexcept { return a.compare(b) == 0; }
+    friend bool operator!=(const address& a, const address& b) noexcept { return a.compare(b) != 0; }
+    friend bool operator<(const address& a, const address& b) noexcept { return a.compare(b) < 0; }
+    friend bool operator<=(const address& a, const address& b) noexcept { return a.compare(b) <= 0; }
+    friend bool operator>(const address& a, const address& b) noexcept { return a.compare(b) > 0; }
+    friend bool operator>=(const address& a, const address& b) noexcept { return a.compare(b) >= 0; }
+
+    /// A hash consistent with `==`.
+    NETSOCK_DECL std::size_t hash() const noexcept;
+
+    template <class CharT, class Traits>
+    friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
+                                                         const address& a) {
+        const std::string s = a.to_string();
+        for (char c : s) os.put(os.widen(c));
+        return os;
+    }
+
+    // For the library: receives a kernel-filled sockaddr (accept, recvfrom, getsockname).
+    struct native_sink {
+        ::sockaddr* data;
+        detail::os::socklen_type* size;
+    };
+    NETSOCK_DECL native_sink prepare_native() noexcept;
+    NETSOCK_DECL std::error_code commit_native() noexcept;
+
+private:
+    static constexpr std::size_t max_text = 128;
+
+    ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }
+    const ::sockaddr_in* as_v4() const noexcept {
+        return reinterpret_cast<const ::sockaddr_in*>(&storage_);
+    }
+    ::sockaddr_in6* as_v6() noexcept { return reinterpret_cast<::sockaddr_in6*>(&storage_); }
+    const ::sockaddr_in6* as_v6() const noexcept {
+        return reinterpret_cast<const ::sockaddr_in6*>(&storage_);
+    }
+
+    NETSOCK_DECL static address unnamed_local() noexcept;
+
+    NETSOCK_DECL std::string_view local_path() const noexcept;
+
+    NETSOCK_DECL std::error_code normalize() noexcept;
+
+    NETSOCK_DECL int compare(const address& o) const noexcept;
+
+    NETSOCK_DECL static bool parse_port(std::string_view s, std::uint16_t& out) noexcept;
+
+    NETSOCK_DECL static result<address> parse_host(std::string_view host,
+                                                   std::uint16_t port, bool must_be_v6) noexcept;
+
+    NETSOCK_DECL static std::error_code parse_zone(std::string_view zone,
+                                                   std::uint32_t& scope) noexcept;
+
+    NETSOCK_DECL static std::size_t format_uint(char* out, std::uint32_t v) noexcept;
+
+    NETSOCK_DECL std::size_t format_host(char* out) const noexcept;
+
+    ::sockaddr_storage storage_;
+    detail::os::socklen_type size_;
+};
+
+namespace detail {
+NETSOCK_DECL int to_native(net::family f) noexcept;
+NETSOCK_DECL int to_native(net::socket_type t) noexcept;
+} // namespace detail
+} // namespace net
+
+// std::hash is declared by <string_view> (and <system_error>): no <functional>, one of the
+// costliest standard headers to compile (bench/compile_time.sh).
+namespace std {
+template <> struct hash<net::address> {
+    std::size_t operator()(const net::address& a) const noexcept { return a.hash(); }
+};
+} // namespace std
+
+
+#endif
+// ---- end net/address.hpp ----
+// ---- begin net/socket.hpp ----
+#ifndef NETSOCK_SOCKET_HPP
+#define NETSOCK_SOCKET_HPP
+
+
+#include <utility>
+
+namespace net {
+
+/// Move-only RAII owner of one OS socket handle; closes it on destruction. Exactly the size of
+/// `native_handle_type`. A default-constructed or moved-from socket is not open, and every
+/// operation on it fails with `std::errc::bad_file_descriptor`.
+///
+/// Thread safety: one thread may send while another receives on the same socket (the OS allows
+/// it); two threads sending (or two receiving) at once is not supported. Closing a socket from
+/// another thread does not cancel a blocked call: use timeouts or `shutdown`.
+class socket {
+public:
+    using native_handle_type = net::native_handle_type;
+
+    /// A socket that is not open.
+    constexpr socket() noexcept = default;
+    /// Adopts an open OS handle; the socket closes it.
+    explicit constexpr socket(native_handle_type handle) noexcept : handle_(handle) {}
+    socket(const socket&) = delete;
+    socket& operator=(const socket&) = delete;
+    socket(socket&& other) noexcept : handle_(other.release()) {}
+    /// Closes the current handle (if any), then takes over `other`'s.
+    NETSOCK_DECL socket& operator=(socket&& other) noexcept;
+    NETSOCK_DECL ~socket();
+
+    bool is_open() const noexcept { return handle_ != invalid_handle; }
+    explicit operator bool() const noexcept { return is_open(); }
+    native_handle_type native_handle() const noexcept { return handle_; }
+    /// Gives up ownership: returns the handle and leaves this socket not open.
+    native_handle_type release() noexcept { return std::exchange(handle_, invalid_handle); }
+
+    /// Closes the handle. The socket is not open afterwards even if the OS reports an error
+    /// (the handle is gone either way; close is never retried). Closing a socket that is not
+    /// open does nothing, as in Python.
+    NETSOCK_DECL result<void> try_close() noexcept;
+    /// Throwing form of `try_close`.
+    NETSOCK_DECL void close();
+
+private:
+    NETSOCK_DECL void reset() noexcept;
+
+    native_handle_type handle_ = invalid_handle;
+};
+
+static_assert(sizeof(socket) == sizeof(native_handle_type));
+
+namespace detail {
+// The error of every operation on a socket that is not open.
+inline std::error_code not_open() noexcept {
+    return std::make_error_code(std::errc::bad_file_descriptor);
+}
+} // namespace detail
+
+} // namespace net
+
+
+#endif
+// ---- end net/socket.hpp ----
+// ---- begin net/ops.hpp ----
+#ifndef NETSOCK_OPS_HPP
+#define NETSOCK_OPS_HPP
+
+// The BSD/Python-style free functions. Each operation `f` has a `noexcept` twin `try_f`
+// returning `net::result<T>`; `f` calls `try_f` and throws `net::error` on failure.
+// Blocking calls have overloads taking a std::chrono timeout; expiry is std::errc::timed_out.
+
+// ---- begin net/detail/timeout.hpp ----
+#ifndef NETSOCK_DETAIL_TIMEOUT_HPP
+#define NETSOCK_DETAIL_TIMEOUT_HPP
+
+// How a caller's std::chrono timeout crosses into the compiled part of netsock: every timed
+// template converts its duration here and calls one non-template function taking nanoseconds,
+// so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
+
+#include <chrono>
+
+namespace net::detail {
+
+// Negative and zero timeouts are zero (poll once). Timeouts longer than about a century (or
+// that do not fit in nanoseconds) are nanoseconds::max(), which deadline::after treats as
+// "never". Anything else is rounded up, so a wait never ends early.
+template <class Rep, class Period>
+constexpr std::chrono::nanoseconds to_nanoseconds(std::chrono::duration<Rep, Period> t) noexcept {
+    if (!(t > t.zero())) return std::chrono::nanoseconds::zero(); // also NaN
+    if (std::chrono::duration<double>(t).count() > 3.0e9) return std::chrono::nanoseconds::max();
+    return std::chrono::ceil<std::chrono::nanoseconds>(t);
+}
+
+} // namespace net::detail
+
+#endif
+// ---- end net/detail/timeout.hpp ----
+
+#include <chrono>
+#include <cstddef>
+#include <utility>
+
+namespace net {
+
+/// How `shutdown` closes a connection: stop receiving, stop sending (the peer sees EOF), or both.
+enum class shutdown_type { receive, send, both };
+
+/// Readiness events for `net::wait` and `net::poller` (a bit set).
+enum class events : unsigned {
+    none = 0,
+    readable = 1, ///< data (or EOF, or a pending connection) to read/accept
+    writable = 2, ///< send would not block; a connect finished
+    error = 4,    ///< an error is pending on the socket (reported only, never requested)
+    hangup = 8,   ///< the peer hung up (reported only, never requested)
+};
+constexpr events operator|(events a, events b) noexcept {
+    return static_cast<events>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr events operator&(events a, events b) noexcept {
+    return static_cast<events>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
+}
+constexpr events& operator|=(events& a, events b) noexcept { return a = a | b; }
+/// True if `set` contains any event of `which`.
+constexpr bool has(events set, events which) noexcept { return (set & which) != events::none; }
+
+/// What `accept` returns: the connected socket and the peer's address.
+/// `auto [conn, peer] = net::accept(listener);`
+struct accept_result {
+    net::socket socket;
+    net::address peer;
+};
+
+/// What `recvfrom` returns: bytes received, the sender, and whether the datagram was larger
+/// than the buffer (the rest is discarded; the socket stays usable).
+struct recvfrom_result {
+    std::size_t size = 0;
+    net::address sender;
+    bool truncated = false;
+};
+
+/// The default `listen` backlog (SOMAXCONN).
+inline constexpr int default_backlog = SOMAXCONN;
+
+namespace detail {
+// The timed overloads below convert their std::chrono timeout (detail/timeout.hpp) and call
+// these, so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
+// nanoseconds::max() means no deadline.
+NETSOCK_DECL result<accept_result> accept_for(const socket& s,
+                                              std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<void> connect_for(const socket& s, const address& a,
+                                      std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<std::size_t> send_for(const socket& s, const_buffer b,
+                                          std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<std::size_t> sendall_for(const socket& s, const_buffer b,
+                                             std::chrono::nanoseconds t,
+                                             std::size_t* sent) noexcept;
+NETSOCK_DECL result<std::size_t> recv_for(const socket& s, mutable_buffer b,
+                                          std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<std::size_t> recv_exact_for(const socket& s, mutable_buffer b,
+                                                std::chrono::nanoseconds t,
+                                                std::size_t* received) noexcept;
+NETSOCK_DECL result<std::size_t> sendto_for(const socket& s, const_buffer b, const address& to,
+                                            std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<recvfrom_result> recvfrom_for(const socket& s, mutable_buffer b,
+                                                  std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<events> wait_for(const socket& s, events wanted,
+                                     std::chrono::nanoseconds t) noexcept;
+NETSOCK_DECL result<void> graceful_close_for(socket& s, std::chrono::nanoseconds t) noexcept;
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Creating, binding, listening
+
+/// A new socket of the given family and type. Every socket netsock creates is close-on-exec
+/// (non-inheritable on Windows), never raises SIGPIPE, and, for IPv6, has IPV6_V6ONLY set
+/// explicitly to true (the same on every OS; `create_server` offers dual stack).
+/// Errors: address_family_not_supported, too_many_files_open, ...
+NETSOCK_DECL result<socket> try_make_socket(family f, socket_type t = socket_type::stream) noexcept;
+/// Throwing form of `try_make_socket`.
+NETSOCK_DECL socket make_socket(family f, socket_type t = socket_type::stream);
+
+/// Binds to a local address (port 0 picks a free port; read it back with `local_address`).
+/// TCP sockets get the listener policy first: SO_REUSEADDR on POSIX (fast restart after
+/// TIME_WAIT), SO_EXCLUSIVEADDRUSE on Windows. A second bind to an address that a live listener
+/// holds fails with address_in_use on every OS. Errors: address_in_use, address_not_available,
+/// permission_denied, ...
+NETSOCK_DECL result<void> try_bind(const socket& s, const address& a) noexcept;
+/// Throwing form of `try_bind`.
+NETSOCK_DECL void bind(const socket& s, const address& a);
+
+/// Marks a bound stream socket as accepting connections.
+NETSOCK_DECL result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept;
+/// Throwing form of `try_listen`.
+NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
+
+// ---------------------------------------------------------------------------------------------
+// Accepting and connecting
+
+/// Waits for and accepts one connection: `auto [conn, peer] = net::accept(listener);`.
+/// The new socket is blocking and close-on-exec whatever the listener's mode. A non-blocking
+/// listener with nothing pending fails with operation_would_block. EMFILE is reported as
+/// too_many_files_open and never retried (back off before accepting again).
+NETSOCK_DECL result<accept_result> try_accept(const socket& s) noexcept;
+/// As `try_accept`, giving up with timed_out after `timeout`.
+template <class Rep, class Period>
+result<accept_result> try_accept(const socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::accept_for(s, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_accept`.
+NETSOCK_DECL accept_result accept(const socket& s);
+template <class Rep, class Period>
+accept_result accept(const socket& s, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_accept(s, timeout), "accept");
+}
+
+/// Connects to `a`. EINTR never re-issues connect: netsock waits for the outcome. On a
+/// non-blocking socket it fails with operation_in_progress (or would_block on Windows): wait
+/// for writability, then check `net::get_option<net::socket_error>`.
+/// Errors: connection_refused, timed_out, network_unreachable, ...
+NETSOCK_DECL result<void> try_connect(const socket& s, const address& a) noexcept;
+/// As `try_connect`, giving up with timed_out after `timeout`; a refusal is reported as
+/// connection_refused, never as a timeout. The socket's blocking mode is restored afterwards
+/// (on Windows, where the mode cannot be read, it is left blocking). After a timeout the socket
+/// is in an unspecified state: close it.
+/// ```cpp
+/// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
+///     std::puts(r.error().message().c_str());
+/// ```
+template <class Rep, class Period>
+result<void> try_connect(const socket& s, const address& a,
+                         std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::connect_for(s, a, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_connect`.
+NETSOCK_DECL void connect(const socket& s, const address& a);
+template <class Rep, class Period>
+void connect(const socket& s, const address& a, std::chrono::duration<Rep, Period> timeout) {
+    detail::unwrap(try_connect(s, a, timeout), "connect");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+/// Sends some of the bytes; returns how many the OS took (possibly fewer than given).
+/// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
+NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b) noexcept;
+/// As `try_send`, waiting at most `timeout` for room to send.
+template <class Rep, class Period>
+result<std::size_t> try_send(const socket& s, const_buffer b,
+                             std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::send_for(s, b, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_send`.
+NETSOCK_DECL std::size_t send(const socket& s, const_buffer b);
+template <class Rep, class Period>
+std::size_t send(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_send(s, b, timeout), "send");
+}
+
+/// Sends every byte (looping over partial sends; also on non-blocking sockets) and returns the
+/// count. On failure, `*sent` (if given) holds how many bytes went out before the error.
+NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                             std::size_t* sent = nullptr) noexcept;
+/// As `try_sendall`, with one deadline `timeout` from now for the whole buffer.
+template <class Rep, class Period>
+result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                std::chrono::duration<Rep, Period> timeout,
+                                std::size_t* sent = nullptr) noexcept {
+    return detail::sendall_for(s, b, detail::to_nanoseconds(timeout), sent);
+}
+/// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
+NETSOCK_DECL std::size_t sendall(const socket& s, const_buffer b);
+template <class Rep, class Period>
+std::size_t sendall(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    std::size_t sent = 0;
+    return detail::unwrap_transfer(try_sendall(s, b, timeout, &sent), "sendall", &sent);
+}
+
+/// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
+/// stream (orderly EOF) — or that `b` was empty.
+NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept;
+/// As `try_recv`, giving up with timed_out if nothing arrives within `timeout`.
+template <class Rep, class Period>
+result<std::size_t> try_recv(const socket& s, mutable_buffer b,
+                             std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::recv_for(s, b, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_recv`.
+NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b);
+template <class Rep, class Period>
+std::size_t recv(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_recv(s, b, timeout), "recv");
+}
+
+/// Receives exactly `b.size()` bytes. If the stream ends first the error is `net::errc::eof`;
+/// `*received` (if given) holds how many bytes arrived before any error.
+NETSOCK_DECL result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                                std::size_t* received = nullptr) noexcept;
+/// As `try_recv_exact`, with one deadline `timeout` from now for the whole buffer.
+template <class Rep, class Period>
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                   std::chrono::duration<Rep, Period> timeout,
+                                   std::size_t* received = nullptr) noexcept {
+    return detail::recv_exact_for(s, b, detail::to_nanoseconds(timeout), received);
+}
+/// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
+NETSOCK_DECL std::size_t recv_exact(const socket& s, mutable_buffer b);
+template <class Rep, class Period>
+std::size_t recv_exact(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    std::size_t got = 0;
+    return detail::unwrap_transfer(try_recv_exact(s, b, timeout, &got), "recv_exact", &got);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datagrams
+
+/// Sends one datagram to `to`. Errors: message_size if it is too large for the protocol, ...
+NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b,
+                                            const address& to) noexcept;
+template <class Rep, class Period>
+result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
+                               std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::sendto_for(s, b, to, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_sendto`.
+NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to);
+template <class Rep, class Period>
+std::size_t sendto(const socket& s, const_buffer b, const address& to,
+                   std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_sendto(s, b, to, timeout), "sendto");
+}
+
+/// Receives one datagram: `{size, sender, truncated}`. A datagram larger than `b` fills `b`,
+/// the rest is discarded and `truncated` is true, the same on every OS.
+NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept;
+template <class Rep, class Period>
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
+                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::recvfrom_for(s, b, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_recvfrom`.
+NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b);
+template <class Rep, class Period>
+recvfrom_result recvfrom(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_recvfrom(s, b, timeout), "recvfrom");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection state
+
+/// Shuts down one or both directions. `shutdown_type::send` sends EOF (FIN) to the peer while
+/// still allowing to receive. Errors: not_connected, ...
+NETSOCK_DECL result<void> try_shutdown(const socket& s, shutdown_type how) noexcept;
+/// Throwing form of `try_shutdown`.
+NETSOCK_DECL void shutdown(const socket& s, shutdown_type how);
+
+/// The address the socket is bound to (e.g. the port picked by binding port 0).
+NETSOCK_DECL result<address> try_local_address(const socket& s) noexcept;
+/// Throwing form of `try_local_address`.
+NETSOCK_DECL address local_address(const socket& s);
+
+/// The address of the connected peer. Errors: not_connected.
+NETSOCK_DECL result<address> try_peer_address(const socket& s) noexcept;
+/// Throwing form of `try_peer_address`.
+NETSOCK_DECL address peer_address(const socket& s);
+
+/// Switches non-blocking mode on or off. In non-blocking mode send/recv/accept fail with
+/// operation_would_block instead of waiting (check with `net::is_would_block(ec)`);
+/// sendall/recv_exact still wait, using poll.
+NETSOCK_DECL result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept;
+/// Throwing form of `try_set_nonblocking`.
+NETSOCK_DECL void set_nonblocking(const socket& s, bool on = true);
+
+/// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
+/// events seen (which may include error and hangup). Expiry is timed_out.
+template <class Rep, class Period>
+result<events> try_wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::wait_for(s, wanted, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_wait`.
+template <class Rep, class Period>
+events wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_wait(s, wanted, timeout), "wait");
+}
+
+/// Closes a stream connection so the peer gets every byte and an orderly EOF rather than a
+/// reset (PITFALLS B16): shuts down sending, reads and discards whatever the peer still sends
+/// until its EOF or the deadline, then closes. `s` is closed afterwards in every case.
+/// Errors: timed_out if the peer did not finish within `timeout` (the socket is still closed).
+template <class Rep, class Period>
+result<void> try_graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::graceful_close_for(s, detail::to_nanoseconds(timeout));
+}
+/// Throwing form of `try_graceful_close`.
+template <class Rep, class Period> void graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) {
+    detail::unwrap(try_graceful_close(s, timeout), "graceful_close");
+}
+
+/// Two sockets connected to each other, e.g. for tests and wake-ups:
+/// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
+/// (or UDP) pair.
+NETSOCK_DECL result<std::pair<socket, socket>>
+try_socket_pair(socket_type t = socket_type::stream) noexcept;
+/// Throwing form of `try_socket_pair`.
+NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream);
+
+} // namespace net
+
+
+#endif
+// ---- end net/ops.hpp ----
+// ---- begin net/options.hpp ----
+#ifndef NETSOCK_OPTIONS_HPP
+#define NETSOCK_OPTIONS_HPP
+
+// Typed socket options: `net::set_option(s, net::no_delay{true})`,
+// `bool on = net::get_option<net::no_delay>(s).value;`. Each option is a small struct holding
+// `value` (or named fields); the level, name and OS value type are handled here, per platform.
+
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <system_error>
+
+namespace net {
+namespace detail {
+
+NETSOCK_DECL std::error_code unsupported_option() noexcept;
+
+// The bridges from the option templates to the compiled part: setsockopt/getsockopt with the
+// OS value type of each option (sys::setsockopt and sys::getsockopt).
+NETSOCK_DECL std::error_code set_option_bytes(native_handle_type h, int level, int name,
+                                              const void* value, std::size_t size) noexcept;
+NETSOCK_DECL std::error_code get_option_bytes(native_handle_type h, int level, int name, void* value,
+                                              std::size_t& size) noexcept;
+template <class T>
+std::error_code set_int_option(native_handle_type h, int level, int name, T value) noexcept {
+    return set_option_bytes(h, level, name, &value, sizeof value);
+}
+template <class T>
+std::error_code get_int_option(native_handle_type h, int level, int name, T& value) noexcept {
+    std::size_t size = sizeof value;
+    value = T{};
+    return get_option_bytes(h, level, name, &value, size);
+}
+
+// SO_RCVTIMEO/SO_SNDTIMEO (`name`) in the OS's representation (timeval, or DWORD milliseconds).
+NETSOCK_DECL std::error_code set_timeout_option(native_handle_type h, int name,
+                                                std::chrono::milliseconds value) noexcept;
+NETSOCK_DECL std::error_code get_timeout_option(native_handle_type h, int name,
+                                                std::chrono::milliseconds& value) noexcept;
+
+template <int Level, int Name> struct bool_option {
+    bool value = false;
+    constexpr bool_option() noexcept = default;
+    constexpr explicit bool_option(bool v) noexcept : value(v) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        if (Name < 0) return unsupported_option();
+        return detail::set_int_option(h, Level, Name, value ? 1 : 0);
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        if (Name < 0) return unsupported_option();
+        int v = 0;
+        auto ec = detail::get_int_option(h, Level, Name, v);
+        value = v != 0;
+        return ec;
+    }
+};
+
+template <int Level, int Name, class Native = int> struct int_option {
+    int value = 0;
+    constexpr int_option() noexcept = default;
+    constexpr explicit int_option(int v) noexcept : value(v) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        if (Name < 0) return unsupported_option();
+        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        return detail::set_int_option(h, Level, Name, static_cast<Native>(value));
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        if (Name < 0) return unsupported_option();
+        Native v{};
+        auto ec = detail::get_int_option(h, Level, Name, v);
+        value = static_cast<int>(v);
+        return ec;
+    }
+};
+
+template <int Name> struct timeout_option {
+    std::chrono::milliseconds value{0}; ///< 0 = no timeout
+    constexpr timeout_option() noexcept = default;
+    template <class Rep, class Period>
+    constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
+        : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_timeout_option(h, Name, value);
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        return get_timeout_option(h, Name, value);
+    }
+};
+
+// The family a socket was created with (multicast options differ for IPv4 and IPv6).
+NETSOCK_DECL int socket_family(native_handle_type h, std::error_code& ec) noexcept;
+
+// IP_ADD_MEMBERSHIP/IP_DROP_MEMBERSHIP or IPV6_JOIN_GROUP/IPV6_LEAVE_GROUP, by the group's family.
+NETSOCK_DECL std::error_code set_membership(native_handle_type h, bool join, const address& group,
+                                            const address& interface_address,
+                                            std::uint32_t interface_index) noexcept;
+
+template <bool Join> struct membership_option {
+    address group;            ///< the multicast group (IPv4 or IPv6)
+    address interface_address = address::any(); ///< IPv4: local interface address (any = default)
+    std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_membership(h, Join, group, interface_address, interface_index);
+    }
+};
+
+// Options whose level depends on the socket's family (IPv4 vs IPv6).
+template <int Name4, int Name6, class Native4> struct family_int_option {
+    int value = 0;
+    constexpr family_int_option() noexcept = default;
+    constexpr explicit family_int_option(int v) noexcept : value(v) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        std::error_code ec;
+        const int f = socket_family(h, ec);
+        if (ec) return ec;
+        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (f == AF_INET6) return detail::set_int_option(h, IPPROTO_IPV6, Name6, value);
+        return detail::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        std::error_code ec;
+        const int f = socket_family(h, ec);
+        if (ec) return ec;
+        if (f == AF_INET6) return detail::get_int_option(h, IPPROTO_IPV6, Name6, value);
+        Native4 v{};
+        ec = detail::get_int_option(h, IPPROTO_IP, Name4, v);
+        value = static_cast<int>(v);
+        return ec;
+    }
+};
+} // namespace detail
+
+/// SO_REUSEADDR. POSIX listeners get it automatically at bind (see `net::bind`); on Windows it
+/// lets another socket steal a live port, so netsock never sets it for you there.
+struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> { using bool_option::bool_option; };
+/// SO_REUSEPORT (Linux, macOS, BSD): several listeners share a port. Elsewhere setting it fails
+/// with no_protocol_option.
+struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> { using bool_option::bool_option; };
+/// TCP_NODELAY: send small segments at once (disable Nagle's algorithm).
+struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> { using bool_option::bool_option; };
+/// SO_KEEPALIVE: probe idle connections.
+struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> { using bool_option::bool_option; };
+/// Seconds of idleness before the first keep-alive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS).
+struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> { using int_option::int_option; };
+/// Seconds between keep-alive probes (TCP_KEEPINTVL).
+struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> { using int_option::int_option; };
+/// Unanswered probes before the connection is dropped (TCP_KEEPCNT).
+struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> { using int_option::int_option; };
+/// SO_BROADCAST: allow datagrams to broadcast addresses.
+struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> { using bool_option::bool_option; };
+/// IPV6_V6ONLY. netsock sets it to true on every IPv6 socket it creates; set false before
+/// bind for a dual-stack socket.
+struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> { using bool_option::bool_option; };
+/// SO_SNDBUF in bytes. The OS may round or double the value (Linux doubles it).
+struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> { using int_option::int_option; };
+/// SO_RCVBUF in bytes. The OS may round or double the value (Linux doubles it).
+struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> { using int_option::int_option; };
+/// IP_TTL: hop limit of outgoing IPv4 packets.
+struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> { using int_option::int_option; };
+/// IPV6_UNICAST_HOPS: hop limit of outgoing IPv6 unicast packets.
+struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> { using int_option::int_option; };
+/// Multicast TTL/hop limit (IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS, by the socket's family).
+struct multicast_ttl
+    : detail::family_int_option<IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, detail::os::multicast_v4_value> {
+    using family_int_option::family_int_option;
+};
+/// Whether multicast sent by this host loops back to its own sockets (IP_MULTICAST_LOOP or
+/// IPV6_MULTICAST_LOOP, by the socket's family). `value` is 0 or 1.
+struct multicast_loop
+    : detail::family_int_option<IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP, detail::os::multicast_v4_value> {
+    using family_int_option::family_int_option;
+};
+
+/// SO_LINGER. `{true, 0s}` makes close() reset the connection (RST) instead of a graceful FIN.
+struct linger {
+    bool enabled = false;
+    std::chrono::seconds timeout{0};
+    NETSOCK_DECL std::error_code set_on(native_handle_type h) const noexcept;
+    NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
+};
+
+/// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
+/// as timed_out. Prefer the timeout overloads of recv/accept, which need no option.
+struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> { using timeout_option::timeout_option; };
+/// SO_SNDTIMEO: an OS-level timeout for every blocking send. Expiry is reported as timed_out.
+struct send_timeout : detail::timeout_option<SO_SNDTIMEO> { using timeout_option::timeout_option; };
+
+/// Joins a multicast group (set only): `net::set_option(s, net::join_group{group})`; for IPv4 the
+/// interface is chosen by its address, for IPv6 by its index.
+struct join_group : detail::membership_option<true> {};
+/// Leaves a multicast group (set only).
+struct leave_group : detail::membership_option<false> {};
+
+/// The interface for outgoing multicast: IPv4 by local address (IP_MULTICAST_IF), IPv6 by
+/// interface index (IPV6_MULTICAST_IF).
+struct multicast_interface {
+    address interface_address = address::any(); ///< IPv4 sockets
+    std::uint32_t interface_index = 0;           ///< IPv6 sockets
+    NETSOCK_DECL std::error_code set_on(native_handle_type h) const noexcept;
+    NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
+};
+
+/// SO_ERROR (get only): the pending error of the socket, e.g. the outcome of a non-blocking
+/// connect. Reading it clears it.
+struct socket_error {
+    std::error_code value;
+    NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
+};
+
+/// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
+/// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
+template <class Option>
+result<void> try_set_option(const socket& s, const Option& option) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
+    return {};
+}
+/// Throwing form of `try_set_option`.
+template <class Option> void set_option(const socket& s, const Option& option) {
+    detail::unwrap(try_set_option(s, option), "set_option");
+}
+
+/// Reads a typed option: `auto size = net::get_option<net::receive_buffer_size>(s).value;`.
+template <class Option> result<Option> try_get_option(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    Option option{};
+    if (auto ec = option.get_from(s.native_handle())) return detail::fail(ec);
+    return option;
+}
+/// Throwing form of `try_get_option`.
+template <class Option> Option get_option(const socket& s) {
+    return detail::unwrap(try_get_option<Option>(s), "get_option");
+}
+
+} // namespace net
+
+
+#endif
+// ---- end net/options.hpp ----
+// ---- begin net/resolve.hpp ----
+#ifndef NETSOCK_RESOLVE_HPP
+#define NETSOCK_RESOLVE_HPP
+
+// Name resolution and the two convenience constructors of Python's socket module:
+// create_connection (with Happy Eyeballs, RFC 8305) and create_server.
+
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace net {
+
+/// What `resolve` looks for.
+struct resolve_hints {
+    /// Only this family (default: IPv4 and IPv6).
+    std::optional<net::family> family;
+    /// The socket type the addresses are for.
+    socket_type type = socket_type::stream;
+    /// For an empty host: the wildcard address (for bind) instead of loopback (for connect).
+    bool passive = false;
+};
+
+/// Resolves a host name or numeric address and a service (port number or name such as
+/// "http") into addresses, in the resolver's order, without duplicates. Numeric hosts never
+/// touch DNS (AI_NUMERICHOST), and AI_ADDRCONFIG is never used, so "localhost", "127.0.0.1" and
+/// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
+/// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
+/// Allocation failure terminates (the function is noexcept).
+NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host,
+                                                      std::string_view service = {},
+                                                      const resolve_hints& hints = {}) noexcept;
+/// Throwing form of `try_resolve`.
+NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
+                                          const resolve_hints& hints = {});
+
+namespace detail {
+// The timed try_create_connection overloads: `timeout` comes from detail::to_nanoseconds
+// (nanoseconds::max() = no deadline); the deadline starts after resolution.
+NETSOCK_DECL result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
+                                                      std::chrono::nanoseconds timeout) noexcept;
+NETSOCK_DECL result<socket> try_create_connection_for(const std::vector<address>& targets,
+                                                      std::chrono::nanoseconds timeout) noexcept;
+} // namespace detail
+
+/// Connects to the first reachable address of `host:port` (Python's `socket.create_connection`):
+/// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
+/// alternating families, a new attempt every 250 ms without waiting for the previous one to
+/// fail; the first connection wins and the others are closed. Each attempt uses a fresh
+/// socket; `timeout` is one deadline for the whole operation (resolution excluded). On failure
+/// the most specific error is reported (e.g. connection_refused rather than timed_out).
+/// The returned socket is blocking; `peer_address` tells which address won.
+/// ```cpp
+/// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
+/// ```
+template <class Rep, class Period>
+result<socket> try_create_connection(std::string_view host, std::uint16_t port,
+                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::try_create_connection_for(host, port, detail::to_nanoseconds(timeout));
+}
+/// As above with no deadline (each attempt still ends when the OS gives up).
+NETSOCK_DECL result<socket> try_create_connection(std::string_view host,
+                                                  std::uint16_t port) noexcept;
+/// Races connects to already-resolved addresses, in the given order.
+template <class Rep, class Period>
+result<socket> try_create_connection(const std::vector<address>& targets,
+                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+    return detail::try_create_connection_for(targets, detail::to_nanoseconds(timeout));
+}
+/// Throwing forms of `try_create_connection`.
+template <class Rep, class Period>
+socket create_connection(std::string_view host, std::uint16_t port,
+                         std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_create_connection(host, port, timeout), "create_connection");
+}
+NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port);
+template <class Rep, class Period>
+socket create_connection(const std::vector<address>& targets, std::chrono::duration<Rep, Period> timeout) {
+    return detail::unwrap(try_create_connection(targets, timeout), "create_connection");
+}
+
+/// Options of `create_server`.
+struct server_options {
+    /// The listen backlog.
+    int backlog = default_backlog;
+    /// SO_REUSEPORT: let several listeners share the port (Linux, macOS, BSD). Off by default,
+    /// so a second server on a live port fails with address_in_use.
+    bool reuse_port = false;
+    /// For an IPv6 address: also accept IPv4 clients (IPV6_V6ONLY off). Fails with
+    /// operation_not_supported where the OS cannot do it, invalid_argument for IPv4 addresses.
+    bool dual_stack = false;
+    /// For a local address: remove an existing file at the path before binding (a stale socket
+    /// file from a previous run). Off by default.
+    bool remove_existing_path = false;
+};
+
+/// A listening TCP (or local stream) socket bound to `a` (Python's `socket.create_server`):
+/// the listener policy of `bind`, v6-only unless `dual_stack`, and `listen(backlog)`.
+/// ```cpp
+/// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
+/// auto [conn, peer] = net::accept(server);
+/// ```
+NETSOCK_DECL result<socket> try_create_server(const address& a,
+                                              const server_options& o = {}) noexcept;
+/// Throwing form of `try_create_server`.
+NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
+
+} // namespace net
+
+
+#endif
+// ---- end net/resolve.hpp ----
+// ---- begin net/poller.hpp ----
+#ifndef NETSOCK_POLLER_HPP
+#define NETSOCK_POLLER_HPP
+
+// net::poller: many sockets on one thread, in the spirit of Python's `selectors`.
+
+// ---- begin net/detail/poller_common.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_COMMON_HPP
+#define NETSOCK_DETAIL_POLLER_COMMON_HPP
+
+// What every poller backend shares: the ready-event record and the buffer it fills, and the
+// state a backend keeps inside net::poller. This header is on the public path (it gives
+// net::poller its layout), so it names no OS poll API: the backends (poller_backend.hpp) are
+// included by impl/poller.ipp only, and complete the types declared here for the backend in use.
+
+
+#include <cstddef>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace net {
+
+/// One ready socket reported by `net::poller::wait`.
+struct poll_event {
+    native_handle_type handle = invalid_handle; ///< the socket's native handle
+    events what = events::none;                 ///< readable / writable / error / hangup
+    void* data = nullptr;                       ///< the user data given to add/modify
+};
+
+namespace detail {
+// The events of one wait. Entries of sockets removed during the event loop are blanked
+// (handle = invalid_handle) and skipped by iteration, so no stale event is ever delivered.
+class ready_list {
+public:
+    explicit ready_list(std::size_t capacity) : items_(capacity == 0 ? 1 : capacity) {}
+    std::size_t capacity() const noexcept { return items_.size(); }
+    void clear() noexcept { size_ = 0; }
+    void push(native_handle_type h, events what, void* data) noexcept {
+        items_[size_++] = poll_event{h, what, data};
+    }
+    bool full() const noexcept { return size_ == items_.size(); }
+    NETSOCK_DECL void forget(native_handle_type h) noexcept;
+    NETSOCK_DECL void update(native_handle_type h, void* data) noexcept;
+    const poll_event* begin() const noexcept { return items_.data(); }
+    const poll_event* end() const noexcept { return items_.data() + size_; }
+
+private:
+    std::vector<poll_event> items_;
+    std::size_t size_ = 0;
+};
+
+// The state of the poll() and WSAPoll backends (poller_poll.hpp): the pollfd array is kept
+// between waits, so a wait allocates nothing.
+struct poll_state {
+    std::vector<os::pollfd_type> fds;
+    std::vector<void*> data;
+    std::vector<std::pair<native_handle_type, std::size_t>> slots; // (handle, slot), by handle
+    std::size_t next = 0; // where the next scan starts
+};
+
+// The state of the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp): the queue's
+// descriptor, the user data by descriptor, and the array one wait fills. The two element types
+// are completed by the backend in use, whose header also defines the members declared here
+// (they close the descriptor). Only impl/poller.ipp creates, moves and destroys this state, so
+// user code sees neither <sys/epoll.h> nor <sys/event.h> (a vector of an incomplete type may be
+// declared, C++17 [vector.overview]).
+struct queue_entry; // the user data (kqueue: and the watched events) of one descriptor
+struct queue_event; // ::epoll_event or struct ::kevent
+struct queue_state {
+    NETSOCK_DECL queue_state() noexcept;
+    NETSOCK_DECL queue_state(queue_state&& o) noexcept;
+    NETSOCK_DECL queue_state& operator=(queue_state&& o) noexcept;
+    queue_state(const queue_state&) = delete;
+    queue_state& operator=(const queue_state&) = delete;
+    NETSOCK_DECL ~queue_state();
+
+    int fd = -1;
+    std::vector<queue_entry> table;
+    std::size_t count = 0;
+    std::vector<queue_event> raw;
+};
+
+// The backend net::poller uses: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
+// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined. The same choice
+// as poller_backend.hpp, which checks that both agree. (With NETSOCK_SEPARATE_COMPILATION,
+// define NETSOCK_POLLER_POLL for every translation unit or for none.)
+#if defined(NETSOCK_OS_WINDOWS)
+using poller_state = poll_state;
+inline constexpr const char* poller_backend_name = "wsapoll";
+#elif defined(NETSOCK_POLLER_POLL)
+using poller_state = poll_state;
+inline constexpr const char* poller_backend_name = "poll";
+#elif defined(NETSOCK_HAS_EPOLL)
+using poller_state = queue_state;
+inline constexpr const char* poller_backend_name = "epoll";
+#elif defined(NETSOCK_HAS_KQUEUE)
+using poller_state = queue_state;
+inline constexpr const char* poller_backend_name = "kqueue";
+#else
+using poller_state = poll_state;
+inline constexpr const char* poller_backend_name = "poll";
+#endif
+
+inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
+} // namespace detail
+} // namespace net
+
+#endif
+// ---- end net/detail/poller_common.hpp ----
+
+#include <chrono>
+#include <cstddef>
+#include <system_error>
+
+namespace net {
+
+namespace detail {
+// poller::try_wait(timeout) converts its std::chrono timeout (detail/timeout.hpp) and calls
+// this, so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
+// nanoseconds::max() means no time limit.
+NETSOCK_DECL std::error_code poller_wait_for(poller_state& state, ready_list& ready,
+                                             std::chrono::nanoseconds timeout) noexcept;
+} // namespace detail
+
+/// Waits for readiness on many sockets at once (epoll on Linux, kqueue on macOS/BSD, WSAPoll on
+/// Windows, poll() elsewhere or when NETSOCK_POLLER_POLL is defined). Level-triggered: a socket
+/// is reported on every wait while it stays ready.
+///
+/// Readiness contract: an event is a hint, not a promise. A readable socket may still have
+/// nothing to read (spurious wake-ups happen), so use non-blocking sockets and read/accept
+/// until `net::is_would_block(ec)`. `error` and `hangup` are always reported, even if not
+/// requested. Removing a socket inside the event loop drops its still-pending events from the
+/// current batch. Close a socket only after removing it.
+///
+/// ```cpp
+/// net::poller p;
+/// p.add(listener, net::events::readable);
+/// for (;;)
+///     for (const net::poll_event& ev : p.wait(std::chrono::seconds(1)))
+///         handle(ev.handle, ev.what, ev.data);
+/// ```
+/// Not thread-safe: use one poller from one thread. No heap allocation per `wait`.
+class poller {
+public:
+    /// The events of one `wait`, valid until the next `wait`: iterate with range-for.
+    class ready_events {
+    public:
+        class iterator {
+        public:
+            using value_type = poll_event;
+            using reference = const poll_event&;
+            using pointer = const poll_event*;
+            using difference_type = std::ptrdiff_t;
+            using iterator_category = std::forward_iterator_tag;
+            iterator() = default;
+            iterator(const poll_event* p, const poll_event* end) : p_(p), end_(end) { skip(); }
+            reference operator*() const noexcept { return *p_; }
+            pointer operator->() const noexcept { return p_; }
+            iterator& operator++() noexcept {
+                ++p_;
+                skip();
+                return *this;
+            }
+            iterator operator++(int) noexcept {
+                iterator old = *this;
+                ++*this;
+                return old;
+            }
+            friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.p_ == b.p_; }
+            friend bool operator!=(const iterator& a, const iterator& b) noexcept { return a.p_ != b.p_; }
+
+        private:
+            void skip() noexcept { // entries of sockets removed during the loop are blank
+                while (p_ != end_ && p_->handle == invalid_handle) ++p_;
+            }
+            const poll_event* p_ = nullptr;
+            const poll_event* end_ = nullptr;
+        };
+        explicit ready_events(const detail::ready_list* list) noexcept : list_(list) {}
+        iterator begin() const noexcept { return {list_->begin(), list_->end()}; }
+        iterator end() const noexcept { return {list_->end(), list_->end()}; }
+        /// The number of events still to be delivered (removed sockets excluded).
+        NETSOCK_DECL std::size_t size() const noexcept;
+        bool empty() const noexcept { return begin() == end(); }
+
+    private:
+        const detail::ready_list* list_;
+    };
+
+    /// A poller reporting at most `max_events` sockets per wait (the rest come next time).
+    /// Throws net::error if the OS cannot create one (see `try_create`).
+    NETSOCK_DECL explicit poller(std::size_t max_events = 256);
+    /// Non-throwing construction. Errors: too_many_files_open, ...
+    NETSOCK_DECL static result<poller> try_create(std::size_t max_events = 256) noexcept;
+    poller(poller&&) noexcept = default;
+    poller& operator=(poller&&) noexcept = default;
+    poller(const poller&) = delete;
+    poller& operator=(const poller&) = delete;
+
+    /// Watches `s` for `what` (readable and/or writable) with user `data` returned in events.
+    /// Errors: file_exists if already added, bad_file_descriptor for a closed socket.
+    NETSOCK_DECL result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept;
+    NETSOCK_DECL void add(const socket& s, events what, void* data = nullptr);
+    /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
+    /// is not watched.
+    NETSOCK_DECL result<void> try_modify(const socket& s, events what,
+                                         void* data = nullptr) noexcept;
+    NETSOCK_DECL void modify(const socket& s, events what, void* data = nullptr);
+    /// Stops watching `s`; its events still pending in the current batch are dropped.
+    /// Errors: no_such_file_or_directory if it is not watched.
+    NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
+    NETSOCK_DECL void remove(const socket& s);
+
+    /// Waits until at least one watched socket is ready or `timeout` passes (then the result
+    /// is empty: a timeout is not an error). Signals (EINTR) never end the wait early.
+    template <class Rep, class Period>
+    result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
+        if (auto ec = detail::poller_wait_for(state_, ready_, detail::to_nanoseconds(timeout)))
+            return detail::fail(ec);
+        return ready_events(&ready_);
+    }
+    /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
+    /// could never end).
+    NETSOCK_DECL result<ready_events> try_wait() noexcept;
+    template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
+        return detail::unwrap(try_wait(timeout), "poller::wait");
+    }
+    NETSOCK_DECL ready_events wait();
+
+    /// The number of watched sockets.
+    NETSOCK_DECL std::size_t size() const noexcept;
+    /// "epoll", "kqueue", "poll" or "wsapoll".
+    static constexpr const char* backend_name() noexcept { return detail::poller_backend_name; }
+
+private:
+    struct tag {};
+    NETSOCK_DECL poller(tag, std::size_t max_events);
+    NETSOCK_DECL static result<void> wrap(std::error_code ec) noexcept;
+
+    // The backend's data (detail/poller_common.hpp); the backend code is in impl/poller.ipp.
+    detail::poller_state state_;
+    detail::ready_list ready_;
+};
+
+} // namespace net
+
+
+#endif
+// ---- end net/poller.hpp ----
+
+#endif
+// ---- end net/net.hpp ----
+
+// ==== the implementation: inline by default; with NETSOCK_SEPARATE_COMPILATION, only in
+// the one file that defines NETSOCK_IMPLEMENTATION (see config.hpp) ====
+#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+// ---- begin net/impl/error_codes.ipp ----
+#ifndef NETSOCK_IMPL_ERROR_CODES_IPP
+#define NETSOCK_IMPL_ERROR_CODES_IPP
+
+// Definitions for detail/error_codes.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+
+
 #include <string>
 #include <system_error>
 
 namespace net {
 
-/// Conditions of name resolution, compared against codes of `net::resolve_category()`:
-/// `if (r.error() == net::resolve_errc::host_not_found) ...`.
-enum class resolve_errc {
-    host_not_found = 1, ///< the name does not exist (EAI_NONAME, EAI_NODATA)
-    try_again,          ///< temporary failure, try later (EAI_AGAIN)
-    service_not_found,  ///< the service/port is unknown for the socket type (EAI_SERVICE)
-    family_not_supported, ///< the address family is not supported (EAI_FAMILY)
-    no_recovery,        ///< a non-recoverable failure in the resolver (EAI_FAIL)
-    other               ///< any other resolver failure
-};
-
-/// netsock's own error codes (category `net::netsock_category()`).
-enum class errc {
-    eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
-};
-
 namespace detail {
 
-// OS socket errors: errno on POSIX, WSAGetLastError() on Windows. Messages come from the
-// system; default_error_condition maps Winsock codes onto std::errc (PITFALLS A8, A9).
-class socket_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "netsock.socket"; }
-    std::string message(int ev) const override { return os::error_message(ev); }
-    std::error_condition default_error_condition(int ev) const noexcept override {
-        return os::error_condition_of(ev);
-    }
-};
+const char* socket_category_impl::name() const noexcept { return "netsock.socket"; }
+std::string socket_category_impl::message(int ev) const { return os::error_message(ev); }
+std::error_condition socket_category_impl::default_error_condition(int ev) const noexcept {
+    return os::error_condition_of(ev);
+}
 
-class resolve_condition_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "netsock.resolve_condition"; }
-    std::string message(int ev) const override {
-        switch (static_cast<resolve_errc>(ev)) {
-        case resolve_errc::host_not_found: return "host not found";
-        case resolve_errc::try_again: return "temporary failure in name resolution";
-        case resolve_errc::service_not_found: return "service not found";
-        case resolve_errc::family_not_supported: return "address family not supported";
-        case resolve_errc::no_recovery: return "non-recoverable failure in name resolution";
-        default: return "name resolution failed";
-        }
+const char* resolve_condition_category_impl::name() const noexcept {
+    return "netsock.resolve_condition";
+}
+std::string resolve_condition_category_impl::message(int ev) const {
+    switch (static_cast<resolve_errc>(ev)) {
+    case resolve_errc::host_not_found: return "host not found";
+    case resolve_errc::try_again: return "temporary failure in name resolution";
+    case resolve_errc::service_not_found: return "service not found";
+    case resolve_errc::family_not_supported: return "address family not supported";
+    case resolve_errc::no_recovery: return "non-recoverable failure in name resolution";
+    default: return "name resolution failed";
     }
-};
+}
 
-class netsock_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "netsock"; }
-    std::string message(int ev) const override {
-        switch (static_cast<errc>(ev)) {
-        case errc::eof: return "end of stream";
-        default: return "unknown netsock error";
-        }
+const char* netsock_category_impl::name() const noexcept { return "netsock"; }
+std::string netsock_category_impl::message(int ev) const {
+    switch (static_cast<errc>(ev)) {
+    case errc::eof: return "end of stream";
+    default: return "unknown netsock error";
     }
-};
+}
 } // namespace detail
 
-/// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
-/// values on every platform: `ec == std::errc::connection_refused`.
-inline const std::error_category& socket_category() noexcept {
+const std::error_category& socket_category() noexcept {
     static const detail::socket_category_impl category;
     return category;
 }
 
-/// Category of the conditions in `net::resolve_errc`.
-inline const std::error_category& resolve_condition_category() noexcept {
+const std::error_category& resolve_condition_category() noexcept {
     static const detail::resolve_condition_category_impl category;
     return category;
 }
 
-/// Category of netsock's own codes (`net::errc`).
-inline const std::error_category& netsock_category() noexcept {
+const std::error_category& netsock_category() noexcept {
     static const detail::netsock_category_impl category;
     return category;
 }
 
 namespace detail {
-// getaddrinfo() failures (EAI_* values). Separate from the socket category: EAI codes are not
-// errno values, and EAI_SYSTEM is turned into a socket_category code before it gets here
-// (PITFALLS B12).
-class resolve_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "netsock.resolve"; }
-    std::string message(int ev) const override {
-        if (const char* m = os::resolver_message(ev)) return m;
-        return os::error_message(ev);
-    }
-    std::error_condition default_error_condition(int ev) const noexcept override {
-        return {static_cast<int>(classify(ev)), resolve_condition_category()};
-    }
-    static resolve_errc classify(int ev) noexcept {
-        switch (ev) {
-        case EAI_NONAME: return resolve_errc::host_not_found;
+const char* resolve_category_impl::name() const noexcept { return "netsock.resolve"; }
+std::string resolve_category_impl::message(int ev) const {
+    if (const char* m = os::resolver_message(ev)) return m;
+    return os::error_message(ev);
+}
+std::error_condition resolve_category_impl::default_error_condition(int ev) const noexcept {
+    return {static_cast<int>(classify(ev)), resolve_condition_category()};
+}
+resolve_errc resolve_category_impl::classify(int ev) noexcept {
+    switch (ev) {
+    case EAI_NONAME: return resolve_errc::host_not_found;
 #if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
-        case EAI_NODATA: return resolve_errc::host_not_found;
+    case EAI_NODATA: return resolve_errc::host_not_found;
 #endif
-        case EAI_AGAIN: return resolve_errc::try_again;
-        case EAI_SERVICE: return resolve_errc::service_not_found;
-        case EAI_FAMILY: return resolve_errc::family_not_supported;
-        case EAI_FAIL: return resolve_errc::no_recovery;
-        default: return resolve_errc::other;
-        }
+    case EAI_AGAIN: return resolve_errc::try_again;
+    case EAI_SERVICE: return resolve_errc::service_not_found;
+    case EAI_FAMILY: return resolve_errc::family_not_supported;
+    case EAI_FAIL: return resolve_errc::no_recovery;
+    default: return resolve_errc::other;
     }
-};
+}
 } // namespace detail
 
-/// Category of name-resolution failures (getaddrinfo's EAI_* codes). Compare its codes with
-/// `net::resolve_errc` conditions.
-inline const std::error_category& resolve_category() noexcept {
+const std::error_category& resolve_category() noexcept {
     static const detail::resolve_category_impl category;
     return category;
 }
 
-inline std::error_condition make_error_condition(resolve_errc e) noexcept {
+std::error_condition make_error_condition(resolve_errc e) noexcept {
     return {static_cast<int>(e), resolve_condition_category()};
 }
-inline std::error_code make_error_code(errc e) noexcept {
+std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), netsock_category()};
 }
 
-/// True for "would block" in all its spellings (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
-inline bool is_would_block(const std::error_code& ec) noexcept {
+bool is_would_block(const std::error_code& ec) noexcept {
     return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
 }
 
 namespace detail {
-inline std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
-inline std::error_code last_socket_error() noexcept { return socket_error(os::last_error()); }
-inline std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
+std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
+std::error_code last_socket_error() noexcept { return socket_error(os::last_error()); }
+std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
 } // namespace detail
 } // namespace net
 
-namespace std {
-template <> struct is_error_condition_enum<net::resolve_errc> : true_type {};
-template <> struct is_error_code_enum<net::errc> : true_type {};
-} // namespace std
-
 #endif
-// ---- end net/detail/error_codes.hpp ----
+// ---- end net/impl/error_codes.ipp ----
+// ---- begin net/impl/error.ipp ----
+#ifndef NETSOCK_IMPL_ERROR_IPP
+#define NETSOCK_IMPL_ERROR_IPP
+
+// Definitions for error.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+
 
 #include <cstddef>
 #include <system_error>
 
 namespace net {
 
-/// The exception thrown by every throwing netsock function. Carries the `std::error_code`, the
-/// name of the operation that failed, and (for `sendall`/`recv_exact`) how many bytes were
-/// transferred before the failure. `what()` reads "connect: Connection refused".
-class error : public std::system_error {
-public:
-    error(std::error_code ec, const char* operation, std::size_t bytes_transferred = 0)
-        : std::system_error(ec, operation), operation_(operation),
-          bytes_transferred_(bytes_transferred) {}
-
-    /// The netsock function that failed, e.g. "connect".
-    const char* operation() const noexcept { return operation_; }
-    /// Bytes sent or received before the failure (sendall, recv_exact); 0 elsewhere.
-    std::size_t bytes_transferred() const noexcept { return bytes_transferred_; }
-
-private:
-    const char* operation_;
-    std::size_t bytes_transferred_;
-};
+error::error(std::error_code ec, const char* operation, std::size_t bytes_transferred)
+    : std::system_error(ec, operation), operation_(operation),
+      bytes_transferred_(bytes_transferred) {}
 
 } // namespace net
 
 #endif
-// ---- end net/error.hpp ----
-// ---- begin net/result.hpp ----
-#ifndef NETSOCK_RESULT_HPP
-#define NETSOCK_RESULT_HPP
+// ---- end net/impl/error.ipp ----
+// ---- begin net/impl/throw.ipp ----
+#ifndef NETSOCK_IMPL_THROW_IPP
+#define NETSOCK_IMPL_THROW_IPP
 
-// ---- begin net/detail/throw.hpp ----
-#ifndef NETSOCK_DETAIL_THROW_HPP
-#define NETSOCK_DETAIL_THROW_HPP
+// Definitions for detail/throw.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION (where NETSOCK_NO_EXCEPTIONS and
+// NETSOCK_THROW_HOOK take effect in the file that compiles the implementation).
 
 
+#include <cstddef>
 #include <cstdlib>
+#include <system_error>
 
 namespace net::detail {
 
-// The one place that throws. Under -fno-exceptions (or NETSOCK_NO_EXCEPTIONS) it calls
-// NETSOCK_THROW_HOOK(ec, operation) if the user defined it, then aborts.
-[[noreturn]] inline void throw_error(std::error_code ec, const char* operation,
-                                     std::size_t bytes_transferred = 0) {
+[[noreturn]] void throw_error(std::error_code ec, const char* operation,
+                              std::size_t bytes_transferred) {
 #if defined(NETSOCK_NO_EXCEPTIONS)
 #if defined(NETSOCK_THROW_HOOK)
     NETSOCK_THROW_HOOK(ec, operation);
@@ -867,484 +2682,13 @@ namespace net::detail {
 } // namespace net::detail
 
 #endif
-// ---- end net/detail/throw.hpp ----
+// ---- end net/impl/throw.ipp ----
+// ---- begin net/impl/address.ipp ----
+#ifndef NETSOCK_IMPL_ADDRESS_IPP
+#define NETSOCK_IMPL_ADDRESS_IPP
 
-#include <cstddef>
-#include <system_error>
-
-#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
-#include <expected>
-
-namespace net {
-/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
-/// This is `std::expected<T, std::error_code>` where the standard library has it (C++23).
-template <class T> using result = std::expected<T, std::error_code>;
-using std::unexpected;
-/// True when `net::result` is `std::expected`.
-inline constexpr bool result_is_std_expected = true;
-} // namespace net
-
-#else
-// ---- begin net/detail/expected.hpp ----
-#ifndef NETSOCK_DETAIL_EXPECTED_HPP
-#define NETSOCK_DETAIL_EXPECTED_HPP
-
-// The bundled stand-in for std::expected<T, std::error_code>, used before C++23. It has the
-// members netsock documents: has_value, operator bool, value, error, operator*, operator->,
-// value_or, and_then, transform, or_else. value() on an error throws net::error.
-
-
-#include <new>
-#include <system_error>
-#include <type_traits>
-#include <utility>
-
-namespace net {
-
-/// Wraps an error to construct a failed `net::result` (mirrors `std::unexpected`).
-template <class E> class unexpected {
-public:
-    constexpr explicit unexpected(E e) noexcept(std::is_nothrow_move_constructible_v<E>)
-        : error_(std::move(e)) {}
-    constexpr const E& error() const& noexcept { return error_; }
-    constexpr E& error() & noexcept { return error_; }
-    constexpr E&& error() && noexcept { return std::move(error_); }
-
-private:
-    E error_;
-};
-template <class E> unexpected(E) -> unexpected<E>;
-
-namespace detail {
-
-template <class T> class expected;
-
-template <class> struct is_expected : std::false_type {};
-template <class T> struct is_expected<expected<T>> : std::true_type {};
-
-// Storage and the copy/move operations that must run by hand (a union member).
-template <class T> class expected_storage {
-public:
-    template <class... A>
-    constexpr explicit expected_storage(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
-    explicit expected_storage(std::error_code e) noexcept : error_(e), ok_(false) {}
-
-    expected_storage(const expected_storage& o) : ok_(o.ok_) {
-        if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
-        else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
-    }
-    expected_storage(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(o.ok_) {
-        if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
-        else ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
-    }
-    expected_storage& operator=(const expected_storage& o) {
-        if (this != &o) assign(o);
-        return *this;
-    }
-    expected_storage& operator=(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
-                                                               std::is_nothrow_move_assignable_v<T>) {
-        if (this != &o) assign(std::move(o));
-        return *this;
-    }
-    ~expected_storage() {
-        if (ok_) value_.~T();
-    }
-
-protected:
-    template <class O> void assign(O&& o) {
-        if (ok_ && o.ok_) {
-            value_ = std::forward<O>(o).value_;
-        } else if (!ok_ && !o.ok_) {
-            error_ = o.error_;
-        } else if (ok_) { // value -> error
-            value_.~T();
-            ::new (static_cast<void*>(&error_)) std::error_code(o.error_);
-            ok_ = false;
-        } else { // error -> value
-            ::new (static_cast<void*>(&value_)) T(std::forward<O>(o).value_);
-            ok_ = true;
-        }
-    }
-
-    union {
-        T value_;
-        std::error_code error_;
-    };
-    bool ok_;
-};
-
-// Empty bases that delete copying where T cannot be copied, so the type traits of
-// net::result<T> tell the truth (std::optional, std::variant and std::vector rely on them).
-template <bool Copyable> struct copy_ctor_gate {};
-template <> struct copy_ctor_gate<false> {
-    copy_ctor_gate() = default;
-    copy_ctor_gate(const copy_ctor_gate&) = delete;
-    copy_ctor_gate(copy_ctor_gate&&) = default;
-    copy_ctor_gate& operator=(const copy_ctor_gate&) = default;
-    copy_ctor_gate& operator=(copy_ctor_gate&&) = default;
-};
-template <bool Assignable> struct copy_assign_gate {};
-template <> struct copy_assign_gate<false> {
-    copy_assign_gate() = default;
-    copy_assign_gate(const copy_assign_gate&) = default;
-    copy_assign_gate(copy_assign_gate&&) = default;
-    copy_assign_gate& operator=(const copy_assign_gate&) = delete;
-    copy_assign_gate& operator=(copy_assign_gate&&) = default;
-};
-
-template <class T>
-class expected : private expected_storage<T>,
-                 private copy_ctor_gate<std::is_copy_constructible_v<T>>,
-                 private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
-    static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
-    using base = expected_storage<T>;
-    template <class> friend class expected;
-
-public:
-    using value_type = T;
-    using error_type = std::error_code;
-    template <class U> using rebind = expected<U>;
-
-    template <class U = T, std::enable_if_t<std::is_default_constructible_v<U>, int> = 0>
-    constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : base(std::in_place) {}
-
-    template <class U = T,
-              std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                   !std::is_same_v<std::decay_t<U>, expected> &&
-                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
-                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
-                               int> = 0>
-    constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
-        : base(std::in_place, std::forward<U>(v)) {}
-
-    template <class... A>
-    constexpr explicit expected(std::in_place_t, A&&... a) : base(std::in_place, std::forward<A>(a)...) {}
-
-    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, const G&>, int> = 0>
-    constexpr expected(const unexpected<G>& u) noexcept : base(std::error_code(u.error())) {}
-    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, G&&>, int> = 0>
-    constexpr expected(unexpected<G>&& u) noexcept : base(std::error_code(std::move(u).error())) {}
-
-    expected(const expected&) = default;
-    expected(expected&&) = default;
-    expected& operator=(const expected&) = default;
-    expected& operator=(expected&&) = default;
-    ~expected() = default;
-
-    constexpr bool has_value() const noexcept { return this->ok_; }
-    constexpr explicit operator bool() const noexcept { return this->ok_; }
-
-    T& value() & {
-        check();
-        return this->value_;
-    }
-    const T& value() const& {
-        check();
-        return this->value_;
-    }
-    T&& value() && {
-        check();
-        return std::move(this->value_);
-    }
-    const std::error_code& error() const noexcept { return this->error_; }
-
-    T& operator*() & noexcept { return this->value_; }
-    const T& operator*() const& noexcept { return this->value_; }
-    T&& operator*() && noexcept { return std::move(this->value_); }
-    T* operator->() noexcept { return &this->value_; }
-    const T* operator->() const noexcept { return &this->value_; }
-
-    template <class U> T value_or(U&& fallback) const& {
-        return this->ok_ ? this->value_ : static_cast<T>(std::forward<U>(fallback));
-    }
-    template <class U> T value_or(U&& fallback) && {
-        return this->ok_ ? std::move(this->value_) : static_cast<T>(std::forward<U>(fallback));
-    }
-
-    /// f(value) -> result<U>; skipped (error passed on) when this holds an error.
-    template <class F> auto and_then(F&& f) & { return and_then_impl(*this, std::forward<F>(f)); }
-    template <class F> auto and_then(F&& f) const& { return and_then_impl(*this, std::forward<F>(f)); }
-    template <class F> auto and_then(F&& f) && { return and_then_impl(std::move(*this), std::forward<F>(f)); }
-    /// f(value) -> U; gives result<U>.
-    template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
-    template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
-    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
-    /// f(error) -> result<T>; called only when this holds an error.
-    template <class F> expected or_else(F&& f) const& {
-        if (this->ok_) return *this;
-        return std::forward<F>(f)(this->error_);
-    }
-    template <class F> expected or_else(F&& f) && {
-        if (this->ok_) return std::move(*this);
-        return std::forward<F>(f)(this->error_);
-    }
-
-private:
-    void check() const {
-        if (!this->ok_) throw_error(this->error_, "result::value");
-    }
-    template <class Self, class F> static auto and_then_impl(Self&& self, F&& f) {
-        using R = std::remove_cv_t<std::remove_reference_t<
-            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
-        static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
-        if (self.ok_) return std::forward<F>(f)(std::forward<Self>(self).value_);
-        return R(unexpected<std::error_code>(self.error_));
-    }
-    template <class Self, class F> static auto transform_impl(Self&& self, F&& f) {
-        using U = std::remove_cv_t<
-            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
-        if (!self.ok_) return expected<U>(unexpected<std::error_code>(self.error_));
-        if constexpr (std::is_void_v<U>) {
-            std::forward<F>(f)(std::forward<Self>(self).value_);
-            return expected<U>();
-        } else {
-            return expected<U>(std::forward<F>(f)(std::forward<Self>(self).value_));
-        }
-    }
-};
-
-template <> class expected<void> {
-public:
-    using value_type = void;
-    using error_type = std::error_code;
-    template <class U> using rebind = expected<U>;
-
-    expected() noexcept = default;
-    explicit expected(std::in_place_t) noexcept {}
-    template <class G, std::enable_if_t<std::is_constructible_v<std::error_code, const G&>, int> = 0>
-    expected(const unexpected<G>& u) noexcept : error_(u.error()), ok_(false) {}
-
-    bool has_value() const noexcept { return ok_; }
-    explicit operator bool() const noexcept { return ok_; }
-    void value() const {
-        if (!ok_) throw_error(error_, "result::value");
-    }
-    void operator*() const noexcept {}
-    const std::error_code& error() const noexcept { return error_; }
-
-    template <class F> auto and_then(F&& f) const {
-        using R = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F>>>;
-        static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
-        if (ok_) return std::forward<F>(f)();
-        return R(unexpected<std::error_code>(error_));
-    }
-    template <class F> auto transform(F&& f) const {
-        using U = std::remove_cv_t<std::invoke_result_t<F>>;
-        if (!ok_) return expected<U>(unexpected<std::error_code>(error_));
-        if constexpr (std::is_void_v<U>) {
-            std::forward<F>(f)();
-            return expected<U>();
-        } else {
-            return expected<U>(std::forward<F>(f)());
-        }
-    }
-    template <class F> expected or_else(F&& f) const {
-        if (ok_) return *this;
-        return std::forward<F>(f)(error_);
-    }
-
-private:
-    std::error_code error_{};
-    bool ok_ = true;
-};
-
-} // namespace detail
-} // namespace net
-
-#endif
-// ---- end net/detail/expected.hpp ----
-
-namespace net {
-/// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
-/// Before C++23 this is netsock's bundled type with the same members as `std::expected`
-/// (has_value, operator bool, value, error, *, ->, value_or, and_then, transform, or_else);
-/// `value()` on an error throws `net::error`.
-template <class T> using result = detail::expected<T>;
-/// True when `net::result` is `std::expected`.
-inline constexpr bool result_is_std_expected = false;
-} // namespace net
-#endif
-
-namespace net::detail {
-// The failed result of any type: `return fail(ec);`.
-inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
-    return unexpected<std::error_code>(ec);
-}
-inline unexpected<std::error_code> fail(std::errc e) noexcept {
-    return unexpected<std::error_code>(std::make_error_code(e));
-}
-
-// The throwing face of every operation: the value, or net::error naming the operation.
-template <class T> T unwrap(result<T>&& r, const char* operation) {
-    if (!r) throw_error(r.error(), operation);
-    return std::move(*r);
-}
-inline void unwrap(result<void>&& r, const char* operation) {
-    if (!r) throw_error(r.error(), operation);
-}
-// For sendall/recv_exact: the error carries the bytes moved before it (read after the call).
-inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operation,
-                                   const std::size_t* transferred) {
-    if (!r) throw_error(r.error(), operation, *transferred);
-    return *r;
-}
-} // namespace net::detail
-
-#endif
-// ---- end net/result.hpp ----
-// ---- begin net/buffer.hpp ----
-#ifndef NETSOCK_BUFFER_HPP
-#define NETSOCK_BUFFER_HPP
-
-
-#include <array>
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <vector>
-
-#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
-#include <span>
-#endif
-
-namespace net {
-
-/// A view of bytes to send: pointer and size. Does not own the bytes.
-class const_buffer {
-public:
-    constexpr const_buffer() noexcept = default;
-    constexpr const_buffer(const void* data, std::size_t size) noexcept : data_(data), size_(size) {}
-    constexpr const void* data() const noexcept { return data_; }
-    constexpr std::size_t size() const noexcept { return size_; }
-    /// Drops the first `n` bytes (all of them if `n > size()`).
-    const_buffer& operator+=(std::size_t n) noexcept {
-        n = n < size_ ? n : size_;
-        data_ = static_cast<const unsigned char*>(data_) + n;
-        size_ -= n;
-        return *this;
-    }
-
-private:
-    const void* data_ = nullptr;
-    std::size_t size_ = 0;
-};
-
-/// A view of writable bytes to receive into: pointer and size. Does not own the bytes.
-class mutable_buffer {
-public:
-    constexpr mutable_buffer() noexcept = default;
-    constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
-    constexpr void* data() const noexcept { return data_; }
-    constexpr std::size_t size() const noexcept { return size_; }
-    mutable_buffer& operator+=(std::size_t n) noexcept {
-        n = n < size_ ? n : size_;
-        data_ = static_cast<unsigned char*>(data_) + n;
-        size_ -= n;
-        return *this;
-    }
-    constexpr operator const_buffer() const noexcept { return {data_, size_}; }
-
-private:
-    void* data_ = nullptr;
-    std::size_t size_ = 0;
-};
-
-namespace detail {
-template <class T>
-inline constexpr bool is_byte_like_v =
-    std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
-    std::is_same_v<std::remove_cv_t<T>, unsigned char> ||
-    std::is_same_v<std::remove_cv_t<T>, std::byte>
-#if defined(__cpp_char8_t)
-    || std::is_same_v<std::remove_cv_t<T>, char8_t>
-#endif
-    ;
-template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
-constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept {
-    return size < max ? size : max;
-}
-} // namespace detail
-
-/// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
-/// `(pointer, size)`, arrays, `std::array`, `std::vector`, `std::string` and `std::string_view`
-/// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
-/// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
-/// An extra `max_size` argument limits the view to the first `max_size` bytes:
-/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
-/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
-constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
-constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
-constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
-constexpr const_buffer buffer(const_buffer b) noexcept { return b; }
-constexpr mutable_buffer buffer(mutable_buffer b, std::size_t max_size) noexcept {
-    return {b.data(), detail::clamp(b.size(), max_size)};
-}
-constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
-    return {b.data(), detail::clamp(b.size(), max_size)};
-}
-
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(T (&a)[N]) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
-    else return mutable_buffer(a, N);
-}
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
-    else return mutable_buffer(a, detail::clamp(N, max_size));
-}
-
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a.data(), detail::clamp(N, max_size));
-    else return mutable_buffer(a.data(), detail::clamp(N, max_size));
-}
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {
-    return {a.data(), detail::clamp(N, max_size)};
-}
-
-template <class T, class A, detail::byte_like<T> = 0>
-mutable_buffer buffer(std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
-    return {v.data(), detail::clamp(v.size(), max_size)};
-}
-template <class T, class A, detail::byte_like<T> = 0>
-const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
-    return {v.data(), detail::clamp(v.size(), max_size)};
-}
-
-template <class C, class Tr, class A, detail::byte_like<C> = 0>
-mutable_buffer buffer(std::basic_string<C, Tr, A>& s,
-                      std::size_t max_size = std::size_t(-1)) noexcept {
-    return {&s[0], detail::clamp(s.size(), max_size)};
-}
-template <class C, class Tr, class A, detail::byte_like<C> = 0>
-const_buffer buffer(const std::basic_string<C, Tr, A>& s,
-                    std::size_t max_size = std::size_t(-1)) noexcept {
-    return {s.data(), detail::clamp(s.size(), max_size)};
-}
-template <class C, class Tr, detail::byte_like<C> = 0>
-constexpr const_buffer buffer(std::basic_string_view<C, Tr> s,
-                              std::size_t max_size = std::size_t(-1)) noexcept {
-    return {s.data(), detail::clamp(s.size(), max_size)};
-}
-
-#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
-template <class T, std::size_t E, detail::byte_like<T> = 0>
-constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1)) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(s.data(), detail::clamp(s.size(), max_size));
-    else return mutable_buffer(s.data(), detail::clamp(s.size(), max_size));
-}
-#endif
-
-} // namespace net
-
-#endif
-// ---- end net/buffer.hpp ----
-// ---- begin net/address.hpp ----
-#ifndef NETSOCK_ADDRESS_HPP
-#define NETSOCK_ADDRESS_HPP
+// Definitions for address.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
 
 // ---- begin net/detail/sockaddr.hpp ----
 #ifndef NETSOCK_DETAIL_SOCKADDR_HPP
@@ -1394,629 +2738,509 @@ inline void set_sa_len(::sockaddr* sa, std::size_t len) noexcept {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 namespace net {
 
-/// Address family of a socket or address. (Never named `unix`: that is a predefined macro in
-/// GNU mode.)
-enum class family { ipv4, ipv6, local };
+address::address() noexcept {
+    std::memset(&storage_, 0, sizeof storage_);
+    auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
+    sin->sin_family = AF_INET;
+    size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in));
+    detail::set_sa_len(data(), sizeof(::sockaddr_in));
+}
 
-/// Socket type: a reliable byte stream (TCP, or a local stream) or datagrams (UDP).
-enum class socket_type { stream, datagram };
+result<address> address::try_parse(std::string_view text) noexcept {
+    if (text.empty() || text.size() > max_text) return detail::fail(std::errc::invalid_argument);
+    std::string_view host = text;
+    std::string_view port_text;
+    bool bracketed = false;
+    if (text.front() == '[') {
+        auto close = text.find(']');
+        if (close == std::string_view::npos) return detail::fail(std::errc::invalid_argument);
+        host = text.substr(1, close - 1);
+        auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') return detail::fail(std::errc::invalid_argument);
+            port_text = rest.substr(1);
+            if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
+        }
+        bracketed = true;
+    } else {
+        auto first = text.find(':');
+        if (first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos) {
+            host = text.substr(0, first); // exactly one colon: IPv4 host and port
+            port_text = text.substr(first + 1);
+            if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
+        }
+    }
+    std::uint16_t port = 0;
+    if (!port_text.empty() && !parse_port(port_text, port))
+        return detail::fail(std::errc::invalid_argument);
+    return parse_host(host, port, bracketed);
+}
 
-/// A socket address: IPv4 (address + port), IPv6 (address + port + scope id) or local (a Unix
-/// socket path). A plain value type: copyable, comparable, hashable, printable.
-/// A default-constructed address is `0.0.0.0:0`.
-///
-/// Parsing is numeric only and never calls DNS (use `net::resolve` for names):
-/// ```cpp
-/// auto a = net::address::parse("127.0.0.1:8080");
-/// auto b = net::address::parse("[fe80::1%lo]:22");
-/// if (auto r = net::address::try_parse(user_text); !r) std::puts(r.error().message().c_str());
-/// ```
-class address {
-public:
-    /// `0.0.0.0:0`.
-    address() noexcept {
-        std::memset(&storage_, 0, sizeof storage_);
-        auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
-        sin->sin_family = AF_INET;
-        size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in));
-        detail::set_sa_len(data(), sizeof(::sockaddr_in));
-    }
+address address::parse(std::string_view text) {
+    return detail::unwrap(try_parse(text), "address::parse");
+}
 
-    /// Parses "1.2.3.4:80", "1.2.3.4" (port 0), "[::1]:443", "[::1]", "::1" (port 0) and
-    /// "[fe80::1%eth0]:22" (zone by interface name or number). Errors: `invalid_argument` for
-    /// malformed text or a port above 65535, `no_such_device` for an unknown zone name.
-    static result<address> try_parse(std::string_view text) noexcept {
-        if (text.empty() || text.size() > max_text) return detail::fail(std::errc::invalid_argument);
-        std::string_view host = text;
-        std::string_view port_text;
-        bool bracketed = false;
-        if (text.front() == '[') {
-            auto close = text.find(']');
-            if (close == std::string_view::npos) return detail::fail(std::errc::invalid_argument);
-            host = text.substr(1, close - 1);
-            auto rest = text.substr(close + 1);
-            if (!rest.empty()) {
-                if (rest.front() != ':') return detail::fail(std::errc::invalid_argument);
-                port_text = rest.substr(1);
-                if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
-            }
-            bracketed = true;
-        } else {
-            auto first = text.find(':');
-            if (first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos) {
-                host = text.substr(0, first); // exactly one colon: IPv4 host and port
-                port_text = text.substr(first + 1);
-                if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
-            }
-        }
-        std::uint16_t port = 0;
-        if (!port_text.empty() && !parse_port(port_text, port))
-            return detail::fail(std::errc::invalid_argument);
-        return parse_host(host, port, bracketed);
+result<address> address::try_parse(std::string_view host, std::uint16_t port) noexcept {
+    if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
+    bool bracketed = false;
+    if (host.front() == '[') {
+        if (host.size() < 2 || host.back() != ']') return detail::fail(std::errc::invalid_argument);
+        host = host.substr(1, host.size() - 2);
+        bracketed = true;
     }
-    /// Throwing form of `try_parse(text)`.
-    static address parse(std::string_view text) {
-        return detail::unwrap(try_parse(text), "address::parse");
-    }
-    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
-    static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept {
-        if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
-        bool bracketed = false;
-        if (host.front() == '[') {
-            if (host.size() < 2 || host.back() != ']') return detail::fail(std::errc::invalid_argument);
-            host = host.substr(1, host.size() - 2);
-            bracketed = true;
-        }
-        return parse_host(host, port, bracketed);
-    }
-    /// Throwing form of `try_parse(host, port)`.
-    static address parse(std::string_view host, std::uint16_t port) {
-        return detail::unwrap(try_parse(host, port), "address::parse");
-    }
+    return parse_host(host, port, bracketed);
+}
 
-    /// IPv4 from a host-order number: `ipv4(0x7f000001, 80)` is `127.0.0.1:80`.
-    static address ipv4(std::uint32_t host_order, std::uint16_t port = 0) noexcept {
-        return ipv4({static_cast<std::uint8_t>(host_order >> 24),
-                     static_cast<std::uint8_t>(host_order >> 16),
-                     static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)},
-                    port);
-    }
-    /// IPv4 from its four bytes in network order.
-    static address ipv4(const std::array<std::uint8_t, 4>& bytes, std::uint16_t port = 0) noexcept {
-        address a;
-        auto* sin = a.as_v4();
-        std::memcpy(&sin->sin_addr, bytes.data(), 4);
-        sin->sin_port = detail::to_net16(port);
-        return a;
-    }
-    /// IPv6 from its sixteen bytes in network order, with an optional scope (interface) id.
-    static address ipv6(const std::array<std::uint8_t, 16>& bytes, std::uint16_t port = 0,
-                        std::uint32_t scope_id = 0) noexcept {
-        address a;
-        std::memset(&a.storage_, 0, sizeof a.storage_);
-        auto* sin6 = reinterpret_cast<::sockaddr_in6*>(&a.storage_);
-        sin6->sin6_family = AF_INET6;
-        std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
-        sin6->sin6_port = detail::to_net16(port);
-        sin6->sin6_scope_id = scope_id;
-        a.size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
-        detail::set_sa_len(a.data(), sizeof(::sockaddr_in6));
-        return a;
-    }
-    /// `127.0.0.1:port` or `[::1]:port`; for `family::local`, the unnamed local address.
-    static address loopback(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept {
-        switch (f) {
-        case net::family::ipv6: {
-            std::array<std::uint8_t, 16> b{};
-            b[15] = 1;
-            return ipv6(b, port);
-        }
-        case net::family::local: return unnamed_local();
-        default: return ipv4(0x7f000001u, port);
-        }
-    }
-    /// `0.0.0.0:port` or `[::]:port` (all interfaces); for `family::local`, the unnamed local
-    /// address.
-    static address any(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept {
-        switch (f) {
-        case net::family::ipv6: return ipv6({}, port);
-        case net::family::local: return unnamed_local();
-        default: return ipv4(0u, port);
-        }
-    }
-    /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
-    /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
-    /// `invalid_argument` for an empty path or an embedded NUL.
-    static result<address> try_local(std::string_view path) noexcept {
-        if (path.empty()) return detail::fail(std::errc::invalid_argument);
-        const bool abstract = path.front() == '\0';
-        if (!abstract && path.find('\0') != std::string_view::npos)
-            return detail::fail(std::errc::invalid_argument);
-        // A path name needs room for its terminating NUL; an abstract name does not.
-        if (path.size() + (abstract ? 0 : 1) > detail::sun_path_capacity)
-            return detail::fail(std::errc::filename_too_long);
-        address a = unnamed_local();
-        auto* sun = reinterpret_cast<detail::os::sockaddr_un_type*>(&a.storage_);
-        std::memcpy(sun->sun_path, path.data(), path.size());
-        const std::size_t len = detail::sun_path_offset + path.size() + (abstract ? 0 : 1);
-        a.size_ = static_cast<detail::os::socklen_type>(len);
-        detail::set_sa_len(a.data(), len);
-        return a;
-    }
-    /// Throwing form of `try_local`.
-    static address local(std::string_view path) {
-        return detail::unwrap(try_local(path), "address::local");
-    }
-    /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
-    /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
-    static result<address> try_from_native(const void* sa, std::size_t size) noexcept {
-        address a;
-        if (sa == nullptr || size < sizeof(a.storage_.ss_family) || size > sizeof a.storage_)
-            return detail::fail(std::errc::invalid_argument);
-        std::memset(&a.storage_, 0, sizeof a.storage_);
-        std::memcpy(&a.storage_, sa, size);
-        a.size_ = static_cast<detail::os::socklen_type>(size);
-        if (auto ec = a.normalize()) return detail::fail(ec);
-        return a;
-    }
-    /// Throwing form of `try_from_native`.
-    static address from_native(const void* sa, std::size_t size) {
-        return detail::unwrap(try_from_native(sa, size), "address::from_native");
-    }
+address address::parse(std::string_view host, std::uint16_t port) {
+    return detail::unwrap(try_parse(host, port), "address::parse");
+}
 
-    /// The address family.
-    net::family family() const noexcept {
-        switch (storage_.ss_family) {
-        case AF_INET6: return net::family::ipv6;
-        case detail::os::af_local: return net::family::local;
-        default: return net::family::ipv4;
-        }
-    }
-    /// The port in host order (0 for local addresses).
-    std::uint16_t port() const noexcept {
-        switch (family()) {
-        case net::family::ipv4: return detail::from_net16(as_v4()->sin_port);
-        case net::family::ipv6: return detail::from_net16(as_v6()->sin6_port);
-        default: return 0;
-        }
-    }
-    /// A copy with another port (unchanged for local addresses).
-    address with_port(std::uint16_t port) const noexcept {
-        address a = *this;
-        if (family() == net::family::ipv4) a.as_v4()->sin_port = detail::to_net16(port);
-        else if (family() == net::family::ipv6) a.as_v6()->sin6_port = detail::to_net16(port);
-        return a;
-    }
-    /// The IPv6 scope (interface) id; 0 otherwise.
-    std::uint32_t scope_id() const noexcept {
-        return family() == net::family::ipv6 ? as_v6()->sin6_scope_id : 0;
-    }
-    /// The IPv4 address bytes (network order); zeros for other families.
-    std::array<std::uint8_t, 4> v4_bytes() const noexcept {
-        std::array<std::uint8_t, 4> b{};
-        if (family() == net::family::ipv4) std::memcpy(b.data(), &as_v4()->sin_addr, 4);
-        return b;
-    }
-    /// The IPv6 address bytes (network order); zeros for other families.
-    std::array<std::uint8_t, 16> v6_bytes() const noexcept {
+address address::ipv4(std::uint32_t host_order, std::uint16_t port) noexcept {
+    return ipv4({static_cast<std::uint8_t>(host_order >> 24),
+                 static_cast<std::uint8_t>(host_order >> 16),
+                 static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)},
+                port);
+}
+
+address address::ipv4(const std::array<std::uint8_t, 4>& bytes,
+                      std::uint16_t port) noexcept {
+    address a;
+    auto* sin = a.as_v4();
+    std::memcpy(&sin->sin_addr, bytes.data(), 4);
+    sin->sin_port = detail::to_net16(port);
+    return a;
+}
+
+address address::ipv6(const std::array<std::uint8_t, 16>& bytes, std::uint16_t port,
+                      std::uint32_t scope_id) noexcept {
+    address a;
+    std::memset(&a.storage_, 0, sizeof a.storage_);
+    auto* sin6 = reinterpret_cast<::sockaddr_in6*>(&a.storage_);
+    sin6->sin6_family = AF_INET6;
+    std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
+    sin6->sin6_port = detail::to_net16(port);
+    sin6->sin6_scope_id = scope_id;
+    a.size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
+    detail::set_sa_len(a.data(), sizeof(::sockaddr_in6));
+    return a;
+}
+
+address address::loopback(net::family f, std::uint16_t port) noexcept {
+    switch (f) {
+    case net::family::ipv6: {
         std::array<std::uint8_t, 16> b{};
-        if (family() == net::family::ipv6) std::memcpy(b.data(), &as_v6()->sin6_addr, 16);
-        return b;
+        b[15] = 1;
+        return ipv6(b, port);
     }
-    /// The local path ("" for unnamed; abstract names keep their leading NUL).
-    std::string path() const { return std::string(local_path()); }
+    case net::family::local: return unnamed_local();
+    default: return ipv4(0x7f000001u, port);
+    }
+}
 
-    /// The host part without port or brackets: "127.0.0.1", "::1", "fe80::1%eth0", or the path.
-    std::string host() const {
-        char buf[max_text + 1];
-        return std::string(buf, format_host(buf));
+address address::any(net::family f, std::uint16_t port) noexcept {
+    switch (f) {
+    case net::family::ipv6: return ipv6({}, port);
+    case net::family::local: return unnamed_local();
+    default: return ipv4(0u, port);
     }
-    /// "127.0.0.1:80", "[::1]:443", "[fe80::1%eth0]:22"; local: the path ("@name" for
-    /// abstract names). `parse(a.to_string()) == a` for IP addresses.
-    std::string to_string() const {
-        if (family() == net::family::local) {
-            auto p = local_path();
-            if (!p.empty() && p.front() == '\0') return "@" + std::string(p.substr(1));
-            return std::string(p);
-        }
-        char buf[max_text + 1];
-        std::size_t n = 0;
-        const bool v6 = family() == net::family::ipv6;
-        if (v6) buf[n++] = '[';
-        n += format_host(buf + n);
-        if (v6) buf[n++] = ']';
-        buf[n++] = ':';
-        n += format_uint(buf + n, port());
-        return std::string(buf, n);
-    }
+}
 
-    /// 127.0.0.0/8, ::1, and ::ffff:127.0.0.0/104.
-    bool is_loopback() const noexcept {
-        if (family() == net::family::ipv4) return v4_bytes()[0] == 127;
-        if (family() != net::family::ipv6) return false;
-        if (is_v4_mapped()) return v6_bytes()[12] == 127;
-        std::array<std::uint8_t, 16> one{};
-        one[15] = 1;
-        return v6_bytes() == one;
-    }
-    /// 0.0.0.0 or ::.
-    bool is_any() const noexcept {
-        if (family() == net::family::ipv4) return v4_bytes() == std::array<std::uint8_t, 4>{};
-        if (family() == net::family::ipv6) return v6_bytes() == std::array<std::uint8_t, 16>{};
-        return false;
-    }
-    /// 224.0.0.0/4 or ff00::/8.
-    bool is_multicast() const noexcept {
-        if (family() == net::family::ipv4) return (v4_bytes()[0] & 0xf0) == 0xe0;
-        if (family() == net::family::ipv6) return v6_bytes()[0] == 0xff;
-        return false;
-    }
-    /// An IPv4-mapped IPv6 address (::ffff:a.b.c.d).
-    bool is_v4_mapped() const noexcept {
-        if (family() != net::family::ipv6) return false;
-        auto b = v6_bytes();
-        for (std::size_t i = 0; i < 10; ++i)
-            if (b[i] != 0) return false;
-        return b[10] == 0xff && b[11] == 0xff;
-    }
-    /// For an IPv4-mapped IPv6 address, the IPv4 address with the same port; else a copy.
-    address unmapped() const noexcept {
-        if (!is_v4_mapped()) return *this;
-        auto b = v6_bytes();
-        return ipv4({b[12], b[13], b[14], b[15]}, port());
-    }
+result<address> address::try_local(std::string_view path) noexcept {
+    if (path.empty()) return detail::fail(std::errc::invalid_argument);
+    const bool abstract = path.front() == '\0';
+    if (!abstract && path.find('\0') != std::string_view::npos)
+        return detail::fail(std::errc::invalid_argument);
+    // A path name needs room for its terminating NUL; an abstract name does not.
+    if (path.size() + (abstract ? 0 : 1) > detail::sun_path_capacity)
+        return detail::fail(std::errc::filename_too_long);
+    address a = unnamed_local();
+    auto* sun = reinterpret_cast<detail::os::sockaddr_un_type*>(&a.storage_);
+    std::memcpy(sun->sun_path, path.data(), path.size());
+    const std::size_t len = detail::sun_path_offset + path.size() + (abstract ? 0 : 1);
+    a.size_ = static_cast<detail::os::socklen_type>(len);
+    detail::set_sa_len(a.data(), len);
+    return a;
+}
 
-    /// The native `sockaddr` and its length, for interop with OS calls.
-    const ::sockaddr* data() const noexcept { return reinterpret_cast<const ::sockaddr*>(&storage_); }
-    ::sockaddr* data() noexcept { return reinterpret_cast<::sockaddr*>(&storage_); }
-    std::size_t size() const noexcept { return static_cast<std::size_t>(size_); }
-    static constexpr std::size_t capacity() noexcept { return sizeof(::sockaddr_storage); }
+address address::local(std::string_view path) {
+    return detail::unwrap(try_local(path), "address::local");
+}
 
-    friend bool operator==(const address& a, const address& b) noexcept { return a.compare(b) == 0; }
-    friend bool operator!=(const address& a, const address& b) noexcept { return a.compare(b) != 0; }
-    friend bool operator<(const address& a, const address& b) noexcept { return a.compare(b) < 0; }
-    friend bool operator<=(const address& a, const address& b) noexcept { return a.compare(b) <= 0; }
-    friend bool operator>(const address& a, const address& b) noexcept { return a.compare(b) > 0; }
-    friend bool operator>=(const address& a, const address& b) noexcept { return a.compare(b) >= 0; }
+result<address> address::try_from_native(const void* sa,
+                                         std::size_t size) noexcept {
+    address a;
+    if (sa == nullptr || size < sizeof(a.storage_.ss_family) || size > sizeof a.storage_)
+        return detail::fail(std::errc::invalid_argument);
+    std::memset(&a.storage_, 0, sizeof a.storage_);
+    std::memcpy(&a.storage_, sa, size);
+    a.size_ = static_cast<detail::os::socklen_type>(size);
+    if (auto ec = a.normalize()) return detail::fail(ec);
+    return a;
+}
 
-    /// A hash consistent with `==`.
-    std::size_t hash() const noexcept {
-        std::size_t h = static_cast<std::size_t>(family()) + 0x9e3779b9u;
-        auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2); };
-        if (family() == net::family::local) {
-            mix(std::hash<std::string_view>{}(local_path()));
-            return h;
-        }
-        if (family() == net::family::ipv4)
-            for (auto x : v4_bytes()) mix(x);
-        else
-            for (auto x : v6_bytes()) mix(x);
-        mix(port());
-        mix(scope_id());
+address address::from_native(const void* sa, std::size_t size) {
+    return detail::unwrap(try_from_native(sa, size), "address::from_native");
+}
+
+net::family address::family() const noexcept {
+    switch (storage_.ss_family) {
+    case AF_INET6: return net::family::ipv6;
+    case detail::os::af_local: return net::family::local;
+    default: return net::family::ipv4;
+    }
+}
+
+std::uint16_t address::port() const noexcept {
+    switch (family()) {
+    case net::family::ipv4: return detail::from_net16(as_v4()->sin_port);
+    case net::family::ipv6: return detail::from_net16(as_v6()->sin6_port);
+    default: return 0;
+    }
+}
+
+address address::with_port(std::uint16_t port) const noexcept {
+    address a = *this;
+    if (family() == net::family::ipv4) a.as_v4()->sin_port = detail::to_net16(port);
+    else if (family() == net::family::ipv6) a.as_v6()->sin6_port = detail::to_net16(port);
+    return a;
+}
+
+std::uint32_t address::scope_id() const noexcept {
+    return family() == net::family::ipv6 ? as_v6()->sin6_scope_id : 0;
+}
+
+std::array<std::uint8_t, 4> address::v4_bytes() const noexcept {
+    std::array<std::uint8_t, 4> b{};
+    if (family() == net::family::ipv4) std::memcpy(b.data(), &as_v4()->sin_addr, 4);
+    return b;
+}
+
+std::array<std::uint8_t, 16> address::v6_bytes() const noexcept {
+    std::array<std::uint8_t, 16> b{};
+    if (family() == net::family::ipv6) std::memcpy(b.data(), &as_v6()->sin6_addr, 16);
+    return b;
+}
+
+std::string address::path() const { return std::string(local_path()); }
+
+std::string address::host() const {
+    char buf[max_text + 1];
+    return std::string(buf, format_host(buf));
+}
+
+std::string address::to_string() const {
+    if (family() == net::family::local) {
+        auto p = local_path();
+        if (!p.empty() && p.front() == '\0') return "@" + std::string(p.substr(1));
+        return std::string(p);
+    }
+    char buf[max_text + 1];
+    std::size_t n = 0;
+    const bool v6 = family() == net::family::ipv6;
+    if (v6) buf[n++] = '[';
+    n += format_host(buf + n);
+    if (v6) buf[n++] = ']';
+    buf[n++] = ':';
+    n += format_uint(buf + n, port());
+    return std::string(buf, n);
+}
+
+bool address::is_loopback() const noexcept {
+    if (family() == net::family::ipv4) return v4_bytes()[0] == 127;
+    if (family() != net::family::ipv6) return false;
+    if (is_v4_mapped()) return v6_bytes()[12] == 127;
+    std::array<std::uint8_t, 16> one{};
+    one[15] = 1;
+    return v6_bytes() == one;
+}
+
+bool address::is_any() const noexcept {
+    if (family() == net::family::ipv4) return v4_bytes() == std::array<std::uint8_t, 4>{};
+    if (family() == net::family::ipv6) return v6_bytes() == std::array<std::uint8_t, 16>{};
+    return false;
+}
+
+bool address::is_multicast() const noexcept {
+    if (family() == net::family::ipv4) return (v4_bytes()[0] & 0xf0) == 0xe0;
+    if (family() == net::family::ipv6) return v6_bytes()[0] == 0xff;
+    return false;
+}
+
+bool address::is_v4_mapped() const noexcept {
+    if (family() != net::family::ipv6) return false;
+    auto b = v6_bytes();
+    for (std::size_t i = 0; i < 10; ++i)
+        if (b[i] != 0) return false;
+    return b[10] == 0xff && b[11] == 0xff;
+}
+
+address address::unmapped() const noexcept {
+    if (!is_v4_mapped()) return *this;
+    auto b = v6_bytes();
+    return ipv4({b[12], b[13], b[14], b[15]}, port());
+}
+
+std::size_t address::hash() const noexcept {
+    std::size_t h = static_cast<std::size_t>(family()) + 0x9e3779b9u;
+    auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2); };
+    if (family() == net::family::local) {
+        mix(std::hash<std::string_view>{}(local_path()));
         return h;
     }
+    if (family() == net::family::ipv4)
+        for (auto x : v4_bytes()) mix(x);
+    else
+        for (auto x : v6_bytes()) mix(x);
+    mix(port());
+    mix(scope_id());
+    return h;
+}
 
-    template <class CharT, class Traits>
-    friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
-                                                         const address& a) {
-        const std::string s = a.to_string();
-        for (char c : s) os.put(os.widen(c));
-        return os;
+address::native_sink address::prepare_native() noexcept {
+    std::memset(&storage_, 0, sizeof storage_);
+    size_ = static_cast<detail::os::socklen_type>(sizeof storage_);
+    return {data(), &size_};
+}
+
+std::error_code address::commit_native() noexcept { return normalize(); }
+
+address address::unnamed_local() noexcept {
+    address a;
+    std::memset(&a.storage_, 0, sizeof a.storage_);
+    a.storage_.ss_family = static_cast<decltype(a.storage_.ss_family)>(detail::os::af_local);
+    a.size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+    detail::set_sa_len(a.data(), detail::sun_path_offset);
+    return a;
+}
+
+std::string_view address::local_path() const noexcept {
+    if (family() != net::family::local || size() <= detail::sun_path_offset) return {};
+    const auto* sun = reinterpret_cast<const detail::os::sockaddr_un_type*>(&storage_);
+    std::size_t n = size() - detail::sun_path_offset;
+    if (n > detail::sun_path_capacity) n = detail::sun_path_capacity;
+    if (sun->sun_path[0] != '\0') { // path name: up to the first NUL
+        std::size_t len = 0;
+        while (len < n && sun->sun_path[len] != '\0') ++len;
+        n = len;
     }
+    return {sun->sun_path, n};
+}
 
-    // For the library: receives a kernel-filled sockaddr (accept, recvfrom, getsockname).
-    struct native_sink {
-        ::sockaddr* data;
-        detail::os::socklen_type* size;
-    };
-    native_sink prepare_native() noexcept {
-        std::memset(&storage_, 0, sizeof storage_);
-        size_ = static_cast<detail::os::socklen_type>(sizeof storage_);
-        return {data(), &size_};
+// Checks the family and size of a kernel- or user-provided sockaddr.
+std::error_code address::normalize() noexcept {
+    switch (storage_.ss_family) {
+    case AF_INET:
+        if (size() < sizeof(::sockaddr_in)) return detail::make_errc(std::errc::invalid_argument);
+        size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in));
+        return {};
+    case AF_INET6:
+        if (size() < sizeof(::sockaddr_in6)) return detail::make_errc(std::errc::invalid_argument);
+        size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
+        return {};
+    case detail::os::af_local:
+        if (size() < detail::sun_path_offset)
+            size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
+        if (size() > sizeof(detail::os::sockaddr_un_type))
+            size_ = static_cast<detail::os::socklen_type>(sizeof(detail::os::sockaddr_un_type));
+        return {};
+    default: return detail::make_errc(std::errc::address_family_not_supported);
     }
-    std::error_code commit_native() noexcept { return normalize(); }
+}
 
-private:
-    static constexpr std::size_t max_text = 128;
+int address::compare(const address& o) const noexcept {
+    const auto f = family(), g = o.family();
+    if (f != g) return f < g ? -1 : 1;
+    if (f == net::family::local) return local_path().compare(o.local_path());
+    int c = f == net::family::ipv4 ? std::memcmp(&as_v4()->sin_addr, &o.as_v4()->sin_addr, 4)
+                                   : std::memcmp(&as_v6()->sin6_addr, &o.as_v6()->sin6_addr, 16);
+    if (c != 0) return c < 0 ? -1 : 1;
+    if (port() != o.port()) return port() < o.port() ? -1 : 1;
+    if (scope_id() != o.scope_id()) return scope_id() < o.scope_id() ? -1 : 1;
+    return 0;
+}
 
-    ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }
-    const ::sockaddr_in* as_v4() const noexcept {
-        return reinterpret_cast<const ::sockaddr_in*>(&storage_);
+bool address::parse_port(std::string_view s, std::uint16_t& out) noexcept {
+    if (s.empty() || s.size() > 5) return false;
+    std::uint32_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<std::uint32_t>(c - '0');
     }
-    ::sockaddr_in6* as_v6() noexcept { return reinterpret_cast<::sockaddr_in6*>(&storage_); }
-    const ::sockaddr_in6* as_v6() const noexcept {
-        return reinterpret_cast<const ::sockaddr_in6*>(&storage_);
-    }
+    if (v > 65535) return false;
+    out = static_cast<std::uint16_t>(v);
+    return true;
+}
 
-    static address unnamed_local() noexcept {
-        address a;
-        std::memset(&a.storage_, 0, sizeof a.storage_);
-        a.storage_.ss_family = static_cast<decltype(a.storage_.ss_family)>(detail::os::af_local);
-        a.size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
-        detail::set_sa_len(a.data(), detail::sun_path_offset);
-        return a;
-    }
-
-    std::string_view local_path() const noexcept {
-        if (family() != net::family::local || size() <= detail::sun_path_offset) return {};
-        const auto* sun = reinterpret_cast<const detail::os::sockaddr_un_type*>(&storage_);
-        std::size_t n = size() - detail::sun_path_offset;
-        if (n > detail::sun_path_capacity) n = detail::sun_path_capacity;
-        if (sun->sun_path[0] != '\0') { // path name: up to the first NUL
-            std::size_t len = 0;
-            while (len < n && sun->sun_path[len] != '\0') ++len;
-            n = len;
-        }
-        return {sun->sun_path, n};
-    }
-
-    // Checks the family and size of a kernel- or user-provided sockaddr.
-    std::error_code normalize() noexcept {
-        switch (storage_.ss_family) {
-        case AF_INET:
-            if (size() < sizeof(::sockaddr_in)) return detail::make_errc(std::errc::invalid_argument);
-            size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in));
-            return {};
-        case AF_INET6:
-            if (size() < sizeof(::sockaddr_in6)) return detail::make_errc(std::errc::invalid_argument);
-            size_ = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_in6));
-            return {};
-        case detail::os::af_local:
-            if (size() < detail::sun_path_offset)
-                size_ = static_cast<detail::os::socklen_type>(detail::sun_path_offset);
-            if (size() > sizeof(detail::os::sockaddr_un_type))
-                size_ = static_cast<detail::os::socklen_type>(sizeof(detail::os::sockaddr_un_type));
-            return {};
-        default: return detail::make_errc(std::errc::address_family_not_supported);
-        }
-    }
-
-    int compare(const address& o) const noexcept {
-        const auto f = family(), g = o.family();
-        if (f != g) return f < g ? -1 : 1;
-        if (f == net::family::local) return local_path().compare(o.local_path());
-        int c = f == net::family::ipv4 ? std::memcmp(&as_v4()->sin_addr, &o.as_v4()->sin_addr, 4)
-                                       : std::memcmp(&as_v6()->sin6_addr, &o.as_v6()->sin6_addr, 16);
-        if (c != 0) return c < 0 ? -1 : 1;
-        if (port() != o.port()) return port() < o.port() ? -1 : 1;
-        if (scope_id() != o.scope_id()) return scope_id() < o.scope_id() ? -1 : 1;
-        return 0;
-    }
-
-    static bool parse_port(std::string_view s, std::uint16_t& out) noexcept {
-        if (s.empty() || s.size() > 5) return false;
-        std::uint32_t v = 0;
-        for (char c : s) {
-            if (c < '0' || c > '9') return false;
-            v = v * 10 + static_cast<std::uint32_t>(c - '0');
-        }
-        if (v > 65535) return false;
-        out = static_cast<std::uint16_t>(v);
-        return true;
-    }
-
-    static result<address> parse_host(std::string_view host, std::uint16_t port,
-                                      bool must_be_v6) noexcept {
-        char buf[max_text + 1];
-        // inet_pton stops at a NUL: text after one must not be silently ignored.
-        if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
-            return detail::fail(std::errc::invalid_argument);
-        if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
-        const bool v6 = host.find(':') != std::string_view::npos;
-        if (!v6) {
-            if (must_be_v6) return detail::fail(std::errc::invalid_argument);
-            std::memcpy(buf, host.data(), host.size());
-            buf[host.size()] = '\0';
-            std::array<std::uint8_t, 4> b{};
-            if (!detail::os::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
-            return ipv4(b, port);
-        }
-        std::uint32_t scope = 0;
-        auto pct = host.find('%');
-        if (pct != std::string_view::npos) {
-            auto zone = host.substr(pct + 1);
-            host = host.substr(0, pct);
-            if (zone.empty()) return detail::fail(std::errc::invalid_argument);
-            if (auto ec = parse_zone(zone, scope)) return detail::fail(ec);
-        }
+result<address> address::parse_host(std::string_view host, std::uint16_t port,
+                                    bool must_be_v6) noexcept {
+    char buf[max_text + 1];
+    // inet_pton stops at a NUL: text after one must not be silently ignored.
+    if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
+        return detail::fail(std::errc::invalid_argument);
+    if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
+    const bool v6 = host.find(':') != std::string_view::npos;
+    if (!v6) {
+        if (must_be_v6) return detail::fail(std::errc::invalid_argument);
         std::memcpy(buf, host.data(), host.size());
         buf[host.size()] = '\0';
-        std::array<std::uint8_t, 16> b{};
-        if (!detail::os::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
-        return ipv6(b, port, scope);
+        std::array<std::uint8_t, 4> b{};
+        if (!detail::os::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+        return ipv4(b, port);
     }
-
-    static std::error_code parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
-        bool digits = zone.size() <= 10;
-        std::uint64_t v = 0;
-        for (char c : zone) {
-            if (c < '0' || c > '9') {
-                digits = false;
-                break;
-            }
-            v = v * 10 + static_cast<std::uint64_t>(c - '0');
-        }
-        if (digits) {
-            if (v > 0xffffffffu) return detail::make_errc(std::errc::invalid_argument);
-            scope = static_cast<std::uint32_t>(v);
-            return {};
-        }
-        char name[64];
-        if (zone.size() >= sizeof name) return detail::make_errc(std::errc::invalid_argument);
-        for (char c : zone) // interface names are printable, without separators
-            if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
-                return detail::make_errc(std::errc::invalid_argument);
-        std::memcpy(name, zone.data(), zone.size());
-        name[zone.size()] = '\0';
-        scope = detail::os::interface_index(name);
-        return scope == 0 ? detail::make_errc(std::errc::no_such_device) : std::error_code{};
+    std::uint32_t scope = 0;
+    auto pct = host.find('%');
+    if (pct != std::string_view::npos) {
+        auto zone = host.substr(pct + 1);
+        host = host.substr(0, pct);
+        if (zone.empty()) return detail::fail(std::errc::invalid_argument);
+        if (auto ec = parse_zone(zone, scope)) return detail::fail(ec);
     }
+    std::memcpy(buf, host.data(), host.size());
+    buf[host.size()] = '\0';
+    std::array<std::uint8_t, 16> b{};
+    if (!detail::os::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+    return ipv6(b, port, scope);
+}
 
-    static std::size_t format_uint(char* out, std::uint32_t v) noexcept {
-        char tmp[10];
+std::error_code address::parse_zone(std::string_view zone,
+                                    std::uint32_t& scope) noexcept {
+    bool digits = zone.size() <= 10;
+    std::uint64_t v = 0;
+    for (char c : zone) {
+        if (c < '0' || c > '9') {
+            digits = false;
+            break;
+        }
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (digits) {
+        if (v > 0xffffffffu) return detail::make_errc(std::errc::invalid_argument);
+        scope = static_cast<std::uint32_t>(v);
+        return {};
+    }
+    char name[64];
+    if (zone.size() >= sizeof name) return detail::make_errc(std::errc::invalid_argument);
+    for (char c : zone) // interface names are printable, without separators
+        if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
+            return detail::make_errc(std::errc::invalid_argument);
+    std::memcpy(name, zone.data(), zone.size());
+    name[zone.size()] = '\0';
+    scope = detail::os::interface_index(name);
+    return scope == 0 ? detail::make_errc(std::errc::no_such_device) : std::error_code{};
+}
+
+std::size_t address::format_uint(char* out, std::uint32_t v) noexcept {
+    char tmp[10];
+    std::size_t n = 0;
+    do {
+        tmp[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+// Writes the host text into out (at least max_text bytes), returns its length.
+std::size_t address::format_host(char* out) const noexcept {
+    switch (family()) {
+    case net::family::ipv4: {
+        auto b = v4_bytes();
         std::size_t n = 0;
-        do {
-            tmp[n++] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+        for (int i = 0; i < 4; ++i) {
+            if (i) out[n++] = '.';
+            n += format_uint(out + n, b[static_cast<std::size_t>(i)]);
+        }
         return n;
     }
-
-    // Writes the host text into out (at least max_text bytes), returns its length.
-    std::size_t format_host(char* out) const noexcept {
-        switch (family()) {
-        case net::family::ipv4: {
-            auto b = v4_bytes();
-            std::size_t n = 0;
-            for (int i = 0; i < 4; ++i) {
-                if (i) out[n++] = '.';
-                n += format_uint(out + n, b[static_cast<std::size_t>(i)]);
+    case net::family::ipv6: {
+        if (!detail::os::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
+        std::size_t n = std::strlen(out);
+        if (std::uint32_t scope = scope_id(); scope != 0) {
+            out[n++] = '%';
+            char name[detail::os::interface_name_size] = {};
+            if (detail::os::interface_name(scope, name)) {
+                std::size_t len = std::strlen(name);
+                std::memcpy(out + n, name, len);
+                n += len;
+            } else {
+                n += format_uint(out + n, scope);
             }
-            return n;
         }
-        case net::family::ipv6: {
-            if (!detail::os::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
-            std::size_t n = std::strlen(out);
-            if (std::uint32_t scope = scope_id(); scope != 0) {
-                out[n++] = '%';
-                char name[detail::os::interface_name_size] = {};
-                if (detail::os::interface_name(scope, name)) {
-                    std::size_t len = std::strlen(name);
-                    std::memcpy(out + n, name, len);
-                    n += len;
-                } else {
-                    n += format_uint(out + n, scope);
-                }
-            }
-            return n;
-        }
-        default: {
-            auto p = local_path();
-            std::size_t n = p.size() < max_text ? p.size() : max_text;
-            if (n != 0) std::memcpy(out, p.data(), n); // an unnamed address has no data()
-            return n;
-        }
-        }
+        return n;
     }
-
-    ::sockaddr_storage storage_;
-    detail::os::socklen_type size_;
-};
+    default: {
+        auto p = local_path();
+        std::size_t n = p.size() < max_text ? p.size() : max_text;
+        if (n != 0) std::memcpy(out, p.data(), n); // an unnamed address has no data()
+        return n;
+    }
+    }
+}
 
 namespace detail {
-inline int to_native(net::family f) noexcept {
+int to_native(net::family f) noexcept {
     switch (f) {
     case net::family::ipv6: return AF_INET6;
     case net::family::local: return os::af_local;
     default: return AF_INET;
     }
 }
-inline int to_native(net::socket_type t) noexcept {
+int to_native(net::socket_type t) noexcept {
     return t == net::socket_type::datagram ? SOCK_DGRAM : SOCK_STREAM;
 }
 } // namespace detail
 } // namespace net
 
-// std::hash is declared by <string_view> (and <system_error>): no <functional>, one of the
-// costliest standard headers to compile (bench/compile_time.sh).
-namespace std {
-template <> struct hash<net::address> {
-    std::size_t operator()(const net::address& a) const noexcept { return a.hash(); }
-};
-} // namespace std
-
 #endif
-// ---- end net/address.hpp ----
-// ---- begin net/socket.hpp ----
-#ifndef NETSOCK_SOCKET_HPP
-#define NETSOCK_SOCKET_HPP
+// ---- end net/impl/address.ipp ----
+// ---- begin net/impl/socket.ipp ----
+#ifndef NETSOCK_IMPL_SOCKET_IPP
+#define NETSOCK_IMPL_SOCKET_IPP
 
+// Definitions for socket.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
 
-#include <utility>
 
 namespace net {
 
-/// Move-only RAII owner of one OS socket handle; closes it on destruction. Exactly the size of
-/// `native_handle_type`. A default-constructed or moved-from socket is not open, and every
-/// operation on it fails with `std::errc::bad_file_descriptor`.
-///
-/// Thread safety: one thread may send while another receives on the same socket (the OS allows
-/// it); two threads sending (or two receiving) at once is not supported. Closing a socket from
-/// another thread does not cancel a blocked call: use timeouts or `shutdown`.
-class socket {
-public:
-    using native_handle_type = net::native_handle_type;
-
-    /// A socket that is not open.
-    constexpr socket() noexcept = default;
-    /// Adopts an open OS handle; the socket closes it.
-    explicit constexpr socket(native_handle_type handle) noexcept : handle_(handle) {}
-    socket(const socket&) = delete;
-    socket& operator=(const socket&) = delete;
-    socket(socket&& other) noexcept : handle_(other.release()) {}
-    /// Closes the current handle (if any), then takes over `other`'s.
-    socket& operator=(socket&& other) noexcept {
-        if (this != &other) {
-            reset();
-            handle_ = other.release();
-        }
-        return *this;
+socket& socket::operator=(socket&& other) noexcept {
+    if (this != &other) {
+        reset();
+        handle_ = other.release();
     }
-    ~socket() { reset(); }
-
-    bool is_open() const noexcept { return handle_ != invalid_handle; }
-    explicit operator bool() const noexcept { return is_open(); }
-    native_handle_type native_handle() const noexcept { return handle_; }
-    /// Gives up ownership: returns the handle and leaves this socket not open.
-    native_handle_type release() noexcept { return std::exchange(handle_, invalid_handle); }
-
-    /// Closes the handle. The socket is not open afterwards even if the OS reports an error
-    /// (the handle is gone either way; close is never retried). Closing a socket that is not
-    /// open does nothing, as in Python.
-    result<void> try_close() noexcept {
-        if (!is_open()) return {};
-        if (int e = detail::os::close_socket(release()); e != 0) return detail::fail(detail::socket_error(e));
-        return {};
-    }
-    /// Throwing form of `try_close`.
-    void close() { detail::unwrap(try_close(), "close"); }
-
-private:
-    void reset() noexcept {
-        if (is_open()) detail::os::close_socket(release());
-    }
-
-    native_handle_type handle_ = invalid_handle;
-};
-
-static_assert(sizeof(socket) == sizeof(native_handle_type));
-
-namespace detail {
-// The error of every operation on a socket that is not open.
-inline std::error_code not_open() noexcept {
-    return std::make_error_code(std::errc::bad_file_descriptor);
+    return *this;
 }
-} // namespace detail
+
+socket::~socket() { reset(); }
+
+result<void> socket::try_close() noexcept {
+    if (!is_open()) return {};
+    if (int e = detail::os::close_socket(release()); e != 0) return detail::fail(detail::socket_error(e));
+    return {};
+}
+
+void socket::close() { detail::unwrap(try_close(), "close"); }
+
+void socket::reset() noexcept {
+    if (is_open()) detail::os::close_socket(release());
+}
 
 } // namespace net
 
 #endif
-// ---- end net/socket.hpp ----
-// ---- begin net/ops.hpp ----
-#ifndef NETSOCK_OPS_HPP
-#define NETSOCK_OPS_HPP
+// ---- end net/impl/socket.ipp ----
+// ---- begin net/impl/ops.ipp ----
+#ifndef NETSOCK_IMPL_OPS_IPP
+#define NETSOCK_IMPL_OPS_IPP
 
-// The BSD/Python-style free functions. Each operation `f` has a `noexcept` twin `try_f`
-// returning `net::result<T>`; `f` calls `try_f` and throws `net::error` on failure.
-// Blocking calls have overloads taking a std::chrono timeout; expiry is std::errc::timed_out.
+// Definitions for ops.hpp: inline in header-only mode, compiled once with NETSOCK_IMPLEMENTATION
+// under NETSOCK_SEPARATE_COMPILATION.
 
 // ---- begin net/detail/sys.hpp ----
 #ifndef NETSOCK_DETAIL_SYS_HPP
@@ -2557,48 +3781,10 @@ inline std::error_code socket_pair(int type, handle out[2]) noexcept {
 
 #include <chrono>
 #include <cstddef>
+#include <system_error>
 #include <utility>
 
 namespace net {
-
-/// How `shutdown` closes a connection: stop receiving, stop sending (the peer sees EOF), or both.
-enum class shutdown_type { receive, send, both };
-
-/// Readiness events for `net::wait` and `net::poller` (a bit set).
-enum class events : unsigned {
-    none = 0,
-    readable = 1, ///< data (or EOF, or a pending connection) to read/accept
-    writable = 2, ///< send would not block; a connect finished
-    error = 4,    ///< an error is pending on the socket (reported only, never requested)
-    hangup = 8,   ///< the peer hung up (reported only, never requested)
-};
-constexpr events operator|(events a, events b) noexcept {
-    return static_cast<events>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
-}
-constexpr events operator&(events a, events b) noexcept {
-    return static_cast<events>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
-}
-constexpr events& operator|=(events& a, events b) noexcept { return a = a | b; }
-/// True if `set` contains any event of `which`.
-constexpr bool has(events set, events which) noexcept { return (set & which) != events::none; }
-
-/// What `accept` returns: the connected socket and the peer's address.
-/// `auto [conn, peer] = net::accept(listener);`
-struct accept_result {
-    net::socket socket;
-    net::address peer;
-};
-
-/// What `recvfrom` returns: bytes received, the sender, and whether the datagram was larger
-/// than the buffer (the rest is discarded; the socket stays usable).
-struct recvfrom_result {
-    std::size_t size = 0;
-    net::address sender;
-    bool truncated = false;
-};
-
-/// The default `listen` backlog (SOMAXCONN).
-inline constexpr int default_backlog = SOMAXCONN;
 
 namespace detail {
 using sys::deadline;
@@ -2607,7 +3793,7 @@ using sys::deadline;
 // reports every timeout as timed_out (PITFALLS A10). Only when that option (`option`) is set:
 // an EAGAIN on a blocking socket without one is no timeout, and is reported as would-block
 // (sendall/recv_exact then wait for readiness). Checked on the error path only.
-inline std::error_code blocking_timeout(sys::handle h, std::error_code ec, int option) noexcept {
+NETSOCK_DECL std::error_code blocking_timeout(sys::handle h, std::error_code ec, int option) noexcept {
     if (!sys::is_would_block(ec)) return ec;
     int err = 0;
     if (os::is_nonblocking(h, err) == 0 && sys::has_socket_timeout(h, option))
@@ -2617,12 +3803,12 @@ inline std::error_code blocking_timeout(sys::handle h, std::error_code ec, int o
 
 // After a would-block in a timed loop: the deadline, not the readiness (which can be stale
 // again and again), decides when to stop.
-inline std::error_code timed_out_if(const deadline& until) noexcept {
+NETSOCK_DECL std::error_code timed_out_if(const deadline& until) noexcept {
     if (until.expired()) return std::make_error_code(std::errc::timed_out);
     return {};
 }
 
-inline result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
+NETSOCK_DECL result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
     std::error_code ec;
@@ -2652,7 +3838,7 @@ inline result<std::size_t> send_until(const socket& s, const_buffer b, const dea
     }
 }
 
-inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const deadline& until) noexcept {
+NETSOCK_DECL result<std::size_t> recv_until(const socket& s, mutable_buffer b, const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
     std::error_code ec;
@@ -2681,8 +3867,8 @@ inline result<std::size_t> recv_until(const socket& s, mutable_buffer b, const d
 }
 
 // sendall/recv_exact also wait on would-block, so they work on non-blocking sockets too.
-inline result<std::size_t> sendall_until(const socket& s, const_buffer b, const deadline& until,
-                                         std::size_t* transferred) noexcept {
+NETSOCK_DECL result<std::size_t> sendall_until(const socket& s, const_buffer b, const deadline& until,
+                                               std::size_t* transferred) noexcept {
     std::size_t done = 0;
     auto finish = [&](std::error_code ec) -> result<std::size_t> {
         if (transferred) *transferred = done;
@@ -2705,8 +3891,8 @@ inline result<std::size_t> sendall_until(const socket& s, const_buffer b, const 
     return finish({});
 }
 
-inline result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, const deadline& until,
-                                            std::size_t* transferred) noexcept {
+NETSOCK_DECL result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, const deadline& until,
+                                                  std::size_t* transferred) noexcept {
     std::size_t done = 0;
     auto finish = [&](std::error_code ec) -> result<std::size_t> {
         if (transferred) *transferred = done;
@@ -2730,7 +3916,7 @@ inline result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, c
     return finish({});
 }
 
-inline result<accept_result> accept_once(sys::handle h, std::error_code& ec) noexcept {
+NETSOCK_DECL result<accept_result> accept_once(sys::handle h, std::error_code& ec) noexcept {
     accept_result r;
     auto sink = r.peer.prepare_native();
     socket conn(sys::accept(h, sink.data, sink.size, ec));
@@ -2740,7 +3926,7 @@ inline result<accept_result> accept_once(sys::handle h, std::error_code& ec) noe
     return r;
 }
 
-inline result<accept_result> accept_until(const socket& s, const deadline& until) noexcept {
+NETSOCK_DECL result<accept_result> accept_until(const socket& s, const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
     std::error_code ec;
@@ -2778,7 +3964,7 @@ inline result<accept_result> accept_until(const socket& s, const deadline& until
     return r;
 }
 
-inline result<void> connect_until(const socket& s, const address& to, const deadline& until) noexcept {
+NETSOCK_DECL result<void> connect_until(const socket& s, const address& to, const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
     if (until.infinite()) {
@@ -2816,8 +4002,8 @@ inline result<void> connect_until(const socket& s, const address& to, const dead
     return {};
 }
 
-inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const address& to,
-                                        const deadline& until) noexcept {
+NETSOCK_DECL result<std::size_t> sendto_until(const socket& s, const_buffer b, const address& to,
+                                              const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
     std::error_code ec;
@@ -2835,8 +4021,8 @@ inline result<std::size_t> sendto_until(const socket& s, const_buffer b, const a
     }
 }
 
-inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
-                                              const deadline& until) noexcept {
+NETSOCK_DECL result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
+                                                    const deadline& until) noexcept {
     if (!s) return fail(not_open());
     const auto h = s.native_handle();
     std::error_code ec;
@@ -2860,13 +4046,13 @@ inline result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
     }
 }
 
-inline short to_poll(events e) noexcept {
+NETSOCK_DECL short to_poll(events e) noexcept {
     short p = 0;
     if (has(e, events::readable)) p |= POLLIN;
     if (has(e, events::writable)) p |= POLLOUT;
     return p;
 }
-inline events from_poll(short p) noexcept {
+NETSOCK_DECL events from_poll(short p) noexcept {
     events e = events::none;
     if (p & POLLIN) e |= events::readable;
     if (p & POLLOUT) e |= events::writable;
@@ -2879,16 +4065,69 @@ template <class Rep, class Period>
 deadline after(std::chrono::duration<Rep, Period> timeout) noexcept {
     return deadline::after(timeout);
 }
+
+result<accept_result> accept_for(const socket& s, std::chrono::nanoseconds t) noexcept {
+    return accept_until(s, deadline::after(t));
+}
+
+result<void> connect_for(const socket& s, const address& a, std::chrono::nanoseconds t) noexcept {
+    return connect_until(s, a, deadline::after(t));
+}
+
+result<std::size_t> send_for(const socket& s, const_buffer b, std::chrono::nanoseconds t) noexcept {
+    return send_until(s, b, deadline::after(t));
+}
+
+result<std::size_t> sendall_for(const socket& s, const_buffer b, std::chrono::nanoseconds t,
+                                std::size_t* sent) noexcept {
+    return sendall_until(s, b, deadline::after(t), sent);
+}
+
+result<std::size_t> recv_for(const socket& s, mutable_buffer b, std::chrono::nanoseconds t) noexcept {
+    return recv_until(s, b, deadline::after(t));
+}
+
+result<std::size_t> recv_exact_for(const socket& s, mutable_buffer b, std::chrono::nanoseconds t,
+                                   std::size_t* received) noexcept {
+    return recv_exact_until(s, b, deadline::after(t), received);
+}
+
+result<std::size_t> sendto_for(const socket& s, const_buffer b, const address& to,
+                               std::chrono::nanoseconds t) noexcept {
+    return sendto_until(s, b, to, deadline::after(t));
+}
+
+result<recvfrom_result> recvfrom_for(const socket& s, mutable_buffer b,
+                                     std::chrono::nanoseconds t) noexcept {
+    return recvfrom_until(s, b, deadline::after(t));
+}
+
+result<events> wait_for(const socket& s, events wanted, std::chrono::nanoseconds t) noexcept {
+    if (!s) return fail(not_open());
+    std::error_code ec;
+    short got = sys::wait(s.native_handle(), to_poll(wanted), deadline::after(t), ec);
+    if (ec) return fail(ec);
+    return from_poll(got);
+}
+
+result<void> graceful_close_for(socket& s, std::chrono::nanoseconds t) noexcept {
+    if (!s) return fail(not_open());
+    const auto until = deadline::after(t);
+    std::error_code ec;
+    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
+    char sink[4096];
+    while (!ec) {
+        auto n = recv_until(s, buffer(sink), until);
+        if (!n) ec = n.error();
+        else if (*n == 0) break; // the peer's EOF: all of our data was received
+    }
+    auto closed = s.try_close();
+    if (ec) return fail(ec);
+    return closed;
+}
 } // namespace detail
 
-// ---------------------------------------------------------------------------------------------
-// Creating, binding, listening
-
-/// A new socket of the given family and type. Every socket netsock creates is close-on-exec
-/// (non-inheritable on Windows), never raises SIGPIPE, and, for IPv6, has IPV6_V6ONLY set
-/// explicitly to true (the same on every OS; `create_server` offers dual stack).
-/// Errors: address_family_not_supported, too_many_files_open, ...
-inline result<socket> try_make_socket(family f, socket_type t = socket_type::stream) noexcept {
+result<socket> try_make_socket(family f, socket_type t) noexcept {
     std::error_code ec;
     socket s(detail::sys::open(detail::to_native(f), detail::to_native(t), 0, ec));
     if (ec) return detail::fail(ec);
@@ -2898,222 +4137,92 @@ inline result<socket> try_make_socket(family f, socket_type t = socket_type::str
     }
     return s;
 }
-/// Throwing form of `try_make_socket`.
-inline socket make_socket(family f, socket_type t = socket_type::stream) {
+
+socket make_socket(family f, socket_type t) {
     return detail::unwrap(try_make_socket(f, t), "make_socket");
 }
 
-/// Binds to a local address (port 0 picks a free port; read it back with `local_address`).
-/// TCP sockets get the listener policy first: SO_REUSEADDR on POSIX (fast restart after
-/// TIME_WAIT), SO_EXCLUSIVEADDRUSE on Windows. A second bind to an address that a live listener
-/// holds fails with address_in_use on every OS. Errors: address_in_use, address_not_available,
-/// permission_denied, ...
-inline result<void> try_bind(const socket& s, const address& a) noexcept {
+result<void> try_bind(const socket& s, const address& a) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = detail::sys::prepare_bind(s.native_handle(), a.data()->sa_family))
         return detail::fail(ec);
     if (auto ec = detail::sys::bind(s.native_handle(), a.data(), a.size())) return detail::fail(ec);
     return {};
 }
-/// Throwing form of `try_bind`.
-inline void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind"); }
 
-/// Marks a bound stream socket as accepting connections.
-inline result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept {
+void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind"); }
+
+result<void> try_listen(const socket& s, int backlog) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = detail::sys::listen(s.native_handle(), backlog)) return detail::fail(ec);
     return {};
 }
-/// Throwing form of `try_listen`.
-inline void listen(const socket& s, int backlog = default_backlog) {
+
+void listen(const socket& s, int backlog) {
     detail::unwrap(try_listen(s, backlog), "listen");
 }
 
-// ---------------------------------------------------------------------------------------------
-// Accepting and connecting
-
-/// Waits for and accepts one connection: `auto [conn, peer] = net::accept(listener);`.
-/// The new socket is blocking and close-on-exec whatever the listener's mode. A non-blocking
-/// listener with nothing pending fails with operation_would_block. EMFILE is reported as
-/// too_many_files_open and never retried (back off before accepting again).
-inline result<accept_result> try_accept(const socket& s) noexcept {
+result<accept_result> try_accept(const socket& s) noexcept {
     return detail::accept_until(s, detail::deadline::never());
 }
-/// As `try_accept`, giving up with timed_out after `timeout`.
-template <class Rep, class Period>
-result<accept_result> try_accept(const socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::accept_until(s, detail::after(timeout));
-}
-/// Throwing form of `try_accept`.
-inline accept_result accept(const socket& s) { return detail::unwrap(try_accept(s), "accept"); }
-template <class Rep, class Period>
-accept_result accept(const socket& s, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_accept(s, timeout), "accept");
-}
 
-/// Connects to `a`. EINTR never re-issues connect: netsock waits for the outcome. On a
-/// non-blocking socket it fails with operation_in_progress (or would_block on Windows): wait
-/// for writability, then check `net::get_option<net::socket_error>`.
-/// Errors: connection_refused, timed_out, network_unreachable, ...
-inline result<void> try_connect(const socket& s, const address& a) noexcept {
+accept_result accept(const socket& s) { return detail::unwrap(try_accept(s), "accept"); }
+
+result<void> try_connect(const socket& s, const address& a) noexcept {
     return detail::connect_until(s, a, detail::deadline::never());
 }
-/// As `try_connect`, giving up with timed_out after `timeout`; a refusal is reported as
-/// connection_refused, never as a timeout. The socket's blocking mode is restored afterwards
-/// (on Windows, where the mode cannot be read, it is left blocking). After a timeout the socket
-/// is in an unspecified state: close it.
-/// ```cpp
-/// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
-///     std::puts(r.error().message().c_str());
-/// ```
-template <class Rep, class Period>
-result<void> try_connect(const socket& s, const address& a,
-                         std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::connect_until(s, a, detail::after(timeout));
-}
-/// Throwing form of `try_connect`.
-inline void connect(const socket& s, const address& a) {
+
+void connect(const socket& s, const address& a) {
     detail::unwrap(try_connect(s, a), "connect");
 }
-template <class Rep, class Period>
-void connect(const socket& s, const address& a, std::chrono::duration<Rep, Period> timeout) {
-    detail::unwrap(try_connect(s, a, timeout), "connect");
-}
 
-// ---------------------------------------------------------------------------------------------
-// Streams
-
-/// Sends some of the bytes; returns how many the OS took (possibly fewer than given).
-/// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
-inline result<std::size_t> try_send(const socket& s, const_buffer b) noexcept {
+result<std::size_t> try_send(const socket& s, const_buffer b) noexcept {
     return detail::send_until(s, b, detail::deadline::never());
 }
-/// As `try_send`, waiting at most `timeout` for room to send.
-template <class Rep, class Period>
-result<std::size_t> try_send(const socket& s, const_buffer b,
-                             std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::send_until(s, b, detail::after(timeout));
-}
-/// Throwing form of `try_send`.
-inline std::size_t send(const socket& s, const_buffer b) { return detail::unwrap(try_send(s, b), "send"); }
-template <class Rep, class Period>
-std::size_t send(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_send(s, b, timeout), "send");
-}
 
-/// Sends every byte (looping over partial sends; also on non-blocking sockets) and returns the
-/// count. On failure, `*sent` (if given) holds how many bytes went out before the error.
-inline result<std::size_t> try_sendall(const socket& s, const_buffer b,
-                                       std::size_t* sent = nullptr) noexcept {
+std::size_t send(const socket& s, const_buffer b) { return detail::unwrap(try_send(s, b), "send"); }
+
+result<std::size_t> try_sendall(const socket& s, const_buffer b, std::size_t* sent) noexcept {
     return detail::sendall_until(s, b, detail::deadline::never(), sent);
 }
-/// As `try_sendall`, with one deadline `timeout` from now for the whole buffer.
-template <class Rep, class Period>
-result<std::size_t> try_sendall(const socket& s, const_buffer b,
-                                std::chrono::duration<Rep, Period> timeout,
-                                std::size_t* sent = nullptr) noexcept {
-    return detail::sendall_until(s, b, detail::after(timeout), sent);
-}
-/// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
-inline std::size_t sendall(const socket& s, const_buffer b) {
+
+std::size_t sendall(const socket& s, const_buffer b) {
     std::size_t sent = 0;
     return detail::unwrap_transfer(try_sendall(s, b, &sent), "sendall", &sent);
 }
-template <class Rep, class Period>
-std::size_t sendall(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    std::size_t sent = 0;
-    return detail::unwrap_transfer(try_sendall(s, b, timeout, &sent), "sendall", &sent);
-}
 
-/// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
-/// stream (orderly EOF) — or that `b` was empty.
-inline result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept {
+result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept {
     return detail::recv_until(s, b, detail::deadline::never());
 }
-/// As `try_recv`, giving up with timed_out if nothing arrives within `timeout`.
-template <class Rep, class Period>
-result<std::size_t> try_recv(const socket& s, mutable_buffer b,
-                             std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::recv_until(s, b, detail::after(timeout));
-}
-/// Throwing form of `try_recv`.
-inline std::size_t recv(const socket& s, mutable_buffer b) { return detail::unwrap(try_recv(s, b), "recv"); }
-template <class Rep, class Period>
-std::size_t recv(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_recv(s, b, timeout), "recv");
-}
 
-/// Receives exactly `b.size()` bytes. If the stream ends first the error is `net::errc::eof`;
-/// `*received` (if given) holds how many bytes arrived before any error.
-inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
-                                          std::size_t* received = nullptr) noexcept {
+std::size_t recv(const socket& s, mutable_buffer b) { return detail::unwrap(try_recv(s, b), "recv"); }
+
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, std::size_t* received) noexcept {
     return detail::recv_exact_until(s, b, detail::deadline::never(), received);
 }
-/// As `try_recv_exact`, with one deadline `timeout` from now for the whole buffer.
-template <class Rep, class Period>
-result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
-                                   std::chrono::duration<Rep, Period> timeout,
-                                   std::size_t* received = nullptr) noexcept {
-    return detail::recv_exact_until(s, b, detail::after(timeout), received);
-}
-/// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
-inline std::size_t recv_exact(const socket& s, mutable_buffer b) {
+
+std::size_t recv_exact(const socket& s, mutable_buffer b) {
     std::size_t got = 0;
     return detail::unwrap_transfer(try_recv_exact(s, b, &got), "recv_exact", &got);
 }
-template <class Rep, class Period>
-std::size_t recv_exact(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    std::size_t got = 0;
-    return detail::unwrap_transfer(try_recv_exact(s, b, timeout, &got), "recv_exact", &got);
-}
 
-// ---------------------------------------------------------------------------------------------
-// Datagrams
-
-/// Sends one datagram to `to`. Errors: message_size if it is too large for the protocol, ...
-inline result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to) noexcept {
+result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to) noexcept {
     return detail::sendto_until(s, b, to, detail::deadline::never());
 }
-template <class Rep, class Period>
-result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
-                               std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::sendto_until(s, b, to, detail::after(timeout));
-}
-/// Throwing form of `try_sendto`.
-inline std::size_t sendto(const socket& s, const_buffer b, const address& to) {
+
+std::size_t sendto(const socket& s, const_buffer b, const address& to) {
     return detail::unwrap(try_sendto(s, b, to), "sendto");
 }
-template <class Rep, class Period>
-std::size_t sendto(const socket& s, const_buffer b, const address& to,
-                   std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_sendto(s, b, to, timeout), "sendto");
-}
 
-/// Receives one datagram: `{size, sender, truncated}`. A datagram larger than `b` fills `b`,
-/// the rest is discarded and `truncated` is true, the same on every OS.
-inline result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept {
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept {
     return detail::recvfrom_until(s, b, detail::deadline::never());
 }
-template <class Rep, class Period>
-result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::recvfrom_until(s, b, detail::after(timeout));
-}
-/// Throwing form of `try_recvfrom`.
-inline recvfrom_result recvfrom(const socket& s, mutable_buffer b) {
+
+recvfrom_result recvfrom(const socket& s, mutable_buffer b) {
     return detail::unwrap(try_recvfrom(s, b), "recvfrom");
 }
-template <class Rep, class Period>
-recvfrom_result recvfrom(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_recvfrom(s, b, timeout), "recvfrom");
-}
 
-// ---------------------------------------------------------------------------------------------
-// Connection state
-
-/// Shuts down one or both directions. `shutdown_type::send` sends EOF (FIN) to the peer while
-/// still allowing to receive. Errors: not_connected, ...
-inline result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
+result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
     if (!s) return detail::fail(detail::not_open());
     const int h = how == shutdown_type::receive ? detail::os::shut_rd
                   : how == shutdown_type::send  ? detail::os::shut_wr
@@ -3121,13 +4230,12 @@ inline result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
     if (auto ec = detail::sys::shutdown(s.native_handle(), h)) return detail::fail(ec);
     return {};
 }
-/// Throwing form of `try_shutdown`.
-inline void shutdown(const socket& s, shutdown_type how) {
+
+void shutdown(const socket& s, shutdown_type how) {
     detail::unwrap(try_shutdown(s, how), "shutdown");
 }
 
-/// The address the socket is bound to (e.g. the port picked by binding port 0).
-inline result<address> try_local_address(const socket& s) noexcept {
+result<address> try_local_address(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     address a;
     auto sink = a.prepare_native();
@@ -3136,13 +4244,12 @@ inline result<address> try_local_address(const socket& s) noexcept {
     if (auto ec = a.commit_native()) return detail::fail(ec);
     return a;
 }
-/// Throwing form of `try_local_address`.
-inline address local_address(const socket& s) {
+
+address local_address(const socket& s) {
     return detail::unwrap(try_local_address(s), "local_address");
 }
 
-/// The address of the connected peer. Errors: not_connected.
-inline result<address> try_peer_address(const socket& s) noexcept {
+result<address> try_peer_address(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     address a;
     auto sink = a.prepare_native();
@@ -3151,397 +4258,185 @@ inline result<address> try_peer_address(const socket& s) noexcept {
     if (auto ec = a.commit_native()) return detail::fail(ec);
     return a;
 }
-/// Throwing form of `try_peer_address`.
-inline address peer_address(const socket& s) {
+
+address peer_address(const socket& s) {
     return detail::unwrap(try_peer_address(s), "peer_address");
 }
 
-/// Switches non-blocking mode on or off. In non-blocking mode send/recv/accept fail with
-/// operation_would_block instead of waiting (check with `net::is_would_block(ec)`);
-/// sendall/recv_exact still wait, using poll.
-inline result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept {
+result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = detail::sys::set_nonblocking(s.native_handle(), on)) return detail::fail(ec);
     return {};
 }
-/// Throwing form of `try_set_nonblocking`.
-inline void set_nonblocking(const socket& s, bool on = true) {
+
+void set_nonblocking(const socket& s, bool on) {
     detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
 }
 
-/// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
-/// events seen (which may include error and hangup). Expiry is timed_out.
-template <class Rep, class Period>
-result<events> try_wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) noexcept {
-    if (!s) return detail::fail(detail::not_open());
-    std::error_code ec;
-    short got = detail::sys::wait(s.native_handle(), detail::to_poll(wanted), detail::after(timeout), ec);
-    if (ec) return detail::fail(ec);
-    return detail::from_poll(got);
-}
-/// Throwing form of `try_wait`.
-template <class Rep, class Period>
-events wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_wait(s, wanted, timeout), "wait");
-}
-
-/// Closes a stream connection so the peer gets every byte and an orderly EOF rather than a
-/// reset (PITFALLS B16): shuts down sending, reads and discards whatever the peer still sends
-/// until its EOF or the deadline, then closes. `s` is closed afterwards in every case.
-/// Errors: timed_out if the peer did not finish within `timeout` (the socket is still closed).
-template <class Rep, class Period>
-result<void> try_graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
-    if (!s) return detail::fail(detail::not_open());
-    const auto until = detail::after(timeout);
-    std::error_code ec;
-    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
-    char sink[4096];
-    while (!ec) {
-        auto n = detail::recv_until(s, buffer(sink), until);
-        if (!n) ec = n.error();
-        else if (*n == 0) break; // the peer's EOF: all of our data was received
-    }
-    auto closed = s.try_close();
-    if (ec) return detail::fail(ec);
-    return closed;
-}
-/// Throwing form of `try_graceful_close`.
-template <class Rep, class Period> void graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) {
-    detail::unwrap(try_graceful_close(s, timeout), "graceful_close");
-}
-
-/// Two sockets connected to each other, e.g. for tests and wake-ups:
-/// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
-/// (or UDP) pair.
-inline result<std::pair<socket, socket>> try_socket_pair(socket_type t = socket_type::stream) noexcept {
+result<std::pair<socket, socket>> try_socket_pair(socket_type t) noexcept {
     native_handle_type h[2] = {invalid_handle, invalid_handle};
     if (auto ec = detail::sys::socket_pair(detail::to_native(t), h)) return detail::fail(ec);
     return std::pair<socket, socket>(socket(h[0]), socket(h[1]));
 }
-/// Throwing form of `try_socket_pair`.
-inline std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream) {
+
+std::pair<socket, socket> socket_pair(socket_type t) {
     return detail::unwrap(try_socket_pair(t), "socket_pair");
 }
 
 } // namespace net
 
 #endif
-// ---- end net/ops.hpp ----
-// ---- begin net/options.hpp ----
-#ifndef NETSOCK_OPTIONS_HPP
-#define NETSOCK_OPTIONS_HPP
+// ---- end net/impl/ops.ipp ----
+// ---- begin net/impl/options.ipp ----
+#ifndef NETSOCK_IMPL_OPTIONS_IPP
+#define NETSOCK_IMPL_OPTIONS_IPP
 
-// Typed socket options: `net::set_option(s, net::no_delay{true})`,
-// `bool on = net::get_option<net::no_delay>(s).value;`. Each option is a small struct holding
-// `value` (or named fields); the level, name and OS value type are handled here, per platform.
+// Definitions of options.hpp: the OS conversions of the typed options.
 
 
-#include <chrono>
-#include <cstdint>
+
+#include <array>
 #include <cstring>
-#include <system_error>
 
 namespace net {
 namespace detail {
 
-inline std::error_code unsupported_option() noexcept {
+std::error_code unsupported_option() noexcept {
     return std::make_error_code(std::errc::no_protocol_option);
 }
 
-template <int Level, int Name> struct bool_option {
-    bool value = false;
-    constexpr bool_option() noexcept = default;
-    constexpr explicit bool_option(bool v) noexcept : value(v) {}
-    std::error_code set_on(sys::handle h) const noexcept {
-        if (Name < 0) return unsupported_option();
-        return sys::set_int_option(h, Level, Name, value ? 1 : 0);
-    }
-    std::error_code get_from(sys::handle h) noexcept {
-        if (Name < 0) return unsupported_option();
-        int v = 0;
-        auto ec = sys::get_int_option(h, Level, Name, v);
-        value = v != 0;
-        return ec;
-    }
-};
+std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
+                                 std::size_t size) noexcept {
+    return sys::setsockopt(h, level, name, value, size);
+}
 
-template <int Level, int Name, class Native = int> struct int_option {
-    int value = 0;
-    constexpr int_option() noexcept = default;
-    constexpr explicit int_option(int v) noexcept : value(v) {}
-    std::error_code set_on(sys::handle h) const noexcept {
-        if (Name < 0) return unsupported_option();
-        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
-        return sys::set_int_option(h, Level, Name, static_cast<Native>(value));
-    }
-    std::error_code get_from(sys::handle h) noexcept {
-        if (Name < 0) return unsupported_option();
-        Native v{};
-        auto ec = sys::get_int_option(h, Level, Name, v);
-        value = static_cast<int>(v);
-        return ec;
-    }
-};
+std::error_code get_option_bytes(native_handle_type h, int level, int name, void* value,
+                                 std::size_t& size) noexcept {
+    return sys::getsockopt(h, level, name, value, size);
+}
 
-template <int Name> struct timeout_option {
-    std::chrono::milliseconds value{0}; ///< 0 = no timeout
-    constexpr timeout_option() noexcept = default;
-    template <class Rep, class Period>
-    constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
-        : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
-    std::error_code set_on(sys::handle h) const noexcept {
-        if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
-        auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
-        return sys::setsockopt(h, SOL_SOCKET, Name, &v, sizeof v);
-    }
-    std::error_code get_from(sys::handle h) noexcept {
-        os::timeout_value v{};
-        std::size_t size = sizeof v;
-        auto ec = sys::getsockopt(h, SOL_SOCKET, Name, &v, size);
-        value = std::chrono::milliseconds(v.to_ms());
-        return ec;
-    }
-};
+std::error_code set_timeout_option(native_handle_type h, int name,
+                                   std::chrono::milliseconds value) noexcept {
+    if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
+    auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
+    return sys::setsockopt(h, SOL_SOCKET, name, &v, sizeof v);
+}
 
-// The family a socket was created with (multicast options differ for IPv4 and IPv6).
-inline int socket_family(sys::handle h, std::error_code& ec) noexcept {
+std::error_code get_timeout_option(native_handle_type h, int name,
+                                   std::chrono::milliseconds& value) noexcept {
+    os::timeout_value v{};
+    std::size_t size = sizeof v;
+    auto ec = sys::getsockopt(h, SOL_SOCKET, name, &v, size);
+    value = std::chrono::milliseconds(v.to_ms());
+    return ec;
+}
+
+int socket_family(native_handle_type h, std::error_code& ec) noexcept {
     address a;
     auto sink = a.prepare_native();
     ec = sys::getsockname(h, sink.data, sink.size);
     return ec ? AF_UNSPEC : a.data()->sa_family;
 }
 
-template <bool Join> struct membership_option {
-    address group;            ///< the multicast group (IPv4 or IPv6)
-    address interface_address = address::any(); ///< IPv4: local interface address (any = default)
-    std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
-    std::error_code set_on(sys::handle h) const noexcept {
-        if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
-        if (group.family() == net::family::ipv4) {
-            ::ip_mreq m{};
-            std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
-            if (interface_address.family() == net::family::ipv4)
-                std::memcpy(&m.imr_interface,
-                            &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
-            return sys::setsockopt(h, IPPROTO_IP, Join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m);
-        }
-        ::ipv6_mreq m{};
-        std::memcpy(&m.ipv6mr_multiaddr, &reinterpret_cast<const ::sockaddr_in6*>(group.data())->sin6_addr, 16);
-        m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
-        return sys::setsockopt(h, IPPROTO_IPV6, Join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
+std::error_code set_membership(native_handle_type h, bool join, const address& group,
+                               const address& interface_address, std::uint32_t interface_index) noexcept {
+    if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
+    if (group.family() == net::family::ipv4) {
+        ::ip_mreq m{};
+        std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
+        if (interface_address.family() == net::family::ipv4)
+            std::memcpy(&m.imr_interface,
+                        &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
+        return sys::setsockopt(h, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m);
     }
-};
-
-// Options whose level depends on the socket's family (IPv4 vs IPv6).
-template <int Name4, int Name6, class Native4> struct family_int_option {
-    int value = 0;
-    constexpr family_int_option() noexcept = default;
-    constexpr explicit family_int_option(int v) noexcept : value(v) {}
-    std::error_code set_on(sys::handle h) const noexcept {
-        std::error_code ec;
-        const int f = socket_family(h, ec);
-        if (ec) return ec;
-        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
-        if (f == AF_INET6) return sys::set_int_option(h, IPPROTO_IPV6, Name6, value);
-        return sys::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
-    }
-    std::error_code get_from(sys::handle h) noexcept {
-        std::error_code ec;
-        const int f = socket_family(h, ec);
-        if (ec) return ec;
-        if (f == AF_INET6) return sys::get_int_option(h, IPPROTO_IPV6, Name6, value);
-        Native4 v{};
-        ec = sys::get_int_option(h, IPPROTO_IP, Name4, v);
-        value = static_cast<int>(v);
-        return ec;
-    }
-};
+    ::ipv6_mreq m{};
+    std::memcpy(&m.ipv6mr_multiaddr, &reinterpret_cast<const ::sockaddr_in6*>(group.data())->sin6_addr, 16);
+    m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
+    return sys::setsockopt(h, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
+}
 } // namespace detail
 
-/// SO_REUSEADDR. POSIX listeners get it automatically at bind (see `net::bind`); on Windows it
-/// lets another socket steal a live port, so netsock never sets it for you there.
-struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> { using bool_option::bool_option; };
-/// SO_REUSEPORT (Linux, macOS, BSD): several listeners share a port. Elsewhere setting it fails
-/// with no_protocol_option.
-struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> { using bool_option::bool_option; };
-/// TCP_NODELAY: send small segments at once (disable Nagle's algorithm).
-struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> { using bool_option::bool_option; };
-/// SO_KEEPALIVE: probe idle connections.
-struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> { using bool_option::bool_option; };
-/// Seconds of idleness before the first keep-alive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS).
-struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> { using int_option::int_option; };
-/// Seconds between keep-alive probes (TCP_KEEPINTVL).
-struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> { using int_option::int_option; };
-/// Unanswered probes before the connection is dropped (TCP_KEEPCNT).
-struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> { using int_option::int_option; };
-/// SO_BROADCAST: allow datagrams to broadcast addresses.
-struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> { using bool_option::bool_option; };
-/// IPV6_V6ONLY. netsock sets it to true on every IPv6 socket it creates; set false before
-/// bind for a dual-stack socket.
-struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> { using bool_option::bool_option; };
-/// SO_SNDBUF in bytes. The OS may round or double the value (Linux doubles it).
-struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> { using int_option::int_option; };
-/// SO_RCVBUF in bytes. The OS may round or double the value (Linux doubles it).
-struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> { using int_option::int_option; };
-/// IP_TTL: hop limit of outgoing IPv4 packets.
-struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> { using int_option::int_option; };
-/// IPV6_UNICAST_HOPS: hop limit of outgoing IPv6 unicast packets.
-struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> { using int_option::int_option; };
-/// Multicast TTL/hop limit (IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS, by the socket's family).
-struct multicast_ttl
-    : detail::family_int_option<IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, detail::os::multicast_v4_value> {
-    using family_int_option::family_int_option;
-};
-/// Whether multicast sent by this host loops back to its own sockets (IP_MULTICAST_LOOP or
-/// IPV6_MULTICAST_LOOP, by the socket's family). `value` is 0 or 1.
-struct multicast_loop
-    : detail::family_int_option<IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP, detail::os::multicast_v4_value> {
-    using family_int_option::family_int_option;
-};
-
-/// SO_LINGER. `{true, 0s}` makes close() reset the connection (RST) instead of a graceful FIN.
-struct linger {
-    bool enabled = false;
-    std::chrono::seconds timeout{0};
-    std::error_code set_on(detail::sys::handle h) const noexcept {
-        if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
-        ::linger v{};
-        v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
-        v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
-        return detail::sys::setsockopt(h, SOL_SOCKET, SO_LINGER, &v, sizeof v);
-    }
-    std::error_code get_from(detail::sys::handle h) noexcept {
-        ::linger v{};
-        std::size_t size = sizeof v;
-        auto ec = detail::sys::getsockopt(h, SOL_SOCKET, SO_LINGER, &v, size);
-        enabled = v.l_onoff != 0;
-        timeout = std::chrono::seconds(v.l_linger);
-        return ec;
-    }
-};
-
-/// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
-/// as timed_out. Prefer the timeout overloads of recv/accept, which need no option.
-struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> { using timeout_option::timeout_option; };
-/// SO_SNDTIMEO: an OS-level timeout for every blocking send. Expiry is reported as timed_out.
-struct send_timeout : detail::timeout_option<SO_SNDTIMEO> { using timeout_option::timeout_option; };
-
-/// Joins a multicast group (set only): `net::set_option(s, net::join_group{group})`; for IPv4 the
-/// interface is chosen by its address, for IPv6 by its index.
-struct join_group : detail::membership_option<true> {};
-/// Leaves a multicast group (set only).
-struct leave_group : detail::membership_option<false> {};
-
-/// The interface for outgoing multicast: IPv4 by local address (IP_MULTICAST_IF), IPv6 by
-/// interface index (IPV6_MULTICAST_IF).
-struct multicast_interface {
-    address interface_address = address::any(); ///< IPv4 sockets
-    std::uint32_t interface_index = 0;           ///< IPv6 sockets
-    std::error_code set_on(detail::sys::handle h) const noexcept {
-        std::error_code ec;
-        const int f = detail::socket_family(h, ec);
-        if (ec) return ec;
-        if (f == AF_INET6) {
-            auto index = static_cast<unsigned>(interface_index);
-            return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
-        }
-        if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
-        return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
-                                       &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
-                                       sizeof(::in_addr));
-    }
-    std::error_code get_from(detail::sys::handle h) noexcept {
-        std::error_code ec;
-        const int f = detail::socket_family(h, ec);
-        if (ec) return ec;
-        if (f == AF_INET6) {
-            unsigned index = 0;
-            ec = detail::sys::get_int_option(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, index);
-            interface_index = index;
-            return ec;
-        }
-        ::in_addr a{};
-        std::size_t size = sizeof a;
-        ec = detail::sys::getsockopt(h, IPPROTO_IP, IP_MULTICAST_IF, &a, size);
-        std::array<std::uint8_t, 4> b{};
-        std::memcpy(b.data(), &a, 4);
-        interface_address = address::ipv4(b);
-        return ec;
-    }
-};
-
-/// SO_ERROR (get only): the pending error of the socket, e.g. the outcome of a non-blocking
-/// connect. Reading it clears it.
-struct socket_error {
-    std::error_code value;
-    std::error_code get_from(detail::sys::handle h) noexcept {
-        int v = 0;
-        auto ec = detail::sys::get_int_option(h, SOL_SOCKET, SO_ERROR, v);
-        value = v == 0 ? std::error_code{} : detail::socket_error(v);
-        return ec;
-    }
-};
-
-/// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
-/// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
-template <class Option>
-result<void> try_set_option(const socket& s, const Option& option) noexcept {
-    if (!s) return detail::fail(detail::not_open());
-    if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
-    return {};
-}
-/// Throwing form of `try_set_option`.
-template <class Option> void set_option(const socket& s, const Option& option) {
-    detail::unwrap(try_set_option(s, option), "set_option");
+std::error_code linger::set_on(native_handle_type h) const noexcept {
+    if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
+    ::linger v{};
+    v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
+    v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
+    return detail::sys::setsockopt(h, SOL_SOCKET, SO_LINGER, &v, sizeof v);
 }
 
-/// Reads a typed option: `auto size = net::get_option<net::receive_buffer_size>(s).value;`.
-template <class Option> result<Option> try_get_option(const socket& s) noexcept {
-    if (!s) return detail::fail(detail::not_open());
-    Option option{};
-    if (auto ec = option.get_from(s.native_handle())) return detail::fail(ec);
-    return option;
+std::error_code linger::get_from(native_handle_type h) noexcept {
+    ::linger v{};
+    std::size_t size = sizeof v;
+    auto ec = detail::sys::getsockopt(h, SOL_SOCKET, SO_LINGER, &v, size);
+    enabled = v.l_onoff != 0;
+    timeout = std::chrono::seconds(v.l_linger);
+    return ec;
 }
-/// Throwing form of `try_get_option`.
-template <class Option> Option get_option(const socket& s) {
-    return detail::unwrap(try_get_option<Option>(s), "get_option");
+
+std::error_code multicast_interface::set_on(native_handle_type h) const noexcept {
+    std::error_code ec;
+    const int f = detail::socket_family(h, ec);
+    if (ec) return ec;
+    if (f == AF_INET6) {
+        auto index = static_cast<unsigned>(interface_index);
+        return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+    }
+    if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
+    return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
+                                   &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
+                                   sizeof(::in_addr));
+}
+
+std::error_code multicast_interface::get_from(native_handle_type h) noexcept {
+    std::error_code ec;
+    const int f = detail::socket_family(h, ec);
+    if (ec) return ec;
+    if (f == AF_INET6) {
+        unsigned index = 0;
+        ec = detail::sys::get_int_option(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, index);
+        interface_index = index;
+        return ec;
+    }
+    ::in_addr a{};
+    std::size_t size = sizeof a;
+    ec = detail::sys::getsockopt(h, IPPROTO_IP, IP_MULTICAST_IF, &a, size);
+    std::array<std::uint8_t, 4> b{};
+    std::memcpy(b.data(), &a, 4);
+    interface_address = address::ipv4(b);
+    return ec;
+}
+
+std::error_code socket_error::get_from(native_handle_type h) noexcept {
+    int v = 0;
+    auto ec = detail::sys::get_int_option(h, SOL_SOCKET, SO_ERROR, v);
+    value = v == 0 ? std::error_code{} : detail::socket_error(v);
+    return ec;
 }
 
 } // namespace net
 
 #endif
-// ---- end net/options.hpp ----
-// ---- begin net/resolve.hpp ----
-#ifndef NETSOCK_RESOLVE_HPP
-#define NETSOCK_RESOLVE_HPP
+// ---- end net/impl/options.ipp ----
+// ---- begin net/impl/resolve.ipp ----
+#ifndef NETSOCK_IMPL_RESOLVE_IPP
+#define NETSOCK_IMPL_RESOLVE_IPP
 
-// Name resolution and the two convenience constructors of Python's socket module:
-// create_connection (with Happy Eyeballs, RFC 8305) and create_server.
+// Definitions of resolve.hpp: getaddrinfo, the Happy Eyeballs connect race and create_server.
+
 
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace net {
-
-/// What `resolve` looks for.
-struct resolve_hints {
-    /// Only this family (default: IPv4 and IPv6).
-    std::optional<net::family> family;
-    /// The socket type the addresses are for.
-    socket_type type = socket_type::stream;
-    /// For an empty host: the wildcard address (for bind) instead of loopback (for connect).
-    bool passive = false;
-};
-
 namespace detail {
-inline std::error_code resolver_error(int code) noexcept {
+NETSOCK_DECL std::error_code resolver_error(int code) noexcept {
 #if defined(EAI_SYSTEM)
     if (code == EAI_SYSTEM) { // "look at errno" (PITFALLS B12)
         int e = os::last_error();
@@ -3559,7 +4454,7 @@ struct addrinfo_guard {
 };
 
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
-inline std::vector<address> interleave(const std::vector<address>& in) {
+NETSOCK_DECL std::vector<address> interleave(const std::vector<address>& in) {
     std::vector<address> v6, v4, out;
     for (const auto& a : in) (a.family() == family::ipv6 ? v6 : v4).push_back(a);
     out.reserve(in.size());
@@ -3571,19 +4466,13 @@ inline std::vector<address> interleave(const std::vector<address>& in) {
 }
 
 // An error worth reporting over another: anything beats a timeout (PITFALLS A12).
-inline void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
+NETSOCK_DECL void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
     if (!best || (best == std::errc::timed_out && ec != std::errc::timed_out)) best = ec;
 }
 } // namespace detail
 
-/// Resolves a host name or numeric address and a service (port number or name such as
-/// "http") into addresses, in the resolver's order, without duplicates. Numeric hosts never
-/// touch DNS (AI_NUMERICHOST), and AI_ADDRCONFIG is never used, so "localhost", "127.0.0.1" and
-/// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
-/// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
-/// Allocation failure terminates (the function is noexcept).
-inline result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
-                                                const resolve_hints& hints = {}) noexcept {
+result<std::vector<address>> try_resolve(std::string_view host, std::string_view service,
+                                         const resolve_hints& hints) noexcept {
     if (auto ec = detail::sys::start()) return detail::fail(ec);
     if (host.size() > 1024 || service.size() > 256 || host.find('\0') != std::string_view::npos ||
         service.find('\0') != std::string_view::npos)
@@ -3622,19 +4511,19 @@ inline result<std::vector<address>> try_resolve(std::string_view host, std::stri
     if (out.empty()) return detail::fail(std::error_code(EAI_NONAME, resolve_category()));
     return out;
 }
-/// Throwing form of `try_resolve`.
-inline std::vector<address> resolve(std::string_view host, std::string_view service = {},
-                                    const resolve_hints& hints = {}) {
+std::vector<address> resolve(std::string_view host, std::string_view service, const resolve_hints& hints) {
     return detail::unwrap(try_resolve(host, service, hints), "resolve");
 }
 
 namespace detail {
+using sys::deadline;
+
 // RFC 8305 section 5: the delay before starting the next attempt while one is pending.
 inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 
 // Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
 // attempt fails; the first to connect wins and the others are closed. One shared deadline.
-inline result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
+NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
     if (targets.empty()) return fail(std::errc::invalid_argument);
     struct attempt {
         socket sock;
@@ -3708,77 +4597,34 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
     }
     return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
 }
-} // namespace detail
 
-/// Connects to the first reachable address of `host:port` (Python's `socket.create_connection`):
-/// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
-/// alternating families, a new attempt every 250 ms without waiting for the previous one to
-/// fail; the first connection wins and the others are closed. Each attempt uses a fresh
-/// socket; `timeout` is one deadline for the whole operation (resolution excluded). On failure
-/// the most specific error is reported (e.g. connection_refused rather than timed_out).
-/// The returned socket is blocking; `peer_address` tells which address won.
-/// ```cpp
-/// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
-/// ```
-template <class Rep, class Period>
-result<socket> try_create_connection(std::string_view host, std::uint16_t port,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
+result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
+                                         std::chrono::nanoseconds timeout) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
     auto found = try_resolve(host, service);
     if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::after(timeout));
+    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(timeout));
 }
-/// As above with no deadline (each attempt still ends when the OS gives up).
-inline result<socket> try_create_connection(std::string_view host, std::uint16_t port) noexcept {
+
+result<socket> try_create_connection_for(const std::vector<address>& targets,
+                                         std::chrono::nanoseconds timeout) noexcept {
+    return detail::connect_racing(targets, detail::deadline::after(timeout));
+}
+} // namespace detail
+
+result<socket> try_create_connection(std::string_view host, std::uint16_t port) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
     auto found = try_resolve(host, service);
     if (!found) return detail::fail(found.error());
     return detail::connect_racing(detail::interleave(*found), detail::deadline::never());
 }
-/// Races connects to already-resolved addresses, in the given order.
-template <class Rep, class Period>
-result<socket> try_create_connection(const std::vector<address>& targets,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::connect_racing(targets, detail::after(timeout));
-}
-/// Throwing forms of `try_create_connection`.
-template <class Rep, class Period>
-socket create_connection(std::string_view host, std::uint16_t port,
-                         std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_create_connection(host, port, timeout), "create_connection");
-}
-inline socket create_connection(std::string_view host, std::uint16_t port) {
+socket create_connection(std::string_view host, std::uint16_t port) {
     return detail::unwrap(try_create_connection(host, port), "create_connection");
 }
-template <class Rep, class Period>
-socket create_connection(const std::vector<address>& targets, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_create_connection(targets, timeout), "create_connection");
-}
 
-/// Options of `create_server`.
-struct server_options {
-    /// The listen backlog.
-    int backlog = default_backlog;
-    /// SO_REUSEPORT: let several listeners share the port (Linux, macOS, BSD). Off by default,
-    /// so a second server on a live port fails with address_in_use.
-    bool reuse_port = false;
-    /// For an IPv6 address: also accept IPv4 clients (IPV6_V6ONLY off). Fails with
-    /// operation_not_supported where the OS cannot do it, invalid_argument for IPv4 addresses.
-    bool dual_stack = false;
-    /// For a local address: remove an existing file at the path before binding (a stale socket
-    /// file from a previous run). Off by default.
-    bool remove_existing_path = false;
-};
-
-/// A listening TCP (or local stream) socket bound to `a` (Python's `socket.create_server`):
-/// the listener policy of `bind`, v6-only unless `dual_stack`, and `listen(backlog)`.
-/// ```cpp
-/// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
-/// auto [conn, peer] = net::accept(server);
-/// ```
-inline result<socket> try_create_server(const address& a, const server_options& o = {}) noexcept {
+result<socket> try_create_server(const address& a, const server_options& o) noexcept {
     if (o.dual_stack && a.family() != family::ipv6) return detail::fail(std::errc::invalid_argument);
     auto s = try_make_socket(a.family(), socket_type::stream);
     if (!s) return s;
@@ -3801,20 +4647,22 @@ inline result<socket> try_create_server(const address& a, const server_options& 
     if (auto r = try_listen(*s, o.backlog); !r) return detail::fail(r.error());
     return s;
 }
-/// Throwing form of `try_create_server`.
-inline socket create_server(const address& a, const server_options& o = {}) {
+socket create_server(const address& a, const server_options& o) {
     return detail::unwrap(try_create_server(a, o), "create_server");
 }
 
 } // namespace net
 
 #endif
-// ---- end net/resolve.hpp ----
-// ---- begin net/poller.hpp ----
-#ifndef NETSOCK_POLLER_HPP
-#define NETSOCK_POLLER_HPP
+// ---- end net/impl/resolve.ipp ----
+// ---- begin net/impl/poller.ipp ----
+#ifndef NETSOCK_IMPL_POLLER_IPP
+#define NETSOCK_IMPL_POLLER_IPP
 
-// net::poller: many sockets on one thread, in the spirit of Python's `selectors`.
+// Definitions for poller.hpp: inline in header-only mode, compiled once with
+// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION. The backend in use
+// (detail/poller_backend.hpp) works on the state net::poller holds, passed by reference where
+// the backend object used to be `this`: no allocation, no indirection.
 
 // ---- begin net/detail/poller_backend.hpp ----
 #ifndef NETSOCK_DETAIL_POLLER_BACKEND_HPP
@@ -3822,62 +4670,11 @@ inline socket create_server(const address& a, const server_options& o = {}) {
 
 // Chooses the poller backend: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
 // elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined (so the poll
-// backend is tested on Linux too).
+// backend is tested on Linux too). Implementation only (impl/poller.ipp): the backends include
+// the OS poll headers. A backend's functions take the state net::poller keeps
+// (poller_common.hpp): `poller_backend::add(state, h, what, data)`.
 
 // The portable backends first and unconditionally (single_include inlines each header once).
-// ---- begin net/detail/poller_common.hpp ----
-#ifndef NETSOCK_DETAIL_POLLER_COMMON_HPP
-#define NETSOCK_DETAIL_POLLER_COMMON_HPP
-
-// What every poller backend shares: the ready-event record and the buffer it fills.
-
-
-#include <cstddef>
-#include <vector>
-
-namespace net {
-
-/// One ready socket reported by `net::poller::wait`.
-struct poll_event {
-    native_handle_type handle = invalid_handle; ///< the socket's native handle
-    events what = events::none;                 ///< readable / writable / error / hangup
-    void* data = nullptr;                       ///< the user data given to add/modify
-};
-
-namespace detail {
-// The events of one wait. Entries of sockets removed during the event loop are blanked
-// (handle = invalid_handle) and skipped by iteration, so no stale event is ever delivered.
-class ready_list {
-public:
-    explicit ready_list(std::size_t capacity) : items_(capacity == 0 ? 1 : capacity) {}
-    std::size_t capacity() const noexcept { return items_.size(); }
-    void clear() noexcept { size_ = 0; }
-    void push(native_handle_type h, events what, void* data) noexcept {
-        items_[size_++] = poll_event{h, what, data};
-    }
-    bool full() const noexcept { return size_ == items_.size(); }
-    void forget(native_handle_type h) noexcept {
-        for (std::size_t i = 0; i < size_; ++i)
-            if (items_[i].handle == h) items_[i].handle = invalid_handle;
-    }
-    void update(native_handle_type h, void* data) noexcept {
-        for (std::size_t i = 0; i < size_; ++i)
-            if (items_[i].handle == h) items_[i].data = data;
-    }
-    const poll_event* begin() const noexcept { return items_.data(); }
-    const poll_event* end() const noexcept { return items_.data() + size_; }
-
-private:
-    std::vector<poll_event> items_;
-    std::size_t size_ = 0;
-};
-
-inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
-} // namespace detail
-} // namespace net
-
-#endif
-// ---- end net/detail/poller_common.hpp ----
 // ---- begin net/detail/poller_poll.hpp ----
 #ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
 #define NETSOCK_DETAIL_POLLER_POLL_HPP
@@ -3886,7 +4683,8 @@ inline std::error_code poller_error(std::errc e) noexcept { return std::make_err
 // os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
 // allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
 // not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
-// every user's TU, see bench/compile_time.sh).
+// every user's TU, see bench/compile_time.sh). Implementation only: included by
+// poller_backend.hpp.
 
 
 #include <cstddef>
@@ -3895,56 +4693,57 @@ inline std::error_code poller_error(std::errc e) noexcept { return std::make_err
 
 namespace net::detail {
 
+// The backend code, working on the state a poller keeps (poller_common.hpp).
 template <class Tag> class basic_poll_backend {
 public:
     static constexpr const char* name = Tag::name;
+    using state = poll_state;
 
-    std::error_code open(std::size_t) { return sys::start(); }
+    static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
+    static std::error_code open(poll_state&, std::size_t) { return sys::start(); }
 
-    std::error_code add(native_handle_type h, events what, void* data) {
+    static std::error_code add(poll_state& s, native_handle_type h, events what, void* data) {
         if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
-        const std::size_t at = lower_bound(h);
-        if (at != slots_.size() && slots_[at].first == h) return poller_error(std::errc::file_exists);
+        const std::size_t at = lower_bound(s, h);
+        if (at != s.slots.size() && s.slots[at].first == h) return poller_error(std::errc::file_exists);
         if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
         os::pollfd_type p{};
         p.fd = h;
         p.events = to_poll(what);
-        slots_.insert(slots_.begin() + static_cast<std::ptrdiff_t>(at), {h, fds_.size()});
-        fds_.push_back(p);
-        data_.push_back(data);
+        s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
+        s.fds.push_back(p);
+        s.data.push_back(data);
         return {};
     }
-    std::error_code modify(native_handle_type h, events what, void* data) {
-        const std::size_t at = find(h);
-        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
-        fds_[slots_[at].second].events = to_poll(what);
-        data_[slots_[at].second] = data;
+    static std::error_code modify(poll_state& s, native_handle_type h, events what, void* data) {
+        const std::size_t at = find(s, h);
+        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
+        s.fds[s.slots[at].second].events = to_poll(what);
+        s.data[s.slots[at].second] = data;
         return {};
     }
-    std::error_code remove(native_handle_type h) {
-        const std::size_t at = find(h);
-        if (at == slots_.size()) return poller_error(std::errc::no_such_file_or_directory);
-        const std::size_t slot = slots_[at].second, last = fds_.size() - 1;
-        slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(at));
+    static std::error_code remove(poll_state& s, native_handle_type h) {
+        const std::size_t at = find(s, h);
+        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
+        const std::size_t slot = s.slots[at].second, last = s.fds.size() - 1;
+        s.slots.erase(s.slots.begin() + static_cast<std::ptrdiff_t>(at));
         if (slot != last) { // move the last entry into the hole
-            fds_[slot] = fds_[last];
-            data_[slot] = data_[last];
-            slots_[find(fds_[slot].fd)].second = slot;
+            s.fds[slot] = s.fds[last];
+            s.data[slot] = s.data[last];
+            s.slots[find(s, s.fds[slot].fd)].second = slot;
         }
-        fds_.pop_back();
-        data_.pop_back();
+        s.fds.pop_back();
+        s.data.pop_back();
         return {};
     }
-    std::size_t size() const noexcept { return fds_.size(); }
-
-    std::error_code wait(const sys::deadline& until, ready_list& out) {
+    static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        if (fds_.empty()) { // nothing can become ready: sleep out the (finite) timeout
+        if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
             while (!until.expired()) os::sleep_ms(until.remaining_ms());
             return {};
         }
         for (;;) {
-            int n = os::poll(fds_.data(), static_cast<os::nfds_type>(fds_.size()), until.remaining_ms());
+            int n = os::poll(s.fds.data(), static_cast<os::nfds_type>(s.fds.size()), until.remaining_ms());
             if (n < 0) {
                 int e = os::last_error();
                 if (os::is_interrupted(e)) {
@@ -3956,16 +4755,16 @@ public:
             if (n == 0 && !until.expired()) continue;
             // Scan from where the last batch stopped, so that with more ready sockets than
             // max_events the ones at the end of the array are not starved.
-            const std::size_t count = fds_.size();
-            std::size_t i = next_ < count ? next_ : 0;
+            const std::size_t count = s.fds.size();
+            std::size_t i = s.next < count ? s.next : 0;
             for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
-                const short r = fds_[i].revents;
+                const short r = s.fds[i].revents;
                 if (r != 0) {
                     --n;
                     events what = from_poll(r);
                     if (r & POLLNVAL) what |= events::error; // closed without remove()
-                    out.push(fds_[i].fd, what, data_[i]);
-                    next_ = i + 1;
+                    out.push(s.fds[i].fd, what, s.data[i]);
+                    s.next = i + 1;
                 }
                 i = i + 1 == count ? 0 : i + 1;
             }
@@ -3979,26 +4778,21 @@ private:
         return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
     }
 
-    // The first entry of slots_ whose handle is not less than h (slots_.size() if none).
-    std::size_t lower_bound(native_handle_type h) const noexcept {
-        std::size_t lo = 0, hi = slots_.size();
+    // The first entry of s.slots whose handle is not less than h (s.slots.size() if none).
+    static std::size_t lower_bound(const poll_state& s, native_handle_type h) noexcept {
+        std::size_t lo = 0, hi = s.slots.size();
         while (lo < hi) {
             const std::size_t mid = lo + (hi - lo) / 2;
-            if (slots_[mid].first < h) lo = mid + 1;
+            if (s.slots[mid].first < h) lo = mid + 1;
             else hi = mid;
         }
         return lo;
     }
-    // The entry of h in slots_, or slots_.size() if h is not watched.
-    std::size_t find(native_handle_type h) const noexcept {
-        const std::size_t at = lower_bound(h);
-        return at != slots_.size() && slots_[at].first == h ? at : slots_.size();
+    // The entry of h in s.slots, or s.slots.size() if h is not watched.
+    static std::size_t find(const poll_state& s, native_handle_type h) noexcept {
+        const std::size_t at = lower_bound(s, h);
+        return at != s.slots.size() && s.slots[at].first == h ? at : s.slots.size();
     }
-
-    std::vector<os::pollfd_type> fds_;
-    std::vector<void*> data_;
-    std::vector<std::pair<native_handle_type, std::size_t>> slots_; // (handle, slot), by handle
-    std::size_t next_ = 0; // where the next scan starts
 };
 
 struct poll_tag {
@@ -4026,6 +4820,9 @@ using wsapoll_backend = basic_poll_backend<wsapoll_tag>;
 #endif
 // ---- end net/detail/poller_wsapoll.hpp ----
 
+#include <string_view>
+#include <type_traits>
+
 #if defined(NETSOCK_OS_WINDOWS)
 namespace net::detail {
 using poller_backend = wsapoll_backend;
@@ -4041,82 +4838,96 @@ using poller_backend = poll_backend;
 
 // epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
 // lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
-// no lookup structure and no allocation.
+// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp.
 
 
 #include <sys/epoll.h>
 
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace net::detail {
 
+// The element types of queue_state (poller_common.hpp) for epoll.
+struct queue_entry {
+    void* data = nullptr;
+    bool used = false;
+};
+// The kernel fills an array of epoll_event: the derived type adds nothing.
+struct queue_event : ::epoll_event {};
+static_assert(sizeof(queue_event) == sizeof(::epoll_event), "queue_event must be an epoll_event");
+
+queue_state::queue_state() noexcept = default;
+queue_state::queue_state(queue_state&& o) noexcept
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    o.fd = -1;
+    o.count = 0;
+}
+queue_state& queue_state::operator=(queue_state&& o) noexcept {
+    if (this != &o) {
+        if (fd >= 0) ::close(fd);
+        fd = o.fd;
+        table = std::move(o.table);
+        count = o.count;
+        raw = std::move(o.raw);
+        o.fd = -1;
+        o.count = 0;
+    }
+    return *this;
+}
+queue_state::~queue_state() {
+    if (fd >= 0) ::close(fd);
+}
+
+// The backend code, working on the state a poller keeps.
 class epoll_backend {
 public:
     static constexpr const char* name = "epoll";
+    using state = queue_state;
 
-    epoll_backend() = default;
-    epoll_backend(const epoll_backend&) = delete;
-    epoll_backend& operator=(const epoll_backend&) = delete;
-    epoll_backend(epoll_backend&& o) noexcept
-        : fd_(o.fd_), table_(std::move(o.table_)), count_(o.count_), raw_(std::move(o.raw_)) {
-        o.fd_ = -1;
-        o.count_ = 0;
-    }
-    epoll_backend& operator=(epoll_backend&& o) noexcept {
-        if (this != &o) {
-            close();
-            fd_ = o.fd_;
-            table_ = std::move(o.table_);
-            count_ = o.count_;
-            raw_ = std::move(o.raw_);
-            o.fd_ = -1;
-            o.count_ = 0;
-        }
-        return *this;
-    }
-    ~epoll_backend() { close(); }
+    static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
-    std::error_code open(std::size_t max_events) {
-        fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-        if (fd_ < 0) return last_socket_error();
-        raw_.resize(max_events == 0 ? 1 : max_events);
+    static std::error_code open(queue_state& s, std::size_t max_events) {
+        s.fd = ::epoll_create1(EPOLL_CLOEXEC);
+        if (s.fd < 0) return last_socket_error();
+        s.raw.resize(max_events == 0 ? 1 : max_events);
         return {};
     }
 
-    std::error_code add(native_handle_type h, events what, void* data) {
+    static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
         if (h < 0) return poller_error(std::errc::bad_file_descriptor);
-        if (static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used)
+        if (static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used)
             return poller_error(std::errc::file_exists);
-        if (auto ec = ctl(EPOLL_CTL_ADD, h, what)) return ec;
-        if (static_cast<std::size_t>(h) >= table_.size()) table_.resize(static_cast<std::size_t>(h) + 1);
-        table_[static_cast<std::size_t>(h)] = {data, true};
-        ++count_;
+        if (auto ec = ctl(s, EPOLL_CTL_ADD, h, what)) return ec;
+        if (static_cast<std::size_t>(h) >= s.table.size()) s.table.resize(static_cast<std::size_t>(h) + 1);
+        s.table[static_cast<std::size_t>(h)] = {data, true};
+        ++s.count;
         return {};
     }
-    std::error_code modify(native_handle_type h, events what, void* data) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        if (auto ec = ctl(EPOLL_CTL_MOD, h, what)) return ec;
-        table_[static_cast<std::size_t>(h)].data = data;
+    static std::error_code modify(queue_state& s, native_handle_type h, events what, void* data) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        if (auto ec = ctl(s, EPOLL_CTL_MOD, h, what)) return ec;
+        s.table[static_cast<std::size_t>(h)].data = data;
         return {};
     }
-    std::error_code remove(native_handle_type h) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        table_[static_cast<std::size_t>(h)] = {};
-        --count_;
+    static std::error_code remove(queue_state& s, native_handle_type h) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        s.table[static_cast<std::size_t>(h)] = {};
+        --s.count;
         ::epoll_event ev{};
         // ENOENT/EBADF: the descriptor was closed before removal; the kernel already dropped it.
-        if (::epoll_ctl(fd_, EPOLL_CTL_DEL, h, &ev) != 0 && errno != ENOENT && errno != EBADF)
+        if (::epoll_ctl(s.fd, EPOLL_CTL_DEL, h, &ev) != 0 && errno != ENOENT && errno != EBADF)
             return last_socket_error();
         return {};
     }
-    std::size_t size() const noexcept { return count_; }
 
     // One epoll_wait; EINTR and early wake-ups re-wait for the time left.
-    std::error_code wait(const sys::deadline& until, ready_list& out) {
+    static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
         for (;;) {
-            const int max = static_cast<int>(raw_.size() < out.capacity() ? raw_.size() : out.capacity());
-            int n = ::epoll_wait(fd_, raw_.data(), max, until.remaining_ms());
+            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+            int n = ::epoll_wait(s.fd, s.raw.data(), max, until.remaining_ms());
             if (n < 0) {
                 if (errno == EINTR) {
                     if (until.expired()) return {};
@@ -4126,44 +4937,31 @@ public:
             }
             if (n == 0 && !until.expired()) continue;
             for (int i = 0; i < n; ++i) {
-                const auto& ev = raw_[static_cast<std::size_t>(i)];
+                const auto& ev = s.raw[static_cast<std::size_t>(i)];
                 const int h = ev.data.fd;
                 events what = events::none;
                 if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
                 if (ev.events & EPOLLOUT) what |= events::writable;
                 if (ev.events & EPOLLERR) what |= events::error;
                 if (ev.events & EPOLLHUP) what |= events::hangup;
-                out.push(h, what, table_[static_cast<std::size_t>(h)].data);
+                out.push(h, what, s.table[static_cast<std::size_t>(h)].data);
             }
             return {};
         }
     }
 
 private:
-    struct entry {
-        void* data = nullptr;
-        bool used = false;
-    };
-    bool known(native_handle_type h) const noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used;
+    static bool known(const queue_state& s, native_handle_type h) noexcept {
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
     }
-    std::error_code ctl(int op, native_handle_type h, events what) noexcept {
+    static std::error_code ctl(const queue_state& s, int op, native_handle_type h, events what) noexcept {
         ::epoll_event ev{};
         ev.data.fd = h;
         if (has(what, events::readable)) ev.events |= EPOLLIN | EPOLLRDHUP;
         if (has(what, events::writable)) ev.events |= EPOLLOUT;
-        if (::epoll_ctl(fd_, op, h, &ev) != 0) return last_socket_error();
+        if (::epoll_ctl(s.fd, op, h, &ev) != 0) return last_socket_error();
         return {};
     }
-    void close() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-    int fd_ = -1;
-    std::vector<entry> table_;
-    std::size_t count_ = 0;
-    std::vector<::epoll_event> raw_;
 };
 
 } // namespace net::detail
@@ -4180,90 +4978,106 @@ using poller_backend = epoll_backend;
 
 // kqueue backend (macOS, BSD), mirroring the epoll backend: level-triggered read/write filters,
 // user data in a table indexed by descriptor, one kevent() per wait. Not compiled on the Linux
-// CI machine; covered by the macOS job of .github/workflows.
+// CI machine; covered by the macOS job of .github/workflows. Implementation only: included by
+// poller_backend.hpp.
 
 
 #include <sys/event.h>
 #include <sys/time.h>
 
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace net::detail {
 
+// The element types of queue_state (poller_common.hpp) for kqueue.
+struct queue_entry {
+    void* data = nullptr;
+    events what = events::none;
+    bool used = false;
+};
+// The kernel fills an array of struct kevent: the derived type adds nothing. (A base-specifier
+// names a type, so ::kevent here is the struct, not the function.)
+struct queue_event : ::kevent {};
+static_assert(sizeof(queue_event) == sizeof(struct ::kevent), "queue_event must be a struct kevent");
+
+queue_state::queue_state() noexcept = default;
+queue_state::queue_state(queue_state&& o) noexcept
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    o.fd = -1;
+    o.count = 0;
+}
+queue_state& queue_state::operator=(queue_state&& o) noexcept {
+    if (this != &o) {
+        if (fd >= 0) ::close(fd);
+        fd = o.fd;
+        table = std::move(o.table);
+        count = o.count;
+        raw = std::move(o.raw);
+        o.fd = -1;
+        o.count = 0;
+    }
+    return *this;
+}
+queue_state::~queue_state() {
+    if (fd >= 0) ::close(fd);
+}
+
+// The backend code, working on the state a poller keeps.
 class kqueue_backend {
 public:
     static constexpr const char* name = "kqueue";
+    using state = queue_state;
 
-    kqueue_backend() = default;
-    kqueue_backend(const kqueue_backend&) = delete;
-    kqueue_backend& operator=(const kqueue_backend&) = delete;
-    kqueue_backend(kqueue_backend&& o) noexcept
-        : fd_(o.fd_), table_(std::move(o.table_)), count_(o.count_), raw_(std::move(o.raw_)) {
-        o.fd_ = -1;
-        o.count_ = 0;
-    }
-    kqueue_backend& operator=(kqueue_backend&& o) noexcept {
-        if (this != &o) {
-            close();
-            fd_ = o.fd_;
-            table_ = std::move(o.table_);
-            count_ = o.count_;
-            raw_ = std::move(o.raw_);
-            o.fd_ = -1;
-            o.count_ = 0;
-        }
-        return *this;
-    }
-    ~kqueue_backend() { close(); }
+    static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
-    std::error_code open(std::size_t max_events) {
-        fd_ = ::kqueue();
-        if (fd_ < 0) return last_socket_error();
-        if (::fcntl(fd_, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
-        raw_.resize(max_events == 0 ? 1 : max_events);
+    static std::error_code open(queue_state& s, std::size_t max_events) {
+        s.fd = ::kqueue();
+        if (s.fd < 0) return last_socket_error();
+        if (::fcntl(s.fd, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
+        s.raw.resize(max_events == 0 ? 1 : max_events);
         return {};
     }
 
-    std::error_code add(native_handle_type h, events what, void* data) {
+    static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
         if (h < 0) return poller_error(std::errc::bad_file_descriptor);
-        if (known(h)) return poller_error(std::errc::file_exists);
-        if (auto ec = apply(h, events::none, what)) return ec;
-        if (static_cast<std::size_t>(h) >= table_.size()) table_.resize(static_cast<std::size_t>(h) + 1);
-        table_[static_cast<std::size_t>(h)] = {data, what, true};
-        ++count_;
+        if (known(s, h)) return poller_error(std::errc::file_exists);
+        if (auto ec = apply(s, h, events::none, what)) return ec;
+        if (static_cast<std::size_t>(h) >= s.table.size()) s.table.resize(static_cast<std::size_t>(h) + 1);
+        s.table[static_cast<std::size_t>(h)] = {data, what, true};
+        ++s.count;
         return {};
     }
-    std::error_code modify(native_handle_type h, events what, void* data) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        auto& e = table_[static_cast<std::size_t>(h)];
-        if (auto ec = apply(h, e.what, what)) return ec;
+    static std::error_code modify(queue_state& s, native_handle_type h, events what, void* data) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        auto& e = s.table[static_cast<std::size_t>(h)];
+        if (auto ec = apply(s, h, e.what, what)) return ec;
         e.what = what;
         e.data = data;
         return {};
     }
-    std::error_code remove(native_handle_type h) {
-        if (!known(h)) return poller_error(std::errc::no_such_file_or_directory);
-        auto& e = table_[static_cast<std::size_t>(h)];
+    static std::error_code remove(queue_state& s, native_handle_type h) {
+        if (!known(s, h)) return poller_error(std::errc::no_such_file_or_directory);
+        auto& e = s.table[static_cast<std::size_t>(h)];
         const events old = e.what;
         e = {};
-        --count_;
+        --s.count;
         // ENOENT/EBADF: closed before removal; the kernel already dropped the filters.
-        if (auto ec = apply(h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
+        if (auto ec = apply(s, h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
                                                    ec != std::errc::bad_file_descriptor)
             return ec;
         return {};
     }
-    std::size_t size() const noexcept { return count_; }
-
-    std::error_code wait(const sys::deadline& until, ready_list& out) {
+    static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
         for (;;) {
             const int ms = until.remaining_ms();
             ::timespec ts{};
             ts.tv_sec = ms / 1000;
             ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
-            const int max = static_cast<int>(raw_.size() < out.capacity() ? raw_.size() : out.capacity());
-            int n = ::kevent(fd_, nullptr, 0, raw_.data(), max, ms < 0 ? nullptr : &ts);
+            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+            int n = ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
             if (n < 0) {
                 if (errno == EINTR) {
                     if (until.expired()) return {};
@@ -4273,28 +5087,23 @@ public:
             }
             if (n == 0 && !until.expired()) continue;
             for (int i = 0; i < n; ++i) {
-                const auto& ev = raw_[static_cast<std::size_t>(i)];
+                const auto& ev = s.raw[static_cast<std::size_t>(i)];
                 const auto h = static_cast<native_handle_type>(ev.ident);
                 events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
                 if (ev.flags & EV_EOF) what |= events::hangup;
                 if (ev.flags & EV_ERROR) what |= events::error;
-                merge(out, h, what, table_[static_cast<std::size_t>(h)].data);
+                merge(out, h, what, s.table[static_cast<std::size_t>(h)].data);
             }
             return {};
         }
     }
 
 private:
-    struct entry {
-        void* data = nullptr;
-        events what = events::none;
-        bool used = false;
-    };
-    bool known(native_handle_type h) const noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < table_.size() && table_[static_cast<std::size_t>(h)].used;
+    static bool known(const queue_state& s, native_handle_type h) noexcept {
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
     }
     // Read and write are separate filters: one kevent() call adds/deletes what changed.
-    std::error_code apply(native_handle_type h, events from, events to) noexcept {
+    static std::error_code apply(const queue_state& s, native_handle_type h, events from, events to) noexcept {
         struct ::kevent changes[2];
         int n = 0;
         auto change = [&](short filter, bool before, bool after) {
@@ -4304,7 +5113,7 @@ private:
         change(EVFILT_READ, has(from, events::readable), has(to, events::readable));
         change(EVFILT_WRITE, has(from, events::writable), has(to, events::writable));
         if (n == 0) return {};
-        if (::kevent(fd_, changes, n, nullptr, 0, nullptr) != 0) return last_socket_error();
+        if (::kevent(s.fd, changes, n, nullptr, 0, nullptr) != 0) return last_socket_error();
         return {};
     }
     // A socket ready for both read and write arrives as two kevents: report it once.
@@ -4317,15 +5126,6 @@ private:
         }
         out.push(h, what, data);
     }
-    void close() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-    int fd_ = -1;
-    std::vector<entry> table_;
-    std::size_t count_ = 0;
-    std::vector<struct ::kevent> raw_;
 };
 
 } // namespace net::detail
@@ -4341,170 +5141,115 @@ using poller_backend = poll_backend;
 }
 #endif
 
+namespace net::detail {
+// poller_common.hpp chose the state (the layout of net::poller) with the same conditions.
+static_assert(std::is_same<poller_backend::state, poller_state>::value,
+              "poller_common.hpp and poller_backend.hpp chose different backends");
+static_assert(std::string_view(poller_backend::name) == std::string_view(poller_backend_name),
+              "poller_common.hpp and poller_backend.hpp chose different backends");
+} // namespace net::detail
+
 #endif
 // ---- end net/detail/poller_backend.hpp ----
 
 #include <chrono>
 #include <cstddef>
+#include <system_error>
 
 namespace net {
 
-/// Waits for readiness on many sockets at once (epoll on Linux, kqueue on macOS/BSD, WSAPoll on
-/// Windows, poll() elsewhere or when NETSOCK_POLLER_POLL is defined). Level-triggered: a socket
-/// is reported on every wait while it stays ready.
-///
-/// Readiness contract: an event is a hint, not a promise. A readable socket may still have
-/// nothing to read (spurious wake-ups happen), so use non-blocking sockets and read/accept
-/// until `net::is_would_block(ec)`. `error` and `hangup` are always reported, even if not
-/// requested. Removing a socket inside the event loop drops its still-pending events from the
-/// current batch. Close a socket only after removing it.
-///
-/// ```cpp
-/// net::poller p;
-/// p.add(listener, net::events::readable);
-/// for (;;)
-///     for (const net::poll_event& ev : p.wait(std::chrono::seconds(1)))
-///         handle(ev.handle, ev.what, ev.data);
-/// ```
-/// Not thread-safe: use one poller from one thread. No heap allocation per `wait`.
-class poller {
-public:
-    /// The events of one `wait`, valid until the next `wait`: iterate with range-for.
-    class ready_events {
-    public:
-        class iterator {
-        public:
-            using value_type = poll_event;
-            using reference = const poll_event&;
-            using pointer = const poll_event*;
-            using difference_type = std::ptrdiff_t;
-            using iterator_category = std::forward_iterator_tag;
-            iterator() = default;
-            iterator(const poll_event* p, const poll_event* end) : p_(p), end_(end) { skip(); }
-            reference operator*() const noexcept { return *p_; }
-            pointer operator->() const noexcept { return p_; }
-            iterator& operator++() noexcept {
-                ++p_;
-                skip();
-                return *this;
-            }
-            iterator operator++(int) noexcept {
-                iterator old = *this;
-                ++*this;
-                return old;
-            }
-            friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.p_ == b.p_; }
-            friend bool operator!=(const iterator& a, const iterator& b) noexcept { return a.p_ != b.p_; }
+namespace detail {
 
-        private:
-            void skip() noexcept { // entries of sockets removed during the loop are blank
-                while (p_ != end_ && p_->handle == invalid_handle) ++p_;
-            }
-            const poll_event* p_ = nullptr;
-            const poll_event* end_ = nullptr;
-        };
-        explicit ready_events(const detail::ready_list* list) noexcept : list_(list) {}
-        iterator begin() const noexcept { return {list_->begin(), list_->end()}; }
-        iterator end() const noexcept { return {list_->end(), list_->end()}; }
-        /// The number of events still to be delivered (removed sockets excluded).
-        std::size_t size() const noexcept {
-            std::size_t n = 0;
-            for (auto it = begin(); it != end(); ++it) ++n;
-            return n;
-        }
-        bool empty() const noexcept { return begin() == end(); }
+void ready_list::forget(native_handle_type h) noexcept {
+    for (std::size_t i = 0; i < size_; ++i)
+        if (items_[i].handle == h) items_[i].handle = invalid_handle;
+}
+void ready_list::update(native_handle_type h, void* data) noexcept {
+    for (std::size_t i = 0; i < size_; ++i)
+        if (items_[i].handle == h) items_[i].data = data;
+}
 
-    private:
-        const detail::ready_list* list_;
-    };
+// The wait of poller::try_wait, with or without a time limit.
+NETSOCK_DECL std::error_code poller_wait_until(poller_state& state, ready_list& ready,
+                                               const sys::deadline& until) noexcept {
+    // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
+    // poller), so report it instead of hanging.
+    if (until.infinite() && poller_backend::size(state) == 0)
+        return poller_error(std::errc::invalid_argument);
+    return poller_backend::wait(state, until, ready);
+}
 
-    /// A poller reporting at most `max_events` sockets per wait (the rest come next time).
-    /// Throws net::error if the OS cannot create one (see `try_create`).
-    explicit poller(std::size_t max_events = 256) : ready_(max_events) {
-        if (auto ec = backend_.open(max_events)) detail::throw_error(ec, "poller");
-    }
-    /// Non-throwing construction. Errors: too_many_files_open, ...
-    static result<poller> try_create(std::size_t max_events = 256) noexcept {
-        poller p(tag{}, max_events);
-        if (auto ec = p.backend_.open(max_events)) return detail::fail(ec);
-        return p;
-    }
-    poller(poller&&) noexcept = default;
-    poller& operator=(poller&&) noexcept = default;
-    poller(const poller&) = delete;
-    poller& operator=(const poller&) = delete;
+std::error_code poller_wait_for(poller_state& state, ready_list& ready,
+                                std::chrono::nanoseconds timeout) noexcept {
+    return poller_wait_until(state, ready, sys::deadline::after(timeout));
+}
 
-    /// Watches `s` for `what` (readable and/or writable) with user `data` returned in events.
-    /// Errors: file_exists if already added, bad_file_descriptor for a closed socket.
-    result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept {
-        if (!s) return detail::fail(detail::not_open());
-        return wrap(backend_.add(s.native_handle(), what, data));
-    }
-    void add(const socket& s, events what, void* data = nullptr) {
-        detail::unwrap(try_add(s, what, data), "poller::add");
-    }
-    /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
-    /// is not watched.
-    result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept {
-        if (!s) return detail::fail(detail::not_open());
-        auto r = wrap(backend_.modify(s.native_handle(), what, data));
-        if (r) ready_.update(s.native_handle(), data);
-        return r;
-    }
-    void modify(const socket& s, events what, void* data = nullptr) {
-        detail::unwrap(try_modify(s, what, data), "poller::modify");
-    }
-    /// Stops watching `s`; its events still pending in the current batch are dropped.
-    /// Errors: no_such_file_or_directory if it is not watched.
-    result<void> try_remove(const socket& s) noexcept {
-        if (!s) return detail::fail(detail::not_open());
-        ready_.forget(s.native_handle());
-        return wrap(backend_.remove(s.native_handle()));
-    }
-    void remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
+} // namespace detail
 
-    /// Waits until at least one watched socket is ready or `timeout` passes (then the result
-    /// is empty: a timeout is not an error). Signals (EINTR) never end the wait early.
-    template <class Rep, class Period>
-    result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
-        return wait_until(detail::after(timeout));
-    }
-    /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
-    /// could never end).
-    result<ready_events> try_wait() noexcept { return wait_until(detail::deadline::never()); }
-    template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
-        return detail::unwrap(try_wait(timeout), "poller::wait");
-    }
-    ready_events wait() { return detail::unwrap(try_wait(), "poller::wait"); }
+std::size_t poller::ready_events::size() const noexcept {
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+}
 
-    /// The number of watched sockets.
-    std::size_t size() const noexcept { return backend_.size(); }
-    /// "epoll", "kqueue", "poll" or "wsapoll".
-    static constexpr const char* backend_name() noexcept { return detail::poller_backend::name; }
+poller::poller(std::size_t max_events) : ready_(max_events) {
+    if (auto ec = detail::poller_backend::open(state_, max_events))
+        detail::throw_error(ec, "poller");
+}
 
-private:
-    struct tag {};
-    poller(tag, std::size_t max_events) : ready_(max_events) {}
-    static result<void> wrap(std::error_code ec) noexcept {
-        if (ec) return detail::fail(ec);
-        return {};
-    }
-    result<ready_events> wait_until(const detail::deadline& until) noexcept {
-        // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
-        // poller), so report it instead of hanging.
-        if (until.infinite() && size() == 0) return detail::fail(std::errc::invalid_argument);
-        if (auto ec = backend_.wait(until, ready_)) return detail::fail(ec);
-        return ready_events(&ready_);
-    }
+result<poller> poller::try_create(std::size_t max_events) noexcept {
+    poller p(tag{}, max_events);
+    if (auto ec = detail::poller_backend::open(p.state_, max_events)) return detail::fail(ec);
+    return p;
+}
 
-    detail::poller_backend backend_;
-    detail::ready_list ready_;
-};
+result<void> poller::try_add(const socket& s, events what, void* data) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    return wrap(detail::poller_backend::add(state_, s.native_handle(), what, data));
+}
+
+void poller::add(const socket& s, events what, void* data) {
+    detail::unwrap(try_add(s, what, data), "poller::add");
+}
+
+result<void> poller::try_modify(const socket& s, events what, void* data) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    auto r = wrap(detail::poller_backend::modify(state_, s.native_handle(), what, data));
+    if (r) ready_.update(s.native_handle(), data);
+    return r;
+}
+
+void poller::modify(const socket& s, events what, void* data) {
+    detail::unwrap(try_modify(s, what, data), "poller::modify");
+}
+
+result<void> poller::try_remove(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    ready_.forget(s.native_handle());
+    return wrap(detail::poller_backend::remove(state_, s.native_handle()));
+}
+
+void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
+
+result<poller::ready_events> poller::try_wait() noexcept {
+    if (auto ec = detail::poller_wait_until(state_, ready_, detail::sys::deadline::never()))
+        return detail::fail(ec);
+    return ready_events(&ready_);
+}
+
+poller::ready_events poller::wait() { return detail::unwrap(try_wait(), "poller::wait"); }
+
+std::size_t poller::size() const noexcept { return detail::poller_backend::size(state_); }
+
+poller::poller(tag, std::size_t max_events) : ready_(max_events) {}
+
+result<void> poller::wrap(std::error_code ec) noexcept {
+    if (ec) return detail::fail(ec);
+    return {};
+}
 
 } // namespace net
 
 #endif
-// ---- end net/poller.hpp ----
-
-#endif
-// ---- end net/net.hpp ----
+// ---- end net/impl/poller.ipp ----
+#endif // NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)

@@ -50,10 +50,12 @@ if(NETSOCK_MODE STREQUAL "install")
             netsock_fail("${f} was not installed")
         endif()
     endforeach()
-    # Nothing but headers, CMake package files and the .pc file.
+    # Nothing but headers (and the implementation files of compile-once mode), CMake package
+    # files and the .pc file.
     file(GLOB_RECURSE installed RELATIVE "${NETSOCK_PREFIX}" "${NETSOCK_PREFIX}/*")
     foreach(f IN LISTS installed)
         if(f MATCHES "^${NETSOCK_INCLUDEDIR}/net/.*\\.hpp$"
+                OR f MATCHES "^${NETSOCK_INCLUDEDIR}/net/impl/[^/]+\\.ipp$"
                 OR f MATCHES "^${NETSOCK_DATADIR}/cmake/netsock/[^/]+\\.cmake$"
                 OR f STREQUAL "${NETSOCK_DATADIR}/pkgconfig/netsock.pc")
             continue()
@@ -166,5 +168,9 @@ set(path_file "${build_dir}/consumer-path-${NETSOCK_CONFIG}.txt")
 if(NOT EXISTS "${path_file}")
     netsock_fail("${path_file} was not written by the consumer project")
 endif()
-file(READ "${path_file}" exe)
-netsock_run("run" "${exe}")
+# One executable per line of the file, separated by ';' (find_package also builds the
+# compile-once variant).
+file(READ "${path_file}" exes)
+foreach(exe IN LISTS exes)
+    netsock_run("run ${exe}" "${exe}")
+endforeach()

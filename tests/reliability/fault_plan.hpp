@@ -14,6 +14,8 @@
 // Counters are atomics so that another thread may watch a plan's progress.
 
 #include <net/net.hpp>
+// The hook is an implementation detail: compile-once mode keeps it out of <net/net.hpp>.
+#include <net/detail/fault.hpp>
 
 #include <array>
 #include <atomic>

@@ -2,8 +2,10 @@
 # Language modes and the other layout, on top of tools/test.sh (g++, C++17, include/):
 #   1. g++, -std=c++20, against the single header (NETSOCK_SINGLE_HEADER=ON): the whole suite;
 #      net::result must be the bundled type (modes.std_expected with OFF).
-#   2. clang-19 + libc++-19, -std=c++23: the whole suite; the only build where net::result is
-#      std::expected (modes.std_expected with ON: a static_assert).
+#   2. clang-19 + libc++-19, -std=c++23, compile-once mode (NETSOCK_TEST_SEPARATE_COMPILATION:
+#      every file sees declarations only, each program compiles the implementation once): the
+#      whole suite; the only build where net::result is std::expected (modes.std_expected with
+#      ON: a static_assert).
 #   3. clang-19 + libc++-19 at -std=c++17: the bundled net::result even with a library that has
 #      <expected> (compile-time check only).
 # Every build also compiles each public header alone and runs the exceptions-off programs
@@ -48,7 +50,8 @@ cxx20() {
 }
 
 cxx23() {
-    suite cxx23 "${libcxx[@]}" -DCMAKE_CXX_STANDARD=23 -DNETSOCK_TEST_EXPECT_STD_EXPECTED=ON
+    suite cxx23 "${libcxx[@]}" -DCMAKE_CXX_STANDARD=23 -DNETSOCK_TEST_EXPECT_STD_EXPECTED=ON \
+        -DNETSOCK_TEST_SEPARATE_COMPILATION=ON
 }
 
 cxx17_libcxx() {
