@@ -42,7 +42,9 @@ endfunction()
 
 # NETSOCK_TEST_SEPARATE_COMPILATION: build our own targets in compile-once mode. Every TU gets
 # NETSOCK_SEPARATE_COMPILATION, and every executable one implementation TU
-# (tests/support/implementation.cpp), compiled with that executable's own definitions.
+# (tests/support/implementation.cpp), compiled with that executable's own definitions, unless
+# the target has the property NETSOCK_OWN_IMPLEMENTATION (one of its files defines
+# NETSOCK_IMPLEMENTATION itself).
 set(NETSOCK_IMPLEMENTATION_SOURCE "${CMAKE_CURRENT_LIST_DIR}/../tests/support/implementation.cpp")
 function(netsock_target_separate_compilation tgt)
     if(NOT NETSOCK_TEST_SEPARATE_COMPILATION)
@@ -54,7 +56,12 @@ function(netsock_target_separate_compilation tgt)
         return()
     endif()
     target_compile_definitions(${tgt} PRIVATE NETSOCK_SEPARATE_COMPILATION)
-    if(_type STREQUAL "EXECUTABLE")
+    get_target_property(_own ${tgt} NETSOCK_OWN_IMPLEMENTATION)
+    get_target_property(_libs ${tgt} LINK_LIBRARIES) # a program that does not use netsock
+    if(NOT "netsock::netsock" IN_LIST _libs AND NOT "netsock" IN_LIST _libs)  # gets nothing
+        set(_own ON)
+    endif()
+    if(_type STREQUAL "EXECUTABLE" AND NOT _own)
         target_sources(${tgt} PRIVATE "${NETSOCK_IMPLEMENTATION_SOURCE}")
     endif()
 endfunction()

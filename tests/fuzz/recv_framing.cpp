@@ -16,6 +16,8 @@
 //      ends, with the partial count of the unfinished header or body.
 // Built with libFuzzer by tools/fuzz.sh; replayed by reliability.fuzz_replay.recv_framing.
 #include <net/net.hpp>
+// The hook is an implementation detail: compile-once mode keeps it out of <net/net.hpp>.
+#include <net/detail/fault.hpp>
 
 #include "fuzz_check.hpp"
 

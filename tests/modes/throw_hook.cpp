@@ -25,6 +25,11 @@ void netsock_test_throw_hook(const std::error_code& ec, const char* operation) {
     std::fflush(stderr);
 }
 
+// In compile-once mode the hook is called from the implementation, so this file, where the hook
+// is declared, is the program's one implementation file (tests/modes/CMakeLists.txt).
+#if defined(NETSOCK_SEPARATE_COMPILATION)
+#define NETSOCK_IMPLEMENTATION
+#endif
 #include <net/net.hpp>
 
 #if !defined(NETSOCK_NO_EXCEPTIONS)
