@@ -2330,6 +2330,9 @@ struct poll_state {
 // (they close the descriptor). Only impl/poller.ipp creates, moves and destroys this state, so
 // user code sees neither <sys/epoll.h> nor <sys/event.h> (a vector of an incomplete type may be
 // declared, C++17 [vector.overview]).
+// Declared only where a queue backend is in use: its members are defined by that backend.
+#if !defined(NETSOCK_OS_WINDOWS) && !defined(NETSOCK_POLLER_POLL) && \
+    (defined(NETSOCK_HAS_EPOLL) || defined(NETSOCK_HAS_KQUEUE))
 struct queue_entry; // the user data (kqueue: and the watched events) of one descriptor
 struct queue_event; // ::epoll_event or struct ::kevent
 struct queue_state {
@@ -2345,6 +2348,7 @@ struct queue_state {
     std::size_t count = 0;
     std::vector<queue_event> raw;
 };
+#endif
 
 // The backend net::poller uses: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
 // elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined. The same choice
@@ -4059,11 +4063,6 @@ NETSOCK_DECL events from_poll(short p) noexcept {
     if (p & POLLERR) e |= events::error;
     if (p & POLLHUP) e |= events::hangup;
     return e;
-}
-
-template <class Rep, class Period>
-deadline after(std::chrono::duration<Rep, Period> timeout) noexcept {
-    return deadline::after(timeout);
 }
 
 result<accept_result> accept_for(const socket& s, std::chrono::nanoseconds t) noexcept {

@@ -289,11 +289,6 @@ NETSOCK_DECL events from_poll(short p) noexcept {
     return e;
 }
 
-template <class Rep, class Period>
-deadline after(std::chrono::duration<Rep, Period> timeout) noexcept {
-    return deadline::after(timeout);
-}
-
 result<accept_result> accept_for(const socket& s, std::chrono::nanoseconds t) noexcept {
     return accept_until(s, deadline::after(t));
 }
