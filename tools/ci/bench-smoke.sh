@@ -9,7 +9,9 @@
 # 2. every micro-benchmark once, briefly (--benchmark_min_time=0.01), and bench/ratios.py on
 #    its JSON;
 # 3. bench/loadgen against examples/poller_echo_server for about a second in all: ping-pong
-#    with 1 and 8 connections, a stream, 200 connections at once; every echoed byte verified.
+#    with 1 and 8 connections, a stream, 200 connections at once; every echoed byte verified;
+# 4. bench/compile_time.sh with one run per TU: the compile-time report of both modes (figures
+#    only, no target judged: CPU times on a shared machine swing; README "Compile time").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 start=$(date +%s)
@@ -71,4 +73,7 @@ kill -TERM "$server_pid"
 wait "$server_pid" || failed=1
 server_pid=
 [ $failed = 0 ] || { echo "bench-smoke: FAILED: loadgen" >&2; exit 1; }
+
+echo "bench-smoke: compile time (bench/compile_time.sh, one run per TU)"
+RUNS=1 bash bench/compile_time.sh
 echo "bench-smoke: ok in $(($(date +%s) - start)) s"
