@@ -15,7 +15,7 @@ namespace net::detail {
 template <class Rep, class Period>
 constexpr std::chrono::nanoseconds to_nanoseconds(std::chrono::duration<Rep, Period> t) noexcept {
     if (!(t > t.zero())) return std::chrono::nanoseconds::zero(); // also NaN
-    if (std::chrono::duration<double>(t).count() > 3.0e9) return std::chrono::nanoseconds::max();
+    if (std::chrono::duration<double>(t).count() > 3.0e9) return (std::chrono::nanoseconds::max)();
     return std::chrono::ceil<std::chrono::nanoseconds>(t);
 }
 
