@@ -14,8 +14,11 @@
 // Counters are atomics so that another thread may watch a plan's progress.
 
 #include <net/net.hpp>
-// The hook is an implementation detail: compile-once mode keeps it out of <net/net.hpp>.
+// The hook is an implementation detail: compile-once mode keeps it out of <net/net.hpp> (the
+// single header, which has no detail/ files, is header-only in the suite and has it inline).
+#if !defined(NETSOCK_DETAIL_FAULT_HPP)
 #include <net/detail/fault.hpp>
+#endif
 
 #include <array>
 #include <atomic>
