@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compile-time budget of <net/net.hpp> (PITFALLS C7). Compiles one small TU several times with
+# Compile-time budget of <net/net.hpp> (a header-only library is compiled again in every TU that
+# includes it, so its cost is tracked). Compiles one small TU several times with
 #   std        only the C++ standard headers that netsock includes
 #   std+os     those plus the OS headers netsock includes (<sys/socket.h>, <netdb.h>, ...)
 #   netsock    #include <net/net.hpp> (header-only, the default)

@@ -5,7 +5,8 @@
 // Each --message (or, without any, each line read from stdin) is sent with sendall; exactly
 // as many bytes are read back with recv_exact and compared. At the end the client closes
 // gracefully: shutdown(send) tells the server "no more data", and the client reads until the
-// server's EOF before closing, so nothing is lost or reset (PITFALLS B16).
+// server's EOF before closing, so nothing is lost or reset (a close() with unread data sends
+// RST instead of FIN, and the peer may lose what it has not read yet).
 // Exit code: 0 on success, 1 on an error or a wrong echo, 2 on bad arguments.
 
 #include <net/net.hpp>

@@ -94,7 +94,7 @@ options parse_args(int argc, char** argv) {
 }
 
 // Accept failures that mean "out of resources": the pending connection stays queued, so
-// accepting again at once would spin at 100 % CPU (PITFALLS B10). Back off instead.
+// accepting again at once would spin at 100 % CPU. Back off instead.
 bool is_resource_exhaustion(const std::error_code& ec) {
     return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
            ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
@@ -126,7 +126,8 @@ void serve(net::socket conn, const net::address& peer) {
         echoed += *n;
     }
     // Everything we echoed was handed to the OS by sendall; shut down our side so the client
-    // reads EOF after the last byte (PITFALLS B16), then close.
+    // reads EOF after the last byte (closing with unread data would send a reset instead), then
+    // close.
     (void)net::try_shutdown(conn, net::shutdown_type::send);
     (void)conn.try_close();
     say("connection closed: " + peer.to_string() + ", " + std::to_string(echoed) +

@@ -10,7 +10,7 @@
 //   - Backpressure: a client that sends but does not read would make the buffer grow without
 //     limit; above 1 MiB of pending output the server stops reading from it until it drains.
 //   - Out of descriptors: accept fails with too_many_files_open and the connection stays
-//     queued, so accepting again at once would spin at 100 % CPU (PITFALLS B10). The server
+//     queued, so accepting again at once would spin at 100 % CPU. The server
 //     stops watching the listener for 100 ms (the poller timeout does the waiting) and retries.
 // Prints "listening on HOST:PORT" first (port 0 picks a free port), then one line per
 // connection unless --quiet. Exits after --max-clients clients have come and gone, or on
@@ -266,7 +266,8 @@ private:
         if (can_read && !c.eof && c.pending() < max_pending && !read_some(c)) return;
         if (c.pending() > 0 && !write_some(c)) return;
         if (c.eof && c.pending() == 0) {
-            // Everything echoed: send our EOF after the last byte, then close (PITFALLS B16).
+            // Everything echoed: send our EOF after the last byte, then close (a plain close
+            // with unread data would reset the connection).
             (void)net::try_shutdown(c.socket, net::shutdown_type::send);
             close(c, "client closed");
             return;

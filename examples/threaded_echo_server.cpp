@@ -106,7 +106,7 @@ options parse_args(int argc, char** argv) {
 }
 
 // Accept failures that mean "out of resources": the pending connection stays queued, so
-// accepting again at once would spin at 100 % CPU (PITFALLS B10). Back off instead.
+// accepting again at once would spin at 100 % CPU. Back off instead.
 bool is_resource_exhaustion(const std::error_code& ec) {
     return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
            ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;

@@ -1,5 +1,6 @@
 // netsock before a full <windows.h> (no WIN32_LEAN_AND_MEAN, no NOMINMAX) compiles, warning
-// free: <winsock2.h> comes first and keeps the old <winsock.h> out (PITFALLS A4).
+// free: <winsock2.h> comes first and keeps the old <winsock.h> out (had <winsock.h> come first,
+// <winsock2.h> would redefine sockaddr and friends: hundreds of errors).
 
 // The standard library's own macros first: MinGW's libstdc++ defines NOMINMAX itself in every
 // standard header (bits/os_defines.h). Only what netsock adds on top is checked.

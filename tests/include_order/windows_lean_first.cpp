@@ -1,6 +1,7 @@
 // <windows.h> with WIN32_LEAN_AND_MEAN (but without NOMINMAX) before netsock compiles, warning
 // free. The min/max macros stay the user's (netsock defines no NOMINMAX, undefines nothing) and
-// do not break the library, which writes (std::min)(a, b) (PITFALLS A4).
+// do not break the library, which writes (std::min)(a, b): the parentheses stop a function-like
+// min/max macro from expanding.
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 

@@ -279,7 +279,8 @@ TEST_CASE("both sockets of a socket_pair are close-on-exec") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Blocking modes (PITFALLS B4, A11)
+// Blocking modes (macOS and the BSDs give accepted sockets the listener's O_NONBLOCK, Linux
+// does not; timed accept and connect switch the mode and must restore it)
 
 TEST_CASE("an accepted socket is blocking even when the listener is non-blocking") {
     auto listener = make_listener();
@@ -356,7 +357,8 @@ TEST_CASE("a connect with a timeout restores the socket's blocking mode") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Signals (PITFALLS B1, C9)
+// Signals (a send to a closed peer raises SIGPIPE, which kills the process; a library must
+// prevent that per call, never with a process-wide signal(SIGPIPE, SIG_IGN))
 
 TEST_CASE("including and using the library changes no signal disposition") {
     // Use the library broadly first.
@@ -482,7 +484,8 @@ TEST_CASE("a send to a closed peer does not kill a process whose SIGPIPE is at i
 }
 
 // ---------------------------------------------------------------------------------------------
-// Descriptor exhaustion (PITFALLS B10)
+// Descriptor exhaustion (at EMFILE accept leaves the connection queued, so a loop that
+// retries at once spins at 100 % CPU)
 
 TEST_CASE("accept reports too_many_files_open promptly when the process is out of descriptors") {
     // Runs in a child: RLIMIT_NOFILE is lowered there only, and alarm() ends the child if accept

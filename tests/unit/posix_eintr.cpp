@@ -1,6 +1,7 @@
 // EINTR: blocking calls keep their promises while a signal handler installed WITHOUT
-// SA_RESTART fires every 10 ms (PITFALLS B5): timeouts still expire as timed_out (never
-// `interrupted`), and transfers arrive intact. POSIX only (this file is built only there).
+// SA_RESTART fires every 10 ms (so every blocking call can fail with EINTR, see signal(7)):
+// timeouts still expire as timed_out (never `interrupted`), and transfers arrive intact. POSIX
+// only (this file is built only there).
 #include <doctest/doctest.h>
 
 #include <net/net.hpp>

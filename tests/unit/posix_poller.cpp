@@ -1,6 +1,7 @@
-// POSIX-only checks of net::poller: waits that signals interrupt (EINTR, PITFALLS B5), 5,000
-// simultaneous connections with descriptors far above FD_SETSIZE (PITFALLS B9), and the exact
-// backend per OS. Built twice like poller.cpp: platform backend and NETSOCK_POLLER_POLL.
+// POSIX-only checks of net::poller: waits that signals interrupt (EINTR: the wait must go on
+// with the time left), 5,000 simultaneous connections with descriptors far above FD_SETSIZE
+// (1024: FD_SET on a larger descriptor writes past the fd_set), and the exact backend per OS.
+// Built twice like poller.cpp: platform backend and NETSOCK_POLLER_POLL.
 #include <doctest/doctest.h>
 
 #include <net/net.hpp>
@@ -234,7 +235,7 @@ TEST_CASE("a wait interrupted by signals still returns the event that arrives du
 }
 
 // ---------------------------------------------------------------------------------------------
-// Many connections (PITFALLS B9: descriptors far above FD_SETSIZE = 1024)
+// Many connections (descriptors far above FD_SETSIZE = 1024, which select() cannot watch)
 
 TEST_CASE("a poller reports each of 5,000 connections readable and every byte is read") {
     constexpr std::size_t n = 5000;

@@ -22,7 +22,7 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 // Generous bound for anything that should be immediate on loopback. A refused connect takes
-// about 2 s on Windows (SYN retries, PITFALLS A12): still far below this.
+// about 2 s on Windows (it retries the SYN; 0 ms on Linux and macOS): still far below this.
 constexpr auto io_timeout = 10s;
 
 double seconds_since(clock_type::time_point start) {
@@ -93,7 +93,7 @@ TEST_CASE("Winsock error codes compare equal to the portable std::errc condition
         const std::error_code ec(r.wsa, net::socket_category());
         CHECK(ec == r.condition);
         CHECK(ec.default_error_condition() == std::make_error_condition(r.condition));
-        // The system's own text, never strerror's "Unknown error" (PITFALLS A8).
+        // The system's own text, never strerror's "Unknown error" (strerror knows no WSA codes).
         CHECK_MESSAGE(readable(ec.message()), describe(ec));
     }
     CHECK(net::is_would_block(std::error_code(WSAEWOULDBLOCK, net::socket_category())));
@@ -154,7 +154,8 @@ TEST_CASE("listeners carry SO_EXCLUSIVEADDRUSE, never SO_REUSEADDR, and a second
 }
 
 TEST_CASE("created and accepted sockets are not inheritable by child processes") {
-    // WSA_FLAG_NO_HANDLE_INHERIT at creation; HANDLE_FLAG_INHERIT cleared on accept (PITFALLS A14).
+    // WSA_FLAG_NO_HANDLE_INHERIT at creation; HANDLE_FLAG_INHERIT cleared on accept (accept
+    // returns an inheritable handle whatever the listener's flags).
     CHECK_FALSE(inheritable(net::make_socket(net::family::ipv4, net::socket_type::stream)));
     CHECK_FALSE(inheritable(net::make_socket(net::family::ipv4, net::socket_type::datagram)));
     auto v6 = net::try_make_socket(net::family::ipv6, net::socket_type::stream);
@@ -180,7 +181,8 @@ TEST_CASE("created and accepted sockets are not inheritable by child processes")
 
 TEST_CASE("a UDP socket keeps receiving after sending to a closed port (SIO_UDP_CONNRESET off)") {
     // The ICMP port-unreachable that answers a datagram to a closed port would make the next
-    // recvfrom fail with WSAECONNRESET and break a receive loop (PITFALLS A15).
+    // recvfrom fail with WSAECONNRESET and break a receive loop; see SIO_UDP_CONNRESET in
+    // https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls
     auto receiver = net::make_socket(net::family::ipv4, net::socket_type::datagram);
     net::bind(receiver, net::address::parse("127.0.0.1:0"));
     auto peer = net::make_socket(net::family::ipv4, net::socket_type::datagram);
@@ -232,8 +234,9 @@ TEST_CASE("SO_RCVTIMEO of 1.5 s waits about 1.5 s and reports timed_out") {
     auto c = connected_pair();
     net::set_option(c.client, net::receive_timeout{1500ms});
     CHECK(net::get_option<net::receive_timeout>(c.client).value == 1500ms);
-    // Winsock takes a DWORD of milliseconds, not a timeval (PITFALLS A10): 1.5 s, not 1 ms or
-    // 1500 s.
+    // Winsock takes a DWORD of milliseconds, not a timeval (SO_RCVTIMEO in
+    // https://learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options):
+    // 1.5 s, not 1 ms or 1500 s.
     CHECK(int_option(c.client, SOL_SOCKET, SO_RCVTIMEO) == 1500);
     char buf[16];
     const auto start = clock_type::now();

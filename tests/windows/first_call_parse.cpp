@@ -1,5 +1,6 @@
 // The first netsock call of a Windows program can be address parsing and formatting: Winsock
-// starts lazily inside the library, with no explicit start-up call (PITFALLS A1). A program of
+// starts lazily inside the library, with no explicit start-up call (without WSAStartup, Winsock
+// calls fail with WSANOTINITIALISED). A program of
 // its own, because start-up happens once per process.
 #include <net/net.hpp>
 

@@ -1,5 +1,5 @@
 // The first netsock call of a Windows program can be name resolution: getaddrinfo needs
-// WSAStartup (else WSANOTINITIALISED, PITFALLS A1), and the library does it lazily. A program of
+// WSAStartup (else WSANOTINITIALISED, 10093), and the library does it lazily. A program of
 // its own, because start-up happens once per process.
 #include <net/net.hpp>
 

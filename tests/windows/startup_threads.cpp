@@ -1,5 +1,6 @@
 // Winsock start-up is thread-safe: 8 threads make their first socket at the same moment (after
-// a barrier) and every one succeeds (PITFALLS A1: a function-local static, C++11 magic statics).
+// a barrier) and every one succeeds (WSAStartup runs once, from a function-local static, whose
+// initialisation C++11 makes thread-safe).
 // A program of its own, because start-up happens once per process.
 #include <net/net.hpp>
 
