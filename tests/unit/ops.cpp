@@ -5,6 +5,7 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
 #include "support/wine.hpp"
 
 #include <algorithm>
@@ -29,10 +30,7 @@ namespace fs = std::filesystem;
 // Generous bound for anything that should be immediate on loopback; only reached on failure.
 constexpr auto io_timeout = 10s;
 
-std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" +
-           ec.message() + ")";
-}
+using netsock_test::describe;
 
 // The error of a result for a failure message; safe on a success (doctest may build messages of
 // passing assertions too, e.g. with --success).
@@ -82,25 +80,9 @@ std::string why(const R& r) {
 namespace {
 
 // A std::thread that is always joined when it goes out of scope.
-class scoped_thread {
-public:
-    template <class F>
-    explicit scoped_thread(F f) : thread_(std::move(f)) {}
-    scoped_thread(const scoped_thread&) = delete;
-    scoped_thread& operator=(const scoped_thread&) = delete;
-    ~scoped_thread() { join(); }
-    void join() {
-        if (thread_.joinable())
-            thread_.join();
-    }
+using scoped_thread = netsock_test::joining_thread;
 
-private:
-    std::thread thread_;
-};
-
-double seconds_since(clock_type::time_point start) {
-    return std::chrono::duration<double>(clock_type::now() - start).count();
-}
+using netsock_test::seconds_since;
 
 // A safety net, not a synchronisation: an OS-level timeout on the calls made without a timeout
 // argument, so a broken library fails a test instead of hanging it. Every such call in this
@@ -110,24 +92,17 @@ void hang_guard(const net::socket& s) {
     net::set_option(s, net::send_timeout{io_timeout});
 }
 
+// The loopback helpers of tests/support/loopback.hpp, with the hang guard on every socket.
+using netsock_test::connection;
+
 net::socket make_listener(net::family f = net::family::ipv4) {
-    auto s = net::make_socket(f);
+    auto s = netsock_test::make_listener(f);
     hang_guard(s);
-    net::bind(s, net::address::loopback(f, 0));
-    net::listen(s);
     return s;
 }
 
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connect_through(const net::socket& listener, net::family f = net::family::ipv4) {
-    connection c;
-    c.client = net::make_socket(f);
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
+connection connect_through(const net::socket& listener) {
+    auto c = netsock_test::connect_through(listener, io_timeout);
     hang_guard(c.client);
     hang_guard(c.server);
     return c;
@@ -135,7 +110,7 @@ connection connect_through(const net::socket& listener, net::family f = net::fam
 
 connection connected_pair(net::family f = net::family::ipv4) {
     auto listener = make_listener(f);
-    return connect_through(listener, f);
+    return connect_through(listener);
 }
 
 net::socket make_udp(net::family f = net::family::ipv4) {
@@ -145,13 +120,7 @@ net::socket make_udp(net::family f = net::family::ipv4) {
     return s;
 }
 
-// Sends `text` from `from`, and checks that `to` receives exactly it.
-void check_delivers(const net::socket& from, const net::socket& to, const std::string& text) {
-    REQUIRE(net::sendall(from, net::buffer(text), io_timeout) == text.size());
-    std::string got(text.size(), '\0');
-    REQUIRE(net::recv_exact(to, net::buffer(got), io_timeout) == text.size());
-    CHECK(got == text);
-}
+using netsock_test::check_delivers;
 
 // Pseudo-random bytes (xorshift32), so a shifted, dropped or duplicated chunk shows.
 std::vector<unsigned char> pattern(std::size_t size, std::uint32_t seed) {

@@ -5,6 +5,7 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
 #include "support/wine.hpp"
 
 #include <array>
@@ -23,57 +24,23 @@ using steady = std::chrono::steady_clock;
 
 constexpr auto io_timeout = 10s;
 
-// The error code of the net::error that `f` throws; an empty code if it throws nothing.
-template <class F> std::error_code thrown_code(F&& f, std::string* operation = nullptr) {
-    try {
-        f();
-    } catch (const net::error& e) {
-        if (operation) *operation = e.operation();
-        return e.code();
-    }
-    return {};
-}
+using netsock_test::thrown_code;
 
 // The message of a failed result (for assertion messages, which doctest may evaluate even
 // when the assertion passes).
 template <class R> std::string why(const R& r) { return r ? std::string("ok") : r.error().message(); }
 
-double seconds_since(steady::time_point start) {
-    return std::chrono::duration<double>(steady::now() - start).count();
-}
+using netsock_test::seconds_since;
 
 net::socket tcp4() { return net::make_socket(net::family::ipv4, net::socket_type::stream); }
 net::socket udp4() { return net::make_socket(net::family::ipv4, net::socket_type::datagram); }
 net::socket tcp6() { return net::make_socket(net::family::ipv6, net::socket_type::stream); }
 net::socket udp6() { return net::make_socket(net::family::ipv6, net::socket_type::datagram); }
 
-// True if this machine can make an IPv6 socket and bind it to [::1] (containers may lack ::1).
-bool ipv6_loopback_available() {
-    auto s = net::try_make_socket(net::family::ipv6);
-    if (!s) return false;
-    return net::try_bind(*s, net::address::loopback(net::family::ipv6, 0)).has_value();
-}
-
-// A listening IPv4 TCP socket on 127.0.0.1 with a port picked by the OS.
-net::socket make_listener() {
-    auto s = tcp4();
-    net::bind(s, net::address::loopback(net::family::ipv4, 0));
-    net::listen(s);
-    return s;
-}
-
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connect_through(const net::socket& listener) {
-    connection c;
-    c.client = tcp4();
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
-}
+// [::1] probe, 127.0.0.1 listeners on port 0 and pairs through them (tests/support/loopback.hpp).
+using netsock_test::connect_through;
+using netsock_test::ipv6_loopback_available;
+using netsock_test::make_listener;
 
 // Sets a bool option to `!initial`, reads it back, then sets it back and reads it again.
 template <class Option> void check_bool_round_trip(const net::socket& s) {

@@ -5,6 +5,8 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -24,9 +26,7 @@ using clock_type = std::chrono::steady_clock;
 // Generous bound for anything that should be immediate on loopback; only reached on failure.
 constexpr auto io_timeout = 10s;
 
-std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" + ec.message() + ")";
-}
+using netsock_test::describe;
 
 std::string describe(net::events e) {
     std::string s;
@@ -81,30 +81,11 @@ std::string describe(net::events e) {
 
 namespace {
 
-net::socket make_listener() {
-    auto s = net::make_socket(net::family::ipv4);
-    net::bind(s, net::address::loopback(net::family::ipv4, 0));
-    net::listen(s);
-    return s;
-}
-
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connect_through(const net::socket& listener) {
-    connection c;
-    c.client = net::make_socket(net::family::ipv4);
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
-}
-
-connection connected_pair() {
-    auto listener = make_listener();
-    return connect_through(listener);
-}
+// 127.0.0.1 listeners on port 0 and the pairs made through them (tests/support/loopback.hpp).
+using netsock_test::connect_through;
+using netsock_test::connected_pair;
+using netsock_test::connection;
+using netsock_test::make_listener;
 
 std::vector<connection> connected_pairs(std::size_t n) {
     auto listener = make_listener();
@@ -121,9 +102,7 @@ void make_readable(const net::socket& from, const net::socket& to) {
     REQUIRE(net::has(net::wait(to, net::events::readable, io_timeout), net::events::readable));
 }
 
-double ms_since(clock_type::time_point start) {
-    return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
-}
+using netsock_test::ms_since;
 
 // The events of one wait, copied out of the batch.
 std::vector<net::poll_event> collect(net::poller& p, std::chrono::milliseconds timeout) {

@@ -32,6 +32,8 @@ const disposition_table dispositions_at_start = record_dispositions();
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -58,10 +60,7 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr auto io_timeout = 10s;
 
-std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" +
-           ec.message() + ")";
-}
+using netsock_test::describe;
 
 // The error of a result for a failure message; safe on a success (doctest may build messages of
 // passing assertions too, e.g. with --success).
@@ -70,9 +69,7 @@ std::string why(const R& r) {
     return r.has_value() ? std::string("no error") : describe(r.error());
 }
 
-double seconds_since(clock_type::time_point start) {
-    return std::chrono::duration<double>(clock_type::now() - start).count();
-}
+using netsock_test::seconds_since;
 
 bool is_cloexec(int fd) {
     const int flags = ::fcntl(fd, F_GETFD);
@@ -86,26 +83,9 @@ bool is_nonblocking(int fd) {
     return (flags & O_NONBLOCK) != 0;
 }
 
-net::socket make_listener(net::family f = net::family::ipv4) {
-    auto s = net::make_socket(f);
-    net::bind(s, net::address::loopback(f, 0));
-    net::listen(s);
-    return s;
-}
-
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connected_pair() {
-    auto listener = make_listener();
-    connection c;
-    c.client = net::make_socket(net::family::ipv4);
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
-}
+// Loopback listeners on port 0 and connected pairs (tests/support/loopback.hpp).
+using netsock_test::connected_pair;
+using netsock_test::make_listener;
 
 // A fresh directory under /tmp (short, so local socket paths fit), removed on scope exit.
 class temp_dir {

@@ -6,6 +6,8 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -112,18 +114,8 @@ private:
     std::thread thread_;
 };
 
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connected_pair(const net::socket& listener) {
-    connection c;
-    c.client = net::make_socket(net::family::ipv4);
-    net::connect(c.client, net::local_address(listener), 10s);
-    c.server = net::accept(listener, 10s).socket;
-    return c;
-}
+// A connected pair through `listener`, each step bounded by 10 s (tests/support/loopback.hpp).
+using netsock_test::connect_through;
 
 net::socket make_listener() {
     return net::create_server(net::address::loopback(net::family::ipv4, 0));
@@ -151,7 +143,7 @@ bool signals_after(long from, long count, const std::atomic<bool>& done) {
 
 TEST_CASE("try_recv with a timeout times out, never fails with interrupted, while signals arrive") {
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     char buf[64];
     const long before = signals_seen.load();
     alarm_storm storm;
@@ -171,7 +163,7 @@ TEST_CASE("try_recv with a timeout times out, never fails with interrupted, whil
 
 TEST_CASE("wait with a timeout times out while signals arrive") {
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     const long before = signals_seen.load();
     alarm_storm storm;
     const auto start = steady::now();
@@ -207,7 +199,7 @@ TEST_CASE("sendall delivers 8 MiB intact to a reading peer while signals arrive"
     constexpr std::size_t size = 8 * 1024 * 1024;
     const auto data = pattern(size, 5);
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     // Small buffers: the sender blocks often, so the signals land inside send().
     net::set_option(c.client, net::send_buffer_size{32 * 1024});
     net::set_option(c.server, net::receive_buffer_size{32 * 1024});
@@ -260,7 +252,7 @@ TEST_CASE("recv_exact receives 8 MiB intact from a sending peer while signals ar
     constexpr std::size_t size = 8 * 1024 * 1024;
     const auto data = pattern(size, 11);
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     net::set_option(c.client, net::receive_buffer_size{32 * 1024});
 
     std::error_code send_error;
@@ -289,7 +281,7 @@ TEST_CASE("receive_timeout still expires while signals arrive faster than the ti
     // simply re-issuing recv would start the full timeout again, for ever while signals keep
     // coming. A watchdog stops the storm after 4 s so that this test always ends.
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     net::set_option(c.client, net::receive_timeout{300ms});
 
     std::mutex m;
@@ -328,7 +320,7 @@ TEST_CASE("receive_timeout still expires while signals arrive faster than the ti
 
 TEST_CASE("a blocking sendall whose send buffer is full retries EINTR and delivers every byte") {
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     net::set_option(c.client, net::send_buffer_size{32 * 1024});
     net::set_option(c.server, net::receive_buffer_size{32 * 1024});
     // Fill both buffers, so the next blocking send sleeps before taking a single byte: a signal
@@ -379,7 +371,7 @@ TEST_CASE("a blocking sendall whose send buffer is full retries EINTR and delive
 
 TEST_CASE("a blocking recv_exact waiting for data retries EINTR and receives every byte") {
     auto listener = make_listener();
-    auto c = connected_pair(listener);
+    auto c = connect_through(listener);
     const auto data = pattern(100 * 1000, 3);
     const long before = signals_seen.load();
     std::error_code send_error;

@@ -6,6 +6,8 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -31,34 +33,11 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr auto io_timeout = 10s;
 
-std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" + ec.message() + ")";
-}
-
-double ms_since(clock_type::time_point start) {
-    return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
-}
-
-net::socket make_listener() {
-    auto s = net::make_socket(net::family::ipv4);
-    net::bind(s, net::address::loopback(net::family::ipv4, 0));
-    net::listen(s);
-    return s;
-}
-
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connected_pair() {
-    auto listener = make_listener();
-    connection c;
-    c.client = net::make_socket(net::family::ipv4);
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
-}
+// Failure messages, stopwatch, 127.0.0.1 listeners and pairs (tests/support/loopback.hpp).
+using netsock_test::connected_pair;
+using netsock_test::describe;
+using netsock_test::make_listener;
+using netsock_test::ms_since;
 
 // ---------------------------------------------------------------------------------------------
 // SIGALRM every `interval`, with a handler installed WITHOUT SA_RESTART, so every blocking call

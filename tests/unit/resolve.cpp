@@ -8,6 +8,7 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
 #include "support/wine.hpp"
 
 #include <algorithm>
@@ -35,41 +36,11 @@ constexpr auto io_timeout = 10s;
 
 template <class R> std::string why(const R& r) { return r ? std::string("ok") : r.error().message(); }
 
-// The error code of the net::error that `f` throws; an empty code if it throws nothing.
-template <class F> std::error_code thrown_code(F&& f, std::string* operation = nullptr) {
-    try {
-        f();
-    } catch (const net::error& e) {
-        if (operation) *operation = e.operation();
-        return e.code();
-    }
-    return {};
-}
-
-double seconds_since(steady::time_point start) {
-    return std::chrono::duration<double>(steady::now() - start).count();
-}
-
-// A thread that is always joined, also when an assertion throws.
-class joining_thread {
-public:
-    template <class F> explicit joining_thread(F&& f) : thread_(std::forward<F>(f)) {}
-    joining_thread(const joining_thread&) = delete;
-    joining_thread& operator=(const joining_thread&) = delete;
-    ~joining_thread() { join(); }
-    void join() {
-        if (thread_.joinable()) thread_.join();
-    }
-
-private:
-    std::thread thread_;
-};
-
-bool ipv6_loopback_available() {
-    auto s = net::try_make_socket(net::family::ipv6);
-    if (!s) return false;
-    return net::try_bind(*s, net::address::loopback(net::family::ipv6, 0)).has_value();
-}
+// tests/support/loopback.hpp
+using netsock_test::ipv6_loopback_available;
+using netsock_test::joining_thread;
+using netsock_test::seconds_since;
+using netsock_test::thrown_code;
 
 net::address v4(std::uint16_t port) { return net::address::loopback(net::family::ipv4, port); }
 net::address v6(std::uint16_t port) { return net::address::loopback(net::family::ipv6, port); }
@@ -82,18 +53,8 @@ net::socket bound_not_listening(const net::address& a) {
     return s;
 }
 
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connect_through(const net::socket& listener) {
-    connection c;
-    c.client = net::make_socket(net::local_address(listener).family());
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
-}
+// A connected pair through a listener of either family (tests/support/loopback.hpp).
+using netsock_test::connect_through;
 
 bool contains(const std::vector<net::address>& list, const net::address& a) {
     return std::find(list.begin(), list.end(), a) != list.end();

@@ -3,6 +3,8 @@
 
 #include <net/net.hpp>
 
+#include "support/loopback.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <ostream>
@@ -32,35 +34,10 @@ static_assert(std::is_constructible_v<bool, net::socket>);
 
 constexpr auto io_timeout = 10s;
 
-// A listening IPv4 TCP socket on 127.0.0.1 with a port picked by the OS.
-net::socket make_listener() {
-    auto s = net::make_socket(net::family::ipv4);
-    net::bind(s, net::address::loopback(net::family::ipv4, 0));
-    net::listen(s);
-    return s;
-}
-
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-// A connected pair made through `listener`.
-connection connect_through(const net::socket& listener) {
-    connection c;
-    c.client = net::make_socket(net::family::ipv4);
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
-}
-
-// Sends `text` from `from`, and checks that `to` receives exactly it.
-void check_delivers(const net::socket& from, const net::socket& to, const std::string& text) {
-    REQUIRE(net::sendall(from, net::buffer(text), io_timeout) == text.size());
-    std::string got(text.size(), '\0');
-    REQUIRE(net::recv_exact(to, net::buffer(got), io_timeout) == text.size());
-    CHECK(got == text);
-}
+// 127.0.0.1 listeners on port 0 and the pairs made through them (tests/support/loopback.hpp).
+using netsock_test::check_delivers;
+using netsock_test::connect_through;
+using netsock_test::make_listener;
 
 // Checks that `s`'s peer has closed the connection: recv reports orderly EOF (0 bytes).
 void check_sees_eof(const net::socket& s) {

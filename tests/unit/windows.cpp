@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include "support/loopback.hpp"
 #include "support/wine.hpp"
 
 #include <doctest/doctest.h>
@@ -25,14 +26,8 @@ using clock_type = std::chrono::steady_clock;
 // about 2 s on Windows (it retries the SYN; 0 ms on Linux and macOS): still far below this.
 constexpr auto io_timeout = 10s;
 
-double seconds_since(clock_type::time_point start) {
-    return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" +
-           ec.message() + ")";
-}
+using netsock_test::describe;
+using netsock_test::seconds_since;
 
 // A message that a person can read: system text, not a placeholder.
 bool readable(const std::string& message) {
@@ -54,18 +49,10 @@ int int_option(const net::socket& s, int level, int name) {
     return value;
 }
 
-struct connection {
-    net::socket client;
-    net::socket server;
-};
-
-connection connected_pair() {
+// A connected pair through a create_server listener on 127.0.0.1, port 0.
+netsock_test::connection connected_pair() {
     auto listener = net::create_server(net::address::parse("127.0.0.1:0"));
-    connection c;
-    c.client = net::make_socket(net::family::ipv4);
-    net::connect(c.client, net::local_address(listener), io_timeout);
-    c.server = net::accept(listener, io_timeout).socket;
-    return c;
+    return netsock_test::connect_through(listener, io_timeout);
 }
 
 } // namespace
