@@ -222,26 +222,6 @@ inline std::uint16_t announced_port(process& p, const std::string& prefix = "lis
     return static_cast<std::uint16_t>(std::atoi(line.c_str() + colon + 1));
 }
 
-// A bounded countdown latch.
-class latch {
-public:
-    explicit latch(int n) : n_(n) {}
-    void count_down() {
-        std::lock_guard<std::mutex> lock(m_);
-        if (--n_ <= 0) cv_.notify_all();
-    }
-    bool wait(std::chrono::seconds limit) {
-        std::unique_lock<std::mutex> lock(m_);
-        return cv_.wait_for(lock, limit, [&] { return n_ <= 0; });
-    }
-
-private:
-    std::mutex m_;
-    std::condition_variable cv_;
-    int n_;
-};
-
-
 } // namespace reliability
 
 #endif

@@ -2,15 +2,20 @@
 #define NETSOCK_TESTS_RELIABILITY_SUPPORT_HPP
 
 // Helpers shared by the reliability tests (tests/reliability/*.cpp): loopback listeners and
-// connected pairs on port 0, a deterministic byte pattern to detect lost, duplicated or
-// reordered bytes, stopwatches, and the process's open descriptor count. Include after
+// connected pairs on port 0 (those of tests/support/loopback.hpp, with this suite's longer
+// timeout), a deterministic byte pattern to detect lost, duplicated or reordered bytes,
+// stopwatches, a bounded latch, and the process's open descriptor count. Include after
 // <doctest/doctest.h> and <net/net.hpp>.
+
+#include "support/loopback.hpp"
 
 #include <dirent.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <ostream> // doctest prints std::error_code and net::address
 #include <string>
 #include <system_error>
@@ -24,19 +29,14 @@ using steady = std::chrono::steady_clock;
 /// Every blocking step of a test is bounded by this (a hang becomes a failure, not a stall).
 inline constexpr auto io_timeout = std::chrono::seconds(20);
 
-inline std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" +
-           ec.message() + ")";
-}
+using netsock_test::describe;
 
 /// The error of a result for a failure message; "ok" for a success.
 template <class R> std::string why(const R& r) {
     return r.has_value() ? std::string("ok") : describe(r.error());
 }
 
-inline double seconds_since(steady::time_point start) {
-    return std::chrono::duration<double>(steady::now() - start).count();
-}
+using netsock_test::seconds_since;
 
 /// Byte i of the test pattern: position-dependent (a lost, duplicated or reordered byte shifts
 /// everything after it) and not periodic at any small power of two.
@@ -61,27 +61,34 @@ inline std::size_t first_mismatch(const unsigned char* got, std::size_t size, st
     return size;
 }
 
-inline net::socket make_listener(net::family f = net::family::ipv4, int backlog = net::default_backlog) {
-    auto s = net::make_socket(f);
-    net::bind(s, net::address::loopback(f, 0));
-    net::listen(s, backlog);
-    return s;
-}
+/// A listening loopback TCP socket of family `f` on a port picked by the OS.
+using netsock_test::make_listener;
 
-struct tcp_pair {
-    net::socket client;
-    net::socket server;
-};
+using tcp_pair = netsock_test::connection;
 
 /// A connected loopback TCP pair (listen first, then connect: no sleeps, no races).
 inline tcp_pair connected_pair(net::family f = net::family::ipv4) {
-    auto listener = make_listener(f);
-    tcp_pair p;
-    p.client = net::make_socket(f);
-    net::connect(p.client, net::local_address(listener), io_timeout);
-    p.server = net::accept(listener, io_timeout).socket;
-    return p;
+    return netsock_test::connected_pair(f, io_timeout);
 }
+
+/// A bounded countdown latch: wait() returns false if the count did not reach zero in time.
+class latch {
+public:
+    explicit latch(int count) : count_(count) {}
+    void count_down() {
+        std::lock_guard<std::mutex> lock(m_);
+        if (--count_ <= 0) cv_.notify_all();
+    }
+    bool wait(std::chrono::seconds limit) {
+        std::unique_lock<std::mutex> lock(m_);
+        return cv_.wait_for(lock, limit, [&] { return count_ <= 0; });
+    }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    int count_;
+};
 
 /// The number of descriptors open in this process (entries of /proc/self/fd, not counting the
 /// directory stream used to read it). -1 if /proc is not available.

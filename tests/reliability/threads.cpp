@@ -23,25 +23,6 @@ using namespace reliability;
 
 namespace {
 
-// A bounded countdown latch: wait() returns false if the count did not reach zero in time.
-class latch {
-public:
-    explicit latch(int count) : count_(count) {}
-    void count_down() {
-        std::lock_guard<std::mutex> lock(m_);
-        if (--count_ <= 0) cv_.notify_all();
-    }
-    bool wait(std::chrono::seconds limit) {
-        std::unique_lock<std::mutex> lock(m_);
-        return cv_.wait_for(lock, limit, [&] { return count_ <= 0; });
-    }
-
-private:
-    std::mutex m_;
-    std::condition_variable cv_;
-    int count_;
-};
-
 // Sends `size` pattern bytes in chunks of varying size (sendall per chunk).
 bool send_pattern(const net::socket& s, std::size_t size) {
     std::vector<unsigned char> chunk(256 * 1024);
