@@ -36,10 +36,14 @@ def version() -> str:
 
 COND_OPEN = re.compile(r"^\s*#\s*if(n?def)?\b")
 # The end of each header that has compiled parts (include/net/impl/*.ipp):
-#     #if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#     #if NETSOCK_HEADER_ONLY
 #     #include "impl/X.ipp"
 #     #endif
-IMPL_IF = "#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)"
+IMPL_IF = "#if NETSOCK_HEADER_ONLY"
+# The tail of net.hpp that compiles the implementation in compile-once mode: in the single
+# header the block at the end (BLOCK_IF) does that job, so these three lines are dropped.
+SRC_IF = "#if defined(NETSOCK_IMPLEMENTATION) && !NETSOCK_HEADER_ONLY"
+BLOCK_IF = "#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)"
 COND_CLOSE = re.compile(r"^\s*#\s*endif\b")
 
 
@@ -65,6 +69,9 @@ def expand(path: pathlib.Path, seen: dict, out: list, depth: int, deferred: list
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line.strip() == SRC_IF and i + 2 < len(lines) and COND_CLOSE.match(lines[i + 2]):
+            i += 3
+            continue
         if line.strip() == IMPL_IF and i + 2 < len(lines) and COND_CLOSE.match(lines[i + 2]):
             m = INCLUDE_RE.match(lines[i + 1])
             if not m or not m.group(1).endswith(".ipp"):
@@ -102,13 +109,14 @@ def generate() -> str:
     deferred: list = []
     expand(ENTRY, seen, out, 0, deferred)
     out.append("\n// ==== the implementation: inline by default; with NETSOCK_SEPARATE_COMPILATION, only in\n"
-               "// the one file that defines NETSOCK_IMPLEMENTATION (see config.hpp) ====\n")
-    out.append(IMPL_IF + "\n")
+               "// the one file that defines NETSOCK_IMPLEMENTATION (see config.hpp). Outside every\n"
+               "// include guard but each file's own, so that file may include this header again. ====\n")
+    out.append(BLOCK_IF + "\n")
     done = 0
     while done < len(deferred):  # an implementation file may bring more
         expand(deferred[done], seen, out, 1, deferred)
         done += 1
-    out.append("#endif // NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)\n")
+    out.append("#endif // " + BLOCK_IF[4:] + "\n")
     return "".join(out)
 
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Address family of a socket or address. (Never named `unix`: that is a predefined macro in
 /// GNU mode.)
@@ -182,7 +182,7 @@ namespace detail {
 NETSOCK_DECL int to_native(net::family f) noexcept;
 NETSOCK_DECL int to_native(net::socket_type t) noexcept;
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 // std::hash is declared by <string_view> (and <system_error>): no <functional>, one of the
 // costliest standard headers to compile (bench/compile_time.sh).
@@ -192,7 +192,7 @@ template <> struct hash<net::address> {
 };
 } // namespace std
 
-#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#if NETSOCK_HEADER_ONLY
 #include "impl/address.ipp"
 #endif
 

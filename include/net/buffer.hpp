@@ -14,7 +14,7 @@
 #include <span>
 #endif
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// A view of bytes to send: pointer and size. Does not own the bytes.
 class const_buffer {
@@ -145,6 +145,6 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 }
 #endif
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -10,12 +10,21 @@
 #include "config.hpp"
 #include "error.hpp"
 #include "result.hpp"
+#include "timeout.hpp"
 #include "buffer.hpp"
 #include "address.hpp"
+#include "events.hpp"
 #include "socket.hpp"
 #include "ops.hpp"
 #include "options.hpp"
 #include "resolve.hpp"
 #include "poller.hpp"
 
+#endif
+
+// Compile-once mode (NETSOCK_SEPARATE_COMPILATION), the implementation file: outside the include
+// guard, so that it works even where <net/net.hpp> was included before NETSOCK_IMPLEMENTATION
+// was defined. <net/impl/src.hpp> is the same without the macro.
+#if defined(NETSOCK_IMPLEMENTATION) && !NETSOCK_HEADER_ONLY
+#include "impl/src.hpp"
 #endif

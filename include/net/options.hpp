@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 NETSOCK_DECL std::error_code unsupported_option() noexcept;
@@ -238,9 +238,9 @@ template <class Option> Option get_option(const socket& s) {
     return detail::unwrap(try_get_option<Option>(s), "get_option");
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
-#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#if NETSOCK_HEADER_ONLY
 #include "impl/options.ipp"
 #endif
 

@@ -5,24 +5,16 @@
 
 #include "config.hpp"
 #include "detail/poller_common.hpp"
-#include "detail/timeout.hpp"
-#include "ops.hpp"
+#include "events.hpp"
 #include "result.hpp"
 #include "socket.hpp"
+#include "timeout.hpp"
 
-#include <chrono>
 #include <cstddef>
+#include <iterator>
 #include <system_error>
 
-namespace net {
-
-namespace detail {
-// poller::try_wait(timeout) converts its std::chrono timeout (detail/timeout.hpp) and calls
-// this, so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
-// nanoseconds::max() means no time limit.
-NETSOCK_DECL std::error_code poller_wait_for(poller_state& state, ready_list& ready,
-                                             std::chrono::nanoseconds timeout) noexcept;
-} // namespace detail
+NETSOCK_BEGIN_NAMESPACE
 
 /// Waits for readiness on many sockets at once (epoll on Linux, kqueue on macOS/BSD, WSAPoll on
 /// Windows, poll() elsewhere or when NETSOCK_POLLER_POLL is defined). Level-triggered: a socket
@@ -113,40 +105,31 @@ public:
     NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
     NETSOCK_DECL void remove(const socket& s);
 
-    /// Waits until at least one watched socket is ready or `timeout` passes (then the result
-    /// is empty: a timeout is not an error). Signals (EINTR) never end the wait early.
-    template <class Rep, class Period>
-    result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
-        if (auto ec = detail::poller_wait_for(state_, ready_, detail::to_nanoseconds(timeout)))
-            return detail::fail(ec);
-        return ready_events(&ready_);
-    }
-    /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
-    /// could never end).
-    NETSOCK_DECL result<ready_events> try_wait() noexcept;
-    template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
-        return detail::unwrap(try_wait(timeout), "poller::wait");
-    }
-    NETSOCK_DECL ready_events wait();
+    /// Waits until at least one watched socket is ready or `t` passes (then the result is
+    /// empty: a timeout is not an error). Signals (EINTR) never end the wait early. Without a
+    /// timeout, a poller that watches no socket fails with invalid_argument (the wait could
+    /// never end).
+    NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
+    /// Throwing form of `try_wait`.
+    NETSOCK_DECL ready_events wait(timeout t = timeout::none());
 
     /// The number of watched sockets.
     NETSOCK_DECL std::size_t size() const noexcept;
     /// "epoll", "kqueue", "poll" or "wsapoll".
-    static constexpr const char* backend_name() noexcept { return detail::poller_backend_name; }
+    static constexpr const char* backend_name() noexcept { return NETSOCK_POLLER_NAME; }
 
 private:
     struct tag {};
     NETSOCK_DECL poller(tag, std::size_t max_events);
-    NETSOCK_DECL static result<void> wrap(std::error_code ec) noexcept;
 
     // The backend's data (detail/poller_common.hpp); the backend code is in impl/poller.ipp.
     detail::poller_state state_;
     detail::ready_list ready_;
 };
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
-#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#if NETSOCK_HEADER_ONLY
 #include "impl/poller.ipp"
 #endif
 

@@ -6,19 +6,18 @@
 
 #include "address.hpp"
 #include "config.hpp"
-#include "detail/timeout.hpp"
 #include "ops.hpp"
 #include "options.hpp"
 #include "result.hpp"
 #include "socket.hpp"
+#include "timeout.hpp"
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// What `resolve` looks for.
 struct resolve_hints {
@@ -43,50 +42,26 @@ NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host,
 NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
                                           const resolve_hints& hints = {});
 
-namespace detail {
-// The timed try_create_connection overloads: `timeout` comes from detail::to_nanoseconds
-// (nanoseconds::max() = no deadline); the deadline starts after resolution.
-NETSOCK_DECL result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
-                                                      std::chrono::nanoseconds timeout) noexcept;
-NETSOCK_DECL result<socket> try_create_connection_for(const std::vector<address>& targets,
-                                                      std::chrono::nanoseconds timeout) noexcept;
-} // namespace detail
-
 /// Connects to the first reachable address of `host:port` (Python's `socket.create_connection`):
 /// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
 /// alternating families, a new attempt every 250 ms without waiting for the previous one to
 /// fail; the first connection wins and the others are closed. Each attempt uses a fresh
-/// socket; `timeout` is one deadline for the whole operation (resolution excluded). On failure
-/// the most specific error is reported (e.g. connection_refused rather than timed_out).
+/// socket; the timeout is one deadline for the whole race (resolution excluded; without one,
+/// each attempt ends when the OS gives up). On failure the most specific error is reported
+/// (e.g. connection_refused rather than timed_out).
 /// The returned socket is blocking; `peer_address` tells which address won.
 /// ```cpp
 /// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
 /// ```
-template <class Rep, class Period>
-result<socket> try_create_connection(std::string_view host, std::uint16_t port,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::try_create_connection_for(host, port, detail::to_nanoseconds(timeout));
-}
-/// As above with no deadline (each attempt still ends when the OS gives up).
-NETSOCK_DECL result<socket> try_create_connection(std::string_view host,
-                                                  std::uint16_t port) noexcept;
+NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::uint16_t port,
+                                                  timeout t = timeout::none()) noexcept;
 /// Races connects to already-resolved addresses, in the given order.
-template <class Rep, class Period>
-result<socket> try_create_connection(const std::vector<address>& targets,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::try_create_connection_for(targets, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
+                                                  timeout t = timeout::none()) noexcept;
 /// Throwing forms of `try_create_connection`.
-template <class Rep, class Period>
-socket create_connection(std::string_view host, std::uint16_t port,
-                         std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_create_connection(host, port, timeout), "create_connection");
-}
-NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port);
-template <class Rep, class Period>
-socket create_connection(const std::vector<address>& targets, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_create_connection(targets, timeout), "create_connection");
-}
+NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port,
+                                      timeout t = timeout::none());
+NETSOCK_DECL socket create_connection(const std::vector<address>& targets, timeout t = timeout::none());
 
 /// Options of `create_server`.
 struct server_options {
@@ -114,9 +89,9 @@ NETSOCK_DECL result<socket> try_create_server(const address& a,
 /// Throwing form of `try_create_server`.
 NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
-#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#if NETSOCK_HEADER_ONLY
 #include "impl/resolve.ipp"
 #endif
 

@@ -8,22 +8,22 @@
 #include <cstddef>
 #include <system_error>
 
-#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
+#if defined(NETSOCK_HAS_STD_EXPECTED)
 #include <expected>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 /// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
 /// This is `std::expected<T, std::error_code>` where the standard library has it (C++23).
 template <class T> using result = std::expected<T, std::error_code>;
 using std::unexpected;
 /// True when `net::result` is `std::expected`.
 inline constexpr bool result_is_std_expected = true;
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #else
 #include "detail/expected.hpp"
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 /// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
 /// Before C++23 this is netsock's bundled type with the same members as `std::expected`
 /// (has_value, operator bool, value, error, *, ->, value_or, and_then, transform, or_else);
@@ -31,10 +31,11 @@ namespace net {
 template <class T> using result = detail::expected<T>;
 /// True when `net::result` is `std::expected`.
 inline constexpr bool result_is_std_expected = false;
-} // namespace net
+NETSOCK_END_NAMESPACE
 #endif
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 // The failed result of any type: `return fail(ec);`.
 inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
     return unexpected<std::error_code>(ec);
@@ -57,6 +58,7 @@ inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operatio
     if (!r) throw_error(r.error(), operation, *transferred);
     return *r;
 }
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Move-only RAII owner of one OS socket handle; closes it on destruction. Exactly the size of
 /// `native_handle_type`. A default-constructed or moved-from socket is not open, and every
@@ -59,9 +59,9 @@ inline std::error_code not_open() noexcept {
 }
 } // namespace detail
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
-#if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
+#if NETSOCK_HEADER_ONLY
 #include "impl/socket.ipp"
 #endif
 

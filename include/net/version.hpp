@@ -7,7 +7,9 @@
 #define NETSOCK_VERSION_PATCH 0
 #define NETSOCK_VERSION_STRING "0.1.0"
 
-namespace net {
+#include "config.hpp"
+
+NETSOCK_BEGIN_NAMESPACE
 /// The version of the netsock headers in use.
 struct version_info {
     int major;
@@ -20,6 +22,6 @@ constexpr version_info version() noexcept {
     return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH,
             NETSOCK_VERSION_STRING};
 }
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

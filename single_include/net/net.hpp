@@ -22,23 +22,6 @@
 #define NETSOCK_VERSION_PATCH 0
 #define NETSOCK_VERSION_STRING "0.1.0"
 
-namespace net {
-/// The version of the netsock headers in use.
-struct version_info {
-    int major;
-    int minor;
-    int patch;
-    const char* string;
-};
-/// The version of the netsock headers in use, e.g. `net::version().string == "0.1.0"`.
-constexpr version_info version() noexcept {
-    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH,
-            NETSOCK_VERSION_STRING};
-}
-} // namespace net
-
-#endif
-// ---- end net/version.hpp ----
 // ---- begin net/config.hpp ----
 #ifndef NETSOCK_CONFIG_HPP
 #define NETSOCK_CONFIG_HPP
@@ -55,13 +38,13 @@ constexpr version_info version() noexcept {
 #endif
 
 // NETSOCK_SEPARATE_COMPILATION: define it for every translation unit of a program to compile
-// netsock's implementation once instead of in every file that includes it (PITFALLS C7). The
-// headers then hold declarations only, and exactly one .cpp of the program compiles the
-// definitions:
-//     #define NETSOCK_IMPLEMENTATION
-//     #include <net/net.hpp>
+// netsock's implementation once instead of in every file that includes it. The headers then
+// hold declarations only, and exactly one .cpp of the program compiles the definitions:
+//     #include <net/impl/src.hpp>
+// (or, also with the single header: `#define NETSOCK_IMPLEMENTATION` before including
+// <net/net.hpp>). CMake users can link netsock::compiled instead, which is that file.
 // Without it (the default) netsock is header-only and every function is inline.
-// NETSOCK_DECL marks the functions whose definitions live in include/net/impl/*.ipp.
+// NETSOCK_DECL marks the declarations whose definitions live in include/net/impl/*.ipp.
 #if defined(NETSOCK_SEPARATE_COMPILATION)
 #define NETSOCK_HEADER_ONLY 0
 #define NETSOCK_DECL
@@ -76,25 +59,91 @@ constexpr version_info version() noexcept {
 #endif
 #endif
 
+// net::result is std::expected where the standard library has it (C++23), else netsock's own.
+#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
+#define NETSOCK_HAS_STD_EXPECTED 1
+#endif
+
+// Every netsock name lives in an inline namespace whose name spells the switches that change
+// the layout or the behaviour of netsock's types and functions: `net::v0` by default,
+// `net::v0_poller_poll_no_exceptions` with NETSOCK_POLLER_POLL and NETSOCK_NO_EXCEPTIONS, ...
+// Two files of one program built with different switches therefore use different names, and
+// never two different definitions of one name: in header-only mode each file works with its
+// own, and in compile-once mode a file whose switches differ from those of the implementation
+// file fails to link, with its switches in the name of every missing symbol
+// ("undefined reference to net::v0_poller_poll::poller::poller(...)").
+#if defined(NETSOCK_POLLER_POLL)
+#define NETSOCK_ABI_POLL _poller_poll
+#else
+#define NETSOCK_ABI_POLL
+#endif
+#if defined(NETSOCK_NO_EXCEPTIONS)
+#define NETSOCK_ABI_NOEXC _no_exceptions
+#else
+#define NETSOCK_ABI_NOEXC
+#endif
+#if defined(NETSOCK_NO_EXCEPTIONS) && defined(NETSOCK_THROW_HOOK)
+#define NETSOCK_ABI_HOOK _throw_hook
+#else
+#define NETSOCK_ABI_HOOK
+#endif
+#if defined(NETSOCK_FAULT_INJECTION)
+#define NETSOCK_ABI_FAULT _fault_injection
+#else
+#define NETSOCK_ABI_FAULT
+#endif
+#if defined(NETSOCK_HAS_STD_EXPECTED)
+#define NETSOCK_ABI_EXPECTED _std_expected
+#else
+#define NETSOCK_ABI_EXPECTED
+#endif
+#define NETSOCK_ABI_PASTE(a, b, c, d, e, f) a##b##c##d##e##f
+#define NETSOCK_ABI_NAME(a, b, c, d, e, f) NETSOCK_ABI_PASTE(a, b, c, d, e, f)
+#define NETSOCK_ABI                                                                          \
+    NETSOCK_ABI_NAME(v0, NETSOCK_ABI_POLL, NETSOCK_ABI_NOEXC, NETSOCK_ABI_HOOK,              \
+                     NETSOCK_ABI_FAULT, NETSOCK_ABI_EXPECTED)
+#define NETSOCK_BEGIN_NAMESPACE                                                              \
+    namespace net {                                                                          \
+    inline namespace NETSOCK_ABI {
+#define NETSOCK_END_NAMESPACE                                                                \
+    }                                                                                        \
+    }
+
 #endif
 // ---- end net/config.hpp ----
+
+NETSOCK_BEGIN_NAMESPACE
+/// The version of the netsock headers in use.
+struct version_info {
+    int major;
+    int minor;
+    int patch;
+    const char* string;
+};
+/// The version of the netsock headers in use, e.g. `net::version().string == "0.1.0"`.
+constexpr version_info version() noexcept {
+    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH,
+            NETSOCK_VERSION_STRING};
+}
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/version.hpp ----
 // ---- begin net/error.hpp ----
 #ifndef NETSOCK_ERROR_HPP
 #define NETSOCK_ERROR_HPP
 
-// ---- begin net/detail/error_codes.hpp ----
-#ifndef NETSOCK_DETAIL_ERROR_CODES_HPP
-#define NETSOCK_DETAIL_ERROR_CODES_HPP
-
-// The error categories. Kept free of OS headers' detail beyond detail::os's few functions, so
-// error.hpp can expose them; those functions are used only by the definitions
-// (impl/error_codes.ipp), so this header includes no OS header.
+// Errors: the exception net::error, netsock's error enums (net::errc, net::resolve_errc) and
+// the categories of the std::error_code values that every try_ function reports. Codes of
+// socket_category() compare equal to std::errc values on every OS:
+// `r.error() == std::errc::connection_refused`.
 
 
+#include <cstddef>
 #include <string>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Conditions of name resolution, compared against codes of `net::resolve_category()`:
 /// `if (r.error() == net::resolve_errc::host_not_found) ...`.
@@ -112,32 +161,10 @@ enum class errc {
     eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
 };
 
-namespace detail {
-
-// OS socket errors: errno on POSIX, WSAGetLastError() on Windows. Messages come from the
-// system; default_error_condition maps Winsock codes onto std::errc (PITFALLS A8, A9).
-class socket_category_impl final : public std::error_category {
-public:
-    NETSOCK_DECL const char* name() const noexcept override;
-    NETSOCK_DECL std::string message(int ev) const override;
-    NETSOCK_DECL std::error_condition default_error_condition(int ev) const noexcept override;
-};
-
-class resolve_condition_category_impl final : public std::error_category {
-public:
-    NETSOCK_DECL const char* name() const noexcept override;
-    NETSOCK_DECL std::string message(int ev) const override;
-};
-
-class netsock_category_impl final : public std::error_category {
-public:
-    NETSOCK_DECL const char* name() const noexcept override;
-    NETSOCK_DECL std::string message(int ev) const override;
-};
-} // namespace detail
 
 /// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
-/// values on every platform: `ec == std::errc::connection_refused`.
+/// values on every platform: `ec == std::errc::connection_refused`. Messages come from the
+/// system (FormatMessage on Windows: strerror knows no WSA codes).
 NETSOCK_DECL const std::error_category& socket_category() noexcept;
 
 /// Category of the conditions in `net::resolve_errc`.
@@ -146,21 +173,9 @@ NETSOCK_DECL const std::error_category& resolve_condition_category() noexcept;
 /// Category of netsock's own codes (`net::errc`).
 NETSOCK_DECL const std::error_category& netsock_category() noexcept;
 
-namespace detail {
-// getaddrinfo() failures (EAI_* values). Separate from the socket category: EAI codes are not
-// errno values, and EAI_SYSTEM is turned into a socket_category code before it gets here
-// (PITFALLS B12).
-class resolve_category_impl final : public std::error_category {
-public:
-    NETSOCK_DECL const char* name() const noexcept override;
-    NETSOCK_DECL std::string message(int ev) const override;
-    NETSOCK_DECL std::error_condition default_error_condition(int ev) const noexcept override;
-    NETSOCK_DECL static resolve_errc classify(int ev) noexcept;
-};
-} // namespace detail
-
 /// Category of name-resolution failures (getaddrinfo's EAI_* codes). Compare its codes with
-/// `net::resolve_errc` conditions.
+/// `net::resolve_errc` conditions. EAI_SYSTEM never appears: the errno it stands for is
+/// reported in `socket_category()` instead.
 NETSOCK_DECL const std::error_category& resolve_category() noexcept;
 
 NETSOCK_DECL std::error_condition make_error_condition(resolve_errc e) noexcept;
@@ -174,21 +189,6 @@ NETSOCK_DECL std::error_code socket_error(int e) noexcept;
 NETSOCK_DECL std::error_code last_socket_error() noexcept;
 NETSOCK_DECL std::error_code make_errc(std::errc e) noexcept;
 } // namespace detail
-} // namespace net
-
-namespace std {
-template <> struct is_error_condition_enum<net::resolve_errc> : true_type {};
-template <> struct is_error_code_enum<net::errc> : true_type {};
-} // namespace std
-
-
-#endif
-// ---- end net/detail/error_codes.hpp ----
-
-#include <cstddef>
-#include <system_error>
-
-namespace net {
 
 /// The exception thrown by every throwing netsock function. Carries the `std::error_code`, the
 /// name of the operation that failed, and (for `sendall`/`recv_exact`) how many bytes were
@@ -208,7 +208,12 @@ private:
     std::size_t bytes_transferred_;
 };
 
-} // namespace net
+NETSOCK_END_NAMESPACE
+
+namespace std {
+template <> struct is_error_condition_enum<net::resolve_errc> : true_type {};
+template <> struct is_error_code_enum<net::errc> : true_type {};
+} // namespace std
 
 
 #endif
@@ -225,14 +230,16 @@ private:
 #include <cstddef>
 #include <system_error>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 // The one place that throws. Under -fno-exceptions (or NETSOCK_NO_EXCEPTIONS) it calls
 // NETSOCK_THROW_HOOK(ec, operation) if the user defined it, then aborts.
 [[noreturn]] NETSOCK_DECL void throw_error(std::error_code ec, const char* operation,
                                            std::size_t bytes_transferred = 0);
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 
 #endif
@@ -241,17 +248,17 @@ namespace net::detail {
 #include <cstddef>
 #include <system_error>
 
-#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202211L
+#if defined(NETSOCK_HAS_STD_EXPECTED)
 #include <expected>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 /// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
 /// This is `std::expected<T, std::error_code>` where the standard library has it (C++23).
 template <class T> using result = std::expected<T, std::error_code>;
 using std::unexpected;
 /// True when `net::result` is `std::expected`.
 inline constexpr bool result_is_std_expected = true;
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #else
 // ---- begin net/detail/expected.hpp ----
@@ -268,7 +275,7 @@ inline constexpr bool result_is_std_expected = true;
 #include <type_traits>
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Wraps an error to construct a failed `net::result` (mirrors `std::unexpected`).
 template <class E> class unexpected {
@@ -518,12 +525,12 @@ private:
 };
 
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/expected.hpp ----
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 /// The outcome of a `try_` function: a value, or the `std::error_code` of the failure.
 /// Before C++23 this is netsock's bundled type with the same members as `std::expected`
 /// (has_value, operator bool, value, error, *, ->, value_or, and_then, transform, or_else);
@@ -531,10 +538,11 @@ namespace net {
 template <class T> using result = detail::expected<T>;
 /// True when `net::result` is `std::expected`.
 inline constexpr bool result_is_std_expected = false;
-} // namespace net
+NETSOCK_END_NAMESPACE
 #endif
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 // The failed result of any type: `return fail(ec);`.
 inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
     return unexpected<std::error_code>(ec);
@@ -557,10 +565,62 @@ inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operatio
     if (!r) throw_error(r.error(), operation, *transferred);
     return *r;
 }
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/result.hpp ----
+// ---- begin net/timeout.hpp ----
+#ifndef NETSOCK_TIMEOUT_HPP
+#define NETSOCK_TIMEOUT_HPP
+
+
+#include <chrono>
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// How long a blocking call may wait. Every blocking function takes one as its last argument,
+/// defaulting to `timeout::none()` (wait as long as it takes), and any `std::chrono::duration`
+/// converts to it: `net::recv(s, buf, std::chrono::seconds(2))`, `net::accept(l, 300ms)`.
+/// Expiry is reported as `std::errc::timed_out`.
+///
+/// One rule for every call:
+/// - zero or negative (or NaN) means "do not wait": the call is tried once;
+/// - longer than about a century means `none()`;
+/// - anything else is rounded up to whole nanoseconds, so a wait never ends early.
+/// The time is measured on `std::chrono::steady_clock` from the start of the call, and is one
+/// deadline for the whole call (all of `sendall`, not each piece).
+class timeout {
+public:
+    /// No time limit (the same as `none()`).
+    constexpr timeout() noexcept = default;
+    template <class Rep, class Period>
+    constexpr timeout(std::chrono::duration<Rep, Period> d) noexcept // NOLINT: implicit by design
+        : ns_(clamp(d)) {}
+
+    /// No time limit: wait as long as it takes.
+    static constexpr timeout none() noexcept { return timeout(); }
+    /// True for `none()`.
+    constexpr bool is_none() const noexcept { return ns_ == never; }
+    /// The time allowed; `std::chrono::nanoseconds::max()` for `none()`.
+    constexpr std::chrono::nanoseconds duration() const noexcept { return ns_; }
+
+private:
+    static constexpr std::chrono::nanoseconds never = (std::chrono::nanoseconds::max)();
+    template <class Rep, class Period>
+    static constexpr std::chrono::nanoseconds clamp(std::chrono::duration<Rep, Period> d) noexcept {
+        if (!(d > d.zero())) return std::chrono::nanoseconds::zero(); // also NaN
+        if (std::chrono::duration<double>(d).count() > 3.0e9) return never;
+        return std::chrono::ceil<std::chrono::nanoseconds>(d);
+    }
+
+    std::chrono::nanoseconds ns_ = never;
+};
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/timeout.hpp ----
 // ---- begin net/buffer.hpp ----
 #ifndef NETSOCK_BUFFER_HPP
 #define NETSOCK_BUFFER_HPP
@@ -577,7 +637,7 @@ inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operatio
 #include <span>
 #endif
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// A view of bytes to send: pointer and size. Does not own the bytes.
 class const_buffer {
@@ -708,7 +768,7 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 }
 #endif
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/buffer.hpp ----
@@ -721,7 +781,10 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #define NETSOCK_DETAIL_PLATFORM_HPP
 
 // The only file that tests the compiler's platform macros. Everything else uses the
-// NETSOCK_OS_* and NETSOCK_HAS_* macros defined here, and only under detail/.
+// NETSOCK_OS_* and NETSOCK_HAS_* macros defined here, and only under detail/. It includes the
+// OS layer of this platform: detail/os/posix.hpp or detail/os/windows.hpp, two files that
+// define the same set of names in net::detail::os.
+
 
 #if defined(_WIN32)
 #define NETSOCK_OS_WINDOWS 1
@@ -736,7 +799,8 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #endif
 #endif
 
-// accept4() and SOCK_CLOEXEC: Linux and the BSDs; macOS has neither (PITFALLS B2).
+// accept4() and SOCK_CLOEXEC: Linux and the BSDs; macOS has neither, so there a new socket
+// is made close-on-exec by a second call (fcntl), not atomically.
 #if defined(NETSOCK_OS_LINUX) || defined(NETSOCK_OS_BSD)
 #define NETSOCK_HAS_ACCEPT4 1
 #define NETSOCK_HAS_SOCK_CLOEXEC 1
@@ -747,11 +811,27 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #define NETSOCK_HAS_SA_LEN 1
 #endif
 
-// The epoll poller backend (Linux only); kqueue on macOS and the BSDs.
-#if defined(NETSOCK_OS_LINUX)
-#define NETSOCK_HAS_EPOLL 1
+// The poller backend, chosen here and nowhere else: epoll on Linux, kqueue on macOS and the
+// BSDs, WSAPoll on Windows, and poll() on other POSIX systems or wherever NETSOCK_POLLER_POLL
+// is defined (so that the poll backend is tested on Linux too). Exactly one of
+// NETSOCK_POLLER_EPOLL, NETSOCK_POLLER_KQUEUE, NETSOCK_POLLER_POLLFD is defined; the last
+// is poll() or WSAPoll(), whichever the OS has.
+// NETSOCK_POLLER_NAME is what net::poller::backend_name() returns.
+#if defined(NETSOCK_OS_WINDOWS)
+#define NETSOCK_POLLER_POLLFD 1
+#define NETSOCK_POLLER_NAME "wsapoll"
+#elif defined(NETSOCK_POLLER_POLL)
+#define NETSOCK_POLLER_POLLFD 1
+#define NETSOCK_POLLER_NAME "poll"
+#elif defined(NETSOCK_OS_LINUX)
+#define NETSOCK_POLLER_EPOLL 1
+#define NETSOCK_POLLER_NAME "epoll"
 #elif defined(NETSOCK_OS_APPLE) || defined(NETSOCK_OS_BSD)
-#define NETSOCK_HAS_KQUEUE 1
+#define NETSOCK_POLLER_KQUEUE 1
+#define NETSOCK_POLLER_NAME "kqueue"
+#else
+#define NETSOCK_POLLER_POLLFD 1
+#define NETSOCK_POLLER_NAME "poll"
 #endif
 
 #if defined(NETSOCK_OS_WINDOWS)
@@ -759,17 +839,19 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #ifndef NETSOCK_DETAIL_OS_WINDOWS_HPP
 #define NETSOCK_DETAIL_OS_WINDOWS_HPP
 
-// Windows (Winsock 2): OS headers, the handle type, lazy start-up and the raw primitives that
-// differ from POSIX. Included only by detail/platform.hpp.
+// The OS layer for Windows (Winsock 2): OS headers, types, lazy start-up and the raw
+// primitives. detail/os/posix.hpp defines the same names for POSIX; detail/sys.hpp is their
+// only caller. Included only by detail/platform.hpp.
 
 // The old winsock.h (pulled in by <windows.h> without WIN32_LEAN_AND_MEAN) cannot coexist with
-// winsock2.h: stop here with one clear message instead of hundreds of redefinitions (PITFALLS A4).
+// winsock2.h: stop here with one clear message instead of hundreds of redefinitions.
 #if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
 #error "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
 #endif
 
-// WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer (PITFALLS A5). Only set the
-// version when the user has not and no Windows header has fixed it yet.
+// WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer; the headers declare them
+// only for _WIN32_WINNT >= 0x0600. Only set the version when the user has not and no Windows
+// header has fixed it yet.
 #if defined(_WIN32_WINNT)
 #if _WIN32_WINNT < 0x0600
 #error "netsock needs _WIN32_WINNT >= 0x0600 (Windows Vista or newer)."
@@ -777,6 +859,7 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #elif !defined(_WINDOWS_) && !defined(_WINSOCK2API_) && !defined(_INC_WINDOWS)
 #define _WIN32_WINNT 0x0601
 #endif
+
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -792,25 +875,28 @@ constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1))
 #pragma comment(lib, "ws2_32")
 #endif
 
-namespace net {
-/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
-using native_handle_type = ::SOCKET;
-/// The value of a handle that refers to no socket.
-inline constexpr native_handle_type invalid_handle = INVALID_SOCKET;
-
+NETSOCK_BEGIN_NAMESPACE
 namespace detail::os {
+using handle = ::SOCKET;
+inline constexpr handle invalid = INVALID_SOCKET;
 using socklen_type = int;
 using sockaddr_un_type = ::sockaddr_un;
 using pollfd_type = ::WSAPOLLFD;
 using nfds_type = ::ULONG;
-using io_length = int; // Winsock takes int lengths (PITFALLS A7)
+using io_length = int; // Winsock takes int lengths: larger requests are clamped to INT_MAX
 
 inline constexpr int af_local = AF_UNIX;
 inline constexpr int shut_rd = SD_RECEIVE;
 inline constexpr int shut_wr = SD_SEND;
 inline constexpr int shut_rdwr = SD_BOTH;
 inline constexpr int send_flags = 0; // no SIGPIPE on Windows
+// No MSG_DONTWAIT: a timed call waits for readiness first, then makes a bounded attempt.
 inline constexpr int dontwait_flag = 0;
+inline constexpr bool has_dontwait = false;
+// After WSAPoll reports writable, a blocking send of at most this much does not stall long.
+inline constexpr std::size_t timed_send_limit = 65536;
+// No socketpair(): ops.ipp builds a pair over loopback.
+inline constexpr bool has_socketpair = false;
 
 // _WSAIOW(IOC_VENDOR, 12) and (IOC_VENDOR, 15), from <mswsock.h>/<mstcpip.h>, which we
 // do not include.
@@ -826,7 +912,8 @@ inline constexpr int opt_keep_count = 16;
 using multicast_v4_value = DWORD;
 using linger_value = u_short;
 
-// SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval (PITFALLS A10).
+// SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval
+// (https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options).
 struct timeout_value {
     DWORD ms;
     static timeout_value from_ms(long long v) noexcept {
@@ -843,7 +930,8 @@ inline bool is_in_progress(int e) noexcept {
     return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS || e == WSAEALREADY;
 }
 
-// Message text of a Winsock/Win32 code, from the system (never strerror: PITFALLS A8).
+// Message text of a Winsock/Win32 code, from the system: strerror knows only the C runtime's
+// errno values, not WSA codes.
 inline std::string error_message(int e) {
     char buf[512];
     DWORD n = ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
@@ -859,7 +947,8 @@ inline std::string error_message(int e) {
 }
 
 // Winsock codes mapped to portable conditions, so `ec == std::errc::connection_refused` holds
-// with MSVC and MinGW alike (PITFALLS A9).
+// with MSVC and MinGW alike (system_category maps only some Win32 codes, and not the same ones
+// in every standard library).
 inline std::error_condition error_condition_of(int e) noexcept {
     using std::errc;
     auto c = [](errc x) { return std::make_error_condition(x); };
@@ -904,8 +993,9 @@ inline std::error_condition error_condition_of(int e) noexcept {
 }
 
 // Winsock starts lazily, once per process, on the first call that needs it: a function-local
-// static (thread-safe since C++11), never a namespace-scope object, and never WSACleanup
-// (PITFALLS A1-A3). Returns 0 or the WSAStartup error.
+// static (thread-safe since C++11), never a namespace-scope object (its order of construction
+// across files is unspecified), and never WSACleanup (it would pull Winsock from under sockets
+// that other code still uses). Returns 0 or the WSAStartup error.
 inline int start() noexcept {
     static const int result = [] {
         ::WSADATA data;
@@ -914,16 +1004,18 @@ inline int start() noexcept {
     return result;
 }
 
-inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
-    // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (PITFALLS A14).
-    native_handle_type h = ::WSASocketW(family, type, protocol, nullptr, 0,
+inline handle open_socket(int family, int type, int protocol, int& err) noexcept {
+    // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (no window in
+    // which another thread's CreateProcess could inherit it).
+    handle h = ::WSASocketW(family, type, protocol, nullptr, 0,
                                         WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (h == INVALID_SOCKET) {
         err = ::WSAGetLastError();
-        return invalid_handle;
+        return invalid;
     }
     if (type == SOCK_DGRAM) {
-        // An ICMP port-unreachable must not break the receive loop (PITFALLS A15).
+        // An ICMP port-unreachable must not break the receive loop: without these, Windows
+        // fails the next recvfrom with WSAECONNRESET (SIO_UDP_CONNRESET, Microsoft Learn).
         BOOL off = FALSE;
         DWORD bytes = 0;
         ::WSAIoctl(h, sio_udp_connreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
@@ -934,7 +1026,7 @@ inline native_handle_type open_socket(int family, int type, int protocol, int& e
 
 // The address family of a socket from its protocol info: unlike getsockname, this also works
 // before bind. AF_UNSPEC (and err set) on failure.
-inline int socket_family(native_handle_type h, int& err) noexcept {
+inline int socket_family(handle h, int& err) noexcept {
     ::WSAPROTOCOL_INFOW info{};
     int len = static_cast<int>(sizeof info);
     if (::getsockopt(h, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &len) != 0) {
@@ -944,10 +1036,11 @@ inline int socket_family(native_handle_type h, int& err) noexcept {
     return info.iAddressFamily;
 }
 
-// getsockname before bind fails with WSAEINVAL on Windows, while POSIX reports the family with
-// a zero address and port. Fills in what POSIX reports; false if the family is not IP.
-inline bool unbound_name(native_handle_type h, ::sockaddr* sa, socklen_type* len) noexcept {
-    int err = 0;
+// getsockname before bind fails with WSAEINVAL on Windows (error `err`), while POSIX reports
+// the family with a zero address and port. Fills in what POSIX reports; false if that is not
+// the case or the family is not IP.
+inline bool unbound_name(handle h, int err, ::sockaddr* sa, socklen_type* len) noexcept {
+    if (err != WSAEINVAL) return false;
     const int f = socket_family(h, err);
     const socklen_type need = f == AF_INET    ? static_cast<socklen_type>(sizeof(::sockaddr_in))
                               : f == AF_INET6 ? static_cast<socklen_type>(sizeof(::sockaddr_in6))
@@ -962,38 +1055,54 @@ inline bool unbound_name(native_handle_type h, ::sockaddr* sa, socklen_type* len
 // Windows accepts (and ignores) IPV6_V6ONLY on an unbound IPv4 socket; POSIX fails IPPROTO_IPV6
 // options on non-IPv6 sockets with ENOPROTOOPT. Returns WSAENOPROTOOPT for that case, else 0
 // (an unknown family is left to the call itself).
-inline int check_option_level(native_handle_type h, int level) noexcept {
+inline int check_option_level(handle h, int level) noexcept {
     if (level != IPPROTO_IPV6) return 0;
     int err = 0;
     const int f = socket_family(h, err);
     return err == 0 && f != AF_INET6 ? WSAENOPROTOOPT : 0;
 }
 
-inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+// The listener policy, applied when a TCP socket is bound: SO_EXCLUSIVEADDRUSE, so that a
+// second bind to a live listener's port fails with WSAEADDRINUSE instead of stealing it —
+// unless the user opted into SO_REUSEADDR (setting both fails with WSAEINVAL).
+inline int listener_policy(handle h) noexcept {
+    BOOL reuse = FALSE;
+    int len = static_cast<int>(sizeof reuse);
+    if (::getsockopt(h, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<char*>(&reuse), &len) != 0)
+        return ::WSAGetLastError();
+    if (reuse) return 0;
+    BOOL one = TRUE;
+    if (::setsockopt(h, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&one),
+                     static_cast<int>(sizeof one)) != 0)
+        return ::WSAGetLastError();
+    return 0;
+}
+
+inline int set_nonblocking(handle h, bool on) noexcept {
     u_long mode = on ? 1 : 0;
     return ::ioctlsocket(h, FIONBIO, &mode) == 0 ? 0 : ::WSAGetLastError();
 }
 
 // Windows cannot report a socket's blocking mode.
-inline int is_nonblocking(native_handle_type, int&) noexcept { return -1; }
+inline int is_nonblocking(handle, int&) noexcept { return -1; }
 
 // Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
-inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
                                         int& err) noexcept {
-    native_handle_type c = ::accept(h, sa, len);
+    handle c = ::accept(h, sa, len);
     if (c == INVALID_SOCKET) {
         err = ::WSAGetLastError();
-        return invalid_handle;
+        return invalid;
     }
     ::SetHandleInformation(reinterpret_cast<HANDLE>(c), HANDLE_FLAG_INHERIT, 0);
     if ((err = set_nonblocking(c, false)) != 0) {
         ::closesocket(c);
-        return invalid_handle;
+        return invalid;
     }
     return c;
 }
 
-inline int close_socket(native_handle_type h) noexcept {
+inline int close_socket(handle h) noexcept {
     return ::closesocket(h) == 0 ? 0 : ::WSAGetLastError();
 }
 
@@ -1003,8 +1112,8 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
 
 inline void sleep_ms(int ms) noexcept { ::Sleep(static_cast<DWORD>(ms < 0 ? 0 : ms)); }
 
-// Windows has no socketpair(): the caller builds one over loopback TCP/UDP.
-inline int socket_pair(int, native_handle_type*) noexcept { return WSAEOPNOTSUPP; }
+// Windows has no socketpair() (has_socketpair is false): ops.ipp builds one over loopback.
+inline int socket_pair(int, handle*) noexcept { return WSAEOPNOTSUPP; }
 
 // Windows zone ids are numeric ("fe80::1%12"); names would need iphlpapi.
 inline unsigned interface_index(const char*) noexcept { return 0; }
@@ -1012,8 +1121,8 @@ inline constexpr std::size_t interface_name_size = 16;
 inline bool interface_name(unsigned, char (&)[interface_name_size]) noexcept { return false; }
 
 // Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
-// fits; that is a success with truncated = true (PITFALLS A16).
-inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+// fits; that is a success with truncated = true, as on POSIX.
+inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
                       socklen_type* len, bool& truncated, int& err) noexcept {
     const int n = static_cast<int>(size > 0x7fffffff ? 0x7fffffff : size);
     int r = ::recvfrom(h, static_cast<char*>(data), n, flags, sa, len);
@@ -1029,7 +1138,7 @@ inline long recv_from(native_handle_type h, void* data, std::size_t size, int fl
     return r;
 }
 
-// Numeric text <-> binary address (Vista+; no shims: PITFALLS A5).
+// Numeric text <-> binary address (Vista and newer).
 inline bool pton(int family, const char* text, void* out) noexcept {
     return ::inet_pton(family, text, out) == 1;
 }
@@ -1040,7 +1149,7 @@ inline bool ntop(int family, const void* in, char* out, std::size_t size) noexce
 // EAI_* codes are WSA codes on Windows, and gai_strerror is not thread-safe there.
 inline const char* resolver_message(int) noexcept { return nullptr; }
 } // namespace detail::os
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/os/windows.hpp ----
@@ -1049,8 +1158,10 @@ inline const char* resolver_message(int) noexcept { return nullptr; }
 #ifndef NETSOCK_DETAIL_OS_POSIX_HPP
 #define NETSOCK_DETAIL_OS_POSIX_HPP
 
-// POSIX (Linux, macOS, BSD): OS headers, the handle type and the raw primitives that differ
-// from Windows. Included only by detail/platform.hpp.
+// The OS layer for POSIX (Linux, macOS, BSD): OS headers, types and the raw primitives.
+// detail/os/windows.hpp defines the same names for Winsock; detail/sys.hpp is their only
+// caller. Included only by detail/platform.hpp.
+
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -1071,13 +1182,10 @@ inline const char* resolver_message(int) noexcept { return nullptr; }
 #include <string>
 #include <system_error>
 
-namespace net {
-/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
-using native_handle_type = int;
-/// The value of a handle that refers to no socket.
-inline constexpr native_handle_type invalid_handle = -1;
-
+NETSOCK_BEGIN_NAMESPACE
 namespace detail::os {
+using handle = int;
+inline constexpr handle invalid = -1;
 using socklen_type = socklen_t;
 using sockaddr_un_type = ::sockaddr_un;
 using pollfd_type = ::pollfd;
@@ -1089,14 +1197,20 @@ inline constexpr int shut_rd = SHUT_RD;
 inline constexpr int shut_wr = SHUT_WR;
 inline constexpr int shut_rdwr = SHUT_RDWR;
 
-// MSG_NOSIGNAL stops SIGPIPE per send on Linux/BSD; Apple uses SO_NOSIGPIPE per socket
-// instead (PITFALLS B1, B2). Never a fake value.
+// MSG_NOSIGNAL stops SIGPIPE per send on Linux/BSD; Apple has no MSG_NOSIGNAL and uses the
+// SO_NOSIGPIPE socket option instead (set by harden below). Never a fake value.
 #if defined(MSG_NOSIGNAL)
 inline constexpr int send_flags = MSG_NOSIGNAL;
 #else
 inline constexpr int send_flags = 0;
 #endif
+// MSG_DONTWAIT lets a blocking socket make one non-blocking attempt.
 inline constexpr int dontwait_flag = MSG_DONTWAIT;
+inline constexpr bool has_dontwait = true;
+// A timed send may pass the whole buffer: with MSG_DONTWAIT it never blocks.
+inline constexpr std::size_t timed_send_limit = static_cast<std::size_t>(-1);
+// socketpair() exists.
+inline constexpr bool has_socketpair = true;
 
 // Socket option names that differ between systems; -1 = not available here.
 #if defined(SO_REUSEPORT)
@@ -1157,9 +1271,24 @@ inline std::error_condition error_condition_of(int e) noexcept {
 // Nothing to start on POSIX.
 inline int start() noexcept { return 0; }
 
+// setsockopt/getsockopt levels need no check here (the kernel rejects IPPROTO_IPV6 options on
+// IPv4 sockets itself, with ENOPROTOOPT).
+inline int check_option_level(handle, int) noexcept { return 0; }
+
+// getsockname works on unbound sockets: nothing to fill in.
+inline bool unbound_name(handle, int, ::sockaddr*, socklen_type*) noexcept { return false; }
+
+// The listener policy, applied when a TCP socket is bound: SO_REUSEADDR, which on POSIX only
+// lets a restarted server bind while old connections are in TIME_WAIT; a second bind to a live
+// listener still fails with EADDRINUSE.
+inline int listener_policy(handle h) noexcept {
+    int one = 1;
+    return ::setsockopt(h, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 ? 0 : errno;
+}
+
 // Makes a freshly created or accepted socket safe: close-on-exec where SOCK_CLOEXEC/accept4
 // could not do it atomically, and SO_NOSIGPIPE on Apple.
-inline int harden(native_handle_type h, bool cloexec_done) noexcept {
+inline int harden(handle h, bool cloexec_done) noexcept {
     if (!cloexec_done && ::fcntl(h, F_SETFD, FD_CLOEXEC) != 0) return errno;
 #if defined(SO_NOSIGPIPE)
     int one = 1;
@@ -1168,26 +1297,26 @@ inline int harden(native_handle_type h, bool cloexec_done) noexcept {
     return 0;
 }
 
-inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
+inline handle open_socket(int family, int type, int protocol, int& err) noexcept {
 #if defined(NETSOCK_HAS_SOCK_CLOEXEC)
-    native_handle_type h = ::socket(family, type | SOCK_CLOEXEC, protocol);
+    handle h = ::socket(family, type | SOCK_CLOEXEC, protocol);
     const bool cloexec_done = true;
 #else
-    native_handle_type h = ::socket(family, type, protocol);
+    handle h = ::socket(family, type, protocol);
     const bool cloexec_done = false;
 #endif
     if (h < 0) {
         err = errno;
-        return invalid_handle;
+        return invalid;
     }
     if ((err = harden(h, cloexec_done)) != 0) {
         ::close(h);
-        return invalid_handle;
+        return invalid;
     }
     return h;
 }
 
-inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+inline int set_nonblocking(handle h, bool on) noexcept {
     int flags = ::fcntl(h, F_GETFL, 0);
     if (flags < 0) return errno;
     int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
@@ -1196,7 +1325,7 @@ inline int set_nonblocking(native_handle_type h, bool on) noexcept {
 }
 
 // Returns 1 if non-blocking, 0 if blocking, -1 if unknown (error in err).
-inline int is_nonblocking(native_handle_type h, int& err) noexcept {
+inline int is_nonblocking(handle h, int& err) noexcept {
     int flags = ::fcntl(h, F_GETFL, 0);
     if (flags < 0) {
         err = errno;
@@ -1206,19 +1335,20 @@ inline int is_nonblocking(native_handle_type h, int& err) noexcept {
 }
 
 // accept() with close-on-exec, SO_NOSIGPIPE and blocking mode set on the new socket,
-// whatever the listener's mode (macOS and the BSDs inherit O_NONBLOCK: PITFALLS B4).
-inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+// whatever the listener's mode (macOS and the BSDs give an accepted socket the listener's
+// O_NONBLOCK; Linux never does).
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
                                         int& err) noexcept {
 #if defined(NETSOCK_HAS_ACCEPT4)
-    native_handle_type c = ::accept4(h, sa, len, SOCK_CLOEXEC);
+    handle c = ::accept4(h, sa, len, SOCK_CLOEXEC);
     const bool cloexec_done = true;
 #else
-    native_handle_type c = ::accept(h, sa, len);
+    handle c = ::accept(h, sa, len);
     const bool cloexec_done = false;
 #endif
     if (c < 0) {
         err = errno;
-        return invalid_handle;
+        return invalid;
     }
     err = harden(c, cloexec_done);
 #if !defined(NETSOCK_OS_LINUX)
@@ -1226,13 +1356,15 @@ inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, so
 #endif
     if (err != 0) {
         ::close(c);
-        return invalid_handle;
+        return invalid;
     }
     return c;
 }
 
-// close() is never retried: on Linux the descriptor is gone even after EINTR (PITFALLS B5).
-inline int close_socket(native_handle_type h) noexcept { return ::close(h) == 0 ? 0 : errno; }
+// close() is never retried: on Linux the descriptor is gone even after EINTR, and a retry
+// could close a descriptor another thread has just opened (close(2), "Dealing with error
+// returns from close()").
+inline int close_socket(handle h) noexcept { return ::close(h) == 0 ? 0 : errno; }
 
 inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
     return ::poll(fds, n, timeout_ms);
@@ -1240,7 +1372,7 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
 
 inline void sleep_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
 
-inline int socket_pair(int type, native_handle_type out[2]) noexcept {
+inline int socket_pair(int type, handle out[2]) noexcept {
 #if defined(NETSOCK_HAS_SOCK_CLOEXEC)
     if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, out) != 0) return errno;
     const bool cloexec_done = true;
@@ -1265,8 +1397,9 @@ inline bool interface_name(unsigned index, char (&out)[IF_NAMESIZE + 1]) noexcep
 }
 inline constexpr std::size_t interface_name_size = IF_NAMESIZE + 1;
 
-// Datagram receive that reports truncation: recvmsg + MSG_TRUNC (PITFALLS A16).
-inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+// Datagram receive that reports truncation: recvmsg sets MSG_TRUNC in msg_flags when the
+// datagram was larger than the buffer (recv(2)).
+inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
                       socklen_type* len, bool& truncated, int& err) noexcept {
     ::iovec iov{};
     iov.iov_base = data;
@@ -1286,7 +1419,7 @@ inline long recv_from(native_handle_type h, void* data, std::size_t size, int fl
     return static_cast<long>(n);
 }
 
-// Numeric text <-> binary address. Vista+ and POSIX both have these (no shims: PITFALLS A5).
+// Numeric text <-> binary address.
 inline bool pton(int family, const char* text, void* out) noexcept {
     return ::inet_pton(family, text, out) == 1;
 }
@@ -1296,11 +1429,18 @@ inline bool ntop(int family, const void* in, char* out, std::size_t size) noexce
 
 inline const char* resolver_message(int code) noexcept { return ::gai_strerror(code); }
 } // namespace detail::os
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/os/posix.hpp ----
 #endif
+
+NETSOCK_BEGIN_NAMESPACE
+/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
+using native_handle_type = detail::os::handle;
+/// The value of a handle that refers to no socket.
+inline constexpr native_handle_type invalid_handle = detail::os::invalid;
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/platform.hpp ----
@@ -1313,7 +1453,7 @@ inline const char* resolver_message(int code) noexcept { return ::gai_strerror(c
 #include <string_view>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Address family of a socket or address. (Never named `unix`: that is a predefined macro in
 /// GNU mode.)
@@ -1482,7 +1622,7 @@ namespace detail {
 NETSOCK_DECL int to_native(net::family f) noexcept;
 NETSOCK_DECL int to_native(net::socket_type t) noexcept;
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 // std::hash is declared by <string_view> (and <system_error>): no <functional>, one of the
 // costliest standard headers to compile (bench/compile_time.sh).
@@ -1495,6 +1635,44 @@ template <> struct hash<net::address> {
 
 #endif
 // ---- end net/address.hpp ----
+// ---- begin net/events.hpp ----
+#ifndef NETSOCK_EVENTS_HPP
+#define NETSOCK_EVENTS_HPP
+
+// Readiness events: what `net::wait` waits for and what `net::poller` reports.
+
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// Readiness events for `net::wait` and `net::poller` (a bit set).
+enum class events : unsigned {
+    none = 0,
+    readable = 1, ///< data (or EOF, or a pending connection) to read/accept
+    writable = 2, ///< send would not block; a connect finished
+    error = 4,    ///< an error is pending on the socket (reported only, never requested)
+    hangup = 8,   ///< the peer hung up (reported only, never requested)
+};
+constexpr events operator|(events a, events b) noexcept {
+    return static_cast<events>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr events operator&(events a, events b) noexcept {
+    return static_cast<events>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
+}
+constexpr events& operator|=(events& a, events b) noexcept { return a = a | b; }
+/// True if `set` contains any event of `which`.
+constexpr bool has(events set, events which) noexcept { return (set & which) != events::none; }
+
+/// One ready socket reported by `net::poller::wait`.
+struct poll_event {
+    native_handle_type handle = invalid_handle; ///< the socket's native handle
+    events what = events::none;                 ///< readable / writable / error / hangup
+    void* data = nullptr;                       ///< the user data given to add/modify
+};
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/events.hpp ----
 // ---- begin net/socket.hpp ----
 #ifndef NETSOCK_SOCKET_HPP
 #define NETSOCK_SOCKET_HPP
@@ -1502,7 +1680,7 @@ template <> struct hash<net::address> {
 
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Move-only RAII owner of one OS socket handle; closes it on destruction. Exactly the size of
 /// `native_handle_type`. A default-constructed or moved-from socket is not open, and every
@@ -1554,7 +1732,7 @@ inline std::error_code not_open() noexcept {
 }
 } // namespace detail
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 
 #endif
@@ -1565,61 +1743,17 @@ inline std::error_code not_open() noexcept {
 
 // The BSD/Python-style free functions. Each operation `f` has a `noexcept` twin `try_f`
 // returning `net::result<T>`; `f` calls `try_f` and throws `net::error` on failure.
-// Blocking calls have overloads taking a std::chrono timeout; expiry is std::errc::timed_out.
+// Blocking calls take a `net::timeout` last (timeout.hpp): by default they wait as long as it
+// takes; with one, expiry is std::errc::timed_out.
 
-// ---- begin net/detail/timeout.hpp ----
-#ifndef NETSOCK_DETAIL_TIMEOUT_HPP
-#define NETSOCK_DETAIL_TIMEOUT_HPP
 
-// How a caller's std::chrono timeout crosses into the compiled part of netsock: every timed
-// template converts its duration here and calls one non-template function taking nanoseconds,
-// so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
-
-#include <chrono>
-
-namespace net::detail {
-
-// Negative and zero timeouts are zero (poll once). Timeouts longer than about a century (or
-// that do not fit in nanoseconds) are nanoseconds::max(), which deadline::after treats as
-// "never". Anything else is rounded up, so a wait never ends early.
-template <class Rep, class Period>
-constexpr std::chrono::nanoseconds to_nanoseconds(std::chrono::duration<Rep, Period> t) noexcept {
-    if (!(t > t.zero())) return std::chrono::nanoseconds::zero(); // also NaN
-    if (std::chrono::duration<double>(t).count() > 3.0e9) return (std::chrono::nanoseconds::max)();
-    return std::chrono::ceil<std::chrono::nanoseconds>(t);
-}
-
-} // namespace net::detail
-
-#endif
-// ---- end net/detail/timeout.hpp ----
-
-#include <chrono>
 #include <cstddef>
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// How `shutdown` closes a connection: stop receiving, stop sending (the peer sees EOF), or both.
 enum class shutdown_type { receive, send, both };
-
-/// Readiness events for `net::wait` and `net::poller` (a bit set).
-enum class events : unsigned {
-    none = 0,
-    readable = 1, ///< data (or EOF, or a pending connection) to read/accept
-    writable = 2, ///< send would not block; a connect finished
-    error = 4,    ///< an error is pending on the socket (reported only, never requested)
-    hangup = 8,   ///< the peer hung up (reported only, never requested)
-};
-constexpr events operator|(events a, events b) noexcept {
-    return static_cast<events>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
-}
-constexpr events operator&(events a, events b) noexcept {
-    return static_cast<events>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
-}
-constexpr events& operator|=(events& a, events b) noexcept { return a = a | b; }
-/// True if `set` contains any event of `which`.
-constexpr bool has(events set, events which) noexcept { return (set & which) != events::none; }
 
 /// What `accept` returns: the connected socket and the peer's address.
 /// `auto [conn, peer] = net::accept(listener);`
@@ -1638,33 +1772,6 @@ struct recvfrom_result {
 
 /// The default `listen` backlog (SOMAXCONN).
 inline constexpr int default_backlog = SOMAXCONN;
-
-namespace detail {
-// The timed overloads below convert their std::chrono timeout (detail/timeout.hpp) and call
-// these, so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
-// nanoseconds::max() means no deadline.
-NETSOCK_DECL result<accept_result> accept_for(const socket& s,
-                                              std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<void> connect_for(const socket& s, const address& a,
-                                      std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<std::size_t> send_for(const socket& s, const_buffer b,
-                                          std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<std::size_t> sendall_for(const socket& s, const_buffer b,
-                                             std::chrono::nanoseconds t,
-                                             std::size_t* sent) noexcept;
-NETSOCK_DECL result<std::size_t> recv_for(const socket& s, mutable_buffer b,
-                                          std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<std::size_t> recv_exact_for(const socket& s, mutable_buffer b,
-                                                std::chrono::nanoseconds t,
-                                                std::size_t* received) noexcept;
-NETSOCK_DECL result<std::size_t> sendto_for(const socket& s, const_buffer b, const address& to,
-                                            std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<recvfrom_result> recvfrom_for(const socket& s, mutable_buffer b,
-                                                  std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<events> wait_for(const socket& s, events wanted,
-                                     std::chrono::nanoseconds t) noexcept;
-NETSOCK_DECL result<void> graceful_close_for(socket& s, std::chrono::nanoseconds t) noexcept;
-} // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Creating, binding, listening
@@ -1698,25 +1805,18 @@ NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 /// The new socket is blocking and close-on-exec whatever the listener's mode. A non-blocking
 /// listener with nothing pending fails with operation_would_block. EMFILE is reported as
 /// too_many_files_open and never retried (back off before accepting again).
-NETSOCK_DECL result<accept_result> try_accept(const socket& s) noexcept;
-/// As `try_accept`, giving up with timed_out after `timeout`.
-template <class Rep, class Period>
-result<accept_result> try_accept(const socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::accept_for(s, detail::to_nanoseconds(timeout));
-}
+/// With a timeout the listener is non-blocking for the duration of the call (readiness can be
+/// stale when another thread takes the connection) and its mode is restored afterwards
+/// (Windows, where the mode cannot be read: left blocking).
+NETSOCK_DECL result<accept_result> try_accept(const socket& s, timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_accept`.
-NETSOCK_DECL accept_result accept(const socket& s);
-template <class Rep, class Period>
-accept_result accept(const socket& s, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_accept(s, timeout), "accept");
-}
+NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 
 /// Connects to `a`. EINTR never re-issues connect: netsock waits for the outcome. On a
 /// non-blocking socket it fails with operation_in_progress (or would_block on Windows): wait
 /// for writability, then check `net::get_option<net::socket_error>`.
 /// Errors: connection_refused, timed_out, network_unreachable, ...
-NETSOCK_DECL result<void> try_connect(const socket& s, const address& a) noexcept;
-/// As `try_connect`, giving up with timed_out after `timeout`; a refusal is reported as
+/// With a timeout it gives up with timed_out after `timeout`; a refusal is reported as
 /// connection_refused, never as a timeout. The socket's blocking mode is restored afterwards
 /// (on Windows, where the mode cannot be read, it is left blocking). After a timeout the socket
 /// is in an unspecified state: close it.
@@ -1724,124 +1824,71 @@ NETSOCK_DECL result<void> try_connect(const socket& s, const address& a) noexcep
 /// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
 ///     std::puts(r.error().message().c_str());
 /// ```
-template <class Rep, class Period>
-result<void> try_connect(const socket& s, const address& a,
-                         std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::connect_for(s, a, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<void> try_connect(const socket& s, const address& a,
+                                      timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_connect`.
-NETSOCK_DECL void connect(const socket& s, const address& a);
-template <class Rep, class Period>
-void connect(const socket& s, const address& a, std::chrono::duration<Rep, Period> timeout) {
-    detail::unwrap(try_connect(s, a, timeout), "connect");
-}
+NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout::none());
 
 // ---------------------------------------------------------------------------------------------
 // Streams
 
-/// Sends some of the bytes; returns how many the OS took (possibly fewer than given).
+/// Sends some of the bytes; returns how many the OS took (possibly fewer than given). With a
+/// timeout it waits at most that long for room to send.
 /// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
-NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b) noexcept;
-/// As `try_send`, waiting at most `timeout` for room to send.
-template <class Rep, class Period>
-result<std::size_t> try_send(const socket& s, const_buffer b,
-                             std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::send_for(s, b, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
+                                          timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_send`.
-NETSOCK_DECL std::size_t send(const socket& s, const_buffer b);
-template <class Rep, class Period>
-std::size_t send(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_send(s, b, timeout), "send");
-}
+NETSOCK_DECL std::size_t send(const socket& s, const_buffer b, timeout t = timeout::none());
 
 /// Sends every byte (looping over partial sends; also on non-blocking sockets) and returns the
-/// count. On failure, `*sent` (if given) holds how many bytes went out before the error.
-NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b,
+/// count; a timeout is one deadline for the whole buffer. On failure, `*sent` (if given) holds
+/// how many bytes went out before the error.
+NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t = timeout::none(),
                                              std::size_t* sent = nullptr) noexcept;
-/// As `try_sendall`, with one deadline `timeout` from now for the whole buffer.
-template <class Rep, class Period>
-result<std::size_t> try_sendall(const socket& s, const_buffer b,
-                                std::chrono::duration<Rep, Period> timeout,
-                                std::size_t* sent = nullptr) noexcept {
-    return detail::sendall_for(s, b, detail::to_nanoseconds(timeout), sent);
+/// `try_sendall` with no time limit, reporting the bytes sent before an error in `*sent`.
+inline result<std::size_t> try_sendall(const socket& s, const_buffer b, std::size_t* sent) noexcept {
+    return try_sendall(s, b, timeout::none(), sent);
 }
 /// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
-NETSOCK_DECL std::size_t sendall(const socket& s, const_buffer b);
-template <class Rep, class Period>
-std::size_t sendall(const socket& s, const_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    std::size_t sent = 0;
-    return detail::unwrap_transfer(try_sendall(s, b, timeout, &sent), "sendall", &sent);
-}
+NETSOCK_DECL std::size_t sendall(const socket& s, const_buffer b, timeout t = timeout::none());
 
 /// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
-/// stream (orderly EOF) — or that `b` was empty.
-NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept;
-/// As `try_recv`, giving up with timed_out if nothing arrives within `timeout`.
-template <class Rep, class Period>
-result<std::size_t> try_recv(const socket& s, mutable_buffer b,
-                             std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::recv_for(s, b, detail::to_nanoseconds(timeout));
-}
+/// stream (orderly EOF) — or that `b` was empty. With a timeout it gives up with timed_out if
+/// nothing arrives within it.
+NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b,
+                                          timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recv`.
-NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b);
-template <class Rep, class Period>
-std::size_t recv(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_recv(s, b, timeout), "recv");
-}
+NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
-/// Receives exactly `b.size()` bytes. If the stream ends first the error is `net::errc::eof`;
-/// `*received` (if given) holds how many bytes arrived before any error.
+/// Receives exactly `b.size()` bytes; a timeout is one deadline for the whole buffer. If the
+/// stream ends first the error is `net::errc::eof`; `*received` (if given) holds how many
+/// bytes arrived before any error.
 NETSOCK_DECL result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                                timeout t = timeout::none(),
                                                 std::size_t* received = nullptr) noexcept;
-/// As `try_recv_exact`, with one deadline `timeout` from now for the whole buffer.
-template <class Rep, class Period>
-result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
-                                   std::chrono::duration<Rep, Period> timeout,
-                                   std::size_t* received = nullptr) noexcept {
-    return detail::recv_exact_for(s, b, detail::to_nanoseconds(timeout), received);
+/// `try_recv_exact` with no time limit, reporting the bytes received before an error.
+inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, std::size_t* received) noexcept {
+    return try_recv_exact(s, b, timeout::none(), received);
 }
 /// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
-NETSOCK_DECL std::size_t recv_exact(const socket& s, mutable_buffer b);
-template <class Rep, class Period>
-std::size_t recv_exact(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    std::size_t got = 0;
-    return detail::unwrap_transfer(try_recv_exact(s, b, timeout, &got), "recv_exact", &got);
-}
+NETSOCK_DECL std::size_t recv_exact(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 // ---------------------------------------------------------------------------------------------
 // Datagrams
 
 /// Sends one datagram to `to`. Errors: message_size if it is too large for the protocol, ...
-NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b,
-                                            const address& to) noexcept;
-template <class Rep, class Period>
-result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
-                               std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::sendto_for(s, b, to, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
+                                            timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto`.
-NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to);
-template <class Rep, class Period>
-std::size_t sendto(const socket& s, const_buffer b, const address& to,
-                   std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_sendto(s, b, to, timeout), "sendto");
-}
+NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
+                                timeout t = timeout::none());
 
 /// Receives one datagram: `{size, sender, truncated}`. A datagram larger than `b` fills `b`,
 /// the rest is discarded and `truncated` is true, the same on every OS.
-NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept;
-template <class Rep, class Period>
-result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::recvfrom_for(s, b, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
+                                                  timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recvfrom`.
-NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b);
-template <class Rep, class Period>
-recvfrom_result recvfrom(const socket& s, mutable_buffer b, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_recvfrom(s, b, timeout), "recvfrom");
-}
+NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 // ---------------------------------------------------------------------------------------------
 // Connection state
@@ -1871,28 +1918,19 @@ NETSOCK_DECL void set_nonblocking(const socket& s, bool on = true);
 
 /// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
 /// events seen (which may include error and hangup). Expiry is timed_out.
-template <class Rep, class Period>
-result<events> try_wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::wait_for(s, wanted, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<events> try_wait(const socket& s, events wanted, timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_wait`.
-template <class Rep, class Period>
-events wait(const socket& s, events wanted, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_wait(s, wanted, timeout), "wait");
-}
+NETSOCK_DECL events wait(const socket& s, events wanted, timeout t = timeout::none());
 
 /// Closes a stream connection so the peer gets every byte and an orderly EOF rather than a
-/// reset (PITFALLS B16): shuts down sending, reads and discards whatever the peer still sends
-/// until its EOF or the deadline, then closes. `s` is closed afterwards in every case.
-/// Errors: timed_out if the peer did not finish within `timeout` (the socket is still closed).
-template <class Rep, class Period>
-result<void> try_graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::graceful_close_for(s, detail::to_nanoseconds(timeout));
-}
+/// reset: shuts down sending, reads and discards whatever the peer still sends until its EOF or
+/// the deadline, then closes. (Closing a socket with unread received data makes the OS send a
+/// reset, which can destroy the reply the peer has not read yet.) `s` is closed afterwards in
+/// every case. There is no default timeout: a peer that never closes would hold it for ever.
+/// Errors: timed_out if the peer did not finish within `t` (the socket is still closed).
+NETSOCK_DECL result<void> try_graceful_close(socket& s, timeout t) noexcept;
 /// Throwing form of `try_graceful_close`.
-template <class Rep, class Period> void graceful_close(socket& s, std::chrono::duration<Rep, Period> timeout) {
-    detail::unwrap(try_graceful_close(s, timeout), "graceful_close");
-}
+NETSOCK_DECL void graceful_close(socket& s, timeout t);
 
 /// Two sockets connected to each other, e.g. for tests and wake-ups:
 /// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
@@ -1902,7 +1940,7 @@ try_socket_pair(socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_socket_pair`.
 NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream);
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 
 #endif
@@ -1921,7 +1959,7 @@ NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::
 #include <cstdint>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 NETSOCK_DECL std::error_code unsupported_option() noexcept;
@@ -2143,7 +2181,7 @@ template <class Option> Option get_option(const socket& s) {
     return detail::unwrap(try_get_option<Option>(s), "get_option");
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 
 #endif
@@ -2156,13 +2194,12 @@ template <class Option> Option get_option(const socket& s) {
 // create_connection (with Happy Eyeballs, RFC 8305) and create_server.
 
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// What `resolve` looks for.
 struct resolve_hints {
@@ -2187,50 +2224,26 @@ NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host,
 NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
                                           const resolve_hints& hints = {});
 
-namespace detail {
-// The timed try_create_connection overloads: `timeout` comes from detail::to_nanoseconds
-// (nanoseconds::max() = no deadline); the deadline starts after resolution.
-NETSOCK_DECL result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
-                                                      std::chrono::nanoseconds timeout) noexcept;
-NETSOCK_DECL result<socket> try_create_connection_for(const std::vector<address>& targets,
-                                                      std::chrono::nanoseconds timeout) noexcept;
-} // namespace detail
-
 /// Connects to the first reachable address of `host:port` (Python's `socket.create_connection`):
 /// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
 /// alternating families, a new attempt every 250 ms without waiting for the previous one to
 /// fail; the first connection wins and the others are closed. Each attempt uses a fresh
-/// socket; `timeout` is one deadline for the whole operation (resolution excluded). On failure
-/// the most specific error is reported (e.g. connection_refused rather than timed_out).
+/// socket; the timeout is one deadline for the whole race (resolution excluded; without one,
+/// each attempt ends when the OS gives up). On failure the most specific error is reported
+/// (e.g. connection_refused rather than timed_out).
 /// The returned socket is blocking; `peer_address` tells which address won.
 /// ```cpp
 /// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
 /// ```
-template <class Rep, class Period>
-result<socket> try_create_connection(std::string_view host, std::uint16_t port,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::try_create_connection_for(host, port, detail::to_nanoseconds(timeout));
-}
-/// As above with no deadline (each attempt still ends when the OS gives up).
-NETSOCK_DECL result<socket> try_create_connection(std::string_view host,
-                                                  std::uint16_t port) noexcept;
+NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::uint16_t port,
+                                                  timeout t = timeout::none()) noexcept;
 /// Races connects to already-resolved addresses, in the given order.
-template <class Rep, class Period>
-result<socket> try_create_connection(const std::vector<address>& targets,
-                                     std::chrono::duration<Rep, Period> timeout) noexcept {
-    return detail::try_create_connection_for(targets, detail::to_nanoseconds(timeout));
-}
+NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
+                                                  timeout t = timeout::none()) noexcept;
 /// Throwing forms of `try_create_connection`.
-template <class Rep, class Period>
-socket create_connection(std::string_view host, std::uint16_t port,
-                         std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_create_connection(host, port, timeout), "create_connection");
-}
-NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port);
-template <class Rep, class Period>
-socket create_connection(const std::vector<address>& targets, std::chrono::duration<Rep, Period> timeout) {
-    return detail::unwrap(try_create_connection(targets, timeout), "create_connection");
-}
+NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port,
+                                      timeout t = timeout::none());
+NETSOCK_DECL socket create_connection(const std::vector<address>& targets, timeout t = timeout::none());
 
 /// Options of `create_server`.
 struct server_options {
@@ -2258,7 +2271,7 @@ NETSOCK_DECL result<socket> try_create_server(const address& a,
 /// Throwing form of `try_create_server`.
 NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 
 #endif
@@ -2284,15 +2297,7 @@ NETSOCK_DECL socket create_server(const address& a, const server_options& o = {}
 #include <utility>
 #include <vector>
 
-namespace net {
-
-/// One ready socket reported by `net::poller::wait`.
-struct poll_event {
-    native_handle_type handle = invalid_handle; ///< the socket's native handle
-    events what = events::none;                 ///< readable / writable / error / hangup
-    void* data = nullptr;                       ///< the user data given to add/modify
-};
-
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 // The events of one wait. Entries of sockets removed during the event loop are blanked
 // (handle = invalid_handle) and skipped by iteration, so no stale event is ever delivered.
@@ -2331,8 +2336,7 @@ struct poll_state {
 // user code sees neither <sys/epoll.h> nor <sys/event.h> (a vector of an incomplete type may be
 // declared, C++17 [vector.overview]).
 // Declared only where a queue backend is in use: its members are defined by that backend.
-#if !defined(NETSOCK_OS_WINDOWS) && !defined(NETSOCK_POLLER_POLL) && \
-    (defined(NETSOCK_HAS_EPOLL) || defined(NETSOCK_HAS_KQUEUE))
+#if defined(NETSOCK_POLLER_EPOLL) || defined(NETSOCK_POLLER_KQUEUE)
 struct queue_entry; // the user data (kqueue: and the watched events) of one descriptor
 struct queue_event; // ::epoll_event or struct ::kevent
 struct queue_state {
@@ -2350,47 +2354,25 @@ struct queue_state {
 };
 #endif
 
-// The backend net::poller uses: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
-// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined. The same choice
-// as poller_backend.hpp, which checks that both agree. (With NETSOCK_SEPARATE_COMPILATION,
-// define NETSOCK_POLLER_POLL for every translation unit or for none.)
-#if defined(NETSOCK_OS_WINDOWS)
-using poller_state = poll_state;
-inline constexpr const char* poller_backend_name = "wsapoll";
-#elif defined(NETSOCK_POLLER_POLL)
-using poller_state = poll_state;
-inline constexpr const char* poller_backend_name = "poll";
-#elif defined(NETSOCK_HAS_EPOLL)
+// The state net::poller holds, for the backend detail/platform.hpp chose.
+#if defined(NETSOCK_POLLER_EPOLL) || defined(NETSOCK_POLLER_KQUEUE)
 using poller_state = queue_state;
-inline constexpr const char* poller_backend_name = "epoll";
-#elif defined(NETSOCK_HAS_KQUEUE)
-using poller_state = queue_state;
-inline constexpr const char* poller_backend_name = "kqueue";
 #else
 using poller_state = poll_state;
-inline constexpr const char* poller_backend_name = "poll";
 #endif
 
 inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/poller_common.hpp ----
 
-#include <chrono>
 #include <cstddef>
+#include <iterator>
 #include <system_error>
 
-namespace net {
-
-namespace detail {
-// poller::try_wait(timeout) converts its std::chrono timeout (detail/timeout.hpp) and calls
-// this, so the implementation can be compiled once (NETSOCK_SEPARATE_COMPILATION).
-// nanoseconds::max() means no time limit.
-NETSOCK_DECL std::error_code poller_wait_for(poller_state& state, ready_list& ready,
-                                             std::chrono::nanoseconds timeout) noexcept;
-} // namespace detail
+NETSOCK_BEGIN_NAMESPACE
 
 /// Waits for readiness on many sockets at once (epoll on Linux, kqueue on macOS/BSD, WSAPoll on
 /// Windows, poll() elsewhere or when NETSOCK_POLLER_POLL is defined). Level-triggered: a socket
@@ -2481,91 +2463,678 @@ public:
     NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
     NETSOCK_DECL void remove(const socket& s);
 
-    /// Waits until at least one watched socket is ready or `timeout` passes (then the result
-    /// is empty: a timeout is not an error). Signals (EINTR) never end the wait early.
-    template <class Rep, class Period>
-    result<ready_events> try_wait(std::chrono::duration<Rep, Period> timeout) noexcept {
-        if (auto ec = detail::poller_wait_for(state_, ready_, detail::to_nanoseconds(timeout)))
-            return detail::fail(ec);
-        return ready_events(&ready_);
-    }
-    /// Waits with no time limit. Errors: invalid_argument if no socket is watched (the wait
-    /// could never end).
-    NETSOCK_DECL result<ready_events> try_wait() noexcept;
-    template <class Rep, class Period> ready_events wait(std::chrono::duration<Rep, Period> timeout) {
-        return detail::unwrap(try_wait(timeout), "poller::wait");
-    }
-    NETSOCK_DECL ready_events wait();
+    /// Waits until at least one watched socket is ready or `t` passes (then the result is
+    /// empty: a timeout is not an error). Signals (EINTR) never end the wait early. Without a
+    /// timeout, a poller that watches no socket fails with invalid_argument (the wait could
+    /// never end).
+    NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
+    /// Throwing form of `try_wait`.
+    NETSOCK_DECL ready_events wait(timeout t = timeout::none());
 
     /// The number of watched sockets.
     NETSOCK_DECL std::size_t size() const noexcept;
     /// "epoll", "kqueue", "poll" or "wsapoll".
-    static constexpr const char* backend_name() noexcept { return detail::poller_backend_name; }
+    static constexpr const char* backend_name() noexcept { return NETSOCK_POLLER_NAME; }
 
 private:
     struct tag {};
     NETSOCK_DECL poller(tag, std::size_t max_events);
-    NETSOCK_DECL static result<void> wrap(std::error_code ec) noexcept;
 
     // The backend's data (detail/poller_common.hpp); the backend code is in impl/poller.ipp.
     detail::poller_state state_;
     detail::ready_list ready_;
 };
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 
 #endif
 // ---- end net/poller.hpp ----
 
 #endif
+
+// Compile-once mode (NETSOCK_SEPARATE_COMPILATION), the implementation file: outside the include
+// guard, so that it works even where <net/net.hpp> was included before NETSOCK_IMPLEMENTATION
+// was defined. <net/impl/src.hpp> is the same without the macro.
 // ---- end net/net.hpp ----
 
 // ==== the implementation: inline by default; with NETSOCK_SEPARATE_COMPILATION, only in
-// the one file that defines NETSOCK_IMPLEMENTATION (see config.hpp) ====
+// the one file that defines NETSOCK_IMPLEMENTATION (see config.hpp). Outside every
+// include guard but each file's own, so that file may include this header again. ====
 #if NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
-// ---- begin net/impl/error_codes.ipp ----
-#ifndef NETSOCK_IMPL_ERROR_CODES_IPP
-#define NETSOCK_IMPL_ERROR_CODES_IPP
+// ---- begin net/impl/error.ipp ----
+#ifndef NETSOCK_IMPL_ERROR_IPP
+#define NETSOCK_IMPL_ERROR_IPP
 
-// Definitions for detail/error_codes.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+// Definitions for error.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION.
+
+// ---- begin net/detail/sys.hpp ----
+#ifndef NETSOCK_DETAIL_SYS_HPP
+#define NETSOCK_DETAIL_SYS_HPP
+
+// The syscall layer: the same functions on every OS, built on the OS layer (detail/os/*.hpp,
+// the only code it calls) and the only layer the implementation (impl/*.ipp) and the poller
+// backends call. Here and nowhere else:
+// - each call's error becomes a std::error_code right after the failing call, before anything
+//   else can overwrite errno / WSAGetLastError();
+// - EINTR is retried for every call except connect (never re-issued: the connect goes on in
+//   the kernel, so wait for writability and read SO_ERROR) and close (never retried);
+// - a deadline turns a blocking call into "try, wait for readiness, try again" (struct retry);
+// - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
+//   steady-clock deadline (wait_loop), never select(), which cannot watch descriptors above
+//   FD_SETSIZE;
+// - the test fault hook (detail/fault.hpp) is asked before each call.
+
+// ---- begin net/detail/fault.hpp ----
+#ifndef NETSOCK_DETAIL_FAULT_HPP
+#define NETSOCK_DETAIL_FAULT_HPP
+
+// Fault injection for tests. Every raw socket call in sys.hpp asks fault::next() first; a test
+// build (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an errno
+// value (EINTR, EAGAIN, ENOBUFS, ...) or cap its byte count (short writes). In normal builds
+// next() is a constexpr no-op and the compiler removes every trace of it.
+//
+// Semantics: for send/recv/sendto/recvfrom/accept/poll an injected error replaces the call
+// (the call is not made). For connect the real call is made first and the injected error
+// replaces its result, as a signal arriving during a blocking connect would.
 
 
+#include <cstddef>
+
+#if defined(NETSOCK_FAULT_INJECTION)
+#include <atomic>
+#endif
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail::fault {
+
+enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
+
+struct injection {
+    int error = 0;                                       ///< errno / WSA value to report, or 0
+    std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
+};
+
+#if defined(NETSOCK_FAULT_INJECTION)
+using hook_type = injection (*)(call) noexcept;
+inline std::atomic<hook_type>& hook_slot() noexcept {
+    static std::atomic<hook_type> slot{nullptr};
+    return slot;
+}
+/// Installs (or with nullptr removes) the process-wide fault hook.
+inline void set_hook(hook_type h) noexcept { hook_slot().store(h, std::memory_order_release); }
+inline injection next(call c) noexcept {
+    hook_type h = hook_slot().load(std::memory_order_acquire);
+    return h ? h(c) : injection{};
+}
+#else
+constexpr injection next(call) noexcept { return {}; }
+#endif
+
+constexpr std::size_t cap(std::size_t size, const injection& f) noexcept {
+    return size < f.max_bytes ? size : f.max_bytes;
+}
+
+} // namespace detail::fault
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/detail/fault.hpp ----
+
+
+#include <chrono>
+#include <climits>
+#include <cstddef>
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail::sys {
+
+using handle = os::handle;
+using clock = std::chrono::steady_clock;
+using os::socklen_type;
+using os::pollfd_type;
+
+// A point in time after which a blocking call gives up with timed_out; `never()` blocks.
+// Made from a net::timeout, which has already clamped the value (timeout.hpp).
+class deadline {
+public:
+    static deadline never() noexcept { return deadline(); }
+    static deadline after(timeout t) noexcept {
+        deadline d;
+        if (!t.is_none()) {
+            d.infinite_ = false;
+            d.at_ = clock::now() + std::chrono::ceil<clock::duration>(t.duration());
+        }
+        return d;
+    }
+    bool infinite() const noexcept { return infinite_; }
+    clock::time_point time() const noexcept { return at_; }
+    // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
+    int remaining_ms() const noexcept {
+        if (infinite_) return -1;
+        const auto left = at_ - clock::now();
+        if (left <= clock::duration::zero()) return 0;
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+    }
+    bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
+    // The earlier of two deadlines.
+    deadline earliest(const deadline& o) const noexcept {
+        if (infinite_) return o;
+        return !o.infinite_ && o.at_ < at_ ? o : *this;
+    }
+
+private:
+    clock::time_point at_{};
+    bool infinite_ = true;
+};
+
+inline std::error_code timed_out() noexcept { return std::make_error_code(std::errc::timed_out); }
+
+inline bool is_in_progress(const std::error_code& ec) noexcept {
+    return ec.category() == socket_category() && os::is_in_progress(ec.value());
+}
+inline bool is_would_block(const std::error_code& ec) noexcept {
+    return ec.category() == socket_category() && os::is_would_block(ec.value());
+}
+inline bool is_interrupted(const std::error_code& ec) noexcept {
+    return ec.category() == socket_category() && os::is_interrupted(ec.value());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting
+
+// The one wait loop: calls `once(ms)` (a poll(), WSAPoll(), epoll_wait() or kevent() that
+// returns the number of entries ready, 0 on timeout, or -1 with the error in os::last_error())
+// until something is ready (returns the count), the deadline passes (returns 0) or it fails
+// (returns -1 with `ec` set). EINTR and early wake-ups (clock granularity) wait again for the
+// time left; under a signal storm even a zero timeout can fail with EINTR, so the deadline
+// ends that too.
+template <class Once> int wait_loop(const deadline& until, std::error_code& ec, Once&& once) noexcept {
+    for (;;) {
+        const int injected = fault::next(fault::call::poll).error;
+        const int n = injected != 0 ? -1 : once(until.remaining_ms());
+        if (n > 0 || (n == 0 && until.expired())) {
+            ec.clear();
+            return n;
+        }
+        if (n < 0) {
+            const int e = injected != 0 ? injected : os::last_error();
+            if (!os::is_interrupted(e)) {
+                ec = socket_error(e);
+                return -1;
+            }
+            if (until.expired()) {
+                ec.clear();
+                return 0;
+            }
+        }
+    }
+}
+
+// poll()/WSAPoll() over `n` entries until the deadline: the number ready, 0 on expiry, -1 on
+// failure (ec set).
+inline int poll(pollfd_type* fds, std::size_t n, const deadline& until, std::error_code& ec) noexcept {
+    return wait_loop(until, ec, [&](int ms) {
+        return os::poll(fds, static_cast<os::nfds_type>(n), ms);
+    });
+}
+
+// Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out. Returns the
+// revents seen (a closed descriptor, POLLNVAL, is bad_file_descriptor).
+inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept {
+    pollfd_type p{};
+    p.fd = h;
+    p.events = events;
+    const int n = sys::poll(&p, 1, until, ec);
+    if (n == 0) ec = timed_out();
+    else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
+    return n > 0 ? p.revents : 0;
+}
+
+inline void sleep_ms(int ms) noexcept { os::sleep_ms(ms); }
+
+// net::events <-> poll() bits.
+inline short to_poll(events e) noexcept {
+    short p = 0;
+    if (has(e, events::readable)) p |= POLLIN;
+    if (has(e, events::writable)) p |= POLLOUT;
+    return p;
+}
+inline events from_poll(short p) noexcept {
+    events e = events::none;
+    if (p & POLLIN) e |= events::readable;
+    if (p & POLLOUT) e |= events::writable;
+    if (p & POLLERR) e |= events::error;
+    if (p & POLLHUP) e |= events::hangup;
+    return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options and modes
+
+inline std::error_code setsockopt(handle h, int level, int name, const void* value,
+                                  std::size_t size) noexcept {
+    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
+    if (::setsockopt(h, level, name, static_cast<const char*>(value),
+                     static_cast<socklen_type>(size)) != 0)
+        return last_socket_error();
+    return {};
+}
+
+inline std::error_code getsockopt(handle h, int level, int name, void* value,
+                                  std::size_t& size) noexcept {
+    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
+    auto len = static_cast<socklen_type>(size);
+    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
+        return last_socket_error();
+    size = static_cast<std::size_t>(len);
+    return {};
+}
+
+template <class T> std::error_code set_int_option(handle h, int level, int name, T value) noexcept {
+    return sys::setsockopt(h, level, name, &value, sizeof value);
+}
+template <class T> std::error_code get_int_option(handle h, int level, int name, T& value) noexcept {
+    std::size_t size = sizeof value;
+    value = T{};
+    return sys::getsockopt(h, level, name, &value, size);
+}
+
+// SO_RCVTIMEO / SO_SNDTIMEO (`option`) in milliseconds; 0 when unset or unreadable.
+inline long long socket_timeout_ms(handle h, int option) noexcept {
+    os::timeout_value v{};
+    std::size_t size = sizeof v;
+    return sys::getsockopt(h, SOL_SOCKET, option, &v, size) ? 0 : v.to_ms();
+}
+
+inline std::error_code set_nonblocking(handle h, bool on) noexcept {
+    if (int e = os::set_nonblocking(h, on); e != 0) return socket_error(e);
+    return {};
+}
+
+// 1 if non-blocking, 0 if blocking, -1 if the OS cannot tell (Windows) or failed (ec set).
+inline int is_nonblocking(handle h, std::error_code& ec) noexcept {
+    int e = 0;
+    const int r = os::is_nonblocking(h, e);
+    ec = e != 0 ? socket_error(e) : std::error_code{};
+    return r;
+}
+
+// SO_ERROR: the outcome of a non-blocking connect.
+inline std::error_code pending_error(handle h) noexcept {
+    int value = 0;
+    if (auto ec = get_int_option(h, SOL_SOCKET, SO_ERROR, value)) return ec;
+    return value == 0 ? std::error_code{} : socket_error(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The retry policy of accept, send, recv, sendto and recvfrom
+
+// What a call does after it failed with OS error `e`:
+// - EINTR: try again. On a blocking socket with no deadline but SO_RCVTIMEO/SO_SNDTIMEO
+//   (`option`) set, re-issuing the call would restart the kernel's timer, so signals arriving
+//   faster than the timeout would block it for ever: on the first EINTR the option is read
+//   once and becomes the deadline (counted from that interruption).
+// - would-block with a deadline: wait for readiness until it, then try again without
+//   blocking; expiry is timed_out. Readiness can be stale, so only the deadline ends this.
+// - would-block without one: a blocking socket whose SO_RCVTIMEO/SO_SNDTIMEO expired (POSIX
+//   reports that as EAGAIN; netsock reports every timeout as timed_out), or a non-blocking
+//   socket (would-block, for the caller).
+// - anything else: that error.
+// With a deadline, each attempt is non-blocking: MSG_DONTWAIT where the OS has it, else
+// (Windows) a wait for readiness first (`begin`).
+class retry {
+public:
+    retry(handle h, short events, int option, const deadline& until) noexcept
+        : h_(h), events_(events), option_(option), until_(until) {}
+
+    // The flags of an attempt (MSG_DONTWAIT once there is a deadline).
+    int flags(int base) const noexcept { return until_.infinite() ? base : base | os::dontwait_flag; }
+    bool timed() const noexcept { return !until_.infinite(); }
+
+    // Before an attempt with a deadline where the OS has no MSG_DONTWAIT: wait for readiness.
+    // False with ec set on expiry or failure.
+    bool begin(std::error_code& ec) noexcept {
+        if (os::has_dontwait || until_.infinite()) return true;
+        wait(h_, events_, until_, ec);
+        return !ec;
+    }
+
+    // After a failed attempt with error e: true to try again, false with ec set.
+    bool again(int e, std::error_code& ec) noexcept {
+        if (os::is_interrupted(e) && until_.infinite()) {
+            if (checked_) return true;
+            checked_ = true;
+            const long long ms = socket_timeout_ms(h_, option_);
+            if (ms <= 0) return true;
+            until_ = deadline::after(std::chrono::milliseconds(ms));
+            return wait_for_readiness(ec);
+        }
+        if (os::is_interrupted(e) || (os::is_would_block(e) && !until_.infinite()))
+            return wait_for_readiness(ec);
+        ec = socket_error(e);
+        if (os::is_would_block(e) && !checked_) {
+            std::error_code unknown;
+            if (is_nonblocking(h_, unknown) == 0 && socket_timeout_ms(h_, option_) > 0) ec = timed_out();
+        }
+        return false;
+    }
+
+private:
+    bool wait_for_readiness(std::error_code& ec) noexcept {
+        if (until_.expired()) {
+            ec = timed_out();
+            return false;
+        }
+        wait(h_, events_, until_, ec);
+        return !ec;
+    }
+
+    handle h_;
+    short events_;
+    int option_;
+    deadline until_;
+    bool checked_ = false; // SO_RCVTIMEO/SO_SNDTIMEO already read after an EINTR
+};
+
+// The length argument of send/recv: Winsock takes an int, so larger requests are clamped.
+inline os::io_length clamp_io(std::size_t n) noexcept {
+    if constexpr (sizeof(os::io_length) < sizeof(std::size_t) || !std::is_unsigned_v<os::io_length>) {
+        if (n > static_cast<std::size_t>(INT_MAX)) return static_cast<os::io_length>(INT_MAX);
+    }
+    return static_cast<os::io_length>(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sockets
+
+inline std::error_code start() noexcept {
+    if (int e = os::start(); e != 0) return socket_error(e);
+    return {};
+}
+
+inline handle open(int family, int type, int protocol, std::error_code& ec) noexcept {
+    if ((ec = start())) return os::invalid;
+    int e = 0;
+    handle h = os::open_socket(family, type, protocol, e);
+    ec = h == os::invalid ? socket_error(e) : std::error_code{};
+    return h;
+}
+
+// Never retried (see os::close_socket).
+inline std::error_code close(handle h) noexcept {
+    if (int e = os::close_socket(h); e != 0) return socket_error(e);
+    return {};
+}
+
+// A connected pair (POSIX socketpair(AF_UNIX)); operation_not_supported where the OS has none
+// (os::has_socketpair is false: ops.ipp then builds one over loopback).
+inline std::error_code socket_pair(int type, handle out[2]) noexcept {
+    if (int e = os::socket_pair(type, out); e != 0) return socket_error(e);
+    return {};
+}
+
+// The listener policy of the OS (os::listener_policy), for TCP sockets bound to IP addresses.
+inline std::error_code prepare_bind(handle h, int family) noexcept {
+    if (family != AF_INET && family != AF_INET6) return {};
+    int type = 0;
+    if (auto ec = get_int_option(h, SOL_SOCKET, SO_TYPE, type)) return ec;
+    if (type != SOCK_STREAM) return {};
+    if (int e = os::listener_policy(h); e != 0) return socket_error(e);
+    return {};
+}
+
+inline std::error_code bind(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
+    if (::bind(h, sa, static_cast<socklen_type>(len)) != 0) return last_socket_error();
+    return {};
+}
+
+inline std::error_code listen(handle h, int backlog) noexcept {
+    if (::listen(h, backlog) != 0) return last_socket_error();
+    return {};
+}
+
+// One connect() call; "in progress" and EINTR are returned to the caller, which waits
+// (finish_connect): re-issuing connect after EINTR would fail with EALREADY or EISCONN.
+inline std::error_code connect(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
+    const int r = ::connect(h, sa, static_cast<socklen_type>(len));
+    const int e = r != 0 ? os::last_error() : 0;
+    if (const int injected = fault::next(fault::call::connect).error; injected != 0)
+        return socket_error(injected);
+    return e != 0 ? socket_error(e) : std::error_code{};
+}
+
+// Waits for a connect started on h to finish. On expiry SO_ERROR is still read: WSAPoll before
+// Windows 10 2004 never reports a failed connect, so "refused" must not become "timed out".
+inline std::error_code finish_connect(handle h, const deadline& until) noexcept {
+    std::error_code ec;
+    wait(h, POLLOUT, until, ec);
+    if (ec && ec != std::errc::timed_out) return ec;
+    auto pending = pending_error(h);
+    return pending ? pending : ec;
+}
+
+// accept() of a blocking, close-on-exec (non-inheritable) socket, with the retry policy.
+// ECONNABORTED (a client gave up before it was accepted; BSD reports it, Linux does not) takes
+// the next connection rather than fail the server.
+inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline& until,
+                     std::error_code& ec) noexcept {
+    const socklen_type capacity = len ? *len : 0;
+    retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (!policy.begin(ec)) return os::invalid;
+    for (;;) {
+        if (len) *len = capacity;
+        int e = fault::next(fault::call::accept).error;
+        handle c = e != 0 ? os::invalid : os::accept_socket(h, sa, len, e);
+        if (c != os::invalid) {
+            ec.clear();
+            return c;
+        }
+        if (os::is_connection_aborted(e)) continue;
+        if (!policy.again(e, ec)) return os::invalid;
+    }
+}
+
+// send() that never raises SIGPIPE (os::send_flags), with the retry policy. Returns the bytes
+// the OS took.
+inline std::size_t send(handle h, const void* data, std::size_t size, int flags, const deadline& until,
+                        std::error_code& ec) noexcept {
+    retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.timed() && size > os::timed_send_limit) size = os::timed_send_limit;
+    if (!policy.begin(ec)) return 0;
+    for (;;) {
+        const auto f = fault::next(fault::call::send);
+        const auto n = f.error != 0 ? -1
+                                    : ::send(h, static_cast<const char*>(data), clamp_io(fault::cap(size, f)),
+                                             policy.flags(flags) | os::send_flags);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!policy.again(f.error != 0 ? f.error : os::last_error(), ec)) return 0;
+    }
+}
+
+inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const deadline& until,
+                        std::error_code& ec) noexcept {
+    retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (!policy.begin(ec)) return 0;
+    for (;;) {
+        const auto f = fault::next(fault::call::recv);
+        const auto n = f.error != 0 ? -1
+                                    : ::recv(h, static_cast<char*>(data), clamp_io(fault::cap(size, f)),
+                                             policy.flags(flags));
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!policy.again(f.error != 0 ? f.error : os::last_error(), ec)) return 0;
+    }
+}
+
+inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags, const ::sockaddr* sa,
+                          std::size_t len, const deadline& until, std::error_code& ec) noexcept {
+    retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (!policy.begin(ec)) return 0;
+    for (;;) {
+        const int injected = fault::next(fault::call::sendto).error;
+        const auto n = injected != 0 ? -1
+                                     : ::sendto(h, static_cast<const char*>(data), clamp_io(size),
+                                                policy.flags(flags) | os::send_flags, sa,
+                                                static_cast<socklen_type>(len));
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!policy.again(injected != 0 ? injected : os::last_error(), ec)) return 0;
+    }
+}
+
+// A datagram receive that reports truncation the same way on every OS (os::recv_from).
+inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+                            socklen_type* len, bool& truncated, const deadline& until,
+                            std::error_code& ec) noexcept {
+    const socklen_type capacity = *len;
+    retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (!policy.begin(ec)) return 0;
+    for (;;) {
+        *len = capacity;
+        int e = fault::next(fault::call::recvfrom).error;
+        const long n = e != 0 ? -1 : os::recv_from(h, data, size, policy.flags(flags), sa, len, truncated, e);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+}
+
+inline std::error_code shutdown(handle h, int how) noexcept {
+    if (::shutdown(h, how) != 0) return last_socket_error();
+    return {};
+}
+
+// getsockname; on an unbound socket Windows fails where POSIX reports the family and a zero
+// address, so the OS layer fills that in (os::unbound_name) and every OS answers alike.
+inline std::error_code getsockname(handle h, ::sockaddr* sa, socklen_type* len) noexcept {
+    if (::getsockname(h, sa, len) == 0) return {};
+    const int e = os::last_error();
+    if (os::unbound_name(h, e, sa, len)) return {};
+    return socket_error(e);
+}
+
+inline std::error_code getpeername(handle h, ::sockaddr* sa, socklen_type* len) noexcept {
+    if (::getpeername(h, sa, len) != 0) return last_socket_error();
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and text
+
+// getaddrinfo's own error code (EAI_*), 0 on success.
+inline int getaddrinfo(const char* host, const char* service, const ::addrinfo* hints,
+                       ::addrinfo** out) noexcept {
+    return ::getaddrinfo(host, service, hints, out);
+}
+inline void freeaddrinfo(::addrinfo* list) noexcept { ::freeaddrinfo(list); }
+inline int last_error() noexcept { return os::last_error(); }
+inline std::string error_message(int e) { return os::error_message(e); }
+inline std::error_condition error_condition_of(int e) noexcept { return os::error_condition_of(e); }
+inline const char* resolver_message(int code) noexcept { return os::resolver_message(code); }
+
+inline bool pton(int family, const char* text, void* out) noexcept { return os::pton(family, text, out); }
+inline bool ntop(int family, const void* in, char* out, std::size_t size) noexcept {
+    return os::ntop(family, in, out, size);
+}
+inline unsigned interface_index(const char* name) noexcept { return os::interface_index(name); }
+inline bool interface_name(unsigned index, char (&out)[os::interface_name_size]) noexcept {
+    return os::interface_name(index, out);
+}
+
+} // namespace detail::sys
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/detail/sys.hpp ----
+
+#include <cstddef>
 #include <string>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
+
+error::error(std::error_code ec, const char* operation, std::size_t bytes_transferred)
+    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred) {}
 
 namespace detail {
-
-const char* socket_category_impl::name() const noexcept { return "netsock.socket"; }
-std::string socket_category_impl::message(int ev) const { return os::error_message(ev); }
-std::error_condition socket_category_impl::default_error_condition(int ev) const noexcept {
-    return os::error_condition_of(ev);
-}
-
-const char* resolve_condition_category_impl::name() const noexcept {
-    return "netsock.resolve_condition";
-}
-std::string resolve_condition_category_impl::message(int ev) const {
-    switch (static_cast<resolve_errc>(ev)) {
-    case resolve_errc::host_not_found: return "host not found";
-    case resolve_errc::try_again: return "temporary failure in name resolution";
-    case resolve_errc::service_not_found: return "service not found";
-    case resolve_errc::family_not_supported: return "address family not supported";
-    case resolve_errc::no_recovery: return "non-recoverable failure in name resolution";
-    default: return "name resolution failed";
+// errno / WSAGetLastError() values.
+class socket_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock.socket"; }
+    std::string message(int ev) const override { return sys::error_message(ev); }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        return sys::error_condition_of(ev);
     }
-}
+};
 
-const char* netsock_category_impl::name() const noexcept { return "netsock"; }
-std::string netsock_category_impl::message(int ev) const {
-    switch (static_cast<errc>(ev)) {
-    case errc::eof: return "end of stream";
-    default: return "unknown netsock error";
+class resolve_condition_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock.resolve_condition"; }
+    std::string message(int ev) const override {
+        switch (static_cast<resolve_errc>(ev)) {
+        case resolve_errc::host_not_found: return "host not found";
+        case resolve_errc::try_again: return "temporary failure in name resolution";
+        case resolve_errc::service_not_found: return "service not found";
+        case resolve_errc::family_not_supported: return "address family not supported";
+        case resolve_errc::no_recovery: return "non-recoverable failure in name resolution";
+        default: return "name resolution failed";
+        }
     }
-}
+};
+
+class netsock_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock"; }
+    std::string message(int ev) const override {
+        switch (static_cast<errc>(ev)) {
+        case errc::eof: return "end of stream";
+        default: return "unknown netsock error";
+        }
+    }
+};
+
+// getaddrinfo() failures (EAI_* values): not errno values, hence a category of their own.
+class resolve_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "netsock.resolve"; }
+    std::string message(int ev) const override {
+        if (const char* m = sys::resolver_message(ev)) return m;
+        return sys::error_message(ev);
+    }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        return {static_cast<int>(classify(ev)), resolve_condition_category()};
+    }
+
+private:
+    static resolve_errc classify(int ev) noexcept {
+        switch (ev) {
+        case EAI_NONAME: return resolve_errc::host_not_found;
+#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
+        case EAI_NODATA: return resolve_errc::host_not_found;
+#endif
+        case EAI_AGAIN: return resolve_errc::try_again;
+        case EAI_SERVICE: return resolve_errc::service_not_found;
+        case EAI_FAMILY: return resolve_errc::family_not_supported;
+        case EAI_FAIL: return resolve_errc::no_recovery;
+        default: return resolve_errc::other;
+        }
+    }
+};
 } // namespace detail
 
 const std::error_category& socket_category() noexcept {
@@ -2583,30 +3152,6 @@ const std::error_category& netsock_category() noexcept {
     return category;
 }
 
-namespace detail {
-const char* resolve_category_impl::name() const noexcept { return "netsock.resolve"; }
-std::string resolve_category_impl::message(int ev) const {
-    if (const char* m = os::resolver_message(ev)) return m;
-    return os::error_message(ev);
-}
-std::error_condition resolve_category_impl::default_error_condition(int ev) const noexcept {
-    return {static_cast<int>(classify(ev)), resolve_condition_category()};
-}
-resolve_errc resolve_category_impl::classify(int ev) noexcept {
-    switch (ev) {
-    case EAI_NONAME: return resolve_errc::host_not_found;
-#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
-    case EAI_NODATA: return resolve_errc::host_not_found;
-#endif
-    case EAI_AGAIN: return resolve_errc::try_again;
-    case EAI_SERVICE: return resolve_errc::service_not_found;
-    case EAI_FAMILY: return resolve_errc::family_not_supported;
-    case EAI_FAIL: return resolve_errc::no_recovery;
-    default: return resolve_errc::other;
-    }
-}
-} // namespace detail
-
 const std::error_category& resolve_category() noexcept {
     static const detail::resolve_category_impl category;
     return category;
@@ -2615,9 +3160,7 @@ const std::error_category& resolve_category() noexcept {
 std::error_condition make_error_condition(resolve_errc e) noexcept {
     return {static_cast<int>(e), resolve_condition_category()};
 }
-std::error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), netsock_category()};
-}
+std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), netsock_category()}; }
 
 bool is_would_block(const std::error_code& ec) noexcept {
     return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
@@ -2625,31 +3168,10 @@ bool is_would_block(const std::error_code& ec) noexcept {
 
 namespace detail {
 std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
-std::error_code last_socket_error() noexcept { return socket_error(os::last_error()); }
+std::error_code last_socket_error() noexcept { return socket_error(sys::last_error()); }
 std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
 } // namespace detail
-} // namespace net
-
-#endif
-// ---- end net/impl/error_codes.ipp ----
-// ---- begin net/impl/error.ipp ----
-#ifndef NETSOCK_IMPL_ERROR_IPP
-#define NETSOCK_IMPL_ERROR_IPP
-
-// Definitions for error.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
-
-
-#include <cstddef>
-#include <system_error>
-
-namespace net {
-
-error::error(std::error_code ec, const char* operation, std::size_t bytes_transferred)
-    : std::system_error(ec, operation), operation_(operation),
-      bytes_transferred_(bytes_transferred) {}
-
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/error.ipp ----
@@ -2657,16 +3179,17 @@ error::error(std::error_code ec, const char* operation, std::size_t bytes_transf
 #ifndef NETSOCK_IMPL_THROW_IPP
 #define NETSOCK_IMPL_THROW_IPP
 
-// Definitions for detail/throw.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION (where NETSOCK_NO_EXCEPTIONS and
-// NETSOCK_THROW_HOOK take effect in the file that compiles the implementation).
+// Definitions for detail/throw.hpp: inline in header-only mode, compiled once by
+// <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION (NETSOCK_NO_EXCEPTIONS and
+// NETSOCK_THROW_HOOK must then be the same in every file: they are part of the ABI name).
 
 
 #include <cstddef>
 #include <cstdlib>
 #include <system_error>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 [[noreturn]] void throw_error(std::error_code ec, const char* operation,
                               std::size_t bytes_transferred) {
@@ -2683,7 +3206,8 @@ namespace net::detail {
 #endif
 }
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/throw.ipp ----
@@ -2691,8 +3215,8 @@ namespace net::detail {
 #ifndef NETSOCK_IMPL_ADDRESS_IPP
 #define NETSOCK_IMPL_ADDRESS_IPP
 
-// Definitions for address.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+// Definitions for address.hpp: inline in header-only mode, compiled once by
+// <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION.
 
 // ---- begin net/detail/sockaddr.hpp ----
 #ifndef NETSOCK_DETAIL_SOCKADDR_HPP
@@ -2705,7 +3229,8 @@ namespace net::detail {
 #include <cstdint>
 #include <cstring>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 inline std::uint16_t to_net16(std::uint16_t v) noexcept {
     const unsigned char b[2] = {static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
@@ -2733,7 +3258,8 @@ inline void set_sa_len(::sockaddr* sa, std::size_t len) noexcept {
 #endif
 }
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/sockaddr.hpp ----
@@ -2746,7 +3272,7 @@ inline void set_sa_len(::sockaddr* sa, std::size_t len) noexcept {
 #include <string_view>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
@@ -3087,14 +3613,14 @@ result<address> address::parse_host(std::string_view host, std::uint16_t port,
     // inet_pton stops at a NUL: text after one must not be silently ignored.
     if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
         return detail::fail(std::errc::invalid_argument);
-    if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
+    if (auto ec = detail::sys::start()) return detail::fail(ec);
     const bool v6 = host.find(':') != std::string_view::npos;
     if (!v6) {
         if (must_be_v6) return detail::fail(std::errc::invalid_argument);
         std::memcpy(buf, host.data(), host.size());
         buf[host.size()] = '\0';
         std::array<std::uint8_t, 4> b{};
-        if (!detail::os::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+        if (!detail::sys::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
         return ipv4(b, port);
     }
     std::uint32_t scope = 0;
@@ -3108,7 +3634,7 @@ result<address> address::parse_host(std::string_view host, std::uint16_t port,
     std::memcpy(buf, host.data(), host.size());
     buf[host.size()] = '\0';
     std::array<std::uint8_t, 16> b{};
-    if (!detail::os::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+    if (!detail::sys::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
     return ipv6(b, port, scope);
 }
 
@@ -3135,7 +3661,7 @@ std::error_code address::parse_zone(std::string_view zone,
             return detail::make_errc(std::errc::invalid_argument);
     std::memcpy(name, zone.data(), zone.size());
     name[zone.size()] = '\0';
-    scope = detail::os::interface_index(name);
+    scope = detail::sys::interface_index(name);
     return scope == 0 ? detail::make_errc(std::errc::no_such_device) : std::error_code{};
 }
 
@@ -3163,12 +3689,12 @@ std::size_t address::format_host(char* out) const noexcept {
         return n;
     }
     case net::family::ipv6: {
-        if (!detail::os::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
+        if (!detail::sys::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
         std::size_t n = std::strlen(out);
         if (std::uint32_t scope = scope_id(); scope != 0) {
             out[n++] = '%';
             char name[detail::os::interface_name_size] = {};
-            if (detail::os::interface_name(scope, name)) {
+            if (detail::sys::interface_name(scope, name)) {
                 std::size_t len = std::strlen(name);
                 std::memcpy(out + n, name, len);
                 n += len;
@@ -3199,7 +3725,7 @@ int to_native(net::socket_type t) noexcept {
     return t == net::socket_type::datagram ? SOCK_DGRAM : SOCK_STREAM;
 }
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/address.ipp ----
@@ -3207,11 +3733,11 @@ int to_native(net::socket_type t) noexcept {
 #ifndef NETSOCK_IMPL_SOCKET_IPP
 #define NETSOCK_IMPL_SOCKET_IPP
 
-// Definitions for socket.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+// Definitions for socket.hpp: inline in header-only mode, compiled once by
+// <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION.
 
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 socket& socket::operator=(socket&& other) noexcept {
     if (this != &other) {
@@ -3225,17 +3751,17 @@ socket::~socket() { reset(); }
 
 result<void> socket::try_close() noexcept {
     if (!is_open()) return {};
-    if (int e = detail::os::close_socket(release()); e != 0) return detail::fail(detail::socket_error(e));
+    if (auto ec = detail::sys::close(release())) return detail::fail(ec);
     return {};
 }
 
 void socket::close() { detail::unwrap(try_close(), "close"); }
 
 void socket::reset() noexcept {
-    if (is_open()) detail::os::close_socket(release());
+    if (is_open()) (void)detail::sys::close(release());
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/socket.ipp ----
@@ -3243,886 +3769,73 @@ void socket::reset() noexcept {
 #ifndef NETSOCK_IMPL_OPS_IPP
 #define NETSOCK_IMPL_OPS_IPP
 
-// Definitions for ops.hpp: inline in header-only mode, compiled once with NETSOCK_IMPLEMENTATION
-// under NETSOCK_SEPARATE_COMPILATION.
-
-// ---- begin net/detail/sys.hpp ----
-#ifndef NETSOCK_DETAIL_SYS_HPP
-#define NETSOCK_DETAIL_SYS_HPP
-
-// The neutral syscall layer: the same functions on every OS, each returning its error as a
-// std::error_code captured right after the failing call (PITFALLS A8). EINTR is retried here
-// for every call except connect (never re-issued: wait for writability and read SO_ERROR) and
-// close (never retried). Waiting is poll()/WSAPoll() with a steady-clock deadline, never select
-// (PITFALLS B5, B9).
-
-// ---- begin net/detail/fault.hpp ----
-#ifndef NETSOCK_DETAIL_FAULT_HPP
-#define NETSOCK_DETAIL_FAULT_HPP
-
-// Fault injection for tests. Every raw socket call in sys.hpp asks fault::next() first; a test
-// build (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an errno
-// value (EINTR, EAGAIN, ENOBUFS, ...) or cap its byte count (short writes). In normal builds
-// next() is a constexpr no-op and the compiler removes every trace of it.
-//
-// Semantics: for send/recv/sendto/recvfrom/accept/poll an injected error replaces the call
-// (the call is not made). For connect the real call is made first and the injected error
-// replaces its result, as a signal arriving during a blocking connect would.
-
-#include <cstddef>
-
-#if defined(NETSOCK_FAULT_INJECTION)
-#include <atomic>
-#endif
-
-namespace net::detail::fault {
-
-enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
-
-struct injection {
-    int error = 0;                                       ///< errno / WSA value to report, or 0
-    std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
-};
-
-#if defined(NETSOCK_FAULT_INJECTION)
-using hook_type = injection (*)(call) noexcept;
-inline std::atomic<hook_type>& hook_slot() noexcept {
-    static std::atomic<hook_type> slot{nullptr};
-    return slot;
-}
-/// Installs (or with nullptr removes) the process-wide fault hook.
-inline void set_hook(hook_type h) noexcept { hook_slot().store(h, std::memory_order_release); }
-inline injection next(call c) noexcept {
-    hook_type h = hook_slot().load(std::memory_order_acquire);
-    return h ? h(c) : injection{};
-}
-#else
-constexpr injection next(call) noexcept { return {}; }
-#endif
-
-constexpr std::size_t cap(std::size_t size, const injection& f) noexcept {
-    return size < f.max_bytes ? size : f.max_bytes;
-}
-
-} // namespace net::detail::fault
-
-#endif
-// ---- end net/detail/fault.hpp ----
-
-#include <chrono>
-#include <climits>
-#include <cstddef>
-#include <system_error>
-
-namespace net::detail::sys {
-
-using handle = native_handle_type;
-using clock = std::chrono::steady_clock;
-
-// MSG_DONTWAIT lets a blocking socket make one non-blocking attempt (POSIX only). Windows waits
-// for readiness first instead.
-#if defined(NETSOCK_OS_WINDOWS)
-inline constexpr bool has_dontwait = false;
-#else
-inline constexpr bool has_dontwait = true;
-#endif
-
-// A point in time after which a blocking call gives up with timed_out; `never()` blocks.
-class deadline {
-public:
-    static deadline never() noexcept { return deadline(); }
-    template <class Rep, class Period>
-    static deadline after(std::chrono::duration<Rep, Period> timeout) noexcept {
-        deadline d;
-        d.infinite_ = false;
-        const auto now = clock::now();
-        if (timeout <= timeout.zero()) {
-            d.at_ = now;
-        } else if (std::chrono::duration<double>(timeout).count() > 3.0e9) {
-            d.infinite_ = true; // about a century: forever, and no overflow below
-        } else {
-            d.at_ = now + std::chrono::ceil<clock::duration>(timeout);
-        }
-        return d;
-    }
-    static deadline at(clock::time_point t) noexcept {
-        deadline d;
-        d.infinite_ = false;
-        d.at_ = t;
-        return d;
-    }
-    bool infinite() const noexcept { return infinite_; }
-    clock::time_point time() const noexcept { return at_; }
-    // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
-    int remaining_ms() const noexcept {
-        if (infinite_) return -1;
-        const auto left = at_ - clock::now();
-        if (left <= clock::duration::zero()) return 0;
-        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
-    }
-    bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
-
-private:
-    clock::time_point at_{};
-    bool infinite_ = true;
-};
-
-inline std::error_code errc_code(std::errc e) noexcept { return std::make_error_code(e); }
-
-inline std::error_code start() noexcept {
-    if (int e = os::start(); e != 0) return socket_error(e);
-    return {};
-}
-
-inline handle open(int family, int type, int protocol, std::error_code& ec) noexcept {
-    if ((ec = start())) return invalid_handle;
-    int e = 0;
-    handle h = os::open_socket(family, type, protocol, e);
-    if (h == invalid_handle) ec = socket_error(e);
-    return h;
-}
-
-inline std::error_code close(handle h) noexcept {
-    if (int e = os::close_socket(h); e != 0) return socket_error(e);
-    return {};
-}
-
-inline std::error_code setsockopt(handle h, int level, int name, const void* value,
-                                  std::size_t size) noexcept {
-#if defined(NETSOCK_OS_WINDOWS)
-    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
-#endif
-    if (::setsockopt(h, level, name, static_cast<const char*>(value),
-                     static_cast<os::socklen_type>(size)) != 0)
-        return last_socket_error();
-    return {};
-}
-
-inline std::error_code getsockopt(handle h, int level, int name, void* value,
-                                  std::size_t& size) noexcept {
-#if defined(NETSOCK_OS_WINDOWS)
-    if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
-#endif
-    auto len = static_cast<os::socklen_type>(size);
-    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
-        return last_socket_error();
-    size = static_cast<std::size_t>(len);
-    return {};
-}
-
-template <class T> std::error_code set_int_option(handle h, int level, int name, T value) noexcept {
-    return sys::setsockopt(h, level, name, &value, sizeof value);
-}
-template <class T> std::error_code get_int_option(handle h, int level, int name, T& value) noexcept {
-    std::size_t size = sizeof value;
-    value = T{};
-    return sys::getsockopt(h, level, name, &value, size);
-}
-
-inline std::error_code bind(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
-    if (::bind(h, sa, static_cast<os::socklen_type>(len)) != 0) return last_socket_error();
-    return {};
-}
-
-inline std::error_code listen(handle h, int backlog) noexcept {
-    if (::listen(h, backlog) != 0) return last_socket_error();
-    return {};
-}
-
-inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept;
-
-// True if SO_RCVTIMEO / SO_SNDTIMEO (`option`) is set on h: then a blocking call's EAGAIN is
-// that timeout expiring (POSIX); without it an EAGAIN is not a timeout anybody asked for.
-inline bool has_socket_timeout(handle h, int option) noexcept {
-    os::timeout_value v{};
-    auto size = static_cast<os::socklen_type>(sizeof v);
-    return ::getsockopt(h, SOL_SOCKET, option, reinterpret_cast<char*>(&v), &size) == 0 && v.to_ms() > 0;
-}
-
-// EINTR during a blocking call on a socket with SO_RCVTIMEO/SO_SNDTIMEO: re-issuing the call
-// would restart the kernel's timer, so signals arriving faster than the timeout would block it
-// forever. On the first EINTR the option is read once and turned into a deadline (counted
-// from that first interruption); later attempts wait for readiness until it and then try once
-// without blocking. With no socket timeout the call is simply retried.
-class interruption {
-public:
-    explicit interruption(int option) noexcept : option_(option) {}
-    // After EINTR: true to try again (with `flags` adjusted), false with ec = timed_out.
-    bool resume(handle h, short events, int& flags, std::error_code& ec) noexcept {
-        if (!checked_) {
-            checked_ = true;
-            os::timeout_value v{};
-            auto size = static_cast<os::socklen_type>(sizeof v);
-            if (::getsockopt(h, SOL_SOCKET, option_, reinterpret_cast<char*>(&v), &size) == 0 &&
-                v.to_ms() > 0)
-                until_ = deadline::after(std::chrono::milliseconds(v.to_ms()));
-        }
-        if (until_.infinite()) return true;
-        wait(h, events, until_, ec);
-        if (ec) return false; // timed_out, or the wait's own error
-        flags |= os::dontwait_flag;
-        return true;
-    }
-
-    // True once a socket timeout turned into a deadline: a would-block after a wake-up is
-    // then stale readiness, not the user's non-blocking mode.
-    bool engaged() const noexcept { return !until_.infinite(); }
-
-private:
-    int option_;
-    bool checked_ = false;
-    deadline until_;
-};
-
-inline handle accept(handle h, ::sockaddr* sa, os::socklen_type* len, std::error_code& ec) noexcept {
-    const os::socklen_type capacity = len ? *len : 0;
-    interruption intr(SO_RCVTIMEO);
-    int unused_flags = 0;
-    for (;;) {
-        if (len) *len = capacity;
-        int e = fault::next(fault::call::accept).error;
-        handle c = e != 0 ? invalid_handle : os::accept_socket(h, sa, len, e);
-        if (c != invalid_handle) {
-            ec.clear();
-            return c;
-        }
-        // EINTR: retry. ECONNABORTED: the client gave up before we accepted; take the next
-        // one rather than fail the server (BSD reports it, Linux does not).
-        if (os::is_connection_aborted(e)) continue;
-        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
-            if (intr.resume(h, POLLIN, unused_flags, ec)) continue;
-            return invalid_handle;
-        }
-        ec = socket_error(e);
-        return invalid_handle;
-    }
-}
-
-// One connect() call; "in progress" (and EINTR) are returned to the caller, which waits.
-inline std::error_code connect(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
-    const int r = ::connect(h, sa, static_cast<os::socklen_type>(len));
-    const int e = r != 0 ? os::last_error() : 0;
-    if (const int injected = fault::next(fault::call::connect).error; injected != 0)
-        return socket_error(injected);
-    return e != 0 ? socket_error(e) : std::error_code{};
-}
-
-inline bool is_in_progress(const std::error_code& ec) noexcept {
-    return ec.category() == socket_category() && os::is_in_progress(ec.value());
-}
-inline bool is_would_block(const std::error_code& ec) noexcept {
-    return ec.category() == socket_category() && os::is_would_block(ec.value());
-}
-inline bool is_interrupted(const std::error_code& ec) noexcept {
-    return ec.category() == socket_category() && os::is_interrupted(ec.value());
-}
-
-inline os::io_length clamp_io(std::size_t n) noexcept {
-    if constexpr (sizeof(os::io_length) < sizeof(std::size_t) ||
-                  !std::is_unsigned_v<os::io_length>) {
-        if (n > static_cast<std::size_t>(INT_MAX)) return static_cast<os::io_length>(INT_MAX);
-    }
-    return static_cast<os::io_length>(n);
-}
-
-// send() with MSG_NOSIGNAL; EINTR retried. Returns the bytes taken.
-inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
-                        std::error_code& ec) noexcept {
-    interruption intr(SO_SNDTIMEO);
-    for (;;) {
-        const auto f = fault::next(fault::call::send);
-        auto n = f.error != 0 ? -1
-                              : ::send(h, static_cast<const char*>(data), clamp_io(fault::cap(size, f)),
-                                       flags | os::send_flags);
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        int e = f.error != 0 ? f.error : os::last_error();
-        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
-            if (intr.resume(h, POLLOUT, flags, ec)) continue;
-            return 0;
-        }
-        ec = socket_error(e);
-        return 0;
-    }
-}
-
-inline std::size_t recv(handle h, void* data, std::size_t size, int flags,
-                        std::error_code& ec) noexcept {
-    interruption intr(SO_RCVTIMEO);
-    for (;;) {
-        const auto f = fault::next(fault::call::recv);
-        auto n = f.error != 0 ? -1 : ::recv(h, static_cast<char*>(data), clamp_io(fault::cap(size, f)), flags);
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        int e = f.error != 0 ? f.error : os::last_error();
-        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
-            if (intr.resume(h, POLLIN, flags, ec)) continue;
-            return 0;
-        }
-        ec = socket_error(e);
-        return 0;
-    }
-}
-
-inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags,
-                          const ::sockaddr* sa, std::size_t len, std::error_code& ec) noexcept {
-    interruption intr(SO_SNDTIMEO);
-    for (;;) {
-        const auto f = fault::next(fault::call::sendto);
-        auto n = f.error != 0 ? -1
-                              : ::sendto(h, static_cast<const char*>(data), clamp_io(size),
-                                         flags | os::send_flags, sa, static_cast<os::socklen_type>(len));
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        int e = f.error != 0 ? f.error : os::last_error();
-        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
-            if (intr.resume(h, POLLOUT, flags, ec)) continue;
-            return 0;
-        }
-        ec = socket_error(e);
-        return 0;
-    }
-}
-
-inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
-                            os::socklen_type* len, bool& truncated, std::error_code& ec) noexcept {
-    const os::socklen_type capacity = *len;
-    interruption intr(SO_RCVTIMEO);
-    for (;;) {
-        *len = capacity;
-        int e = fault::next(fault::call::recvfrom).error;
-        long n = e != 0 ? -1 : os::recv_from(h, data, size, flags, sa, len, truncated, e);
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (os::is_interrupted(e) || (intr.engaged() && os::is_would_block(e))) {
-            if (intr.resume(h, POLLIN, flags, ec)) continue;
-            return 0;
-        }
-        ec = socket_error(e);
-        return 0;
-    }
-}
-
-inline std::error_code shutdown(handle h, int how) noexcept {
-    if (::shutdown(h, how) != 0) return last_socket_error();
-    return {};
-}
-
-inline std::error_code getsockname(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
-    if (::getsockname(h, sa, len) != 0) {
-        auto ec = last_socket_error();
-#if defined(NETSOCK_OS_WINDOWS)
-        // Not bound yet: Windows fails with WSAEINVAL where POSIX reports the family and a zero
-        // address. Answer as POSIX does, so local_address and the options that depend on the
-        // family (multicast_ttl, ...) work on fresh sockets everywhere.
-        if (ec.value() == WSAEINVAL && os::unbound_name(h, sa, len)) return {};
-#endif
-        return ec;
-    }
-    return {};
-}
-inline std::error_code getpeername(handle h, ::sockaddr* sa, os::socklen_type* len) noexcept {
-    if (::getpeername(h, sa, len) != 0) return last_socket_error();
-    return {};
-}
-
-inline std::error_code set_nonblocking(handle h, bool on) noexcept {
-    if (int e = os::set_nonblocking(h, on); e != 0) return socket_error(e);
-    return {};
-}
-
-// Waits until `events` (POLLIN/POLLOUT) are ready on h, or the deadline passes (timed_out).
-// EINTR recomputes the time left from the deadline. Returns the revents seen.
-inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept {
-    for (;;) {
-        os::pollfd_type p{};
-        p.fd = h;
-        p.events = events;
-        const int injected = fault::next(fault::call::poll).error;
-        int r = injected != 0 ? -1 : os::poll(&p, 1, until.remaining_ms());
-        if (r > 0) {
-            if (p.revents & POLLNVAL) {
-                ec = errc_code(std::errc::bad_file_descriptor);
-                return p.revents;
-            }
-            ec.clear();
-            return p.revents;
-        }
-        if (r == 0) {
-            if (until.expired()) {
-                ec = errc_code(std::errc::timed_out);
-                return 0;
-            }
-            continue; // woke a little early (clock granularity): wait for the rest
-        }
-        int e = injected != 0 ? injected : os::last_error();
-        if (os::is_interrupted(e)) {
-            // Under a signal storm even poll(0) can fail with EINTR: the deadline ends it.
-            if (until.expired()) {
-                ec = errc_code(std::errc::timed_out);
-                return 0;
-            }
-            continue;
-        }
-        ec = socket_error(e);
-        return 0;
-    }
-}
-
-// SO_ERROR: the outcome of a non-blocking connect (PITFALLS A11, B8).
-inline std::error_code pending_error(handle h) noexcept {
-    int value = 0;
-    if (auto ec = get_int_option(h, SOL_SOCKET, SO_ERROR, value)) return ec;
-    return value == 0 ? std::error_code{} : socket_error(value);
-}
-
-// Waits for a connect started on h to finish. On expiry SO_ERROR is still read: WSAPoll before
-// Windows 10 2004 never reports a failed connect, so "refused" must not become "timed out".
-inline std::error_code finish_connect(handle h, const deadline& until) noexcept {
-    std::error_code ec;
-    wait(h, POLLOUT, until, ec);
-    if (ec && ec != std::errc::timed_out) return ec;
-    auto pending = pending_error(h);
-    return pending ? pending : ec;
-}
-
-// The listener policy, applied when a TCP socket is bound (PITFALLS A13): SO_REUSEADDR on POSIX
-// (it only relaxes TIME_WAIT); SO_EXCLUSIVEADDRUSE on Windows unless the user opted into
-// SO_REUSEADDR (setting both fails with WSAEINVAL). Either way a second bind to a live
-// listener fails with address_in_use.
-inline std::error_code prepare_bind(handle h, int family) noexcept {
-    if (family != AF_INET && family != AF_INET6) return {};
-    int type = 0;
-    if (auto ec = get_int_option(h, SOL_SOCKET, SO_TYPE, type)) return ec;
-    if (type != SOCK_STREAM) return {};
-#if defined(NETSOCK_OS_WINDOWS)
-    int reuse = 0;
-    if (auto ec = get_int_option(h, SOL_SOCKET, SO_REUSEADDR, reuse)) return ec;
-    if (reuse) return {};
-    return set_int_option(h, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
-#else
-    return set_int_option(h, SOL_SOCKET, SO_REUSEADDR, 1);
-#endif
-}
-
-// A connected pair of sockets. POSIX: socketpair(AF_UNIX). Windows has none: a pair over
-// loopback, checking that the accepted peer really is our own connecting socket.
-inline std::error_code socket_pair(int type, handle out[2]) noexcept {
-    if (auto ec = start()) return ec;
-#if defined(NETSOCK_OS_WINDOWS)
-    ::sockaddr_in loop{};
-    loop.sin_family = AF_INET;
-    loop.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    auto sa = [](::sockaddr_in& a) { return reinterpret_cast<::sockaddr*>(&a); };
-    std::error_code ec;
-    out[0] = out[1] = invalid_handle;
-    auto cleanup = [&](handle extra) {
-        if (extra != invalid_handle) os::close_socket(extra);
-        for (int i = 0; i < 2; ++i)
-            if (out[i] != invalid_handle) os::close_socket(out[i]);
-        out[0] = out[1] = invalid_handle;
-        return ec;
-    };
-    if (type == SOCK_DGRAM) {
-        ::sockaddr_in names[2];
-        for (int i = 0; i < 2; ++i) {
-            out[i] = sys::open(AF_INET, SOCK_DGRAM, 0, ec);
-            if (ec) return cleanup(invalid_handle);
-            if ((ec = sys::bind(out[i], sa(loop), sizeof loop))) return cleanup(invalid_handle);
-            os::socklen_type len = sizeof names[i];
-            if ((ec = sys::getsockname(out[i], sa(names[i]), &len))) return cleanup(invalid_handle);
-        }
-        for (int i = 0; i < 2; ++i)
-            if ((ec = sys::connect(out[i], sa(names[1 - i]), sizeof names[i]))) return cleanup(invalid_handle);
-        return {};
-    }
-    handle listener = sys::open(AF_INET, SOCK_STREAM, 0, ec);
-    if (ec) return cleanup(invalid_handle);
-    ::sockaddr_in where{};
-    os::socklen_type len = sizeof where;
-    if ((ec = sys::prepare_bind(listener, AF_INET)) || (ec = sys::bind(listener, sa(loop), sizeof loop)) ||
-        (ec = sys::listen(listener, 1)) || (ec = sys::getsockname(listener, sa(where), &len)))
-        return cleanup(listener);
-    out[0] = sys::open(AF_INET, SOCK_STREAM, 0, ec);
-    if (ec || (ec = sys::connect(out[0], sa(where), sizeof where))) return cleanup(listener);
-    ::sockaddr_in mine{};
-    len = sizeof mine;
-    if ((ec = sys::getsockname(out[0], sa(mine), &len))) return cleanup(listener);
-    for (int attempt = 0; attempt < 8; ++attempt) { // someone else may connect first
-        ::sockaddr_in peer{};
-        len = sizeof peer;
-        out[1] = sys::accept(listener, sa(peer), &len, ec);
-        if (ec) return cleanup(listener);
-        if (peer.sin_port == mine.sin_port && peer.sin_addr.s_addr == mine.sin_addr.s_addr) {
-            os::close_socket(listener);
-            return {};
-        }
-        os::close_socket(out[1]);
-        out[1] = invalid_handle;
-    }
-    ec = errc_code(std::errc::connection_refused);
-    return cleanup(listener);
-#else
-    if (int e = os::socket_pair(type, out); e != 0) return socket_error(e);
-    return {};
-#endif
-}
+// Definitions for ops.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION. Each try_ function checks its arguments, makes the
+// deadline of its timeout and calls the syscall layer (detail/sys.hpp), which does the waiting
+// and retrying; each throwing function is its try_ twin plus detail::unwrap.
 
 
-} // namespace net::detail::sys
-
-#endif
-// ---- end net/detail/sys.hpp ----
-
-#include <chrono>
 #include <cstddef>
 #include <system_error>
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 namespace detail {
-using sys::deadline;
-
-// POSIX reports an SO_RCVTIMEO/SO_SNDTIMEO expiry on a blocking socket as EAGAIN; netsock
-// reports every timeout as timed_out (PITFALLS A10). Only when that option (`option`) is set:
-// an EAGAIN on a blocking socket without one is no timeout, and is reported as would-block
-// (sendall/recv_exact then wait for readiness). Checked on the error path only.
-NETSOCK_DECL std::error_code blocking_timeout(sys::handle h, std::error_code ec, int option) noexcept {
-    if (!sys::is_would_block(ec)) return ec;
-    int err = 0;
-    if (os::is_nonblocking(h, err) == 0 && sys::has_socket_timeout(h, option))
-        return std::make_error_code(std::errc::timed_out);
-    return ec;
-}
-
-// After a would-block in a timed loop: the deadline, not the readiness (which can be stale
-// again and again), decides when to stop.
-NETSOCK_DECL std::error_code timed_out_if(const deadline& until) noexcept {
-    if (until.expired()) return std::make_error_code(std::errc::timed_out);
-    return {};
-}
-
-NETSOCK_DECL result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
+// Runs `call` with h non-blocking, then restores h's mode: for the timed calls that have no
+// per-call "don't wait" flag (accept, connect). Windows cannot report the mode, so there h is
+// left blocking afterwards.
+template <class Call> auto with_nonblocking(sys::handle h, Call&& call) noexcept -> decltype(call()) {
     std::error_code ec;
-    if (until.infinite()) {
-        std::size_t n = sys::send(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
-        return n;
-    }
-    for (;;) {
-        if constexpr (sys::has_dontwait) {
-            std::size_t n = sys::send(h, b.data(), b.size(), os::dontwait_flag, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-            sys::wait(h, POLLOUT, until, ec);
-            if (ec) return fail(ec);
-        } else {
-            sys::wait(h, POLLOUT, until, ec);
-            if (ec) return fail(ec);
-            // Windows: no MSG_DONTWAIT; after POLLOUT a bounded send does not stall for long.
-            const std::size_t chunk = b.size() < 65536 ? b.size() : 65536;
-            std::size_t n = sys::send(h, b.data(), chunk, 0, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-        }
-    }
-}
-
-NETSOCK_DECL result<std::size_t> recv_until(const socket& s, mutable_buffer b, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    if (until.infinite()) {
-        std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
-        return n;
-    }
-    for (;;) {
-        if constexpr (sys::has_dontwait) {
-            std::size_t n = sys::recv(h, b.data(), b.size(), os::dontwait_flag, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-        } else {
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-            std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-        }
-    }
-}
-
-// sendall/recv_exact also wait on would-block, so they work on non-blocking sockets too.
-NETSOCK_DECL result<std::size_t> sendall_until(const socket& s, const_buffer b, const deadline& until,
-                                               std::size_t* transferred) noexcept {
-    std::size_t done = 0;
-    auto finish = [&](std::error_code ec) -> result<std::size_t> {
-        if (transferred) *transferred = done;
-        if (ec) return fail(ec);
-        return done;
-    };
-    if (!s) return finish(not_open());
-    while (done < b.size()) {
-        const_buffer rest(static_cast<const unsigned char*>(b.data()) + done, b.size() - done);
-        auto n = send_until(s, rest, until);
-        if (n) {
-            done += *n;
-            continue;
-        }
-        if (!sys::is_would_block(n.error())) return finish(n.error());
-        std::error_code ec;
-        sys::wait(s.native_handle(), POLLOUT, until, ec);
-        if (ec) return finish(ec);
-    }
-    return finish({});
-}
-
-NETSOCK_DECL result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, const deadline& until,
-                                                  std::size_t* transferred) noexcept {
-    std::size_t done = 0;
-    auto finish = [&](std::error_code ec) -> result<std::size_t> {
-        if (transferred) *transferred = done;
-        if (ec) return fail(ec);
-        return done;
-    };
-    if (!s) return finish(not_open());
-    while (done < b.size()) {
-        mutable_buffer rest(static_cast<unsigned char*>(b.data()) + done, b.size() - done);
-        auto n = recv_until(s, rest, until);
-        if (n) {
-            if (*n == 0) return finish(make_error_code(errc::eof));
-            done += *n;
-            continue;
-        }
-        if (!sys::is_would_block(n.error())) return finish(n.error());
-        std::error_code ec;
-        sys::wait(s.native_handle(), POLLIN, until, ec);
-        if (ec) return finish(ec);
-    }
-    return finish({});
-}
-
-NETSOCK_DECL result<accept_result> accept_once(sys::handle h, std::error_code& ec) noexcept {
-    accept_result r;
-    auto sink = r.peer.prepare_native();
-    socket conn(sys::accept(h, sink.data, sink.size, ec));
+    const int was_nonblocking = sys::is_nonblocking(h, ec);
     if (ec) return fail(ec);
-    if (r.peer.commit_native()) r.peer = address::any(family::local); // unnamed peer
-    r.socket = std::move(conn);
-    return r;
-}
-
-NETSOCK_DECL result<accept_result> accept_until(const socket& s, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    if (until.infinite()) {
-        auto r = accept_once(h, ec);
-        if (!r) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
-        return r;
-    }
-    // With a timeout the listener is made non-blocking for the call: readiness can be stale
-    // (another thread took the connection) and a blocking accept would then outlive the
-    // deadline. Its mode is restored afterwards (Windows: left blocking).
-    int err = 0;
-    const int was_nonblocking = os::is_nonblocking(h, err);
-    if (was_nonblocking < 0 && err != 0) return fail(socket_error(err));
     if (was_nonblocking != 1) {
         if (auto e = sys::set_nonblocking(h, true)) return fail(e);
     }
-    result<accept_result> r = fail(std::errc::timed_out);
-    for (;;) {
-        r = accept_once(h, ec);
-        if (r || !sys::is_would_block(ec)) break;
-        if ((ec = timed_out_if(until))) {
-            r = fail(ec);
-            break;
-        }
-        sys::wait(h, POLLIN, until, ec);
-        if (ec) {
-            r = fail(ec);
-            break;
-        }
-    }
+    auto r = call();
     if (was_nonblocking != 1) {
         if (auto e = sys::set_nonblocking(h, false); e && r) return fail(e);
     }
     return r;
 }
 
-NETSOCK_DECL result<void> connect_until(const socket& s, const address& to, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    if (until.infinite()) {
-        auto ec = sys::connect(h, to.data(), to.size());
-        // Never re-issue connect after EINTR: wait for the outcome instead (PITFALLS B5).
-        if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
-        if (ec) return fail(ec);
-        return {};
-    }
-    // With a timeout: non-blocking connect, wait for writability, read SO_ERROR, restore the
-    // blocking mode (PITFALLS A11, B8).
-    int err = 0;
-    const int was_nonblocking = os::is_nonblocking(h, err);
-    if (was_nonblocking < 0 && err != 0) return fail(socket_error(err));
-    if (was_nonblocking != 1) {
-        if (auto ec = sys::set_nonblocking(h, true)) return fail(ec);
-    }
-    auto ec = sys::connect(h, to.data(), to.size());
-    // A local (Unix) listener with a full backlog makes a non-blocking connect fail with EAGAIN
-    // (Linux): nothing was started and no event will say when to retry, so retry briefly.
-    while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
-        if (until.expired()) {
-            ec = std::make_error_code(std::errc::timed_out);
-            break;
+// Where the OS has no socketpair (Windows): a pair over loopback. For streams the accepted
+// peer is checked to be our own connecting socket, as another process may connect first.
+inline result<std::pair<socket, socket>> loopback_pair(socket_type t) noexcept {
+    const address loop = address::loopback();
+    if (t == socket_type::datagram) {
+        socket ends[2];
+        address names[2];
+        for (int i = 0; i < 2; ++i) {
+            auto s = try_make_socket(family::ipv4, t);
+            if (!s) return fail(s.error());
+            if (auto r = try_bind(*s, loop); !r) return fail(r.error());
+            auto name = try_local_address(*s);
+            if (!name) return fail(name.error());
+            ends[i] = std::move(*s);
+            names[i] = *name;
         }
-        const int ms = until.remaining_ms();
-        os::sleep_ms(ms < 10 ? ms : 10);
-        ec = sys::connect(h, to.data(), to.size());
+        for (int i = 0; i < 2; ++i)
+            if (auto r = try_connect(ends[i], names[1 - i]); !r) return fail(r.error());
+        return std::pair<socket, socket>(std::move(ends[0]), std::move(ends[1]));
     }
-    if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
-    if (was_nonblocking != 1) {
-        if (auto restore = sys::set_nonblocking(h, false); restore && !ec) ec = restore;
+    auto listener = try_make_socket(family::ipv4, t);
+    if (!listener) return fail(listener.error());
+    if (auto r = try_bind(*listener, loop); !r) return fail(r.error());
+    if (auto r = try_listen(*listener, 1); !r) return fail(r.error());
+    auto where = try_local_address(*listener);
+    if (!where) return fail(where.error());
+    auto client = try_make_socket(family::ipv4, t);
+    if (!client) return fail(client.error());
+    if (auto r = try_connect(*client, *where); !r) return fail(r.error());
+    auto mine = try_local_address(*client);
+    if (!mine) return fail(mine.error());
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        auto peer = try_accept(*listener);
+        if (!peer) return fail(peer.error());
+        if (peer->peer == *mine) return std::pair<socket, socket>(std::move(*client), std::move(peer->socket));
     }
-    if (ec) return fail(ec);
-    return {};
-}
-
-NETSOCK_DECL result<std::size_t> sendto_until(const socket& s, const_buffer b, const address& to,
-                                              const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    for (;;) {
-        if (!until.infinite()) {
-            sys::wait(h, POLLOUT, until, ec);
-            if (ec) return fail(ec);
-        }
-        const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
-        std::size_t n = sys::sendto(h, b.data(), b.size(), flags, to.data(), to.size(), ec);
-        if (!ec) return n;
-        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
-        if (!sys::is_would_block(ec)) return fail(ec);
-        if (auto late = timed_out_if(until)) return fail(late);
-    }
-}
-
-NETSOCK_DECL result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
-                                                    const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    for (;;) {
-        if (!until.infinite()) {
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-        }
-        recvfrom_result r;
-        auto sink = r.sender.prepare_native();
-        const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
-        r.size = sys::recvfrom(h, b.data(), b.size(), flags, sink.data, sink.size, r.truncated, ec);
-        if (!ec) {
-            // No sender address (an unnamed local socket): the kernel reports length 0.
-            if (r.sender.commit_native()) r.sender = address::any(family::local);
-            return r;
-        }
-        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
-        if (!sys::is_would_block(ec)) return fail(ec);
-        if (auto late = timed_out_if(until)) return fail(late);
-    }
-}
-
-NETSOCK_DECL short to_poll(events e) noexcept {
-    short p = 0;
-    if (has(e, events::readable)) p |= POLLIN;
-    if (has(e, events::writable)) p |= POLLOUT;
-    return p;
-}
-NETSOCK_DECL events from_poll(short p) noexcept {
-    events e = events::none;
-    if (p & POLLIN) e |= events::readable;
-    if (p & POLLOUT) e |= events::writable;
-    if (p & POLLERR) e |= events::error;
-    if (p & POLLHUP) e |= events::hangup;
-    return e;
-}
-
-result<accept_result> accept_for(const socket& s, std::chrono::nanoseconds t) noexcept {
-    return accept_until(s, deadline::after(t));
-}
-
-result<void> connect_for(const socket& s, const address& a, std::chrono::nanoseconds t) noexcept {
-    return connect_until(s, a, deadline::after(t));
-}
-
-result<std::size_t> send_for(const socket& s, const_buffer b, std::chrono::nanoseconds t) noexcept {
-    return send_until(s, b, deadline::after(t));
-}
-
-result<std::size_t> sendall_for(const socket& s, const_buffer b, std::chrono::nanoseconds t,
-                                std::size_t* sent) noexcept {
-    return sendall_until(s, b, deadline::after(t), sent);
-}
-
-result<std::size_t> recv_for(const socket& s, mutable_buffer b, std::chrono::nanoseconds t) noexcept {
-    return recv_until(s, b, deadline::after(t));
-}
-
-result<std::size_t> recv_exact_for(const socket& s, mutable_buffer b, std::chrono::nanoseconds t,
-                                   std::size_t* received) noexcept {
-    return recv_exact_until(s, b, deadline::after(t), received);
-}
-
-result<std::size_t> sendto_for(const socket& s, const_buffer b, const address& to,
-                               std::chrono::nanoseconds t) noexcept {
-    return sendto_until(s, b, to, deadline::after(t));
-}
-
-result<recvfrom_result> recvfrom_for(const socket& s, mutable_buffer b,
-                                     std::chrono::nanoseconds t) noexcept {
-    return recvfrom_until(s, b, deadline::after(t));
-}
-
-result<events> wait_for(const socket& s, events wanted, std::chrono::nanoseconds t) noexcept {
-    if (!s) return fail(not_open());
-    std::error_code ec;
-    short got = sys::wait(s.native_handle(), to_poll(wanted), deadline::after(t), ec);
-    if (ec) return fail(ec);
-    return from_poll(got);
-}
-
-result<void> graceful_close_for(socket& s, std::chrono::nanoseconds t) noexcept {
-    if (!s) return fail(not_open());
-    const auto until = deadline::after(t);
-    std::error_code ec;
-    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
-    char sink[4096];
-    while (!ec) {
-        auto n = recv_until(s, buffer(sink), until);
-        if (!n) ec = n.error();
-        else if (*n == 0) break; // the peer's EOF: all of our data was received
-    }
-    auto closed = s.try_close();
-    if (ec) return fail(ec);
-    return closed;
+    return fail(std::errc::connection_refused);
 }
 } // namespace detail
 
@@ -4137,14 +3850,11 @@ result<socket> try_make_socket(family f, socket_type t) noexcept {
     return s;
 }
 
-socket make_socket(family f, socket_type t) {
-    return detail::unwrap(try_make_socket(f, t), "make_socket");
-}
+socket make_socket(family f, socket_type t) { return detail::unwrap(try_make_socket(f, t), "make_socket"); }
 
 result<void> try_bind(const socket& s, const address& a) noexcept {
     if (!s) return detail::fail(detail::not_open());
-    if (auto ec = detail::sys::prepare_bind(s.native_handle(), a.data()->sa_family))
-        return detail::fail(ec);
+    if (auto ec = detail::sys::prepare_bind(s.native_handle(), a.data()->sa_family)) return detail::fail(ec);
     if (auto ec = detail::sys::bind(s.native_handle(), a.data(), a.size())) return detail::fail(ec);
     return {};
 }
@@ -4157,68 +3867,149 @@ result<void> try_listen(const socket& s, int backlog) noexcept {
     return {};
 }
 
-void listen(const socket& s, int backlog) {
-    detail::unwrap(try_listen(s, backlog), "listen");
+void listen(const socket& s, int backlog) { detail::unwrap(try_listen(s, backlog), "listen"); }
+
+result<accept_result> try_accept(const socket& s, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const auto until = detail::sys::deadline::after(t);
+    auto once = [&]() -> result<accept_result> {
+        accept_result r;
+        auto sink = r.peer.prepare_native();
+        std::error_code ec;
+        r.socket = socket(detail::sys::accept(s.native_handle(), sink.data, sink.size, until, ec));
+        if (ec) return detail::fail(ec);
+        if (r.peer.commit_native()) r.peer = address::any(family::local); // an unnamed peer
+        return r;
+    };
+    if (until.infinite()) return once();
+    return detail::with_nonblocking(s.native_handle(), once);
 }
 
-result<accept_result> try_accept(const socket& s) noexcept {
-    return detail::accept_until(s, detail::deadline::never());
+accept_result accept(const socket& s, timeout t) { return detail::unwrap(try_accept(s, t), "accept"); }
+
+result<void> try_connect(const socket& s, const address& a, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    namespace sys = detail::sys;
+    const auto h = s.native_handle();
+    const auto until = sys::deadline::after(t);
+    if (until.infinite()) {
+        auto ec = sys::connect(h, a.data(), a.size());
+        if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
+        if (ec) return detail::fail(ec);
+        return {};
+    }
+    return detail::with_nonblocking(h, [&]() -> result<void> {
+        auto ec = sys::connect(h, a.data(), a.size());
+        // A local (Unix) listener with a full backlog makes a non-blocking connect fail with
+        // EAGAIN (Linux): nothing was started and no event will say when to retry, so retry
+        // every 10 ms until the deadline.
+        while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
+            if (until.expired()) return detail::fail(sys::timed_out());
+            const int ms = until.remaining_ms();
+            sys::sleep_ms(ms < 10 ? ms : 10);
+            ec = sys::connect(h, a.data(), a.size());
+        }
+        if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
+        if (ec) return detail::fail(ec);
+        return {};
+    });
 }
 
-accept_result accept(const socket& s) { return detail::unwrap(try_accept(s), "accept"); }
+void connect(const socket& s, const address& a, timeout t) { detail::unwrap(try_connect(s, a, t), "connect"); }
 
-result<void> try_connect(const socket& s, const address& a) noexcept {
-    return detail::connect_until(s, a, detail::deadline::never());
+result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
 }
 
-void connect(const socket& s, const address& a) {
-    detail::unwrap(try_connect(s, a), "connect");
+std::size_t send(const socket& s, const_buffer b, timeout t) { return detail::unwrap(try_send(s, b, t), "send"); }
+
+// sendall and recv_exact also wait on would-block, so they work on non-blocking sockets too.
+result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t, std::size_t* sent) noexcept {
+    std::size_t done = 0;
+    std::error_code ec;
+    if (!s) ec = detail::not_open();
+    const auto until = detail::sys::deadline::after(t);
+    const auto* p = static_cast<const unsigned char*>(b.data());
+    while (!ec && done < b.size()) {
+        done += detail::sys::send(s.native_handle(), p + done, b.size() - done, 0, until, ec);
+        if (detail::sys::is_would_block(ec)) detail::sys::wait(s.native_handle(), POLLOUT, until, ec);
+    }
+    if (sent) *sent = done;
+    if (ec) return detail::fail(ec);
+    return done;
 }
 
-result<std::size_t> try_send(const socket& s, const_buffer b) noexcept {
-    return detail::send_until(s, b, detail::deadline::never());
-}
-
-std::size_t send(const socket& s, const_buffer b) { return detail::unwrap(try_send(s, b), "send"); }
-
-result<std::size_t> try_sendall(const socket& s, const_buffer b, std::size_t* sent) noexcept {
-    return detail::sendall_until(s, b, detail::deadline::never(), sent);
-}
-
-std::size_t sendall(const socket& s, const_buffer b) {
+std::size_t sendall(const socket& s, const_buffer b, timeout t) {
     std::size_t sent = 0;
-    return detail::unwrap_transfer(try_sendall(s, b, &sent), "sendall", &sent);
+    return detail::unwrap_transfer(try_sendall(s, b, t, &sent), "sendall", &sent);
 }
 
-result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept {
-    return detail::recv_until(s, b, detail::deadline::never());
+result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
 }
 
-std::size_t recv(const socket& s, mutable_buffer b) { return detail::unwrap(try_recv(s, b), "recv"); }
+std::size_t recv(const socket& s, mutable_buffer b, timeout t) { return detail::unwrap(try_recv(s, b, t), "recv"); }
 
-result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, std::size_t* received) noexcept {
-    return detail::recv_exact_until(s, b, detail::deadline::never(), received);
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t, std::size_t* received) noexcept {
+    std::size_t done = 0;
+    std::error_code ec;
+    if (!s) ec = detail::not_open();
+    const auto until = detail::sys::deadline::after(t);
+    auto* p = static_cast<unsigned char*>(b.data());
+    while (!ec && done < b.size()) {
+        const std::size_t n = detail::sys::recv(s.native_handle(), p + done, b.size() - done, 0, until, ec);
+        if (!ec && n == 0) ec = make_error_code(errc::eof);
+        done += n;
+        if (detail::sys::is_would_block(ec)) detail::sys::wait(s.native_handle(), POLLIN, until, ec);
+    }
+    if (received) *received = done;
+    if (ec) return detail::fail(ec);
+    return done;
 }
 
-std::size_t recv_exact(const socket& s, mutable_buffer b) {
+std::size_t recv_exact(const socket& s, mutable_buffer b, timeout t) {
     std::size_t got = 0;
-    return detail::unwrap_transfer(try_recv_exact(s, b, &got), "recv_exact", &got);
+    return detail::unwrap_transfer(try_recv_exact(s, b, t, &got), "recv_exact", &got);
 }
 
-result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to) noexcept {
-    return detail::sendto_until(s, b, to, detail::deadline::never());
+result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const std::size_t n = detail::sys::sendto(s.native_handle(), b.data(), b.size(), 0, to.data(), to.size(),
+                                              detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
 }
 
-std::size_t sendto(const socket& s, const_buffer b, const address& to) {
-    return detail::unwrap(try_sendto(s, b, to), "sendto");
+std::size_t sendto(const socket& s, const_buffer b, const address& to, timeout t) {
+    return detail::unwrap(try_sendto(s, b, to, t), "sendto");
 }
 
-result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept {
-    return detail::recvfrom_until(s, b, detail::deadline::never());
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    recvfrom_result r;
+    auto sink = r.sender.prepare_native();
+    std::error_code ec;
+    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size, r.truncated,
+                                   detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    // No sender address (an unnamed local socket): the kernel reports length 0.
+    if (r.sender.commit_native()) r.sender = address::any(family::local);
+    return r;
 }
 
-recvfrom_result recvfrom(const socket& s, mutable_buffer b) {
-    return detail::unwrap(try_recvfrom(s, b), "recvfrom");
+recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t) {
+    return detail::unwrap(try_recvfrom(s, b, t), "recvfrom");
 }
 
 result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
@@ -4230,37 +4021,29 @@ result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
     return {};
 }
 
-void shutdown(const socket& s, shutdown_type how) {
-    detail::unwrap(try_shutdown(s, how), "shutdown");
-}
+void shutdown(const socket& s, shutdown_type how) { detail::unwrap(try_shutdown(s, how), "shutdown"); }
 
 result<address> try_local_address(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     address a;
     auto sink = a.prepare_native();
-    if (auto ec = detail::sys::getsockname(s.native_handle(), sink.data, sink.size))
-        return detail::fail(ec);
+    if (auto ec = detail::sys::getsockname(s.native_handle(), sink.data, sink.size)) return detail::fail(ec);
     if (auto ec = a.commit_native()) return detail::fail(ec);
     return a;
 }
 
-address local_address(const socket& s) {
-    return detail::unwrap(try_local_address(s), "local_address");
-}
+address local_address(const socket& s) { return detail::unwrap(try_local_address(s), "local_address"); }
 
 result<address> try_peer_address(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     address a;
     auto sink = a.prepare_native();
-    if (auto ec = detail::sys::getpeername(s.native_handle(), sink.data, sink.size))
-        return detail::fail(ec);
+    if (auto ec = detail::sys::getpeername(s.native_handle(), sink.data, sink.size)) return detail::fail(ec);
     if (auto ec = a.commit_native()) return detail::fail(ec);
     return a;
 }
 
-address peer_address(const socket& s) {
-    return detail::unwrap(try_peer_address(s), "peer_address");
-}
+address peer_address(const socket& s) { return detail::unwrap(try_peer_address(s), "peer_address"); }
 
 result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -4268,21 +4051,49 @@ result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     return {};
 }
 
-void set_nonblocking(const socket& s, bool on) {
-    detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
+void set_nonblocking(const socket& s, bool on) { detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking"); }
+
+result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const short got = detail::sys::wait(s.native_handle(), detail::sys::to_poll(wanted),
+                                        detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return detail::sys::from_poll(got);
 }
+
+events wait(const socket& s, events wanted, timeout t) { return detail::unwrap(try_wait(s, wanted, t), "wait"); }
+
+result<void> try_graceful_close(socket& s, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const auto until = detail::sys::deadline::after(t);
+    std::error_code ec;
+    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
+    char sink[4096];
+    while (!ec) {
+        if (detail::sys::recv(s.native_handle(), sink, sizeof sink, 0, until, ec) == 0 && !ec)
+            break; // the peer's EOF: all of our data was received
+    }
+    auto closed = s.try_close();
+    if (ec) return detail::fail(ec);
+    return closed;
+}
+
+void graceful_close(socket& s, timeout t) { detail::unwrap(try_graceful_close(s, t), "graceful_close"); }
 
 result<std::pair<socket, socket>> try_socket_pair(socket_type t) noexcept {
-    native_handle_type h[2] = {invalid_handle, invalid_handle};
-    if (auto ec = detail::sys::socket_pair(detail::to_native(t), h)) return detail::fail(ec);
-    return std::pair<socket, socket>(socket(h[0]), socket(h[1]));
+    if constexpr (!detail::os::has_socketpair) {
+        return detail::loopback_pair(t);
+    } else {
+        native_handle_type h[2] = {invalid_handle, invalid_handle};
+        if (auto ec = detail::sys::socket_pair(detail::to_native(t), h)) return detail::fail(ec);
+        return std::pair<socket, socket>(socket(h[0]), socket(h[1]));
+    }
 }
 
-std::pair<socket, socket> socket_pair(socket_type t) {
-    return detail::unwrap(try_socket_pair(t), "socket_pair");
-}
+std::pair<socket, socket> socket_pair(socket_type t) { return detail::unwrap(try_socket_pair(t), "socket_pair"); }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/ops.ipp ----
@@ -4297,7 +4108,7 @@ std::pair<socket, socket> socket_pair(socket_type t) {
 #include <array>
 #include <cstring>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 std::error_code unsupported_option() noexcept {
@@ -4412,7 +4223,7 @@ std::error_code socket_error::get_from(native_handle_type h) noexcept {
     return ec;
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/options.ipp ----
@@ -4433,12 +4244,12 @@ std::error_code socket_error::get_from(native_handle_type h) noexcept {
 #include <string_view>
 #include <vector>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
-NETSOCK_DECL std::error_code resolver_error(int code) noexcept {
+inline std::error_code resolver_error(int code) noexcept {
 #if defined(EAI_SYSTEM)
-    if (code == EAI_SYSTEM) { // "look at errno" (PITFALLS B12)
-        int e = os::last_error();
+    if (code == EAI_SYSTEM) { // getaddrinfo(3): "look at errno"
+        int e = sys::last_error();
         return e != 0 ? socket_error(e) : std::error_code(code, resolve_category());
     }
 #endif
@@ -4448,12 +4259,12 @@ NETSOCK_DECL std::error_code resolver_error(int code) noexcept {
 struct addrinfo_guard {
     ::addrinfo* list = nullptr;
     ~addrinfo_guard() {
-        if (list) ::freeaddrinfo(list);
+        if (list) sys::freeaddrinfo(list);
     }
 };
 
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
-NETSOCK_DECL std::vector<address> interleave(const std::vector<address>& in) {
+inline std::vector<address> interleave(const std::vector<address>& in) {
     std::vector<address> v6, v4, out;
     for (const auto& a : in) (a.family() == family::ipv6 ? v6 : v4).push_back(a);
     out.reserve(in.size());
@@ -4464,8 +4275,9 @@ NETSOCK_DECL std::vector<address> interleave(const std::vector<address>& in) {
     return out;
 }
 
-// An error worth reporting over another: anything beats a timeout (PITFALLS A12).
-NETSOCK_DECL void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
+// An error worth reporting over another: anything beats a timeout, as "connection refused"
+// or "network unreachable" says more about why no attempt succeeded.
+inline void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
     if (!best || (best == std::errc::timed_out && ec != std::errc::timed_out)) best = ec;
 }
 } // namespace detail
@@ -4496,7 +4308,7 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
         want.ai_flags |= AI_NUMERICSERV;
     }
     detail::addrinfo_guard found;
-    int rc = ::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
+    int rc = detail::sys::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
     std::vector<address> out;
     for (const ::addrinfo* ai = found.list; ai; ai = ai->ai_next) {
@@ -4522,14 +4334,14 @@ inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 
 // Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
 // attempt fails; the first to connect wins and the others are closed. One shared deadline.
-NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
+inline result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
     if (targets.empty()) return fail(std::errc::invalid_argument);
     struct attempt {
         socket sock;
         std::size_t index;
     };
     std::vector<attempt> pending;
-    std::vector<os::pollfd_type> fds;
+    std::vector<sys::pollfd_type> fds;
     std::error_code best;
     std::size_t next = 0;
     auto start_next = [&]() {
@@ -4556,23 +4368,17 @@ NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, 
     while (!pending.empty()) {
         fds.clear();
         for (const auto& p : pending) {
-            os::pollfd_type f{};
+            sys::pollfd_type f{};
             f.fd = p.sock.native_handle();
             f.events = POLLOUT;
             fds.push_back(f);
         }
         // Wait for a result, at most until the next attempt is due (if any is left).
-        auto wait_until = until;
-        if (next < targets.size()) {
-            auto due = deadline::after(connection_attempt_delay);
-            if (until.infinite() || due.time() < until.time()) wait_until = due;
-        }
-        int r = os::poll(fds.data(), static_cast<os::nfds_type>(fds.size()), wait_until.remaining_ms());
-        if (r < 0) {
-            int e = os::last_error();
-            if (os::is_interrupted(e)) continue;
-            return fail(socket_error(e));
-        }
+        const auto wait_until =
+            next < targets.size() ? until.earliest(deadline::after(connection_attempt_delay)) : until;
+        std::error_code wait_error;
+        const int r = sys::poll(fds.data(), fds.size(), wait_until, wait_error);
+        if (r < 0) return fail(wait_error);
         bool progressed = false;
         for (std::size_t i = fds.size(); i-- > 0;) {
             // Windows before 10 2004 reports a failed connect through nothing but SO_ERROR.
@@ -4597,30 +4403,26 @@ NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, 
     return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
 }
 
-result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
-                                         std::chrono::nanoseconds timeout) noexcept {
-    char service[8];
-    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    auto found = try_resolve(host, service);
-    if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(timeout));
-}
-
-result<socket> try_create_connection_for(const std::vector<address>& targets,
-                                         std::chrono::nanoseconds timeout) noexcept {
-    return detail::connect_racing(targets, detail::deadline::after(timeout));
-}
 } // namespace detail
 
-result<socket> try_create_connection(std::string_view host, std::uint16_t port) noexcept {
+result<socket> try_create_connection(std::string_view host, std::uint16_t port, timeout t) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
     auto found = try_resolve(host, service);
     if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::deadline::never());
+    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(t));
 }
-socket create_connection(std::string_view host, std::uint16_t port) {
-    return detail::unwrap(try_create_connection(host, port), "create_connection");
+
+result<socket> try_create_connection(const std::vector<address>& targets, timeout t) noexcept {
+    return detail::connect_racing(targets, detail::deadline::after(t));
+}
+
+socket create_connection(std::string_view host, std::uint16_t port, timeout t) {
+    return detail::unwrap(try_create_connection(host, port, t), "create_connection");
+}
+
+socket create_connection(const std::vector<address>& targets, timeout t) {
+    return detail::unwrap(try_create_connection(targets, t), "create_connection");
 }
 
 result<socket> try_create_server(const address& a, const server_options& o) noexcept {
@@ -4650,7 +4452,7 @@ socket create_server(const address& a, const server_options& o) {
     return detail::unwrap(try_create_server(a, o), "create_server");
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/resolve.ipp ----
@@ -4658,8 +4460,8 @@ socket create_server(const address& a, const server_options& o) {
 #ifndef NETSOCK_IMPL_POLLER_IPP
 #define NETSOCK_IMPL_POLLER_IPP
 
-// Definitions for poller.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION. The backend in use
+// Definitions for poller.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION. The backend in use
 // (detail/poller_backend.hpp) works on the state net::poller holds, passed by reference where
 // the backend object used to be `this`: no allocation, no indirection.
 
@@ -4667,177 +4469,39 @@ socket create_server(const address& a, const server_options& o) {
 #ifndef NETSOCK_DETAIL_POLLER_BACKEND_HPP
 #define NETSOCK_DETAIL_POLLER_BACKEND_HPP
 
-// Chooses the poller backend: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
-// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined (so the poll
-// backend is tested on Linux too). Implementation only (impl/poller.ipp): the backends include
-// the OS poll headers. A backend's functions take the state net::poller keeps
-// (poller_common.hpp): `poller_backend::add(state, h, what, data)`.
-
-// The portable backends first and unconditionally (single_include inlines each header once).
-// ---- begin net/detail/poller_poll.hpp ----
-#ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
-#define NETSOCK_DETAIL_POLLER_POLL_HPP
-
-// poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
-// os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
-// allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
-// not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
-// every user's TU, see bench/compile_time.sh). Implementation only: included by
-// poller_backend.hpp.
-
-
-#include <cstddef>
-#include <utility>
-#include <vector>
-
-namespace net::detail {
-
-// The backend code, working on the state a poller keeps (poller_common.hpp).
-template <class Tag> class basic_poll_backend {
-public:
-    static constexpr const char* name = Tag::name;
-    using state = poll_state;
-
-    static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
-    static std::error_code open(poll_state&, std::size_t) { return sys::start(); }
-
-    static std::error_code add(poll_state& s, native_handle_type h, events what, void* data) {
-        if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
-        const std::size_t at = lower_bound(s, h);
-        if (at != s.slots.size() && s.slots[at].first == h) return poller_error(std::errc::file_exists);
-        if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
-        os::pollfd_type p{};
-        p.fd = h;
-        p.events = to_poll(what);
-        s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
-        s.fds.push_back(p);
-        s.data.push_back(data);
-        return {};
-    }
-    static std::error_code modify(poll_state& s, native_handle_type h, events what, void* data) {
-        const std::size_t at = find(s, h);
-        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
-        s.fds[s.slots[at].second].events = to_poll(what);
-        s.data[s.slots[at].second] = data;
-        return {};
-    }
-    static std::error_code remove(poll_state& s, native_handle_type h) {
-        const std::size_t at = find(s, h);
-        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
-        const std::size_t slot = s.slots[at].second, last = s.fds.size() - 1;
-        s.slots.erase(s.slots.begin() + static_cast<std::ptrdiff_t>(at));
-        if (slot != last) { // move the last entry into the hole
-            s.fds[slot] = s.fds[last];
-            s.data[slot] = s.data[last];
-            s.slots[find(s, s.fds[slot].fd)].second = slot;
-        }
-        s.fds.pop_back();
-        s.data.pop_back();
-        return {};
-    }
-    static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
-        out.clear();
-        if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
-            while (!until.expired()) os::sleep_ms(until.remaining_ms());
-            return {};
-        }
-        for (;;) {
-            int n = os::poll(s.fds.data(), static_cast<os::nfds_type>(s.fds.size()), until.remaining_ms());
-            if (n < 0) {
-                int e = os::last_error();
-                if (os::is_interrupted(e)) {
-                    if (until.expired()) return {};
-                    continue;
-                }
-                return socket_error(e);
-            }
-            if (n == 0 && !until.expired()) continue;
-            // Scan from where the last batch stopped, so that with more ready sockets than
-            // max_events the ones at the end of the array are not starved.
-            const std::size_t count = s.fds.size();
-            std::size_t i = s.next < count ? s.next : 0;
-            for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
-                const short r = s.fds[i].revents;
-                if (r != 0) {
-                    --n;
-                    events what = from_poll(r);
-                    if (r & POLLNVAL) what |= events::error; // closed without remove()
-                    out.push(s.fds[i].fd, what, s.data[i]);
-                    s.next = i + 1;
-                }
-                i = i + 1 == count ? 0 : i + 1;
-            }
-            return {};
-        }
-    }
-
-private:
-    static bool valid(native_handle_type h) noexcept {
-        int type = 0;
-        return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
-    }
-
-    // The first entry of s.slots whose handle is not less than h (s.slots.size() if none).
-    static std::size_t lower_bound(const poll_state& s, native_handle_type h) noexcept {
-        std::size_t lo = 0, hi = s.slots.size();
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (s.slots[mid].first < h) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-    // The entry of h in s.slots, or s.slots.size() if h is not watched.
-    static std::size_t find(const poll_state& s, native_handle_type h) noexcept {
-        const std::size_t at = lower_bound(s, h);
-        return at != s.slots.size() && s.slots[at].first == h ? at : s.slots.size();
-    }
-};
-
-struct poll_tag {
-    static constexpr const char* name = "poll";
-};
-struct wsapoll_tag {
-    static constexpr const char* name = "wsapoll";
-};
-using poll_backend = basic_poll_backend<poll_tag>;
-using wsapoll_backend = basic_poll_backend<wsapoll_tag>;
-
-} // namespace net::detail
-
-#endif
-// ---- end net/detail/poller_poll.hpp ----
-// ---- begin net/detail/poller_wsapoll.hpp ----
-#ifndef NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
-#define NETSOCK_DETAIL_POLLER_WSAPOLL_HPP
-
-// WSAPoll backend (Windows): the poll() backend over os::poll, which is WSAPoll there.
-// Caveat: before Windows 10 2004, WSAPoll does not report a failed non-blocking connect
-// (PITFALLS A11); check SO_ERROR (net::socket_error) after a timeout.
+// The poller backend in use, as detail/platform.hpp chose it (NETSOCK_POLLER_EPOLL, _KQUEUE
+// or _POLLFD). Implementation only: included by impl/poller.ipp, never on the public path
+// (the backends include the OS's poll headers).
+//
+// The backend contract. A backend is a class of static functions over the state that
+// net::poller holds (poller_common.hpp: queue_state for epoll/kqueue, poll_state for
+// poll/WSAPoll), so a poller needs no allocation of its own and no virtual call:
+//   using state = <poller_state>;
+//   std::error_code open(state&, std::size_t max_events);   // once, at construction
+//   std::error_code add(state&, native_handle_type, events, void* data);
+//       file_exists if already watched, bad_file_descriptor for an invalid handle
+//   std::error_code modify(state&, native_handle_type, events, void* data);
+//   std::error_code remove(state&, native_handle_type);
+//       both: no_such_file_or_directory if not watched; remove also succeeds for a handle
+//       that was closed before it was removed
+//   std::error_code wait(state&, const sys::deadline&, ready_list& out);
+//       clears `out`, then fills at most out.capacity() events; level-triggered (a socket
+//       that stays ready is reported again); expiry is success with no events; EINTR and
+//       early wake-ups never end it early (sys::wait_loop)
+//   std::size_t size(const state&);                           // sockets watched
+// Rules: one thread uses a poller at a time (no locks); wait() allocates nothing (buffers are
+// sized by add/open); add() may grow tables; every OS call goes through detail/sys.hpp so the
+// fault hook reaches it.
 
 
-#endif
-// ---- end net/detail/poller_wsapoll.hpp ----
-
-#include <string_view>
-#include <type_traits>
-
-#if defined(NETSOCK_OS_WINDOWS)
-namespace net::detail {
-using poller_backend = wsapoll_backend;
-}
-#elif defined(NETSOCK_POLLER_POLL)
-namespace net::detail {
-using poller_backend = poll_backend;
-}
-#elif defined(NETSOCK_HAS_EPOLL)
+#if defined(NETSOCK_POLLER_EPOLL)
 // ---- begin net/detail/poller_epoll.hpp ----
 #ifndef NETSOCK_DETAIL_POLLER_EPOLL_HPP
 #define NETSOCK_DETAIL_POLLER_EPOLL_HPP
 
 // epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
 // lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
-// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp.
+// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states the backend contract.
 
 
 #include <sys/epoll.h>
@@ -4846,7 +4510,8 @@ using poller_backend = poll_backend;
 #include <utility>
 #include <vector>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 // The element types of queue_state (poller_common.hpp) for epoll.
 struct queue_entry {
@@ -4865,7 +4530,7 @@ queue_state::queue_state(queue_state&& o) noexcept
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0) sys::close(fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
@@ -4876,13 +4541,12 @@ queue_state& queue_state::operator=(queue_state&& o) noexcept {
     return *this;
 }
 queue_state::~queue_state() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) sys::close(fd);
 }
 
 // The backend code, working on the state a poller keeps.
 class epoll_backend {
 public:
-    static constexpr const char* name = "epoll";
     using state = queue_state;
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
@@ -4921,32 +4585,22 @@ public:
         return {};
     }
 
-    // One epoll_wait; EINTR and early wake-ups re-wait for the time left.
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        for (;;) {
-            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
-            int n = ::epoll_wait(s.fd, s.raw.data(), max, until.remaining_ms());
-            if (n < 0) {
-                if (errno == EINTR) {
-                    if (until.expired()) return {};
-                    continue;
-                }
-                return last_socket_error();
-            }
-            if (n == 0 && !until.expired()) continue;
-            for (int i = 0; i < n; ++i) {
-                const auto& ev = s.raw[static_cast<std::size_t>(i)];
-                const int h = ev.data.fd;
-                events what = events::none;
-                if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
-                if (ev.events & EPOLLOUT) what |= events::writable;
-                if (ev.events & EPOLLERR) what |= events::error;
-                if (ev.events & EPOLLHUP) what |= events::hangup;
-                out.push(h, what, s.table[static_cast<std::size_t>(h)].data);
-            }
-            return {};
+        const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+        std::error_code ec;
+        const int n = sys::wait_loop(until, ec, [&](int ms) { return ::epoll_wait(s.fd, s.raw.data(), max, ms); });
+        for (int i = 0; i < n; ++i) {
+            const auto& ev = s.raw[static_cast<std::size_t>(i)];
+            const int h = ev.data.fd;
+            events what = events::none;
+            if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
+            if (ev.events & EPOLLOUT) what |= events::writable;
+            if (ev.events & EPOLLERR) what |= events::error;
+            if (ev.events & EPOLLHUP) what |= events::hangup;
+            out.push(h, what, s.table[static_cast<std::size_t>(h)].data);
         }
+        return ec;
     }
 
 private:
@@ -4963,14 +4617,12 @@ private:
     }
 };
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/poller_epoll.hpp ----
-namespace net::detail {
-using poller_backend = epoll_backend;
-}
-#elif defined(NETSOCK_HAS_KQUEUE)
+#elif defined(NETSOCK_POLLER_KQUEUE)
 // ---- begin net/detail/poller_kqueue.hpp ----
 #ifndef NETSOCK_DETAIL_POLLER_KQUEUE_HPP
 #define NETSOCK_DETAIL_POLLER_KQUEUE_HPP
@@ -4978,7 +4630,7 @@ using poller_backend = epoll_backend;
 // kqueue backend (macOS, BSD), mirroring the epoll backend: level-triggered read/write filters,
 // user data in a table indexed by descriptor, one kevent() per wait. Not compiled on the Linux
 // CI machine; covered by the macOS job of .github/workflows. Implementation only: included by
-// poller_backend.hpp.
+// poller_backend.hpp, which states the backend contract.
 
 
 #include <sys/event.h>
@@ -4988,7 +4640,8 @@ using poller_backend = epoll_backend;
 #include <utility>
 #include <vector>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 // The element types of queue_state (poller_common.hpp) for kqueue.
 struct queue_entry {
@@ -5009,7 +4662,7 @@ queue_state::queue_state(queue_state&& o) noexcept
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0) sys::close(fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
@@ -5020,13 +4673,12 @@ queue_state& queue_state::operator=(queue_state&& o) noexcept {
     return *this;
 }
 queue_state::~queue_state() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) sys::close(fd);
 }
 
 // The backend code, working on the state a poller keeps.
 class kqueue_backend {
 public:
-    static constexpr const char* name = "kqueue";
     using state = queue_state;
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
@@ -5070,31 +4722,23 @@ public:
     }
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        for (;;) {
-            const int ms = until.remaining_ms();
+        const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+        std::error_code ec;
+        const int n = sys::wait_loop(until, ec, [&](int ms) {
             ::timespec ts{};
             ts.tv_sec = ms / 1000;
             ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
-            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
-            int n = ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
-            if (n < 0) {
-                if (errno == EINTR) {
-                    if (until.expired()) return {};
-                    continue;
-                }
-                return last_socket_error();
-            }
-            if (n == 0 && !until.expired()) continue;
-            for (int i = 0; i < n; ++i) {
-                const auto& ev = s.raw[static_cast<std::size_t>(i)];
-                const auto h = static_cast<native_handle_type>(ev.ident);
-                events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
-                if (ev.flags & EV_EOF) what |= events::hangup;
-                if (ev.flags & EV_ERROR) what |= events::error;
-                merge(out, h, what, s.table[static_cast<std::size_t>(h)].data);
-            }
-            return {};
+            return ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
+        });
+        for (int i = 0; i < n; ++i) {
+            const auto& ev = s.raw[static_cast<std::size_t>(i)];
+            const auto h = static_cast<native_handle_type>(ev.ident);
+            events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
+            if (ev.flags & EV_EOF) what |= events::hangup;
+            if (ev.flags & EV_ERROR) what |= events::error;
+            merge(out, h, what, s.table[static_cast<std::size_t>(h)].data);
         }
+        return ec;
     }
 
 private:
@@ -5127,35 +4771,155 @@ private:
     }
 };
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/poller_kqueue.hpp ----
-namespace net::detail {
-using poller_backend = kqueue_backend;
-}
 #else
-namespace net::detail {
-using poller_backend = poll_backend;
-}
+// ---- begin net/detail/poller_poll.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
+#define NETSOCK_DETAIL_POLLER_POLL_HPP
+
+// The pollfd backend: poll() on POSIX systems without epoll/kqueue (or everywhere with
+// NETSOCK_POLLER_POLL), and WSAPoll() on Windows, through sys::poll. Caveat on Windows: before
+// Windows 10 2004, WSAPoll does not report a failed non-blocking connect; check SO_ERROR
+// (net::socket_error) after a timeout. The pollfd array is kept between waits, so a wait
+// allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
+// not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
+// every user's TU, see bench/compile_time.sh). Implementation only: included by
+// poller_backend.hpp, which states the backend contract.
+
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
+
+// The backend code, working on the state a poller keeps (poller_common.hpp).
+class poll_backend {
+public:
+    using state = poll_state;
+
+    static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
+    static std::error_code open(poll_state&, std::size_t) { return sys::start(); }
+
+    static std::error_code add(poll_state& s, native_handle_type h, events what, void* data) {
+        if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
+        const std::size_t at = lower_bound(s, h);
+        if (at != s.slots.size() && s.slots[at].first == h) return poller_error(std::errc::file_exists);
+        if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
+        os::pollfd_type p{};
+        p.fd = h;
+        p.events = sys::to_poll(what);
+        s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
+        s.fds.push_back(p);
+        s.data.push_back(data);
+        return {};
+    }
+    static std::error_code modify(poll_state& s, native_handle_type h, events what, void* data) {
+        const std::size_t at = find(s, h);
+        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
+        s.fds[s.slots[at].second].events = sys::to_poll(what);
+        s.data[s.slots[at].second] = data;
+        return {};
+    }
+    static std::error_code remove(poll_state& s, native_handle_type h) {
+        const std::size_t at = find(s, h);
+        if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
+        const std::size_t slot = s.slots[at].second, last = s.fds.size() - 1;
+        s.slots.erase(s.slots.begin() + static_cast<std::ptrdiff_t>(at));
+        if (slot != last) { // move the last entry into the hole
+            s.fds[slot] = s.fds[last];
+            s.data[slot] = s.data[last];
+            s.slots[find(s, s.fds[slot].fd)].second = slot;
+        }
+        s.fds.pop_back();
+        s.data.pop_back();
+        return {};
+    }
+    static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
+        out.clear();
+        if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
+            while (!until.expired()) sys::sleep_ms(until.remaining_ms());
+            return {};
+        }
+        std::error_code ec;
+        int n = sys::poll(s.fds.data(), s.fds.size(), until, ec);
+        if (n < 0) return ec;
+        // Scan from where the last batch stopped, so that with more ready sockets than
+        // max_events the ones at the end of the array are not starved.
+        const std::size_t count = s.fds.size();
+        std::size_t i = s.next < count ? s.next : 0;
+        for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
+            const short r = s.fds[i].revents;
+            if (r != 0) {
+                --n;
+                events what = sys::from_poll(r);
+                if (r & POLLNVAL) what |= events::error; // closed without remove()
+                out.push(s.fds[i].fd, what, s.data[i]);
+                s.next = i + 1;
+            }
+            i = i + 1 == count ? 0 : i + 1;
+        }
+        return {};
+    }
+
+private:
+    static bool valid(native_handle_type h) noexcept {
+        int type = 0;
+        return !sys::get_int_option(h, SOL_SOCKET, SO_TYPE, type);
+    }
+
+    // The first entry of s.slots whose handle is not less than h (s.slots.size() if none).
+    static std::size_t lower_bound(const poll_state& s, native_handle_type h) noexcept {
+        std::size_t lo = 0, hi = s.slots.size();
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (s.slots[mid].first < h) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+    // The entry of h in s.slots, or s.slots.size() if h is not watched.
+    static std::size_t find(const poll_state& s, native_handle_type h) noexcept {
+        const std::size_t at = lower_bound(s, h);
+        return at != s.slots.size() && s.slots[at].first == h ? at : s.slots.size();
+    }
+};
+
+} // namespace detail
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/detail/poller_poll.hpp ----
 #endif
 
-namespace net::detail {
-// poller_common.hpp chose the state (the layout of net::poller) with the same conditions.
+#include <type_traits>
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
+#if defined(NETSOCK_POLLER_EPOLL)
+using poller_backend = epoll_backend;
+#elif defined(NETSOCK_POLLER_KQUEUE)
+using poller_backend = kqueue_backend;
+#else
+using poller_backend = poll_backend;
+#endif
 static_assert(std::is_same<poller_backend::state, poller_state>::value,
-              "poller_common.hpp and poller_backend.hpp chose different backends");
-static_assert(std::string_view(poller_backend::name) == std::string_view(poller_backend_name),
-              "poller_common.hpp and poller_backend.hpp chose different backends");
-} // namespace net::detail
+              "the poller backend must work on the state net::poller holds");
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/poller_backend.hpp ----
 
-#include <chrono>
 #include <cstddef>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 namespace detail {
 
@@ -5168,19 +4932,9 @@ void ready_list::update(native_handle_type h, void* data) noexcept {
         if (items_[i].handle == h) items_[i].data = data;
 }
 
-// The wait of poller::try_wait, with or without a time limit.
-NETSOCK_DECL std::error_code poller_wait_until(poller_state& state, ready_list& ready,
-                                               const sys::deadline& until) noexcept {
-    // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
-    // poller), so report it instead of hanging.
-    if (until.infinite() && poller_backend::size(state) == 0)
-        return poller_error(std::errc::invalid_argument);
-    return poller_backend::wait(state, until, ready);
-}
-
-std::error_code poller_wait_for(poller_state& state, ready_list& ready,
-                                std::chrono::nanoseconds timeout) noexcept {
-    return poller_wait_until(state, ready, sys::deadline::after(timeout));
+inline result<void> poller_result(std::error_code ec) noexcept {
+    if (ec) return fail(ec);
+    return {};
 }
 
 } // namespace detail
@@ -5192,8 +4946,7 @@ std::size_t poller::ready_events::size() const noexcept {
 }
 
 poller::poller(std::size_t max_events) : ready_(max_events) {
-    if (auto ec = detail::poller_backend::open(state_, max_events))
-        detail::throw_error(ec, "poller");
+    if (auto ec = detail::poller_backend::open(state_, max_events)) detail::throw_error(ec, "poller");
 }
 
 result<poller> poller::try_create(std::size_t max_events) noexcept {
@@ -5204,16 +4957,14 @@ result<poller> poller::try_create(std::size_t max_events) noexcept {
 
 result<void> poller::try_add(const socket& s, events what, void* data) noexcept {
     if (!s) return detail::fail(detail::not_open());
-    return wrap(detail::poller_backend::add(state_, s.native_handle(), what, data));
+    return detail::poller_result(detail::poller_backend::add(state_, s.native_handle(), what, data));
 }
 
-void poller::add(const socket& s, events what, void* data) {
-    detail::unwrap(try_add(s, what, data), "poller::add");
-}
+void poller::add(const socket& s, events what, void* data) { detail::unwrap(try_add(s, what, data), "poller::add"); }
 
 result<void> poller::try_modify(const socket& s, events what, void* data) noexcept {
     if (!s) return detail::fail(detail::not_open());
-    auto r = wrap(detail::poller_backend::modify(state_, s.native_handle(), what, data));
+    auto r = detail::poller_result(detail::poller_backend::modify(state_, s.native_handle(), what, data));
     if (r) ready_.update(s.native_handle(), data);
     return r;
 }
@@ -5225,29 +4976,26 @@ void poller::modify(const socket& s, events what, void* data) {
 result<void> poller::try_remove(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     ready_.forget(s.native_handle());
-    return wrap(detail::poller_backend::remove(state_, s.native_handle()));
+    return detail::poller_result(detail::poller_backend::remove(state_, s.native_handle()));
 }
 
 void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
 
-result<poller::ready_events> poller::try_wait() noexcept {
-    if (auto ec = detail::poller_wait_until(state_, ready_, detail::sys::deadline::never()))
-        return detail::fail(ec);
+result<poller::ready_events> poller::try_wait(timeout t) noexcept {
+    // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
+    // poller), so report it instead of hanging.
+    if (t.is_none() && detail::poller_backend::size(state_) == 0) return detail::fail(std::errc::invalid_argument);
+    if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_)) return detail::fail(ec);
     return ready_events(&ready_);
 }
 
-poller::ready_events poller::wait() { return detail::unwrap(try_wait(), "poller::wait"); }
+poller::ready_events poller::wait(timeout t) { return detail::unwrap(try_wait(t), "poller::wait"); }
 
 std::size_t poller::size() const noexcept { return detail::poller_backend::size(state_); }
 
 poller::poller(tag, std::size_t max_events) : ready_(max_events) {}
 
-result<void> poller::wrap(std::error_code ec) noexcept {
-    if (ec) return detail::fail(ec);
-    return {};
-}
-
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/poller.ipp ----

@@ -51,22 +51,35 @@ if(NETSOCK_MODE STREQUAL "install")
         endif()
     endforeach()
     # Nothing but headers (and the implementation files of compile-once mode), CMake package
-    # files and the .pc file.
+    # files, the .pc file, the license and netsock::compiled's static library.
     file(GLOB_RECURSE installed RELATIVE "${NETSOCK_PREFIX}" "${NETSOCK_PREFIX}/*")
     foreach(f IN LISTS installed)
         if(f MATCHES "^${NETSOCK_INCLUDEDIR}/net/.*\\.hpp$"
                 OR f MATCHES "^${NETSOCK_INCLUDEDIR}/net/impl/[^/]+\\.ipp$"
                 OR f MATCHES "^${NETSOCK_DATADIR}/cmake/netsock/[^/]+\\.cmake$"
-                OR f STREQUAL "${NETSOCK_DATADIR}/pkgconfig/netsock.pc")
+                OR f STREQUAL "${NETSOCK_DATADIR}/pkgconfig/netsock.pc"
+                OR f STREQUAL "${NETSOCK_DATADIR}/doc/netsock/LICENSE")
+            continue()
+        endif()
+        if(f MATCHES "^lib[^/]*/(lib)?netsock\\.(a|lib)$")
+            set(compiled_library "${f}")
             continue()
         endif()
         netsock_fail("unexpected installed file ${f}")
     endforeach()
 
-    # The version file: SameMajorVersion, ARCH_INDEPENDENT.
+    if(NOT compiled_library)
+        netsock_fail("netsock::compiled's library was not installed")
+    endif()
+    if(NOT EXISTS "${NETSOCK_PREFIX}/${NETSOCK_DATADIR}/doc/netsock/LICENSE")
+        netsock_fail("LICENSE was not installed")
+    endif()
+
+    # The version file: SameMajorVersion; not ARCH_INDEPENDENT, as netsock::compiled's library
+    # is built for one architecture (sizeof(void*) 8 here).
     string(REGEX MATCH "^[0-9]+" major "${NETSOCK_VERSION}")
     math(EXPR next_major "${major} + 1")
-    foreach(case "${NETSOCK_VERSION}:8:TRUE" "${major}.0:8:TRUE" "${NETSOCK_VERSION}:4:TRUE"
+    foreach(case "${NETSOCK_VERSION}:8:TRUE" "${major}.0:8:TRUE" "${NETSOCK_VERSION}:4:FALSE"
                  "${next_major}.0:8:FALSE" "${NETSOCK_VERSION}.999:8:FALSE")
         string(REPLACE ":" ";" case "${case}")
         list(GET case 0 PACKAGE_FIND_VERSION)
@@ -78,7 +91,9 @@ if(NETSOCK_MODE STREQUAL "install")
         unset(PACKAGE_VERSION_COMPATIBLE)
         unset(PACKAGE_VERSION_UNSUITABLE)
         include("${cmake_dir}/netsock-config-version.cmake")
-        if(NOT PACKAGE_VERSION STREQUAL NETSOCK_VERSION)
+        # "0.1.0 (64bit)" when the architecture differs: only the number is the version.
+        string(REGEX REPLACE " .*" "" found_version "${PACKAGE_VERSION}")
+        if(NOT found_version STREQUAL NETSOCK_VERSION)
             netsock_fail("version file says ${PACKAGE_VERSION}, project is ${NETSOCK_VERSION}")
         endif()
         if(PACKAGE_VERSION_UNSUITABLE)

@@ -21,13 +21,17 @@ function(netsock_check_subproject source_dir how)
             message(FATAL_ERROR "${how}: netsock leaked its internal target ${_tgt} into the consumer")
         endif()
     endforeach()
-    # Generic form of the check above: netsock's directory defines only `netsock` and adds no
-    # subdirectories (tests, examples, bench).
+    # Generic form of the check above: netsock's directory defines only `netsock` and
+    # `netsock_compiled` (not built unless linked) and adds no subdirectories.
     get_property(_targets DIRECTORY "${source_dir}" PROPERTY BUILDSYSTEM_TARGETS)
     get_property(_subdirs DIRECTORY "${source_dir}" PROPERTY SUBDIRECTORIES)
-    if(NOT _targets STREQUAL "netsock" OR _subdirs)
+    if(NOT _targets STREQUAL "netsock;netsock_compiled" OR _subdirs)
         message(FATAL_ERROR "${how} defined targets '${_targets}' "
-            "and subdirectories '${_subdirs}'; expected only the target netsock")
+            "and subdirectories '${_subdirs}'; expected only the targets netsock, netsock_compiled")
+    endif()
+    get_target_property(_excluded netsock_compiled EXCLUDE_FROM_ALL)
+    if(NOT _excluded)
+        message(FATAL_ERROR "${how}: netsock_compiled is built by default in a subproject")
     endif()
     # No ctest tests of netsock's own in the consumer's tree.
     get_property(_tests DIRECTORY "${source_dir}" PROPERTY TESTS)

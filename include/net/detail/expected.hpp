@@ -12,7 +12,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 /// Wraps an error to construct a failed `net::result` (mirrors `std::unexpected`).
 template <class E> class unexpected {
@@ -262,6 +262,6 @@ private:
 };
 
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -10,13 +10,16 @@
 // (the call is not made). For connect the real call is made first and the injected error
 // replaces its result, as a signal arriving during a blocking connect would.
 
+#include "../config.hpp"
+
 #include <cstddef>
 
 #if defined(NETSOCK_FAULT_INJECTION)
 #include <atomic>
 #endif
 
-namespace net::detail::fault {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail::fault {
 
 enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
 
@@ -45,6 +48,7 @@ constexpr std::size_t cap(std::size_t size, const injection& f) noexcept {
     return size < f.max_bytes ? size : f.max_bytes;
 }
 
-} // namespace net::detail::fault
+} // namespace detail::fault
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -2,7 +2,11 @@
 #define NETSOCK_DETAIL_PLATFORM_HPP
 
 // The only file that tests the compiler's platform macros. Everything else uses the
-// NETSOCK_OS_* and NETSOCK_HAS_* macros defined here, and only under detail/.
+// NETSOCK_OS_* and NETSOCK_HAS_* macros defined here, and only under detail/. It includes the
+// OS layer of this platform: detail/os/posix.hpp or detail/os/windows.hpp, two files that
+// define the same set of names in net::detail::os.
+
+#include "../config.hpp"
 
 #if defined(_WIN32)
 #define NETSOCK_OS_WINDOWS 1
@@ -17,7 +21,8 @@
 #endif
 #endif
 
-// accept4() and SOCK_CLOEXEC: Linux and the BSDs; macOS has neither (PITFALLS B2).
+// accept4() and SOCK_CLOEXEC: Linux and the BSDs; macOS has neither, so there a new socket
+// is made close-on-exec by a second call (fcntl), not atomically.
 #if defined(NETSOCK_OS_LINUX) || defined(NETSOCK_OS_BSD)
 #define NETSOCK_HAS_ACCEPT4 1
 #define NETSOCK_HAS_SOCK_CLOEXEC 1
@@ -28,11 +33,27 @@
 #define NETSOCK_HAS_SA_LEN 1
 #endif
 
-// The epoll poller backend (Linux only); kqueue on macOS and the BSDs.
-#if defined(NETSOCK_OS_LINUX)
-#define NETSOCK_HAS_EPOLL 1
+// The poller backend, chosen here and nowhere else: epoll on Linux, kqueue on macOS and the
+// BSDs, WSAPoll on Windows, and poll() on other POSIX systems or wherever NETSOCK_POLLER_POLL
+// is defined (so that the poll backend is tested on Linux too). Exactly one of
+// NETSOCK_POLLER_EPOLL, NETSOCK_POLLER_KQUEUE, NETSOCK_POLLER_POLLFD is defined; the last
+// is poll() or WSAPoll(), whichever the OS has.
+// NETSOCK_POLLER_NAME is what net::poller::backend_name() returns.
+#if defined(NETSOCK_OS_WINDOWS)
+#define NETSOCK_POLLER_POLLFD 1
+#define NETSOCK_POLLER_NAME "wsapoll"
+#elif defined(NETSOCK_POLLER_POLL)
+#define NETSOCK_POLLER_POLLFD 1
+#define NETSOCK_POLLER_NAME "poll"
+#elif defined(NETSOCK_OS_LINUX)
+#define NETSOCK_POLLER_EPOLL 1
+#define NETSOCK_POLLER_NAME "epoll"
 #elif defined(NETSOCK_OS_APPLE) || defined(NETSOCK_OS_BSD)
-#define NETSOCK_HAS_KQUEUE 1
+#define NETSOCK_POLLER_KQUEUE 1
+#define NETSOCK_POLLER_NAME "kqueue"
+#else
+#define NETSOCK_POLLER_POLLFD 1
+#define NETSOCK_POLLER_NAME "poll"
 #endif
 
 #if defined(NETSOCK_OS_WINDOWS)
@@ -40,5 +61,12 @@
 #else
 #include "os/posix.hpp"
 #endif
+
+NETSOCK_BEGIN_NAMESPACE
+/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
+using native_handle_type = detail::os::handle;
+/// The value of a handle that refers to no socket.
+inline constexpr native_handle_type invalid_handle = detail::os::invalid;
+NETSOCK_END_NAMESPACE
 
 #endif

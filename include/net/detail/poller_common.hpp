@@ -7,7 +7,7 @@
 // included by impl/poller.ipp only, and complete the types declared here for the backend in use.
 
 #include "../config.hpp"
-#include "../ops.hpp"
+#include "../events.hpp"
 #include "platform.hpp"
 
 #include <cstddef>
@@ -15,15 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace net {
-
-/// One ready socket reported by `net::poller::wait`.
-struct poll_event {
-    native_handle_type handle = invalid_handle; ///< the socket's native handle
-    events what = events::none;                 ///< readable / writable / error / hangup
-    void* data = nullptr;                       ///< the user data given to add/modify
-};
-
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 // The events of one wait. Entries of sockets removed during the event loop are blanked
 // (handle = invalid_handle) and skipped by iteration, so no stale event is ever delivered.
@@ -62,8 +54,7 @@ struct poll_state {
 // user code sees neither <sys/epoll.h> nor <sys/event.h> (a vector of an incomplete type may be
 // declared, C++17 [vector.overview]).
 // Declared only where a queue backend is in use: its members are defined by that backend.
-#if !defined(NETSOCK_OS_WINDOWS) && !defined(NETSOCK_POLLER_POLL) && \
-    (defined(NETSOCK_HAS_EPOLL) || defined(NETSOCK_HAS_KQUEUE))
+#if defined(NETSOCK_POLLER_EPOLL) || defined(NETSOCK_POLLER_KQUEUE)
 struct queue_entry; // the user data (kqueue: and the watched events) of one descriptor
 struct queue_event; // ::epoll_event or struct ::kevent
 struct queue_state {
@@ -81,29 +72,15 @@ struct queue_state {
 };
 #endif
 
-// The backend net::poller uses: epoll on Linux, kqueue on macOS/BSD, WSAPoll on Windows, poll()
-// elsewhere, or poll() everywhere on POSIX when NETSOCK_POLLER_POLL is defined. The same choice
-// as poller_backend.hpp, which checks that both agree. (With NETSOCK_SEPARATE_COMPILATION,
-// define NETSOCK_POLLER_POLL for every translation unit or for none.)
-#if defined(NETSOCK_OS_WINDOWS)
-using poller_state = poll_state;
-inline constexpr const char* poller_backend_name = "wsapoll";
-#elif defined(NETSOCK_POLLER_POLL)
-using poller_state = poll_state;
-inline constexpr const char* poller_backend_name = "poll";
-#elif defined(NETSOCK_HAS_EPOLL)
+// The state net::poller holds, for the backend detail/platform.hpp chose.
+#if defined(NETSOCK_POLLER_EPOLL) || defined(NETSOCK_POLLER_KQUEUE)
 using poller_state = queue_state;
-inline constexpr const char* poller_backend_name = "epoll";
-#elif defined(NETSOCK_HAS_KQUEUE)
-using poller_state = queue_state;
-inline constexpr const char* poller_backend_name = "kqueue";
 #else
 using poller_state = poll_state;
-inline constexpr const char* poller_backend_name = "poll";
 #endif
 
 inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

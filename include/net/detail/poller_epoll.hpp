@@ -3,7 +3,7 @@
 
 // epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
 // lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
-// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp.
+// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states the backend contract.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
@@ -14,7 +14,8 @@
 #include <utility>
 #include <vector>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 // The element types of queue_state (poller_common.hpp) for epoll.
 struct queue_entry {
@@ -33,7 +34,7 @@ queue_state::queue_state(queue_state&& o) noexcept
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0) sys::close(fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
@@ -44,13 +45,12 @@ queue_state& queue_state::operator=(queue_state&& o) noexcept {
     return *this;
 }
 queue_state::~queue_state() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) sys::close(fd);
 }
 
 // The backend code, working on the state a poller keeps.
 class epoll_backend {
 public:
-    static constexpr const char* name = "epoll";
     using state = queue_state;
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
@@ -89,32 +89,22 @@ public:
         return {};
     }
 
-    // One epoll_wait; EINTR and early wake-ups re-wait for the time left.
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        for (;;) {
-            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
-            int n = ::epoll_wait(s.fd, s.raw.data(), max, until.remaining_ms());
-            if (n < 0) {
-                if (errno == EINTR) {
-                    if (until.expired()) return {};
-                    continue;
-                }
-                return last_socket_error();
-            }
-            if (n == 0 && !until.expired()) continue;
-            for (int i = 0; i < n; ++i) {
-                const auto& ev = s.raw[static_cast<std::size_t>(i)];
-                const int h = ev.data.fd;
-                events what = events::none;
-                if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
-                if (ev.events & EPOLLOUT) what |= events::writable;
-                if (ev.events & EPOLLERR) what |= events::error;
-                if (ev.events & EPOLLHUP) what |= events::hangup;
-                out.push(h, what, s.table[static_cast<std::size_t>(h)].data);
-            }
-            return {};
+        const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+        std::error_code ec;
+        const int n = sys::wait_loop(until, ec, [&](int ms) { return ::epoll_wait(s.fd, s.raw.data(), max, ms); });
+        for (int i = 0; i < n; ++i) {
+            const auto& ev = s.raw[static_cast<std::size_t>(i)];
+            const int h = ev.data.fd;
+            events what = events::none;
+            if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
+            if (ev.events & EPOLLOUT) what |= events::writable;
+            if (ev.events & EPOLLERR) what |= events::error;
+            if (ev.events & EPOLLHUP) what |= events::hangup;
+            out.push(h, what, s.table[static_cast<std::size_t>(h)].data);
         }
+        return ec;
     }
 
 private:
@@ -131,6 +121,7 @@ private:
     }
 };
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -4,7 +4,7 @@
 // kqueue backend (macOS, BSD), mirroring the epoll backend: level-triggered read/write filters,
 // user data in a table indexed by descriptor, one kevent() per wait. Not compiled on the Linux
 // CI machine; covered by the macOS job of .github/workflows. Implementation only: included by
-// poller_backend.hpp.
+// poller_backend.hpp, which states the backend contract.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
@@ -16,7 +16,8 @@
 #include <utility>
 #include <vector>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 // The element types of queue_state (poller_common.hpp) for kqueue.
 struct queue_entry {
@@ -37,7 +38,7 @@ queue_state::queue_state(queue_state&& o) noexcept
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0) sys::close(fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
@@ -48,13 +49,12 @@ queue_state& queue_state::operator=(queue_state&& o) noexcept {
     return *this;
 }
 queue_state::~queue_state() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) sys::close(fd);
 }
 
 // The backend code, working on the state a poller keeps.
 class kqueue_backend {
 public:
-    static constexpr const char* name = "kqueue";
     using state = queue_state;
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
@@ -62,7 +62,7 @@ public:
     static std::error_code open(queue_state& s, std::size_t max_events) {
         s.fd = ::kqueue();
         if (s.fd < 0) return last_socket_error();
-        if (::fcntl(s.fd, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
+        if (auto ec = sys::set_cloexec(s.fd)) return ec;
         s.raw.resize(max_events == 0 ? 1 : max_events);
         return {};
     }
@@ -98,31 +98,23 @@ public:
     }
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        for (;;) {
-            const int ms = until.remaining_ms();
+        const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
+        std::error_code ec;
+        const int n = sys::wait_loop(until, ec, [&](int ms) {
             ::timespec ts{};
             ts.tv_sec = ms / 1000;
             ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
-            const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
-            int n = ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
-            if (n < 0) {
-                if (errno == EINTR) {
-                    if (until.expired()) return {};
-                    continue;
-                }
-                return last_socket_error();
-            }
-            if (n == 0 && !until.expired()) continue;
-            for (int i = 0; i < n; ++i) {
-                const auto& ev = s.raw[static_cast<std::size_t>(i)];
-                const auto h = static_cast<native_handle_type>(ev.ident);
-                events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
-                if (ev.flags & EV_EOF) what |= events::hangup;
-                if (ev.flags & EV_ERROR) what |= events::error;
-                merge(out, h, what, s.table[static_cast<std::size_t>(h)].data);
-            }
-            return {};
+            return ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
+        });
+        for (int i = 0; i < n; ++i) {
+            const auto& ev = s.raw[static_cast<std::size_t>(i)];
+            const auto h = static_cast<native_handle_type>(ev.ident);
+            events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
+            if (ev.flags & EV_EOF) what |= events::hangup;
+            if (ev.flags & EV_ERROR) what |= events::error;
+            merge(out, h, what, s.table[static_cast<std::size_t>(h)].data);
         }
+        return ec;
     }
 
 private:
@@ -155,6 +147,7 @@ private:
     }
 };
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif

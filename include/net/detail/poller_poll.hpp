@@ -1,12 +1,14 @@
 #ifndef NETSOCK_DETAIL_POLLER_POLL_HPP
 #define NETSOCK_DETAIL_POLLER_POLL_HPP
 
-// poll() backend for any POSIX system (forced with NETSOCK_POLLER_POLL), and, through
-// os::poll = WSAPoll, the Windows backend. The pollfd array is kept between waits, so a wait
+// The pollfd backend: poll() on POSIX systems without epoll/kqueue (or everywhere with
+// NETSOCK_POLLER_POLL), and WSAPoll() on Windows, through sys::poll. Caveat on Windows: before
+// Windows 10 2004, WSAPoll does not report a failed non-blocking connect; check SO_ERROR
+// (net::socket_error) after a timeout. The pollfd array is kept between waits, so a wait
 // allocates nothing; handle -> slot lookups use a vector sorted by handle (Windows handles are
 // not small ints; a sorted vector instead of std::unordered_map keeps <unordered_map> out of
 // every user's TU, see bench/compile_time.sh). Implementation only: included by
-// poller_backend.hpp.
+// poller_backend.hpp, which states the backend contract.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
@@ -15,12 +17,12 @@
 #include <utility>
 #include <vector>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 // The backend code, working on the state a poller keeps (poller_common.hpp).
-template <class Tag> class basic_poll_backend {
+class poll_backend {
 public:
-    static constexpr const char* name = Tag::name;
     using state = poll_state;
 
     static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
@@ -33,7 +35,7 @@ public:
         if (!valid(h)) return poller_error(std::errc::bad_file_descriptor);
         os::pollfd_type p{};
         p.fd = h;
-        p.events = to_poll(what);
+        p.events = sys::to_poll(what);
         s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
         s.fds.push_back(p);
         s.data.push_back(data);
@@ -42,7 +44,7 @@ public:
     static std::error_code modify(poll_state& s, native_handle_type h, events what, void* data) {
         const std::size_t at = find(s, h);
         if (at == s.slots.size()) return poller_error(std::errc::no_such_file_or_directory);
-        s.fds[s.slots[at].second].events = to_poll(what);
+        s.fds[s.slots[at].second].events = sys::to_poll(what);
         s.data[s.slots[at].second] = data;
         return {};
     }
@@ -63,37 +65,28 @@ public:
     static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
         if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
-            while (!until.expired()) os::sleep_ms(until.remaining_ms());
+            while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
         }
-        for (;;) {
-            int n = os::poll(s.fds.data(), static_cast<os::nfds_type>(s.fds.size()), until.remaining_ms());
-            if (n < 0) {
-                int e = os::last_error();
-                if (os::is_interrupted(e)) {
-                    if (until.expired()) return {};
-                    continue;
-                }
-                return socket_error(e);
+        std::error_code ec;
+        int n = sys::poll(s.fds.data(), s.fds.size(), until, ec);
+        if (n < 0) return ec;
+        // Scan from where the last batch stopped, so that with more ready sockets than
+        // max_events the ones at the end of the array are not starved.
+        const std::size_t count = s.fds.size();
+        std::size_t i = s.next < count ? s.next : 0;
+        for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
+            const short r = s.fds[i].revents;
+            if (r != 0) {
+                --n;
+                events what = sys::from_poll(r);
+                if (r & POLLNVAL) what |= events::error; // closed without remove()
+                out.push(s.fds[i].fd, what, s.data[i]);
+                s.next = i + 1;
             }
-            if (n == 0 && !until.expired()) continue;
-            // Scan from where the last batch stopped, so that with more ready sockets than
-            // max_events the ones at the end of the array are not starved.
-            const std::size_t count = s.fds.size();
-            std::size_t i = s.next < count ? s.next : 0;
-            for (std::size_t k = 0; k < count && n > 0 && !out.full(); ++k) {
-                const short r = s.fds[i].revents;
-                if (r != 0) {
-                    --n;
-                    events what = from_poll(r);
-                    if (r & POLLNVAL) what |= events::error; // closed without remove()
-                    out.push(s.fds[i].fd, what, s.data[i]);
-                    s.next = i + 1;
-                }
-                i = i + 1 == count ? 0 : i + 1;
-            }
-            return {};
+            i = i + 1 == count ? 0 : i + 1;
         }
+        return {};
     }
 
 private:
@@ -119,15 +112,7 @@ private:
     }
 };
 
-struct poll_tag {
-    static constexpr const char* name = "poll";
-};
-struct wsapoll_tag {
-    static constexpr const char* name = "wsapoll";
-};
-using poll_backend = basic_poll_backend<poll_tag>;
-using wsapoll_backend = basic_poll_backend<wsapoll_tag>;
-
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif

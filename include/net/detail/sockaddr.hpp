@@ -9,7 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 inline std::uint16_t to_net16(std::uint16_t v) noexcept {
     const unsigned char b[2] = {static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
@@ -37,6 +38,7 @@ inline void set_sa_len(::sockaddr* sa, std::size_t len) noexcept {
 #endif
 }
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -1,8 +1,8 @@
 #ifndef NETSOCK_IMPL_ADDRESS_IPP
 #define NETSOCK_IMPL_ADDRESS_IPP
 
-// Definitions for address.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+// Definitions for address.hpp: inline in header-only mode, compiled once by
+// <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION.
 
 #include "../address.hpp"
 #include "../detail/platform.hpp"
@@ -17,7 +17,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
@@ -358,14 +358,14 @@ result<address> address::parse_host(std::string_view host, std::uint16_t port,
     // inet_pton stops at a NUL: text after one must not be silently ignored.
     if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
         return detail::fail(std::errc::invalid_argument);
-    if (int e = detail::os::start(); e != 0) return detail::fail(detail::socket_error(e));
+    if (auto ec = detail::sys::start()) return detail::fail(ec);
     const bool v6 = host.find(':') != std::string_view::npos;
     if (!v6) {
         if (must_be_v6) return detail::fail(std::errc::invalid_argument);
         std::memcpy(buf, host.data(), host.size());
         buf[host.size()] = '\0';
         std::array<std::uint8_t, 4> b{};
-        if (!detail::os::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+        if (!detail::sys::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
         return ipv4(b, port);
     }
     std::uint32_t scope = 0;
@@ -379,7 +379,7 @@ result<address> address::parse_host(std::string_view host, std::uint16_t port,
     std::memcpy(buf, host.data(), host.size());
     buf[host.size()] = '\0';
     std::array<std::uint8_t, 16> b{};
-    if (!detail::os::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
+    if (!detail::sys::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
     return ipv6(b, port, scope);
 }
 
@@ -406,7 +406,7 @@ std::error_code address::parse_zone(std::string_view zone,
             return detail::make_errc(std::errc::invalid_argument);
     std::memcpy(name, zone.data(), zone.size());
     name[zone.size()] = '\0';
-    scope = detail::os::interface_index(name);
+    scope = detail::sys::interface_index(name);
     return scope == 0 ? detail::make_errc(std::errc::no_such_device) : std::error_code{};
 }
 
@@ -434,12 +434,12 @@ std::size_t address::format_host(char* out) const noexcept {
         return n;
     }
     case net::family::ipv6: {
-        if (!detail::os::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
+        if (!detail::sys::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
         std::size_t n = std::strlen(out);
         if (std::uint32_t scope = scope_id(); scope != 0) {
             out[n++] = '%';
             char name[detail::os::interface_name_size] = {};
-            if (detail::os::interface_name(scope, name)) {
+            if (detail::sys::interface_name(scope, name)) {
                 std::size_t len = std::strlen(name);
                 std::memcpy(out + n, name, len);
                 n += len;
@@ -470,6 +470,6 @@ int to_native(net::socket_type t) noexcept {
     return t == net::socket_type::datagram ? SOCK_DGRAM : SOCK_STREAM;
 }
 } // namespace detail
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -1,352 +1,75 @@
 #ifndef NETSOCK_IMPL_OPS_IPP
 #define NETSOCK_IMPL_OPS_IPP
 
-// Definitions for ops.hpp: inline in header-only mode, compiled once with NETSOCK_IMPLEMENTATION
-// under NETSOCK_SEPARATE_COMPILATION.
+// Definitions for ops.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION. Each try_ function checks its arguments, makes the
+// deadline of its timeout and calls the syscall layer (detail/sys.hpp), which does the waiting
+// and retrying; each throwing function is its try_ twin plus detail::unwrap.
 
 #include "../ops.hpp"
 #include "../detail/sys.hpp"
 
-#include <chrono>
 #include <cstddef>
 #include <system_error>
 #include <utility>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 namespace detail {
-using sys::deadline;
-
-// POSIX reports an SO_RCVTIMEO/SO_SNDTIMEO expiry on a blocking socket as EAGAIN; netsock
-// reports every timeout as timed_out (PITFALLS A10). Only when that option (`option`) is set:
-// an EAGAIN on a blocking socket without one is no timeout, and is reported as would-block
-// (sendall/recv_exact then wait for readiness). Checked on the error path only.
-NETSOCK_DECL std::error_code blocking_timeout(sys::handle h, std::error_code ec, int option) noexcept {
-    if (!sys::is_would_block(ec)) return ec;
-    int err = 0;
-    if (os::is_nonblocking(h, err) == 0 && sys::has_socket_timeout(h, option))
-        return std::make_error_code(std::errc::timed_out);
-    return ec;
-}
-
-// After a would-block in a timed loop: the deadline, not the readiness (which can be stale
-// again and again), decides when to stop.
-NETSOCK_DECL std::error_code timed_out_if(const deadline& until) noexcept {
-    if (until.expired()) return std::make_error_code(std::errc::timed_out);
-    return {};
-}
-
-NETSOCK_DECL result<std::size_t> send_until(const socket& s, const_buffer b, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
+// Runs `call` with h non-blocking, then restores h's mode: for the timed calls that have no
+// per-call "don't wait" flag (accept, connect). Windows cannot report the mode, so there h is
+// left blocking afterwards.
+template <class Call> auto with_nonblocking(sys::handle h, Call&& call) noexcept -> decltype(call()) {
     std::error_code ec;
-    if (until.infinite()) {
-        std::size_t n = sys::send(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
-        return n;
-    }
-    for (;;) {
-        if constexpr (sys::has_dontwait) {
-            std::size_t n = sys::send(h, b.data(), b.size(), os::dontwait_flag, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-            sys::wait(h, POLLOUT, until, ec);
-            if (ec) return fail(ec);
-        } else {
-            sys::wait(h, POLLOUT, until, ec);
-            if (ec) return fail(ec);
-            // Windows: no MSG_DONTWAIT; after POLLOUT a bounded send does not stall for long.
-            const std::size_t chunk = b.size() < 65536 ? b.size() : 65536;
-            std::size_t n = sys::send(h, b.data(), chunk, 0, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-        }
-    }
-}
-
-NETSOCK_DECL result<std::size_t> recv_until(const socket& s, mutable_buffer b, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    if (until.infinite()) {
-        std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-        if (ec) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
-        return n;
-    }
-    for (;;) {
-        if constexpr (sys::has_dontwait) {
-            std::size_t n = sys::recv(h, b.data(), b.size(), os::dontwait_flag, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-        } else {
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-            std::size_t n = sys::recv(h, b.data(), b.size(), 0, ec);
-            if (!ec) return n;
-            if (!sys::is_would_block(ec)) return fail(ec);
-            if (auto late = timed_out_if(until)) return fail(late);
-        }
-    }
-}
-
-// sendall/recv_exact also wait on would-block, so they work on non-blocking sockets too.
-NETSOCK_DECL result<std::size_t> sendall_until(const socket& s, const_buffer b, const deadline& until,
-                                               std::size_t* transferred) noexcept {
-    std::size_t done = 0;
-    auto finish = [&](std::error_code ec) -> result<std::size_t> {
-        if (transferred) *transferred = done;
-        if (ec) return fail(ec);
-        return done;
-    };
-    if (!s) return finish(not_open());
-    while (done < b.size()) {
-        const_buffer rest(static_cast<const unsigned char*>(b.data()) + done, b.size() - done);
-        auto n = send_until(s, rest, until);
-        if (n) {
-            done += *n;
-            continue;
-        }
-        if (!sys::is_would_block(n.error())) return finish(n.error());
-        std::error_code ec;
-        sys::wait(s.native_handle(), POLLOUT, until, ec);
-        if (ec) return finish(ec);
-    }
-    return finish({});
-}
-
-NETSOCK_DECL result<std::size_t> recv_exact_until(const socket& s, mutable_buffer b, const deadline& until,
-                                                  std::size_t* transferred) noexcept {
-    std::size_t done = 0;
-    auto finish = [&](std::error_code ec) -> result<std::size_t> {
-        if (transferred) *transferred = done;
-        if (ec) return fail(ec);
-        return done;
-    };
-    if (!s) return finish(not_open());
-    while (done < b.size()) {
-        mutable_buffer rest(static_cast<unsigned char*>(b.data()) + done, b.size() - done);
-        auto n = recv_until(s, rest, until);
-        if (n) {
-            if (*n == 0) return finish(make_error_code(errc::eof));
-            done += *n;
-            continue;
-        }
-        if (!sys::is_would_block(n.error())) return finish(n.error());
-        std::error_code ec;
-        sys::wait(s.native_handle(), POLLIN, until, ec);
-        if (ec) return finish(ec);
-    }
-    return finish({});
-}
-
-NETSOCK_DECL result<accept_result> accept_once(sys::handle h, std::error_code& ec) noexcept {
-    accept_result r;
-    auto sink = r.peer.prepare_native();
-    socket conn(sys::accept(h, sink.data, sink.size, ec));
+    const int was_nonblocking = sys::is_nonblocking(h, ec);
     if (ec) return fail(ec);
-    if (r.peer.commit_native()) r.peer = address::any(family::local); // unnamed peer
-    r.socket = std::move(conn);
-    return r;
-}
-
-NETSOCK_DECL result<accept_result> accept_until(const socket& s, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    if (until.infinite()) {
-        auto r = accept_once(h, ec);
-        if (!r) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
-        return r;
-    }
-    // With a timeout the listener is made non-blocking for the call: readiness can be stale
-    // (another thread took the connection) and a blocking accept would then outlive the
-    // deadline. Its mode is restored afterwards (Windows: left blocking).
-    int err = 0;
-    const int was_nonblocking = os::is_nonblocking(h, err);
-    if (was_nonblocking < 0 && err != 0) return fail(socket_error(err));
     if (was_nonblocking != 1) {
         if (auto e = sys::set_nonblocking(h, true)) return fail(e);
     }
-    result<accept_result> r = fail(std::errc::timed_out);
-    for (;;) {
-        r = accept_once(h, ec);
-        if (r || !sys::is_would_block(ec)) break;
-        if ((ec = timed_out_if(until))) {
-            r = fail(ec);
-            break;
-        }
-        sys::wait(h, POLLIN, until, ec);
-        if (ec) {
-            r = fail(ec);
-            break;
-        }
-    }
+    auto r = call();
     if (was_nonblocking != 1) {
         if (auto e = sys::set_nonblocking(h, false); e && r) return fail(e);
     }
     return r;
 }
 
-NETSOCK_DECL result<void> connect_until(const socket& s, const address& to, const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    if (until.infinite()) {
-        auto ec = sys::connect(h, to.data(), to.size());
-        // Never re-issue connect after EINTR: wait for the outcome instead (PITFALLS B5).
-        if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
-        if (ec) return fail(ec);
-        return {};
-    }
-    // With a timeout: non-blocking connect, wait for writability, read SO_ERROR, restore the
-    // blocking mode (PITFALLS A11, B8).
-    int err = 0;
-    const int was_nonblocking = os::is_nonblocking(h, err);
-    if (was_nonblocking < 0 && err != 0) return fail(socket_error(err));
-    if (was_nonblocking != 1) {
-        if (auto ec = sys::set_nonblocking(h, true)) return fail(ec);
-    }
-    auto ec = sys::connect(h, to.data(), to.size());
-    // A local (Unix) listener with a full backlog makes a non-blocking connect fail with EAGAIN
-    // (Linux): nothing was started and no event will say when to retry, so retry briefly.
-    while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
-        if (until.expired()) {
-            ec = std::make_error_code(std::errc::timed_out);
-            break;
+// Where the OS has no socketpair (Windows): a pair over loopback. For streams the accepted
+// peer is checked to be our own connecting socket, as another process may connect first.
+inline result<std::pair<socket, socket>> loopback_pair(socket_type t) noexcept {
+    const address loop = address::loopback();
+    if (t == socket_type::datagram) {
+        socket ends[2];
+        address names[2];
+        for (int i = 0; i < 2; ++i) {
+            auto s = try_make_socket(family::ipv4, t);
+            if (!s) return fail(s.error());
+            if (auto r = try_bind(*s, loop); !r) return fail(r.error());
+            auto name = try_local_address(*s);
+            if (!name) return fail(name.error());
+            ends[i] = std::move(*s);
+            names[i] = *name;
         }
-        const int ms = until.remaining_ms();
-        os::sleep_ms(ms < 10 ? ms : 10);
-        ec = sys::connect(h, to.data(), to.size());
+        for (int i = 0; i < 2; ++i)
+            if (auto r = try_connect(ends[i], names[1 - i]); !r) return fail(r.error());
+        return std::pair<socket, socket>(std::move(ends[0]), std::move(ends[1]));
     }
-    if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
-    if (was_nonblocking != 1) {
-        if (auto restore = sys::set_nonblocking(h, false); restore && !ec) ec = restore;
+    auto listener = try_make_socket(family::ipv4, t);
+    if (!listener) return fail(listener.error());
+    if (auto r = try_bind(*listener, loop); !r) return fail(r.error());
+    if (auto r = try_listen(*listener, 1); !r) return fail(r.error());
+    auto where = try_local_address(*listener);
+    if (!where) return fail(where.error());
+    auto client = try_make_socket(family::ipv4, t);
+    if (!client) return fail(client.error());
+    if (auto r = try_connect(*client, *where); !r) return fail(r.error());
+    auto mine = try_local_address(*client);
+    if (!mine) return fail(mine.error());
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        auto peer = try_accept(*listener);
+        if (!peer) return fail(peer.error());
+        if (peer->peer == *mine) return std::pair<socket, socket>(std::move(*client), std::move(peer->socket));
     }
-    if (ec) return fail(ec);
-    return {};
-}
-
-NETSOCK_DECL result<std::size_t> sendto_until(const socket& s, const_buffer b, const address& to,
-                                              const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    for (;;) {
-        if (!until.infinite()) {
-            sys::wait(h, POLLOUT, until, ec);
-            if (ec) return fail(ec);
-        }
-        const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
-        std::size_t n = sys::sendto(h, b.data(), b.size(), flags, to.data(), to.size(), ec);
-        if (!ec) return n;
-        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_SNDTIMEO));
-        if (!sys::is_would_block(ec)) return fail(ec);
-        if (auto late = timed_out_if(until)) return fail(late);
-    }
-}
-
-NETSOCK_DECL result<recvfrom_result> recvfrom_until(const socket& s, mutable_buffer b,
-                                                    const deadline& until) noexcept {
-    if (!s) return fail(not_open());
-    const auto h = s.native_handle();
-    std::error_code ec;
-    for (;;) {
-        if (!until.infinite()) {
-            sys::wait(h, POLLIN, until, ec);
-            if (ec) return fail(ec);
-        }
-        recvfrom_result r;
-        auto sink = r.sender.prepare_native();
-        const int flags = until.infinite() ? 0 : os::dontwait_flag; // stale readiness must not block
-        r.size = sys::recvfrom(h, b.data(), b.size(), flags, sink.data, sink.size, r.truncated, ec);
-        if (!ec) {
-            // No sender address (an unnamed local socket): the kernel reports length 0.
-            if (r.sender.commit_native()) r.sender = address::any(family::local);
-            return r;
-        }
-        if (until.infinite()) return fail(blocking_timeout(h, ec, SO_RCVTIMEO));
-        if (!sys::is_would_block(ec)) return fail(ec);
-        if (auto late = timed_out_if(until)) return fail(late);
-    }
-}
-
-NETSOCK_DECL short to_poll(events e) noexcept {
-    short p = 0;
-    if (has(e, events::readable)) p |= POLLIN;
-    if (has(e, events::writable)) p |= POLLOUT;
-    return p;
-}
-NETSOCK_DECL events from_poll(short p) noexcept {
-    events e = events::none;
-    if (p & POLLIN) e |= events::readable;
-    if (p & POLLOUT) e |= events::writable;
-    if (p & POLLERR) e |= events::error;
-    if (p & POLLHUP) e |= events::hangup;
-    return e;
-}
-
-result<accept_result> accept_for(const socket& s, std::chrono::nanoseconds t) noexcept {
-    return accept_until(s, deadline::after(t));
-}
-
-result<void> connect_for(const socket& s, const address& a, std::chrono::nanoseconds t) noexcept {
-    return connect_until(s, a, deadline::after(t));
-}
-
-result<std::size_t> send_for(const socket& s, const_buffer b, std::chrono::nanoseconds t) noexcept {
-    return send_until(s, b, deadline::after(t));
-}
-
-result<std::size_t> sendall_for(const socket& s, const_buffer b, std::chrono::nanoseconds t,
-                                std::size_t* sent) noexcept {
-    return sendall_until(s, b, deadline::after(t), sent);
-}
-
-result<std::size_t> recv_for(const socket& s, mutable_buffer b, std::chrono::nanoseconds t) noexcept {
-    return recv_until(s, b, deadline::after(t));
-}
-
-result<std::size_t> recv_exact_for(const socket& s, mutable_buffer b, std::chrono::nanoseconds t,
-                                   std::size_t* received) noexcept {
-    return recv_exact_until(s, b, deadline::after(t), received);
-}
-
-result<std::size_t> sendto_for(const socket& s, const_buffer b, const address& to,
-                               std::chrono::nanoseconds t) noexcept {
-    return sendto_until(s, b, to, deadline::after(t));
-}
-
-result<recvfrom_result> recvfrom_for(const socket& s, mutable_buffer b,
-                                     std::chrono::nanoseconds t) noexcept {
-    return recvfrom_until(s, b, deadline::after(t));
-}
-
-result<events> wait_for(const socket& s, events wanted, std::chrono::nanoseconds t) noexcept {
-    if (!s) return fail(not_open());
-    std::error_code ec;
-    short got = sys::wait(s.native_handle(), to_poll(wanted), deadline::after(t), ec);
-    if (ec) return fail(ec);
-    return from_poll(got);
-}
-
-result<void> graceful_close_for(socket& s, std::chrono::nanoseconds t) noexcept {
-    if (!s) return fail(not_open());
-    const auto until = deadline::after(t);
-    std::error_code ec;
-    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
-    char sink[4096];
-    while (!ec) {
-        auto n = recv_until(s, buffer(sink), until);
-        if (!n) ec = n.error();
-        else if (*n == 0) break; // the peer's EOF: all of our data was received
-    }
-    auto closed = s.try_close();
-    if (ec) return fail(ec);
-    return closed;
+    return fail(std::errc::connection_refused);
 }
 } // namespace detail
 
@@ -361,14 +84,11 @@ result<socket> try_make_socket(family f, socket_type t) noexcept {
     return s;
 }
 
-socket make_socket(family f, socket_type t) {
-    return detail::unwrap(try_make_socket(f, t), "make_socket");
-}
+socket make_socket(family f, socket_type t) { return detail::unwrap(try_make_socket(f, t), "make_socket"); }
 
 result<void> try_bind(const socket& s, const address& a) noexcept {
     if (!s) return detail::fail(detail::not_open());
-    if (auto ec = detail::sys::prepare_bind(s.native_handle(), a.data()->sa_family))
-        return detail::fail(ec);
+    if (auto ec = detail::sys::prepare_bind(s.native_handle(), a.data()->sa_family)) return detail::fail(ec);
     if (auto ec = detail::sys::bind(s.native_handle(), a.data(), a.size())) return detail::fail(ec);
     return {};
 }
@@ -381,68 +101,149 @@ result<void> try_listen(const socket& s, int backlog) noexcept {
     return {};
 }
 
-void listen(const socket& s, int backlog) {
-    detail::unwrap(try_listen(s, backlog), "listen");
+void listen(const socket& s, int backlog) { detail::unwrap(try_listen(s, backlog), "listen"); }
+
+result<accept_result> try_accept(const socket& s, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const auto until = detail::sys::deadline::after(t);
+    auto once = [&]() -> result<accept_result> {
+        accept_result r;
+        auto sink = r.peer.prepare_native();
+        std::error_code ec;
+        r.socket = socket(detail::sys::accept(s.native_handle(), sink.data, sink.size, until, ec));
+        if (ec) return detail::fail(ec);
+        if (r.peer.commit_native()) r.peer = address::any(family::local); // an unnamed peer
+        return r;
+    };
+    if (until.infinite()) return once();
+    return detail::with_nonblocking(s.native_handle(), once);
 }
 
-result<accept_result> try_accept(const socket& s) noexcept {
-    return detail::accept_until(s, detail::deadline::never());
+accept_result accept(const socket& s, timeout t) { return detail::unwrap(try_accept(s, t), "accept"); }
+
+result<void> try_connect(const socket& s, const address& a, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    namespace sys = detail::sys;
+    const auto h = s.native_handle();
+    const auto until = sys::deadline::after(t);
+    if (until.infinite()) {
+        auto ec = sys::connect(h, a.data(), a.size());
+        if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
+        if (ec) return detail::fail(ec);
+        return {};
+    }
+    return detail::with_nonblocking(h, [&]() -> result<void> {
+        auto ec = sys::connect(h, a.data(), a.size());
+        // A local (Unix) listener with a full backlog makes a non-blocking connect fail with
+        // EAGAIN (Linux): nothing was started and no event will say when to retry, so retry
+        // every 10 ms until the deadline.
+        while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
+            if (until.expired()) return detail::fail(sys::timed_out());
+            const int ms = until.remaining_ms();
+            sys::sleep_ms(ms < 10 ? ms : 10);
+            ec = sys::connect(h, a.data(), a.size());
+        }
+        if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
+        if (ec) return detail::fail(ec);
+        return {};
+    });
 }
 
-accept_result accept(const socket& s) { return detail::unwrap(try_accept(s), "accept"); }
+void connect(const socket& s, const address& a, timeout t) { detail::unwrap(try_connect(s, a, t), "connect"); }
 
-result<void> try_connect(const socket& s, const address& a) noexcept {
-    return detail::connect_until(s, a, detail::deadline::never());
+result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
 }
 
-void connect(const socket& s, const address& a) {
-    detail::unwrap(try_connect(s, a), "connect");
+std::size_t send(const socket& s, const_buffer b, timeout t) { return detail::unwrap(try_send(s, b, t), "send"); }
+
+// sendall and recv_exact also wait on would-block, so they work on non-blocking sockets too.
+result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t, std::size_t* sent) noexcept {
+    std::size_t done = 0;
+    std::error_code ec;
+    if (!s) ec = detail::not_open();
+    const auto until = detail::sys::deadline::after(t);
+    const auto* p = static_cast<const unsigned char*>(b.data());
+    while (!ec && done < b.size()) {
+        done += detail::sys::send(s.native_handle(), p + done, b.size() - done, 0, until, ec);
+        if (detail::sys::is_would_block(ec)) detail::sys::wait(s.native_handle(), POLLOUT, until, ec);
+    }
+    if (sent) *sent = done;
+    if (ec) return detail::fail(ec);
+    return done;
 }
 
-result<std::size_t> try_send(const socket& s, const_buffer b) noexcept {
-    return detail::send_until(s, b, detail::deadline::never());
-}
-
-std::size_t send(const socket& s, const_buffer b) { return detail::unwrap(try_send(s, b), "send"); }
-
-result<std::size_t> try_sendall(const socket& s, const_buffer b, std::size_t* sent) noexcept {
-    return detail::sendall_until(s, b, detail::deadline::never(), sent);
-}
-
-std::size_t sendall(const socket& s, const_buffer b) {
+std::size_t sendall(const socket& s, const_buffer b, timeout t) {
     std::size_t sent = 0;
-    return detail::unwrap_transfer(try_sendall(s, b, &sent), "sendall", &sent);
+    return detail::unwrap_transfer(try_sendall(s, b, t, &sent), "sendall", &sent);
 }
 
-result<std::size_t> try_recv(const socket& s, mutable_buffer b) noexcept {
-    return detail::recv_until(s, b, detail::deadline::never());
+result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
 }
 
-std::size_t recv(const socket& s, mutable_buffer b) { return detail::unwrap(try_recv(s, b), "recv"); }
+std::size_t recv(const socket& s, mutable_buffer b, timeout t) { return detail::unwrap(try_recv(s, b, t), "recv"); }
 
-result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, std::size_t* received) noexcept {
-    return detail::recv_exact_until(s, b, detail::deadline::never(), received);
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t, std::size_t* received) noexcept {
+    std::size_t done = 0;
+    std::error_code ec;
+    if (!s) ec = detail::not_open();
+    const auto until = detail::sys::deadline::after(t);
+    auto* p = static_cast<unsigned char*>(b.data());
+    while (!ec && done < b.size()) {
+        const std::size_t n = detail::sys::recv(s.native_handle(), p + done, b.size() - done, 0, until, ec);
+        if (!ec && n == 0) ec = make_error_code(errc::eof);
+        done += n;
+        if (detail::sys::is_would_block(ec)) detail::sys::wait(s.native_handle(), POLLIN, until, ec);
+    }
+    if (received) *received = done;
+    if (ec) return detail::fail(ec);
+    return done;
 }
 
-std::size_t recv_exact(const socket& s, mutable_buffer b) {
+std::size_t recv_exact(const socket& s, mutable_buffer b, timeout t) {
     std::size_t got = 0;
-    return detail::unwrap_transfer(try_recv_exact(s, b, &got), "recv_exact", &got);
+    return detail::unwrap_transfer(try_recv_exact(s, b, t, &got), "recv_exact", &got);
 }
 
-result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to) noexcept {
-    return detail::sendto_until(s, b, to, detail::deadline::never());
+result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const std::size_t n = detail::sys::sendto(s.native_handle(), b.data(), b.size(), 0, to.data(), to.size(),
+                                              detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
 }
 
-std::size_t sendto(const socket& s, const_buffer b, const address& to) {
-    return detail::unwrap(try_sendto(s, b, to), "sendto");
+std::size_t sendto(const socket& s, const_buffer b, const address& to, timeout t) {
+    return detail::unwrap(try_sendto(s, b, to, t), "sendto");
 }
 
-result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b) noexcept {
-    return detail::recvfrom_until(s, b, detail::deadline::never());
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    recvfrom_result r;
+    auto sink = r.sender.prepare_native();
+    std::error_code ec;
+    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size, r.truncated,
+                                   detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    // No sender address (an unnamed local socket): the kernel reports length 0.
+    if (r.sender.commit_native()) r.sender = address::any(family::local);
+    return r;
 }
 
-recvfrom_result recvfrom(const socket& s, mutable_buffer b) {
-    return detail::unwrap(try_recvfrom(s, b), "recvfrom");
+recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t) {
+    return detail::unwrap(try_recvfrom(s, b, t), "recvfrom");
 }
 
 result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
@@ -454,37 +255,29 @@ result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
     return {};
 }
 
-void shutdown(const socket& s, shutdown_type how) {
-    detail::unwrap(try_shutdown(s, how), "shutdown");
-}
+void shutdown(const socket& s, shutdown_type how) { detail::unwrap(try_shutdown(s, how), "shutdown"); }
 
 result<address> try_local_address(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     address a;
     auto sink = a.prepare_native();
-    if (auto ec = detail::sys::getsockname(s.native_handle(), sink.data, sink.size))
-        return detail::fail(ec);
+    if (auto ec = detail::sys::getsockname(s.native_handle(), sink.data, sink.size)) return detail::fail(ec);
     if (auto ec = a.commit_native()) return detail::fail(ec);
     return a;
 }
 
-address local_address(const socket& s) {
-    return detail::unwrap(try_local_address(s), "local_address");
-}
+address local_address(const socket& s) { return detail::unwrap(try_local_address(s), "local_address"); }
 
 result<address> try_peer_address(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     address a;
     auto sink = a.prepare_native();
-    if (auto ec = detail::sys::getpeername(s.native_handle(), sink.data, sink.size))
-        return detail::fail(ec);
+    if (auto ec = detail::sys::getpeername(s.native_handle(), sink.data, sink.size)) return detail::fail(ec);
     if (auto ec = a.commit_native()) return detail::fail(ec);
     return a;
 }
 
-address peer_address(const socket& s) {
-    return detail::unwrap(try_peer_address(s), "peer_address");
-}
+address peer_address(const socket& s) { return detail::unwrap(try_peer_address(s), "peer_address"); }
 
 result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -492,20 +285,48 @@ result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     return {};
 }
 
-void set_nonblocking(const socket& s, bool on) {
-    detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
+void set_nonblocking(const socket& s, bool on) { detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking"); }
+
+result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const short got = detail::sys::wait(s.native_handle(), detail::sys::to_poll(wanted),
+                                        detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return detail::sys::from_poll(got);
 }
+
+events wait(const socket& s, events wanted, timeout t) { return detail::unwrap(try_wait(s, wanted, t), "wait"); }
+
+result<void> try_graceful_close(socket& s, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    const auto until = detail::sys::deadline::after(t);
+    std::error_code ec;
+    if (auto r = try_shutdown(s, shutdown_type::send); !r) ec = r.error();
+    char sink[4096];
+    while (!ec) {
+        if (detail::sys::recv(s.native_handle(), sink, sizeof sink, 0, until, ec) == 0 && !ec)
+            break; // the peer's EOF: all of our data was received
+    }
+    auto closed = s.try_close();
+    if (ec) return detail::fail(ec);
+    return closed;
+}
+
+void graceful_close(socket& s, timeout t) { detail::unwrap(try_graceful_close(s, t), "graceful_close"); }
 
 result<std::pair<socket, socket>> try_socket_pair(socket_type t) noexcept {
-    native_handle_type h[2] = {invalid_handle, invalid_handle};
-    if (auto ec = detail::sys::socket_pair(detail::to_native(t), h)) return detail::fail(ec);
-    return std::pair<socket, socket>(socket(h[0]), socket(h[1]));
+    if constexpr (!detail::os::has_socketpair) {
+        return detail::loopback_pair(t);
+    } else {
+        native_handle_type h[2] = {invalid_handle, invalid_handle};
+        if (auto ec = detail::sys::socket_pair(detail::to_native(t), h)) return detail::fail(ec);
+        return std::pair<socket, socket>(socket(h[0]), socket(h[1]));
+    }
 }
 
-std::pair<socket, socket> socket_pair(socket_type t) {
-    return detail::unwrap(try_socket_pair(t), "socket_pair");
-}
+std::pair<socket, socket> socket_pair(socket_type t) { return detail::unwrap(try_socket_pair(t), "socket_pair"); }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

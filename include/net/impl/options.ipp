@@ -10,7 +10,7 @@
 #include <array>
 #include <cstring>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 std::error_code unsupported_option() noexcept {
@@ -125,6 +125,6 @@ std::error_code socket_error::get_from(native_handle_type h) noexcept {
     return ec;
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

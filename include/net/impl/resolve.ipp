@@ -18,27 +18,25 @@
 #include <string_view>
 #include <vector>
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 namespace detail {
-NETSOCK_DECL std::error_code resolver_error(int code) noexcept {
-#if defined(EAI_SYSTEM)
-    if (code == EAI_SYSTEM) { // "look at errno" (PITFALLS B12)
-        int e = os::last_error();
+inline std::error_code resolver_error(int code) noexcept {
+    if (code == sys::eai_system) { // getaddrinfo(3): "look at errno"
+        int e = sys::last_error();
         return e != 0 ? socket_error(e) : std::error_code(code, resolve_category());
     }
-#endif
     return {code, resolve_category()};
 }
 
 struct addrinfo_guard {
     ::addrinfo* list = nullptr;
     ~addrinfo_guard() {
-        if (list) ::freeaddrinfo(list);
+        if (list) sys::freeaddrinfo(list);
     }
 };
 
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
-NETSOCK_DECL std::vector<address> interleave(const std::vector<address>& in) {
+inline std::vector<address> interleave(const std::vector<address>& in) {
     std::vector<address> v6, v4, out;
     for (const auto& a : in) (a.family() == family::ipv6 ? v6 : v4).push_back(a);
     out.reserve(in.size());
@@ -49,8 +47,9 @@ NETSOCK_DECL std::vector<address> interleave(const std::vector<address>& in) {
     return out;
 }
 
-// An error worth reporting over another: anything beats a timeout (PITFALLS A12).
-NETSOCK_DECL void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
+// An error worth reporting over another: anything beats a timeout, as "connection refused"
+// or "network unreachable" says more about why no attempt succeeded.
+inline void keep_most_specific(std::error_code& best, std::error_code ec) noexcept {
     if (!best || (best == std::errc::timed_out && ec != std::errc::timed_out)) best = ec;
 }
 } // namespace detail
@@ -81,7 +80,7 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
         want.ai_flags |= AI_NUMERICSERV;
     }
     detail::addrinfo_guard found;
-    int rc = ::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
+    int rc = detail::sys::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
     std::vector<address> out;
     for (const ::addrinfo* ai = found.list; ai; ai = ai->ai_next) {
@@ -107,14 +106,14 @@ inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 
 // Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
 // attempt fails; the first to connect wins and the others are closed. One shared deadline.
-NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
+inline result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
     if (targets.empty()) return fail(std::errc::invalid_argument);
     struct attempt {
         socket sock;
         std::size_t index;
     };
     std::vector<attempt> pending;
-    std::vector<os::pollfd_type> fds;
+    std::vector<sys::pollfd_type> fds;
     std::error_code best;
     std::size_t next = 0;
     auto start_next = [&]() {
@@ -141,23 +140,17 @@ NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, 
     while (!pending.empty()) {
         fds.clear();
         for (const auto& p : pending) {
-            os::pollfd_type f{};
+            sys::pollfd_type f{};
             f.fd = p.sock.native_handle();
             f.events = POLLOUT;
             fds.push_back(f);
         }
         // Wait for a result, at most until the next attempt is due (if any is left).
-        auto wait_until = until;
-        if (next < targets.size()) {
-            auto due = deadline::after(connection_attempt_delay);
-            if (until.infinite() || due.time() < until.time()) wait_until = due;
-        }
-        int r = os::poll(fds.data(), static_cast<os::nfds_type>(fds.size()), wait_until.remaining_ms());
-        if (r < 0) {
-            int e = os::last_error();
-            if (os::is_interrupted(e)) continue;
-            return fail(socket_error(e));
-        }
+        const auto wait_until =
+            next < targets.size() ? until.earliest(deadline::after(connection_attempt_delay)) : until;
+        std::error_code wait_error;
+        const int r = sys::poll(fds.data(), fds.size(), wait_until, wait_error);
+        if (r < 0) return fail(wait_error);
         bool progressed = false;
         for (std::size_t i = fds.size(); i-- > 0;) {
             // Windows before 10 2004 reports a failed connect through nothing but SO_ERROR.
@@ -182,30 +175,26 @@ NETSOCK_DECL result<socket> connect_racing(const std::vector<address>& targets, 
     return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
 }
 
-result<socket> try_create_connection_for(std::string_view host, std::uint16_t port,
-                                         std::chrono::nanoseconds timeout) noexcept {
-    char service[8];
-    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    auto found = try_resolve(host, service);
-    if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(timeout));
-}
-
-result<socket> try_create_connection_for(const std::vector<address>& targets,
-                                         std::chrono::nanoseconds timeout) noexcept {
-    return detail::connect_racing(targets, detail::deadline::after(timeout));
-}
 } // namespace detail
 
-result<socket> try_create_connection(std::string_view host, std::uint16_t port) noexcept {
+result<socket> try_create_connection(std::string_view host, std::uint16_t port, timeout t) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
     auto found = try_resolve(host, service);
     if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::deadline::never());
+    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(t));
 }
-socket create_connection(std::string_view host, std::uint16_t port) {
-    return detail::unwrap(try_create_connection(host, port), "create_connection");
+
+result<socket> try_create_connection(const std::vector<address>& targets, timeout t) noexcept {
+    return detail::connect_racing(targets, detail::deadline::after(t));
+}
+
+socket create_connection(std::string_view host, std::uint16_t port, timeout t) {
+    return detail::unwrap(try_create_connection(host, port, t), "create_connection");
+}
+
+socket create_connection(const std::vector<address>& targets, timeout t) {
+    return detail::unwrap(try_create_connection(targets, t), "create_connection");
 }
 
 result<socket> try_create_server(const address& a, const server_options& o) noexcept {
@@ -235,6 +224,6 @@ socket create_server(const address& a, const server_options& o) {
     return detail::unwrap(try_create_server(a, o), "create_server");
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

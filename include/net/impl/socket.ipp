@@ -1,14 +1,14 @@
 #ifndef NETSOCK_IMPL_SOCKET_IPP
 #define NETSOCK_IMPL_SOCKET_IPP
 
-// Definitions for socket.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION.
+// Definitions for socket.hpp: inline in header-only mode, compiled once by
+// <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION.
 
 #include "../socket.hpp"
 #include "../detail/platform.hpp"
 #include "../result.hpp"
 
-namespace net {
+NETSOCK_BEGIN_NAMESPACE
 
 socket& socket::operator=(socket&& other) noexcept {
     if (this != &other) {
@@ -22,16 +22,16 @@ socket::~socket() { reset(); }
 
 result<void> socket::try_close() noexcept {
     if (!is_open()) return {};
-    if (int e = detail::os::close_socket(release()); e != 0) return detail::fail(detail::socket_error(e));
+    if (auto ec = detail::sys::close(release())) return detail::fail(ec);
     return {};
 }
 
 void socket::close() { detail::unwrap(try_close(), "close"); }
 
 void socket::reset() noexcept {
-    if (is_open()) detail::os::close_socket(release());
+    if (is_open()) (void)detail::sys::close(release());
 }
 
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

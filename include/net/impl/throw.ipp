@@ -1,9 +1,9 @@
 #ifndef NETSOCK_IMPL_THROW_IPP
 #define NETSOCK_IMPL_THROW_IPP
 
-// Definitions for detail/throw.hpp: inline in header-only mode, compiled once with
-// NETSOCK_IMPLEMENTATION under NETSOCK_SEPARATE_COMPILATION (where NETSOCK_NO_EXCEPTIONS and
-// NETSOCK_THROW_HOOK take effect in the file that compiles the implementation).
+// Definitions for detail/throw.hpp: inline in header-only mode, compiled once by
+// <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION (NETSOCK_NO_EXCEPTIONS and
+// NETSOCK_THROW_HOOK must then be the same in every file: they are part of the ABI name).
 
 #include "../detail/throw.hpp"
 
@@ -11,7 +11,8 @@
 #include <cstdlib>
 #include <system_error>
 
-namespace net::detail {
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
 
 [[noreturn]] void throw_error(std::error_code ec, const char* operation,
                               std::size_t bytes_transferred) {
@@ -28,6 +29,7 @@ namespace net::detail {
 #endif
 }
 
-} // namespace net::detail
+} // namespace detail
+NETSOCK_END_NAMESPACE
 
 #endif

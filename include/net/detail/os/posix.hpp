@@ -1,8 +1,11 @@
 #ifndef NETSOCK_DETAIL_OS_POSIX_HPP
 #define NETSOCK_DETAIL_OS_POSIX_HPP
 
-// POSIX (Linux, macOS, BSD): OS headers, the handle type and the raw primitives that differ
-// from Windows. Included only by detail/platform.hpp.
+// The OS layer for POSIX (Linux, macOS, BSD): OS headers, types and the raw primitives.
+// detail/os/windows.hpp defines the same names for Winsock; detail/sys.hpp is their only
+// caller. Included only by detail/platform.hpp.
+
+#include "../../config.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -23,13 +26,10 @@
 #include <string>
 #include <system_error>
 
-namespace net {
-/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
-using native_handle_type = int;
-/// The value of a handle that refers to no socket.
-inline constexpr native_handle_type invalid_handle = -1;
-
+NETSOCK_BEGIN_NAMESPACE
 namespace detail::os {
+using handle = int;
+inline constexpr handle invalid = -1;
 using socklen_type = socklen_t;
 using sockaddr_un_type = ::sockaddr_un;
 using pollfd_type = ::pollfd;
@@ -41,14 +41,20 @@ inline constexpr int shut_rd = SHUT_RD;
 inline constexpr int shut_wr = SHUT_WR;
 inline constexpr int shut_rdwr = SHUT_RDWR;
 
-// MSG_NOSIGNAL stops SIGPIPE per send on Linux/BSD; Apple uses SO_NOSIGPIPE per socket
-// instead (PITFALLS B1, B2). Never a fake value.
+// MSG_NOSIGNAL stops SIGPIPE per send on Linux/BSD; Apple has no MSG_NOSIGNAL and uses the
+// SO_NOSIGPIPE socket option instead (set by harden below). Never a fake value.
 #if defined(MSG_NOSIGNAL)
 inline constexpr int send_flags = MSG_NOSIGNAL;
 #else
 inline constexpr int send_flags = 0;
 #endif
+// MSG_DONTWAIT lets a blocking socket make one non-blocking attempt.
 inline constexpr int dontwait_flag = MSG_DONTWAIT;
+inline constexpr bool has_dontwait = true;
+// A timed send may pass the whole buffer: with MSG_DONTWAIT it never blocks.
+inline constexpr std::size_t timed_send_limit = static_cast<std::size_t>(-1);
+// socketpair() exists.
+inline constexpr bool has_socketpair = true;
 
 // Socket option names that differ between systems; -1 = not available here.
 #if defined(SO_REUSEPORT)
@@ -109,9 +115,24 @@ inline std::error_condition error_condition_of(int e) noexcept {
 // Nothing to start on POSIX.
 inline int start() noexcept { return 0; }
 
+// setsockopt/getsockopt levels need no check here (the kernel rejects IPPROTO_IPV6 options on
+// IPv4 sockets itself, with ENOPROTOOPT).
+inline int check_option_level(handle, int) noexcept { return 0; }
+
+// getsockname works on unbound sockets: nothing to fill in.
+inline bool unbound_name(handle, int, ::sockaddr*, socklen_type*) noexcept { return false; }
+
+// The listener policy, applied when a TCP socket is bound: SO_REUSEADDR, which on POSIX only
+// lets a restarted server bind while old connections are in TIME_WAIT; a second bind to a live
+// listener still fails with EADDRINUSE.
+inline int listener_policy(handle h) noexcept {
+    int one = 1;
+    return ::setsockopt(h, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 ? 0 : errno;
+}
+
 // Makes a freshly created or accepted socket safe: close-on-exec where SOCK_CLOEXEC/accept4
 // could not do it atomically, and SO_NOSIGPIPE on Apple.
-inline int harden(native_handle_type h, bool cloexec_done) noexcept {
+inline int harden(handle h, bool cloexec_done) noexcept {
     if (!cloexec_done && ::fcntl(h, F_SETFD, FD_CLOEXEC) != 0) return errno;
 #if defined(SO_NOSIGPIPE)
     int one = 1;
@@ -120,26 +141,26 @@ inline int harden(native_handle_type h, bool cloexec_done) noexcept {
     return 0;
 }
 
-inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
+inline handle open_socket(int family, int type, int protocol, int& err) noexcept {
 #if defined(NETSOCK_HAS_SOCK_CLOEXEC)
-    native_handle_type h = ::socket(family, type | SOCK_CLOEXEC, protocol);
+    handle h = ::socket(family, type | SOCK_CLOEXEC, protocol);
     const bool cloexec_done = true;
 #else
-    native_handle_type h = ::socket(family, type, protocol);
+    handle h = ::socket(family, type, protocol);
     const bool cloexec_done = false;
 #endif
     if (h < 0) {
         err = errno;
-        return invalid_handle;
+        return invalid;
     }
     if ((err = harden(h, cloexec_done)) != 0) {
         ::close(h);
-        return invalid_handle;
+        return invalid;
     }
     return h;
 }
 
-inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+inline int set_nonblocking(handle h, bool on) noexcept {
     int flags = ::fcntl(h, F_GETFL, 0);
     if (flags < 0) return errno;
     int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
@@ -148,7 +169,7 @@ inline int set_nonblocking(native_handle_type h, bool on) noexcept {
 }
 
 // Returns 1 if non-blocking, 0 if blocking, -1 if unknown (error in err).
-inline int is_nonblocking(native_handle_type h, int& err) noexcept {
+inline int is_nonblocking(handle h, int& err) noexcept {
     int flags = ::fcntl(h, F_GETFL, 0);
     if (flags < 0) {
         err = errno;
@@ -158,19 +179,20 @@ inline int is_nonblocking(native_handle_type h, int& err) noexcept {
 }
 
 // accept() with close-on-exec, SO_NOSIGPIPE and blocking mode set on the new socket,
-// whatever the listener's mode (macOS and the BSDs inherit O_NONBLOCK: PITFALLS B4).
-inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+// whatever the listener's mode (macOS and the BSDs give an accepted socket the listener's
+// O_NONBLOCK; Linux never does).
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
                                         int& err) noexcept {
 #if defined(NETSOCK_HAS_ACCEPT4)
-    native_handle_type c = ::accept4(h, sa, len, SOCK_CLOEXEC);
+    handle c = ::accept4(h, sa, len, SOCK_CLOEXEC);
     const bool cloexec_done = true;
 #else
-    native_handle_type c = ::accept(h, sa, len);
+    handle c = ::accept(h, sa, len);
     const bool cloexec_done = false;
 #endif
     if (c < 0) {
         err = errno;
-        return invalid_handle;
+        return invalid;
     }
     err = harden(c, cloexec_done);
 #if !defined(NETSOCK_OS_LINUX)
@@ -178,13 +200,15 @@ inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, so
 #endif
     if (err != 0) {
         ::close(c);
-        return invalid_handle;
+        return invalid;
     }
     return c;
 }
 
-// close() is never retried: on Linux the descriptor is gone even after EINTR (PITFALLS B5).
-inline int close_socket(native_handle_type h) noexcept { return ::close(h) == 0 ? 0 : errno; }
+// close() is never retried: on Linux the descriptor is gone even after EINTR, and a retry
+// could close a descriptor another thread has just opened (close(2), "Dealing with error
+// returns from close()").
+inline int close_socket(handle h) noexcept { return ::close(h) == 0 ? 0 : errno; }
 
 inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
     return ::poll(fds, n, timeout_ms);
@@ -192,7 +216,7 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
 
 inline void sleep_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
 
-inline int socket_pair(int type, native_handle_type out[2]) noexcept {
+inline int socket_pair(int type, handle out[2]) noexcept {
 #if defined(NETSOCK_HAS_SOCK_CLOEXEC)
     if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, out) != 0) return errno;
     const bool cloexec_done = true;
@@ -217,8 +241,9 @@ inline bool interface_name(unsigned index, char (&out)[IF_NAMESIZE + 1]) noexcep
 }
 inline constexpr std::size_t interface_name_size = IF_NAMESIZE + 1;
 
-// Datagram receive that reports truncation: recvmsg + MSG_TRUNC (PITFALLS A16).
-inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+// Datagram receive that reports truncation: recvmsg sets MSG_TRUNC in msg_flags when the
+// datagram was larger than the buffer (recv(2)).
+inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
                       socklen_type* len, bool& truncated, int& err) noexcept {
     ::iovec iov{};
     iov.iov_base = data;
@@ -238,7 +263,7 @@ inline long recv_from(native_handle_type h, void* data, std::size_t size, int fl
     return static_cast<long>(n);
 }
 
-// Numeric text <-> binary address. Vista+ and POSIX both have these (no shims: PITFALLS A5).
+// Numeric text <-> binary address.
 inline bool pton(int family, const char* text, void* out) noexcept {
     return ::inet_pton(family, text, out) == 1;
 }
@@ -247,7 +272,21 @@ inline bool ntop(int family, const void* in, char* out, std::size_t size) noexce
 }
 
 inline const char* resolver_message(int code) noexcept { return ::gai_strerror(code); }
+// getaddrinfo codes that not every system has; -1 where absent. EAI_SYSTEM means "see errno".
+#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
+inline constexpr int eai_nodata = EAI_NODATA;
+#else
+inline constexpr int eai_nodata = -1;
+#endif
+#if defined(EAI_SYSTEM)
+inline constexpr int eai_system = EAI_SYSTEM;
+#else
+inline constexpr int eai_system = -1;
+#endif
+
+// Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
+inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
 } // namespace detail::os
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif

@@ -1,17 +1,19 @@
 #ifndef NETSOCK_DETAIL_OS_WINDOWS_HPP
 #define NETSOCK_DETAIL_OS_WINDOWS_HPP
 
-// Windows (Winsock 2): OS headers, the handle type, lazy start-up and the raw primitives that
-// differ from POSIX. Included only by detail/platform.hpp.
+// The OS layer for Windows (Winsock 2): OS headers, types, lazy start-up and the raw
+// primitives. detail/os/posix.hpp defines the same names for POSIX; detail/sys.hpp is their
+// only caller. Included only by detail/platform.hpp.
 
 // The old winsock.h (pulled in by <windows.h> without WIN32_LEAN_AND_MEAN) cannot coexist with
-// winsock2.h: stop here with one clear message instead of hundreds of redefinitions (PITFALLS A4).
+// winsock2.h: stop here with one clear message instead of hundreds of redefinitions.
 #if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
 #error "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
 #endif
 
-// WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer (PITFALLS A5). Only set the
-// version when the user has not and no Windows header has fixed it yet.
+// WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer; the headers declare them
+// only for _WIN32_WINNT >= 0x0600. Only set the version when the user has not and no Windows
+// header has fixed it yet.
 #if defined(_WIN32_WINNT)
 #if _WIN32_WINNT < 0x0600
 #error "netsock needs _WIN32_WINNT >= 0x0600 (Windows Vista or newer)."
@@ -19,6 +21,8 @@
 #elif !defined(_WINDOWS_) && !defined(_WINSOCK2API_) && !defined(_INC_WINDOWS)
 #define _WIN32_WINNT 0x0601
 #endif
+
+#include "../../config.hpp"
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -34,25 +38,28 @@
 #pragma comment(lib, "ws2_32")
 #endif
 
-namespace net {
-/// The OS socket handle: `int` on POSIX, `SOCKET` on Windows.
-using native_handle_type = ::SOCKET;
-/// The value of a handle that refers to no socket.
-inline constexpr native_handle_type invalid_handle = INVALID_SOCKET;
-
+NETSOCK_BEGIN_NAMESPACE
 namespace detail::os {
+using handle = ::SOCKET;
+inline constexpr handle invalid = INVALID_SOCKET;
 using socklen_type = int;
 using sockaddr_un_type = ::sockaddr_un;
 using pollfd_type = ::WSAPOLLFD;
 using nfds_type = ::ULONG;
-using io_length = int; // Winsock takes int lengths (PITFALLS A7)
+using io_length = int; // Winsock takes int lengths: larger requests are clamped to INT_MAX
 
 inline constexpr int af_local = AF_UNIX;
 inline constexpr int shut_rd = SD_RECEIVE;
 inline constexpr int shut_wr = SD_SEND;
 inline constexpr int shut_rdwr = SD_BOTH;
 inline constexpr int send_flags = 0; // no SIGPIPE on Windows
+// No MSG_DONTWAIT: a timed call waits for readiness first, then makes a bounded attempt.
 inline constexpr int dontwait_flag = 0;
+inline constexpr bool has_dontwait = false;
+// After WSAPoll reports writable, a blocking send of at most this much does not stall long.
+inline constexpr std::size_t timed_send_limit = 65536;
+// No socketpair(): ops.ipp builds a pair over loopback.
+inline constexpr bool has_socketpair = false;
 
 // _WSAIOW(IOC_VENDOR, 12) and (IOC_VENDOR, 15), from <mswsock.h>/<mstcpip.h>, which we
 // do not include.
@@ -68,7 +75,8 @@ inline constexpr int opt_keep_count = 16;
 using multicast_v4_value = DWORD;
 using linger_value = u_short;
 
-// SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval (PITFALLS A10).
+// SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval
+// (https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options).
 struct timeout_value {
     DWORD ms;
     static timeout_value from_ms(long long v) noexcept {
@@ -85,7 +93,8 @@ inline bool is_in_progress(int e) noexcept {
     return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS || e == WSAEALREADY;
 }
 
-// Message text of a Winsock/Win32 code, from the system (never strerror: PITFALLS A8).
+// Message text of a Winsock/Win32 code, from the system: strerror knows only the C runtime's
+// errno values, not WSA codes.
 inline std::string error_message(int e) {
     char buf[512];
     DWORD n = ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
@@ -101,7 +110,8 @@ inline std::string error_message(int e) {
 }
 
 // Winsock codes mapped to portable conditions, so `ec == std::errc::connection_refused` holds
-// with MSVC and MinGW alike (PITFALLS A9).
+// with MSVC and MinGW alike (system_category maps only some Win32 codes, and not the same ones
+// in every standard library).
 inline std::error_condition error_condition_of(int e) noexcept {
     using std::errc;
     auto c = [](errc x) { return std::make_error_condition(x); };
@@ -146,8 +156,9 @@ inline std::error_condition error_condition_of(int e) noexcept {
 }
 
 // Winsock starts lazily, once per process, on the first call that needs it: a function-local
-// static (thread-safe since C++11), never a namespace-scope object, and never WSACleanup
-// (PITFALLS A1-A3). Returns 0 or the WSAStartup error.
+// static (thread-safe since C++11), never a namespace-scope object (its order of construction
+// across files is unspecified), and never WSACleanup (it would pull Winsock from under sockets
+// that other code still uses). Returns 0 or the WSAStartup error.
 inline int start() noexcept {
     static const int result = [] {
         ::WSADATA data;
@@ -156,16 +167,18 @@ inline int start() noexcept {
     return result;
 }
 
-inline native_handle_type open_socket(int family, int type, int protocol, int& err) noexcept {
-    // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (PITFALLS A14).
-    native_handle_type h = ::WSASocketW(family, type, protocol, nullptr, 0,
+inline handle open_socket(int family, int type, int protocol, int& err) noexcept {
+    // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (no window in
+    // which another thread's CreateProcess could inherit it).
+    handle h = ::WSASocketW(family, type, protocol, nullptr, 0,
                                         WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (h == INVALID_SOCKET) {
         err = ::WSAGetLastError();
-        return invalid_handle;
+        return invalid;
     }
     if (type == SOCK_DGRAM) {
-        // An ICMP port-unreachable must not break the receive loop (PITFALLS A15).
+        // An ICMP port-unreachable must not break the receive loop: without these, Windows
+        // fails the next recvfrom with WSAECONNRESET (SIO_UDP_CONNRESET, Microsoft Learn).
         BOOL off = FALSE;
         DWORD bytes = 0;
         ::WSAIoctl(h, sio_udp_connreset, &off, sizeof off, nullptr, 0, &bytes, nullptr, nullptr);
@@ -176,7 +189,7 @@ inline native_handle_type open_socket(int family, int type, int protocol, int& e
 
 // The address family of a socket from its protocol info: unlike getsockname, this also works
 // before bind. AF_UNSPEC (and err set) on failure.
-inline int socket_family(native_handle_type h, int& err) noexcept {
+inline int socket_family(handle h, int& err) noexcept {
     ::WSAPROTOCOL_INFOW info{};
     int len = static_cast<int>(sizeof info);
     if (::getsockopt(h, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &len) != 0) {
@@ -186,10 +199,11 @@ inline int socket_family(native_handle_type h, int& err) noexcept {
     return info.iAddressFamily;
 }
 
-// getsockname before bind fails with WSAEINVAL on Windows, while POSIX reports the family with
-// a zero address and port. Fills in what POSIX reports; false if the family is not IP.
-inline bool unbound_name(native_handle_type h, ::sockaddr* sa, socklen_type* len) noexcept {
-    int err = 0;
+// getsockname before bind fails with WSAEINVAL on Windows (error `err`), while POSIX reports
+// the family with a zero address and port. Fills in what POSIX reports; false if that is not
+// the case or the family is not IP.
+inline bool unbound_name(handle h, int err, ::sockaddr* sa, socklen_type* len) noexcept {
+    if (err != WSAEINVAL) return false;
     const int f = socket_family(h, err);
     const socklen_type need = f == AF_INET    ? static_cast<socklen_type>(sizeof(::sockaddr_in))
                               : f == AF_INET6 ? static_cast<socklen_type>(sizeof(::sockaddr_in6))
@@ -204,38 +218,54 @@ inline bool unbound_name(native_handle_type h, ::sockaddr* sa, socklen_type* len
 // Windows accepts (and ignores) IPV6_V6ONLY on an unbound IPv4 socket; POSIX fails IPPROTO_IPV6
 // options on non-IPv6 sockets with ENOPROTOOPT. Returns WSAENOPROTOOPT for that case, else 0
 // (an unknown family is left to the call itself).
-inline int check_option_level(native_handle_type h, int level) noexcept {
+inline int check_option_level(handle h, int level) noexcept {
     if (level != IPPROTO_IPV6) return 0;
     int err = 0;
     const int f = socket_family(h, err);
     return err == 0 && f != AF_INET6 ? WSAENOPROTOOPT : 0;
 }
 
-inline int set_nonblocking(native_handle_type h, bool on) noexcept {
+// The listener policy, applied when a TCP socket is bound: SO_EXCLUSIVEADDRUSE, so that a
+// second bind to a live listener's port fails with WSAEADDRINUSE instead of stealing it —
+// unless the user opted into SO_REUSEADDR (setting both fails with WSAEINVAL).
+inline int listener_policy(handle h) noexcept {
+    BOOL reuse = FALSE;
+    int len = static_cast<int>(sizeof reuse);
+    if (::getsockopt(h, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<char*>(&reuse), &len) != 0)
+        return ::WSAGetLastError();
+    if (reuse) return 0;
+    BOOL one = TRUE;
+    if (::setsockopt(h, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&one),
+                     static_cast<int>(sizeof one)) != 0)
+        return ::WSAGetLastError();
+    return 0;
+}
+
+inline int set_nonblocking(handle h, bool on) noexcept {
     u_long mode = on ? 1 : 0;
     return ::ioctlsocket(h, FIONBIO, &mode) == 0 ? 0 : ::WSAGetLastError();
 }
 
 // Windows cannot report a socket's blocking mode.
-inline int is_nonblocking(native_handle_type, int&) noexcept { return -1; }
+inline int is_nonblocking(handle, int&) noexcept { return -1; }
 
 // Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
-inline native_handle_type accept_socket(native_handle_type h, ::sockaddr* sa, socklen_type* len,
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
                                         int& err) noexcept {
-    native_handle_type c = ::accept(h, sa, len);
+    handle c = ::accept(h, sa, len);
     if (c == INVALID_SOCKET) {
         err = ::WSAGetLastError();
-        return invalid_handle;
+        return invalid;
     }
     ::SetHandleInformation(reinterpret_cast<HANDLE>(c), HANDLE_FLAG_INHERIT, 0);
     if ((err = set_nonblocking(c, false)) != 0) {
         ::closesocket(c);
-        return invalid_handle;
+        return invalid;
     }
     return c;
 }
 
-inline int close_socket(native_handle_type h) noexcept {
+inline int close_socket(handle h) noexcept {
     return ::closesocket(h) == 0 ? 0 : ::WSAGetLastError();
 }
 
@@ -245,8 +275,8 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
 
 inline void sleep_ms(int ms) noexcept { ::Sleep(static_cast<DWORD>(ms < 0 ? 0 : ms)); }
 
-// Windows has no socketpair(): the caller builds one over loopback TCP/UDP.
-inline int socket_pair(int, native_handle_type*) noexcept { return WSAEOPNOTSUPP; }
+// Windows has no socketpair() (has_socketpair is false): ops.ipp builds one over loopback.
+inline int socket_pair(int, handle*) noexcept { return WSAEOPNOTSUPP; }
 
 // Windows zone ids are numeric ("fe80::1%12"); names would need iphlpapi.
 inline unsigned interface_index(const char*) noexcept { return 0; }
@@ -254,8 +284,8 @@ inline constexpr std::size_t interface_name_size = 16;
 inline bool interface_name(unsigned, char (&)[interface_name_size]) noexcept { return false; }
 
 // Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
-// fits; that is a success with truncated = true (PITFALLS A16).
-inline long recv_from(native_handle_type h, void* data, std::size_t size, int flags, ::sockaddr* sa,
+// fits; that is a success with truncated = true, as on POSIX.
+inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
                       socklen_type* len, bool& truncated, int& err) noexcept {
     const int n = static_cast<int>(size > 0x7fffffff ? 0x7fffffff : size);
     int r = ::recvfrom(h, static_cast<char*>(data), n, flags, sa, len);
@@ -271,7 +301,7 @@ inline long recv_from(native_handle_type h, void* data, std::size_t size, int fl
     return r;
 }
 
-// Numeric text <-> binary address (Vista+; no shims: PITFALLS A5).
+// Numeric text <-> binary address (Vista and newer).
 inline bool pton(int family, const char* text, void* out) noexcept {
     return ::inet_pton(family, text, out) == 1;
 }
@@ -281,7 +311,16 @@ inline bool ntop(int family, const void* in, char* out, std::size_t size) noexce
 
 // EAI_* codes are WSA codes on Windows, and gai_strerror is not thread-safe there.
 inline const char* resolver_message(int) noexcept { return nullptr; }
+// getaddrinfo codes that not every system has; -1 where absent (Windows has no EAI_SYSTEM).
+inline constexpr int eai_nodata = EAI_NODATA != EAI_NONAME ? EAI_NODATA : -1;
+inline constexpr int eai_system = -1;
+
+// Not inherited by processes this one starts; 0 or the error.
+inline int set_cloexec(handle h) noexcept {
+    return ::SetHandleInformation(reinterpret_cast<HANDLE>(h), HANDLE_FLAG_INHERIT, 0) ? 0
+                                                                                        : static_cast<int>(::GetLastError());
+}
 } // namespace detail::os
-} // namespace net
+NETSOCK_END_NAMESPACE
 
 #endif
