@@ -1148,6 +1148,15 @@ inline bool ntop(int family, const void* in, char* out, std::size_t size) noexce
 
 // EAI_* codes are WSA codes on Windows, and gai_strerror is not thread-safe there.
 inline const char* resolver_message(int) noexcept { return nullptr; }
+// getaddrinfo codes that not every system has; -1 where absent (Windows has no EAI_SYSTEM).
+inline constexpr int eai_nodata = EAI_NODATA != EAI_NONAME ? EAI_NODATA : -1;
+inline constexpr int eai_system = -1;
+
+// Not inherited by processes this one starts; 0 or the error.
+inline int set_cloexec(handle h) noexcept {
+    return ::SetHandleInformation(reinterpret_cast<HANDLE>(h), HANDLE_FLAG_INHERIT, 0) ? 0
+                                                                                        : static_cast<int>(::GetLastError());
+}
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
 
@@ -1428,6 +1437,20 @@ inline bool ntop(int family, const void* in, char* out, std::size_t size) noexce
 }
 
 inline const char* resolver_message(int code) noexcept { return ::gai_strerror(code); }
+// getaddrinfo codes that not every system has; -1 where absent. EAI_SYSTEM means "see errno".
+#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
+inline constexpr int eai_nodata = EAI_NODATA;
+#else
+inline constexpr int eai_nodata = -1;
+#endif
+#if defined(EAI_SYSTEM)
+inline constexpr int eai_system = EAI_SYSTEM;
+#else
+inline constexpr int eai_system = -1;
+#endif
+
+// Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
+inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
 
@@ -2522,7 +2545,7 @@ NETSOCK_END_NAMESPACE
 //   the kernel, so wait for writability and read SO_ERROR) and close (never retried);
 // - a deadline turns a blocking call into "try, wait for readiness, try again" (struct retry);
 // - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
-//   steady-clock deadline (wait_loop), never select(), which cannot watch descriptors above
+//   steady-clock deadline (waiter), never select(), which cannot watch descriptors above
 //   FD_SETSIZE;
 // - the test fault hook (detail/fault.hpp) is asked before each call.
 
@@ -2597,6 +2620,7 @@ using handle = os::handle;
 using clock = std::chrono::steady_clock;
 using os::socklen_type;
 using os::pollfd_type;
+using os::nfds_type;
 
 // A point in time after which a blocking call gives up with timed_out; `never()` blocks.
 // Made from a net::timeout, which has already clamped the value (timeout.hpp).
@@ -2648,40 +2672,56 @@ inline bool is_interrupted(const std::error_code& ec) noexcept {
 // ---------------------------------------------------------------------------------------------
 // Waiting
 
-// The one wait loop: calls `once(ms)` (a poll(), WSAPoll(), epoll_wait() or kevent() that
-// returns the number of entries ready, 0 on timeout, or -1 with the error in os::last_error())
-// until something is ready (returns the count), the deadline passes (returns 0) or it fails
-// (returns -1 with `ec` set). EINTR and early wake-ups (clock granularity) wait again for the
-// time left; under a signal storm even a zero timeout can fail with EINTR, so the deadline
-// ends that too.
-template <class Once> int wait_loop(const deadline& until, std::error_code& ec, Once&& once) noexcept {
-    for (;;) {
-        const int injected = fault::next(fault::call::poll).error;
-        const int n = injected != 0 ? -1 : once(until.remaining_ms());
-        if (n > 0 || (n == 0 && until.expired())) {
-            ec.clear();
-            return n;
-        }
-        if (n < 0) {
-            const int e = injected != 0 ? injected : os::last_error();
-            if (!os::is_interrupted(e)) {
-                ec = socket_error(e);
-                return -1;
-            }
-            if (until.expired()) {
-                ec.clear();
-                return 0;
-            }
-        }
+// The rules of every wait (sys::wait, sys::poll_until, the connect race and the poller
+// backends), which call their poll(), WSAPoll(), epoll_wait() or kevent() like this:
+//     for (sys::waiter w(until);;) {
+//         const int n = w.injected() ? -1 : ::epoll_wait(fd, events, max, w.timeout_ms());
+//         if (w.done(n, ec)) return n; // the number ready, 0 on expiry, or -1 with ec set
+//     }
+// EINTR and early wake-ups (clock granularity) wait again for the time left; under a signal
+// storm even a zero timeout can fail with EINTR, so the deadline ends that too. injected()
+// asks the test fault hook (fault::call::poll) whether to fail the call instead of making it.
+class waiter {
+public:
+    explicit waiter(const deadline& until) noexcept : until_(until) {}
+    bool injected() noexcept {
+        injected_ = fault::next(fault::call::poll).error;
+        return injected_ != 0;
     }
-}
+    int timeout_ms() const noexcept { return until_.remaining_ms(); }
+    // After a call that returned n: true when the wait is over (n is then the result).
+    bool done(int& n, std::error_code& ec) const noexcept {
+        if (n > 0 || (n == 0 && until_.expired())) {
+            ec.clear();
+            return true;
+        }
+        if (n == 0) return false;
+        const int e = injected_ != 0 ? injected_ : os::last_error();
+        if (!os::is_interrupted(e)) {
+            ec = socket_error(e);
+            return true;
+        }
+        if (!until_.expired()) return false;
+        ec.clear();
+        n = 0;
+        return true;
+    }
+
+private:
+    const deadline& until_;
+    int injected_ = 0;
+};
+
+// One poll()/WSAPoll() call (no loop): what sys::waiter loops over.
+using os::poll;
 
 // poll()/WSAPoll() over `n` entries until the deadline: the number ready, 0 on expiry, -1 on
 // failure (ec set).
-inline int poll(pollfd_type* fds, std::size_t n, const deadline& until, std::error_code& ec) noexcept {
-    return wait_loop(until, ec, [&](int ms) {
-        return os::poll(fds, static_cast<os::nfds_type>(n), ms);
-    });
+inline int poll_until(pollfd_type* fds, std::size_t n, const deadline& until, std::error_code& ec) noexcept {
+    for (waiter w(until);;) {
+        int ready = w.injected() ? -1 : os::poll(fds, static_cast<os::nfds_type>(n), w.timeout_ms());
+        if (w.done(ready, ec)) return ready;
+    }
 }
 
 // Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out. Returns the
@@ -2690,10 +2730,13 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
     pollfd_type p{};
     p.fd = h;
     p.events = events;
-    const int n = sys::poll(&p, 1, until, ec);
-    if (n == 0) ec = timed_out();
-    else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
-    return n > 0 ? p.revents : 0;
+    for (waiter w(until);;) {
+        int n = w.injected() ? -1 : os::poll(&p, 1, w.timeout_ms());
+        if (!w.done(n, ec)) continue;
+        if (n == 0) ec = timed_out();
+        else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return n > 0 ? p.revents : 0;
+    }
 }
 
 inline void sleep_ms(int ms) noexcept { os::sleep_ms(ms); }
@@ -3046,6 +3089,13 @@ inline int last_error() noexcept { return os::last_error(); }
 inline std::string error_message(int e) { return os::error_message(e); }
 inline std::error_condition error_condition_of(int e) noexcept { return os::error_condition_of(e); }
 inline const char* resolver_message(int code) noexcept { return os::resolver_message(code); }
+using os::eai_nodata;
+using os::eai_system;
+
+inline std::error_code set_cloexec(handle h) noexcept {
+    if (int e = os::set_cloexec(h); e != 0) return socket_error(e);
+    return {};
+}
 
 inline bool pton(int family, const char* text, void* out) noexcept { return os::pton(family, text, out); }
 inline bool ntop(int family, const void* in, char* out, std::size_t size) noexcept {
@@ -3122,11 +3172,9 @@ public:
 
 private:
     static resolve_errc classify(int ev) noexcept {
+        if (ev == sys::eai_nodata) return resolve_errc::host_not_found;
         switch (ev) {
         case EAI_NONAME: return resolve_errc::host_not_found;
-#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
-        case EAI_NODATA: return resolve_errc::host_not_found;
-#endif
         case EAI_AGAIN: return resolve_errc::try_again;
         case EAI_SERVICE: return resolve_errc::service_not_found;
         case EAI_FAMILY: return resolve_errc::family_not_supported;
@@ -4247,12 +4295,10 @@ NETSOCK_END_NAMESPACE
 NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 inline std::error_code resolver_error(int code) noexcept {
-#if defined(EAI_SYSTEM)
-    if (code == EAI_SYSTEM) { // getaddrinfo(3): "look at errno"
+    if (code == sys::eai_system) { // getaddrinfo(3): "look at errno"
         int e = sys::last_error();
         return e != 0 ? socket_error(e) : std::error_code(code, resolve_category());
     }
-#endif
     return {code, resolve_category()};
 }
 
@@ -4377,7 +4423,7 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
         const auto wait_until =
             next < targets.size() ? until.earliest(deadline::after(connection_attempt_delay)) : until;
         std::error_code wait_error;
-        const int r = sys::poll(fds.data(), fds.size(), wait_until, wait_error);
+        const int r = sys::poll_until(fds.data(), fds.size(), wait_until, wait_error);
         if (r < 0) return fail(wait_error);
         bool progressed = false;
         for (std::size_t i = fds.size(); i-- > 0;) {
@@ -4487,7 +4533,7 @@ NETSOCK_END_NAMESPACE
 //   std::error_code wait(state&, const sys::deadline&, ready_list& out);
 //       clears `out`, then fills at most out.capacity() events; level-triggered (a socket
 //       that stays ready is reported again); expiry is success with no events; EINTR and
-//       early wake-ups never end it early (sys::wait_loop)
+//       early wake-ups never end it early (the loop of sys::waiter)
 //   std::size_t size(const state&);                           // sockets watched
 // Rules: one thread uses a poller at a time (no locks); wait() allocates nothing (buffers are
 // sized by add/open); add() may grow tables; every OS call goes through detail/sys.hpp so the
@@ -4589,7 +4635,11 @@ public:
         out.clear();
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
-        const int n = sys::wait_loop(until, ec, [&](int ms) { return ::epoll_wait(s.fd, s.raw.data(), max, ms); });
+        int n = 0;
+        for (sys::waiter w(until);;) {
+            n = w.injected() ? -1 : ::epoll_wait(s.fd, s.raw.data(), max, w.timeout_ms());
+            if (w.done(n, ec)) break;
+        }
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const int h = ev.data.fd;
@@ -4686,7 +4736,7 @@ public:
     static std::error_code open(queue_state& s, std::size_t max_events) {
         s.fd = ::kqueue();
         if (s.fd < 0) return last_socket_error();
-        if (::fcntl(s.fd, F_SETFD, FD_CLOEXEC) != 0) return last_socket_error();
+        if (auto ec = sys::set_cloexec(s.fd)) return ec;
         s.raw.resize(max_events == 0 ? 1 : max_events);
         return {};
     }
@@ -4724,12 +4774,15 @@ public:
         out.clear();
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
-        const int n = sys::wait_loop(until, ec, [&](int ms) {
+        int n = 0;
+        for (sys::waiter w(until);;) {
+            const int ms = w.timeout_ms();
             ::timespec ts{};
             ts.tv_sec = ms / 1000;
             ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
-            return ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
-        });
+            n = w.injected() ? -1 : ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
+            if (w.done(n, ec)) break;
+        }
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const auto h = static_cast<native_handle_type>(ev.ident);
@@ -4847,7 +4900,11 @@ public:
             return {};
         }
         std::error_code ec;
-        int n = sys::poll(s.fds.data(), s.fds.size(), until, ec);
+        int n = 0;
+        for (sys::waiter w(until);;) {
+            n = w.injected() ? -1 : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
+            if (w.done(n, ec)) break;
+        }
         if (n < 0) return ec;
         // Scan from where the last batch stopped, so that with more ready sockets than
         // max_events the ones at the end of the array are not starved.

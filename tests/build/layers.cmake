@@ -8,7 +8,7 @@
 # 3. detail/sys.hpp has no #if: what differs per OS is in detail/os/posix.hpp and windows.hpp.
 # 4. No platform #if outside detail/: public headers and impl/ test no OS macro.
 cmake_minimum_required(VERSION 3.16)
-set(root "${INCLUDE}/net")
+get_filename_component(root "${INCLUDE}/net" ABSOLUTE)
 file(GLOB_RECURSE files RELATIVE "${root}" "${root}/*.hpp" "${root}/*.ipp")
 set(failures "")
 set(syscalls "socket|bind|listen|accept|accept4|connect|send|recv|sendto|recvfrom|recvmsg|sendmsg|poll|WSAPoll|close|closesocket|getaddrinfo|freeaddrinfo|setsockopt|getsockopt|getsockname|getpeername|shutdown|fcntl|ioctlsocket|socketpair|inet_pton|inet_ntop|if_nametoindex|if_indextoname|WSAStartup")
@@ -41,6 +41,9 @@ foreach(f IN LISTS files)
     endforeach()
 endforeach()
 list(LENGTH files count)
+if(count LESS 20)
+    message(FATAL_ERROR "only ${count} files found under ${root}: pass -DINCLUDE=<absolute path of include/>")
+endif()
 if(failures)
     string(REPLACE ";" "\n" text "${failures}")
     message(FATAL_ERROR "layering broken:\n${text}")

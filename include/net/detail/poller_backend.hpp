@@ -19,7 +19,7 @@
 //   std::error_code wait(state&, const sys::deadline&, ready_list& out);
 //       clears `out`, then fills at most out.capacity() events; level-triggered (a socket
 //       that stays ready is reported again); expiry is success with no events; EINTR and
-//       early wake-ups never end it early (sys::wait_loop)
+//       early wake-ups never end it early (the loop of sys::waiter)
 //   std::size_t size(const state&);                           // sockets watched
 // Rules: one thread uses a poller at a time (no locks); wait() allocates nothing (buffers are
 // sized by add/open); add() may grow tables; every OS call goes through detail/sys.hpp so the

@@ -93,7 +93,11 @@ public:
         out.clear();
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
-        const int n = sys::wait_loop(until, ec, [&](int ms) { return ::epoll_wait(s.fd, s.raw.data(), max, ms); });
+        int n = 0;
+        for (sys::waiter w(until);;) {
+            n = w.injected() ? -1 : ::epoll_wait(s.fd, s.raw.data(), max, w.timeout_ms());
+            if (w.done(n, ec)) break;
+        }
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const int h = ev.data.fd;

@@ -100,12 +100,15 @@ public:
         out.clear();
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
-        const int n = sys::wait_loop(until, ec, [&](int ms) {
+        int n = 0;
+        for (sys::waiter w(until);;) {
+            const int ms = w.timeout_ms();
             ::timespec ts{};
             ts.tv_sec = ms / 1000;
             ts.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
-            return ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
-        });
+            n = w.injected() ? -1 : ::kevent(s.fd, nullptr, 0, s.raw.data(), max, ms < 0 ? nullptr : &ts);
+            if (w.done(n, ec)) break;
+        }
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const auto h = static_cast<native_handle_type>(ev.ident);

@@ -69,7 +69,11 @@ public:
             return {};
         }
         std::error_code ec;
-        int n = sys::poll(s.fds.data(), s.fds.size(), until, ec);
+        int n = 0;
+        for (sys::waiter w(until);;) {
+            n = w.injected() ? -1 : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
+            if (w.done(n, ec)) break;
+        }
         if (n < 0) return ec;
         // Scan from where the last batch stopped, so that with more ready sockets than
         // max_events the ones at the end of the array are not starved.

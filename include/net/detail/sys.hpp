@@ -10,7 +10,7 @@
 //   the kernel, so wait for writability and read SO_ERROR) and close (never retried);
 // - a deadline turns a blocking call into "try, wait for readiness, try again" (struct retry);
 // - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
-//   steady-clock deadline (wait_loop), never select(), which cannot watch descriptors above
+//   steady-clock deadline (waiter), never select(), which cannot watch descriptors above
 //   FD_SETSIZE;
 // - the test fault hook (detail/fault.hpp) is asked before each call.
 
@@ -35,6 +35,7 @@ using handle = os::handle;
 using clock = std::chrono::steady_clock;
 using os::socklen_type;
 using os::pollfd_type;
+using os::nfds_type;
 
 // A point in time after which a blocking call gives up with timed_out; `never()` blocks.
 // Made from a net::timeout, which has already clamped the value (timeout.hpp).
@@ -86,40 +87,56 @@ inline bool is_interrupted(const std::error_code& ec) noexcept {
 // ---------------------------------------------------------------------------------------------
 // Waiting
 
-// The one wait loop: calls `once(ms)` (a poll(), WSAPoll(), epoll_wait() or kevent() that
-// returns the number of entries ready, 0 on timeout, or -1 with the error in os::last_error())
-// until something is ready (returns the count), the deadline passes (returns 0) or it fails
-// (returns -1 with `ec` set). EINTR and early wake-ups (clock granularity) wait again for the
-// time left; under a signal storm even a zero timeout can fail with EINTR, so the deadline
-// ends that too.
-template <class Once> int wait_loop(const deadline& until, std::error_code& ec, Once&& once) noexcept {
-    for (;;) {
-        const int injected = fault::next(fault::call::poll).error;
-        const int n = injected != 0 ? -1 : once(until.remaining_ms());
-        if (n > 0 || (n == 0 && until.expired())) {
-            ec.clear();
-            return n;
-        }
-        if (n < 0) {
-            const int e = injected != 0 ? injected : os::last_error();
-            if (!os::is_interrupted(e)) {
-                ec = socket_error(e);
-                return -1;
-            }
-            if (until.expired()) {
-                ec.clear();
-                return 0;
-            }
-        }
+// The rules of every wait (sys::wait, sys::poll_until, the connect race and the poller
+// backends), which call their poll(), WSAPoll(), epoll_wait() or kevent() like this:
+//     for (sys::waiter w(until);;) {
+//         const int n = w.injected() ? -1 : ::epoll_wait(fd, events, max, w.timeout_ms());
+//         if (w.done(n, ec)) return n; // the number ready, 0 on expiry, or -1 with ec set
+//     }
+// EINTR and early wake-ups (clock granularity) wait again for the time left; under a signal
+// storm even a zero timeout can fail with EINTR, so the deadline ends that too. injected()
+// asks the test fault hook (fault::call::poll) whether to fail the call instead of making it.
+class waiter {
+public:
+    explicit waiter(const deadline& until) noexcept : until_(until) {}
+    bool injected() noexcept {
+        injected_ = fault::next(fault::call::poll).error;
+        return injected_ != 0;
     }
-}
+    int timeout_ms() const noexcept { return until_.remaining_ms(); }
+    // After a call that returned n: true when the wait is over (n is then the result).
+    bool done(int& n, std::error_code& ec) const noexcept {
+        if (n > 0 || (n == 0 && until_.expired())) {
+            ec.clear();
+            return true;
+        }
+        if (n == 0) return false;
+        const int e = injected_ != 0 ? injected_ : os::last_error();
+        if (!os::is_interrupted(e)) {
+            ec = socket_error(e);
+            return true;
+        }
+        if (!until_.expired()) return false;
+        ec.clear();
+        n = 0;
+        return true;
+    }
+
+private:
+    const deadline& until_;
+    int injected_ = 0;
+};
+
+// One poll()/WSAPoll() call (no loop): what sys::waiter loops over.
+using os::poll;
 
 // poll()/WSAPoll() over `n` entries until the deadline: the number ready, 0 on expiry, -1 on
 // failure (ec set).
-inline int poll(pollfd_type* fds, std::size_t n, const deadline& until, std::error_code& ec) noexcept {
-    return wait_loop(until, ec, [&](int ms) {
-        return os::poll(fds, static_cast<os::nfds_type>(n), ms);
-    });
+inline int poll_until(pollfd_type* fds, std::size_t n, const deadline& until, std::error_code& ec) noexcept {
+    for (waiter w(until);;) {
+        int ready = w.injected() ? -1 : os::poll(fds, static_cast<os::nfds_type>(n), w.timeout_ms());
+        if (w.done(ready, ec)) return ready;
+    }
 }
 
 // Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out. Returns the
@@ -128,10 +145,13 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
     pollfd_type p{};
     p.fd = h;
     p.events = events;
-    const int n = sys::poll(&p, 1, until, ec);
-    if (n == 0) ec = timed_out();
-    else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
-    return n > 0 ? p.revents : 0;
+    for (waiter w(until);;) {
+        int n = w.injected() ? -1 : os::poll(&p, 1, w.timeout_ms());
+        if (!w.done(n, ec)) continue;
+        if (n == 0) ec = timed_out();
+        else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return n > 0 ? p.revents : 0;
+    }
 }
 
 inline void sleep_ms(int ms) noexcept { os::sleep_ms(ms); }

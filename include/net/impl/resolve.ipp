@@ -149,7 +149,7 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
         const auto wait_until =
             next < targets.size() ? until.earliest(deadline::after(connection_attempt_delay)) : until;
         std::error_code wait_error;
-        const int r = sys::poll(fds.data(), fds.size(), wait_until, wait_error);
+        const int r = sys::poll_until(fds.data(), fds.size(), wait_until, wait_error);
         if (r < 0) return fail(wait_error);
         bool progressed = false;
         for (std::size_t i = fds.size(); i-- > 0;) {
