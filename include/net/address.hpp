@@ -143,8 +143,6 @@ public:
     NETSOCK_DECL std::error_code commit_native() noexcept;
 
 private:
-    static constexpr std::size_t max_text = 128;
-
     ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }
     const ::sockaddr_in* as_v4() const noexcept {
         return reinterpret_cast<const ::sockaddr_in*>(&storage_);
@@ -153,26 +151,10 @@ private:
     const ::sockaddr_in6* as_v6() const noexcept {
         return reinterpret_cast<const ::sockaddr_in6*>(&storage_);
     }
-
     NETSOCK_DECL static address unnamed_local() noexcept;
-
     NETSOCK_DECL std::string_view local_path() const noexcept;
-
     NETSOCK_DECL std::error_code normalize() noexcept;
-
     NETSOCK_DECL int compare(const address& o) const noexcept;
-
-    NETSOCK_DECL static bool parse_port(std::string_view s, std::uint16_t& out) noexcept;
-
-    NETSOCK_DECL static result<address> parse_host(std::string_view host,
-                                                   std::uint16_t port, bool must_be_v6) noexcept;
-
-    NETSOCK_DECL static std::error_code parse_zone(std::string_view zone,
-                                                   std::uint32_t& scope) noexcept;
-
-    NETSOCK_DECL static std::size_t format_uint(char* out, std::uint32_t v) noexcept;
-
-    NETSOCK_DECL std::size_t format_host(char* out) const noexcept;
 
     ::sockaddr_storage storage_;
     detail::os::socklen_type size_;

@@ -19,6 +19,120 @@
 
 NETSOCK_BEGIN_NAMESPACE
 
+namespace detail {
+// The longest text parse accepts and format writes.
+inline constexpr std::size_t max_text = 128;
+
+inline bool parse_port(std::string_view s, std::uint16_t& out) noexcept {
+    if (s.empty() || s.size() > 5) return false;
+    std::uint32_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (v > 65535) return false;
+    out = static_cast<std::uint16_t>(v);
+    return true;
+}
+
+inline std::error_code parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
+    bool digits = zone.size() <= 10;
+    std::uint64_t v = 0;
+    for (char c : zone) {
+        if (c < '0' || c > '9') {
+            digits = false;
+            break;
+        }
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (digits) {
+        if (v > 0xffffffffu) return make_errc(std::errc::invalid_argument);
+        scope = static_cast<std::uint32_t>(v);
+        return {};
+    }
+    char name[64];
+    if (zone.size() >= sizeof name) return make_errc(std::errc::invalid_argument);
+    for (char c : zone) // interface names are printable, without separators
+        if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
+            return make_errc(std::errc::invalid_argument);
+    std::memcpy(name, zone.data(), zone.size());
+    name[zone.size()] = '\0';
+    scope = sys::interface_index(name);
+    return scope == 0 ? make_errc(std::errc::no_such_device) : std::error_code{};
+}
+
+inline result<address> parse_host(std::string_view host, std::uint16_t port, bool must_be_v6) noexcept {
+    char buf[max_text + 1];
+    // inet_pton stops at a NUL: text after one must not be silently ignored.
+    if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
+        return fail(std::errc::invalid_argument);
+    if (auto ec = sys::start()) return fail(ec);
+    const bool v6 = host.find(':') != std::string_view::npos;
+    if (!v6) {
+        if (must_be_v6) return fail(std::errc::invalid_argument);
+        std::memcpy(buf, host.data(), host.size());
+        buf[host.size()] = '\0';
+        std::array<std::uint8_t, 4> b{};
+        if (!sys::pton(AF_INET, buf, b.data())) return fail(std::errc::invalid_argument);
+        return address::ipv4(b, port);
+    }
+    std::uint32_t scope = 0;
+    auto pct = host.find('%');
+    if (pct != std::string_view::npos) {
+        auto zone = host.substr(pct + 1);
+        host = host.substr(0, pct);
+        if (zone.empty()) return fail(std::errc::invalid_argument);
+        if (auto ec = parse_zone(zone, scope)) return fail(ec);
+    }
+    std::memcpy(buf, host.data(), host.size());
+    buf[host.size()] = '\0';
+    std::array<std::uint8_t, 16> b{};
+    if (!sys::pton(AF_INET6, buf, b.data())) return fail(std::errc::invalid_argument);
+    return address::ipv6(b, port, scope);
+}
+
+inline std::size_t format_uint(char* out, std::uint32_t v) noexcept {
+    char tmp[10];
+    std::size_t n = 0;
+    do {
+        tmp[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+// Writes the host text of an IP address into out (at least max_text bytes), returns its length.
+inline std::size_t format_host(const address& a, char* out) noexcept {
+    if (a.family() == family::ipv4) {
+        auto b = a.v4_bytes();
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i) out[n++] = '.';
+            n += format_uint(out + n, b[i]);
+        }
+        return n;
+    }
+    const auto b = a.v6_bytes();
+    if (!sys::ntop(AF_INET6, b.data(), out, 64)) return 0;
+    std::size_t n = std::strlen(out);
+    if (std::uint32_t scope = a.scope_id(); scope != 0) {
+        out[n++] = '%';
+        char name[os::interface_name_size] = {};
+        if (sys::interface_name(scope, name)) {
+            std::size_t len = std::strlen(name);
+            std::memcpy(out + n, name, len);
+            n += len;
+        } else {
+            n += format_uint(out + n, scope);
+        }
+    }
+    return n;
+}
+
+} // namespace detail
+
+
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
     auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
@@ -28,7 +142,7 @@ address::address() noexcept {
 }
 
 result<address> address::try_parse(std::string_view text) noexcept {
-    if (text.empty() || text.size() > max_text) return detail::fail(std::errc::invalid_argument);
+    if (text.empty() || text.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
     std::string_view host = text;
     std::string_view port_text;
     bool bracketed = false;
@@ -52,9 +166,9 @@ result<address> address::try_parse(std::string_view text) noexcept {
         }
     }
     std::uint16_t port = 0;
-    if (!port_text.empty() && !parse_port(port_text, port))
+    if (!port_text.empty() && !detail::parse_port(port_text, port))
         return detail::fail(std::errc::invalid_argument);
-    return parse_host(host, port, bracketed);
+    return detail::parse_host(host, port, bracketed);
 }
 
 address address::parse(std::string_view text) {
@@ -62,14 +176,14 @@ address address::parse(std::string_view text) {
 }
 
 result<address> address::try_parse(std::string_view host, std::uint16_t port) noexcept {
-    if (host.empty() || host.size() > max_text) return detail::fail(std::errc::invalid_argument);
+    if (host.empty() || host.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
     bool bracketed = false;
     if (host.front() == '[') {
         if (host.size() < 2 || host.back() != ']') return detail::fail(std::errc::invalid_argument);
         host = host.substr(1, host.size() - 2);
         bracketed = true;
     }
-    return parse_host(host, port, bracketed);
+    return detail::parse_host(host, port, bracketed);
 }
 
 address address::parse(std::string_view host, std::uint16_t port) {
@@ -205,8 +319,9 @@ std::array<std::uint8_t, 16> address::v6_bytes() const noexcept {
 std::string address::path() const { return std::string(local_path()); }
 
 std::string address::host() const {
-    char buf[max_text + 1];
-    return std::string(buf, format_host(buf));
+    if (family() == net::family::local) return path();
+    char buf[detail::max_text + 1];
+    return std::string(buf, detail::format_host(*this, buf));
 }
 
 std::string address::to_string() const {
@@ -215,14 +330,14 @@ std::string address::to_string() const {
         if (!p.empty() && p.front() == '\0') return "@" + std::string(p.substr(1));
         return std::string(p);
     }
-    char buf[max_text + 1];
+    char buf[detail::max_text + 1];
     std::size_t n = 0;
     const bool v6 = family() == net::family::ipv6;
     if (v6) buf[n++] = '[';
-    n += format_host(buf + n);
+    n += detail::format_host(*this, buf + n);
     if (v6) buf[n++] = ']';
     buf[n++] = ':';
-    n += format_uint(buf + n, port());
+    n += detail::format_uint(buf + n, port());
     return std::string(buf, n);
 }
 
@@ -338,124 +453,6 @@ int address::compare(const address& o) const noexcept {
     if (port() != o.port()) return port() < o.port() ? -1 : 1;
     if (scope_id() != o.scope_id()) return scope_id() < o.scope_id() ? -1 : 1;
     return 0;
-}
-
-bool address::parse_port(std::string_view s, std::uint16_t& out) noexcept {
-    if (s.empty() || s.size() > 5) return false;
-    std::uint32_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (v > 65535) return false;
-    out = static_cast<std::uint16_t>(v);
-    return true;
-}
-
-result<address> address::parse_host(std::string_view host, std::uint16_t port,
-                                    bool must_be_v6) noexcept {
-    char buf[max_text + 1];
-    // inet_pton stops at a NUL: text after one must not be silently ignored.
-    if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
-        return detail::fail(std::errc::invalid_argument);
-    if (auto ec = detail::sys::start()) return detail::fail(ec);
-    const bool v6 = host.find(':') != std::string_view::npos;
-    if (!v6) {
-        if (must_be_v6) return detail::fail(std::errc::invalid_argument);
-        std::memcpy(buf, host.data(), host.size());
-        buf[host.size()] = '\0';
-        std::array<std::uint8_t, 4> b{};
-        if (!detail::sys::pton(AF_INET, buf, b.data())) return detail::fail(std::errc::invalid_argument);
-        return ipv4(b, port);
-    }
-    std::uint32_t scope = 0;
-    auto pct = host.find('%');
-    if (pct != std::string_view::npos) {
-        auto zone = host.substr(pct + 1);
-        host = host.substr(0, pct);
-        if (zone.empty()) return detail::fail(std::errc::invalid_argument);
-        if (auto ec = parse_zone(zone, scope)) return detail::fail(ec);
-    }
-    std::memcpy(buf, host.data(), host.size());
-    buf[host.size()] = '\0';
-    std::array<std::uint8_t, 16> b{};
-    if (!detail::sys::pton(AF_INET6, buf, b.data())) return detail::fail(std::errc::invalid_argument);
-    return ipv6(b, port, scope);
-}
-
-std::error_code address::parse_zone(std::string_view zone,
-                                    std::uint32_t& scope) noexcept {
-    bool digits = zone.size() <= 10;
-    std::uint64_t v = 0;
-    for (char c : zone) {
-        if (c < '0' || c > '9') {
-            digits = false;
-            break;
-        }
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    if (digits) {
-        if (v > 0xffffffffu) return detail::make_errc(std::errc::invalid_argument);
-        scope = static_cast<std::uint32_t>(v);
-        return {};
-    }
-    char name[64];
-    if (zone.size() >= sizeof name) return detail::make_errc(std::errc::invalid_argument);
-    for (char c : zone) // interface names are printable, without separators
-        if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
-            return detail::make_errc(std::errc::invalid_argument);
-    std::memcpy(name, zone.data(), zone.size());
-    name[zone.size()] = '\0';
-    scope = detail::sys::interface_index(name);
-    return scope == 0 ? detail::make_errc(std::errc::no_such_device) : std::error_code{};
-}
-
-std::size_t address::format_uint(char* out, std::uint32_t v) noexcept {
-    char tmp[10];
-    std::size_t n = 0;
-    do {
-        tmp[n++] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
-    return n;
-}
-
-// Writes the host text into out (at least max_text bytes), returns its length.
-std::size_t address::format_host(char* out) const noexcept {
-    switch (family()) {
-    case net::family::ipv4: {
-        auto b = v4_bytes();
-        std::size_t n = 0;
-        for (int i = 0; i < 4; ++i) {
-            if (i) out[n++] = '.';
-            n += format_uint(out + n, b[static_cast<std::size_t>(i)]);
-        }
-        return n;
-    }
-    case net::family::ipv6: {
-        if (!detail::sys::ntop(AF_INET6, &as_v6()->sin6_addr, out, 64)) return 0;
-        std::size_t n = std::strlen(out);
-        if (std::uint32_t scope = scope_id(); scope != 0) {
-            out[n++] = '%';
-            char name[detail::os::interface_name_size] = {};
-            if (detail::sys::interface_name(scope, name)) {
-                std::size_t len = std::strlen(name);
-                std::memcpy(out + n, name, len);
-                n += len;
-            } else {
-                n += format_uint(out + n, scope);
-            }
-        }
-        return n;
-    }
-    default: {
-        auto p = local_path();
-        std::size_t n = p.size() < max_text ? p.size() : max_text;
-        if (n != 0) std::memcpy(out, p.data(), n); // an unnamed address has no data()
-        return n;
-    }
-    }
 }
 
 namespace detail {
