@@ -11,8 +11,9 @@
 #include "timeout.hpp"
 
 #include <cstddef>
-#include <iterator>
 #include <system_error>
+// std::forward_iterator_tag comes with <vector> (poller_common.hpp) in every standard library;
+// <iterator> itself would add <streambuf> and more to every file (bench/compile_time.sh).
 
 NETSOCK_BEGIN_NAMESPACE
 

@@ -2374,8 +2374,9 @@ NETSOCK_END_NAMESPACE
 // ---- end net/detail/poller_common.hpp ----
 
 #include <cstddef>
-#include <iterator>
 #include <system_error>
+// std::forward_iterator_tag comes with <vector> (poller_common.hpp) in every standard library;
+// <iterator> itself would add <streambuf> and more to every file (bench/compile_time.sh).
 
 NETSOCK_BEGIN_NAMESPACE
 
