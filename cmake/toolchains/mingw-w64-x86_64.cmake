@@ -18,7 +18,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# Run the tests under Wine when it is installed; call wine64 directly (DESIGN.md section 6).
+# Run the tests under Wine when it is installed; call the wine64 loader directly rather than
+# the `wine` wrapper script, which was found to matter for reliable ctest runs here.
 if(EXISTS /usr/lib/wine/wine64)
     set(CMAKE_CROSSCOMPILING_EMULATOR /usr/lib/wine/wine64)
 endif()

@@ -1,4 +1,4 @@
-// POSIX-only checks of the defaults that protect users (DESIGN.md section 3): close-on-exec on
+// POSIX-only checks of the defaults that protect users (README, "Defaults that protect you"): close-on-exec on
 // every socket, SIGPIPE left alone, no signal disposition changed, blocking accepted sockets,
 // and accept reporting EMFILE instead of spinning. Compiled only on non-Windows systems.
 #include <doctest/doctest.h>
