@@ -7,6 +7,11 @@
 # src_header_only: <net/impl/src.hpp> without NETSOCK_SEPARATE_COMPILATION must not compile,
 #   and the compiler must show netsock's #error.
 cmake_minimum_required(VERSION 3.16)
+# FLAGS and LIBS arrive as lists with escaped separators ("-std=c++17\;-static" from
+# tests/build/CMakeLists.txt): unescape them, or a multi-flag list (MinGW's -static) reaches the
+# compiler as one argument.
+string(REPLACE "\\;" ";" FLAGS "${FLAGS}")
+string(REPLACE "\\;" ";" LIBS "${LIBS}")
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
