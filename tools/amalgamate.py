@@ -9,6 +9,7 @@ absolute paths.
     python3 tools/amalgamate.py --check  # exit 1 if the committed file is stale
 """
 import argparse
+import os
 import pathlib
 import re
 import sys
@@ -133,8 +134,15 @@ def main() -> int:
         print(f"{OUTPUT.relative_to(ROOT)} is up to date.")
         return 0
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUTPUT, "w", encoding="utf-8", newline="\n") as f:
+    if OUTPUT.is_file() and OUTPUT.read_text(encoding="utf-8") == text:
+        print(f"{OUTPUT.relative_to(ROOT)} is up to date.")
+        return 0
+    # Write a temporary file and rename it over the output: a compiler reading (mmap) the old
+    # file while this runs keeps a whole file, never a truncated or half-written one.
+    tmp = OUTPUT.with_name(f".{OUTPUT.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+    os.replace(tmp, OUTPUT)
     print(f"wrote {OUTPUT.relative_to(ROOT)}")
     return 0
 
