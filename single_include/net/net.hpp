@@ -2530,20 +2530,26 @@ NETSOCK_END_NAMESPACE
 // - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
 //   steady-clock deadline (waiter), never select(), which cannot watch descriptors above
 //   FD_SETSIZE;
-// - the test fault hook (detail/fault.hpp) is asked before each call.
+// - the test fault hook (detail/fault.hpp) is asked before each call that has a fault point.
 
 // ---- begin net/detail/fault.hpp ----
 #ifndef NETSOCK_DETAIL_FAULT_HPP
 #define NETSOCK_DETAIL_FAULT_HPP
 
-// Fault injection for tests. Every raw socket call in sys.hpp asks fault::next() first; a test
-// build (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an errno
-// value (EINTR, EAGAIN, ENOBUFS, ...) or cap its byte count (short writes). In normal builds
-// next() is a constexpr no-op and the compiler removes every trace of it.
+// Fault injection for tests. The calls of sys.hpp that can fail at run time in ways a test
+// cannot provoke (and the waits of the poller backends) ask fault::next() first; a test build
+// (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an error value
+// or cap its byte count (short writes). In normal builds next() is a constexpr no-op and the
+// compiler removes every trace of it. Calls whose failures a test can cause for real (bind,
+// listen, setsockopt, ...) have no fault point.
 //
-// Semantics: for send/recv/sendto/recvfrom/accept/poll an injected error replaces the call
-// (the call is not made). For connect the real call is made first and the injected error
-// replaces its result, as a signal arriving during a blocking connect would.
+// Semantics:
+// - send, recv, sendto, recvfrom, accept, poll (every wait: poll, WSAPoll, epoll_wait, kevent):
+//   an injected errno/WSA value replaces the call (the call is not made);
+// - connect, close: the real call is made first and the injected value replaces its result
+//   (as a signal arriving during a blocking connect would; a close is never skipped, so no
+//   descriptor leaks);
+// - getaddrinfo: an injected EAI_* value replaces the call.
 
 
 #include <cstddef>
@@ -2555,10 +2561,10 @@ NETSOCK_END_NAMESPACE
 NETSOCK_BEGIN_NAMESPACE
 namespace detail::fault {
 
-enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
+enum class call { send, recv, sendto, recvfrom, accept, connect, poll, close, getaddrinfo };
 
 struct injection {
-    int error = 0;                                       ///< errno / WSA value to report, or 0
+    int error = 0;                                       ///< errno / WSA / EAI value, or 0
     std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
 };
 
@@ -2894,8 +2900,9 @@ inline handle open(int family, int type, int protocol, std::error_code& ec) noex
 
 // Never retried (see os::close_socket).
 inline std::error_code close(handle h) noexcept {
-    if (int e = os::close_socket(h); e != 0) return socket_error(e);
-    return {};
+    const int e = os::close_socket(h);
+    if (const int injected = fault::next(fault::call::close).error; injected != 0) return socket_error(injected);
+    return e != 0 ? socket_error(e) : std::error_code{};
 }
 
 // A connected pair (POSIX socketpair(AF_UNIX)); operation_not_supported where the OS has none
@@ -3065,6 +3072,7 @@ inline std::error_code getpeername(handle h, ::sockaddr* sa, socklen_type* len) 
 // getaddrinfo's own error code (EAI_*), 0 on success.
 inline int getaddrinfo(const char* host, const char* service, const ::addrinfo* hints,
                        ::addrinfo** out) noexcept {
+    if (const int injected = fault::next(fault::call::getaddrinfo).error; injected != 0) return injected;
     return ::getaddrinfo(host, service, hints, out);
 }
 inline void freeaddrinfo(::addrinfo* list) noexcept { ::freeaddrinfo(list); }

@@ -16,6 +16,9 @@
 #include "fault_plan.hpp"
 #include "support.hpp"
 
+#include <fcntl.h>
+#include <netdb.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
@@ -773,4 +776,42 @@ TEST_CASE("accept, connect and wait report an injected ENOBUFS at once and lose 
         CHECK_MESSAGE(outcome.first == std::errc::not_enough_memory, describe(outcome.first));
         CHECK(outcome.second < 1.0);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// close and getaddrinfo
+
+TEST_CASE("an error reported by close is returned by try_close, and the descriptor is gone anyway") {
+    auto s = net::make_socket(net::family::ipv4);
+    const int fd = s.native_handle();
+    fault::plan plan;
+    plan.on(call::close).fail(EIO, 1);
+    net::result<void> closed;
+    {
+        fault::armed guard(plan);
+        closed = s.try_close();
+    }
+    CHECK(plan.on(call::close).injected() == 1);
+    REQUIRE_FALSE(closed);
+    CHECK_MESSAGE(closed.error() == std::errc::io_error, describe(closed.error()));
+    CHECK_FALSE(s.is_open());
+    errno = 0;
+    CHECK(::fcntl(fd, F_GETFD) == -1); // the real close was made: nothing leaks
+    CHECK(errno == EBADF);
+}
+
+TEST_CASE("a failing getaddrinfo is reported as a resolver error, and the next lookup works") {
+    fault::plan plan;
+    plan.on(call::getaddrinfo).fail(EAI_AGAIN, 1);
+    net::result<std::vector<net::address>> failed;
+    {
+        fault::armed guard(plan);
+        failed = net::try_resolve("localhost", "80");
+    }
+    CHECK(plan.on(call::getaddrinfo).injected() == 1);
+    REQUIRE_FALSE(failed);
+    CHECK_MESSAGE(failed.error() == net::resolve_errc::try_again, describe(failed.error()));
+    auto found = net::try_resolve("localhost", "80");
+    REQUIRE(found);
+    CHECK_FALSE(found->empty());
 }

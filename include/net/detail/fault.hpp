@@ -1,14 +1,20 @@
 #ifndef NETSOCK_DETAIL_FAULT_HPP
 #define NETSOCK_DETAIL_FAULT_HPP
 
-// Fault injection for tests. Every raw socket call in sys.hpp asks fault::next() first; a test
-// build (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an errno
-// value (EINTR, EAGAIN, ENOBUFS, ...) or cap its byte count (short writes). In normal builds
-// next() is a constexpr no-op and the compiler removes every trace of it.
+// Fault injection for tests. The calls of sys.hpp that can fail at run time in ways a test
+// cannot provoke (and the waits of the poller backends) ask fault::next() first; a test build
+// (NETSOCK_FAULT_INJECTION defined) installs a hook that can fail the call with an error value
+// or cap its byte count (short writes). In normal builds next() is a constexpr no-op and the
+// compiler removes every trace of it. Calls whose failures a test can cause for real (bind,
+// listen, setsockopt, ...) have no fault point.
 //
-// Semantics: for send/recv/sendto/recvfrom/accept/poll an injected error replaces the call
-// (the call is not made). For connect the real call is made first and the injected error
-// replaces its result, as a signal arriving during a blocking connect would.
+// Semantics:
+// - send, recv, sendto, recvfrom, accept, poll (every wait: poll, WSAPoll, epoll_wait, kevent):
+//   an injected errno/WSA value replaces the call (the call is not made);
+// - connect, close: the real call is made first and the injected value replaces its result
+//   (as a signal arriving during a blocking connect would; a close is never skipped, so no
+//   descriptor leaks);
+// - getaddrinfo: an injected EAI_* value replaces the call.
 
 #include "../config.hpp"
 
@@ -21,10 +27,10 @@
 NETSOCK_BEGIN_NAMESPACE
 namespace detail::fault {
 
-enum class call { send, recv, sendto, recvfrom, accept, connect, poll };
+enum class call { send, recv, sendto, recvfrom, accept, connect, poll, close, getaddrinfo };
 
 struct injection {
-    int error = 0;                                       ///< errno / WSA value to report, or 0
+    int error = 0;                                       ///< errno / WSA / EAI value, or 0
     std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
 };
 

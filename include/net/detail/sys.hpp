@@ -12,7 +12,7 @@
 // - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
 //   steady-clock deadline (waiter), never select(), which cannot watch descriptors above
 //   FD_SETSIZE;
-// - the test fault hook (detail/fault.hpp) is asked before each call.
+// - the test fault hook (detail/fault.hpp) is asked before each call that has a fault point.
 
 #include "../error.hpp"
 #include "fault.hpp"
@@ -326,8 +326,9 @@ inline handle open(int family, int type, int protocol, std::error_code& ec) noex
 
 // Never retried (see os::close_socket).
 inline std::error_code close(handle h) noexcept {
-    if (int e = os::close_socket(h); e != 0) return socket_error(e);
-    return {};
+    const int e = os::close_socket(h);
+    if (const int injected = fault::next(fault::call::close).error; injected != 0) return socket_error(injected);
+    return e != 0 ? socket_error(e) : std::error_code{};
 }
 
 // A connected pair (POSIX socketpair(AF_UNIX)); operation_not_supported where the OS has none
@@ -497,6 +498,7 @@ inline std::error_code getpeername(handle h, ::sockaddr* sa, socklen_type* len) 
 // getaddrinfo's own error code (EAI_*), 0 on success.
 inline int getaddrinfo(const char* host, const char* service, const ::addrinfo* hints,
                        ::addrinfo** out) noexcept {
+    if (const int injected = fault::next(fault::call::getaddrinfo).error; injected != 0) return injected;
     return ::getaddrinfo(host, service, hints, out);
 }
 inline void freeaddrinfo(::addrinfo* list) noexcept { ::freeaddrinfo(list); }
