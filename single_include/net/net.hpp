@@ -2697,7 +2697,7 @@ public:
     }
 
 private:
-    const deadline& until_;
+    deadline until_; // a copy: `waiter w(deadline::after(t))` must not dangle
     int injected_ = 0;
 };
 
