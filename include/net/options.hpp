@@ -67,7 +67,7 @@ template <int Level, int Name, class Native = int> struct int_option {
     constexpr explicit int_option(int v) noexcept : value(v) {}
     std::error_code set_on(native_handle_type h) const noexcept {
         if (Name < 0) return unsupported_option();
-        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (value < 0) return detail::make_errc(std::errc::invalid_argument);
         return detail::set_int_option(h, Level, Name, static_cast<Native>(value));
     }
     std::error_code get_from(native_handle_type h) noexcept {
@@ -119,7 +119,7 @@ template <int Name4, int Name6, class Native4> struct family_int_option {
         std::error_code ec;
         const int f = socket_family(h, ec);
         if (ec) return ec;
-        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (value < 0) return detail::make_errc(std::errc::invalid_argument);
         if (f == AF_INET6) return detail::set_int_option(h, IPPROTO_IPV6, Name6, value);
         return detail::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
     }

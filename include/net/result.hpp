@@ -41,7 +41,7 @@ inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
     return unexpected<std::error_code>(ec);
 }
 inline unexpected<std::error_code> fail(std::errc e) noexcept {
-    return unexpected<std::error_code>(std::make_error_code(e));
+    return unexpected<std::error_code>(make_errc(e));
 }
 
 // The throwing face of every operation: the value, or net::error naming the operation.

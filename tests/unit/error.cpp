@@ -163,6 +163,43 @@ TEST_CASE("a refused loopback connect compares equal to std::errc::connection_re
     CHECK_FALSE(r.error().message().empty());
 }
 
+TEST_CASE("a timed receive that expires says so in words on every OS") {
+    // MinGW's C runtime has no text for ETIMEDOUT (it printed "Unknown error"): the message of
+    // an error netsock makes itself must come from somewhere that has one.
+    auto pair = net::try_socket_pair();
+    REQUIRE(pair.has_value());
+    char byte = 0;
+    auto r = net::try_recv(pair->first, net::buffer(&byte, 1), std::chrono::milliseconds(20));
+    REQUIRE_FALSE(r.has_value());
+    const std::string text = r.error().message();
+    CAPTURE(text);
+    CAPTURE(r.error().category().name());
+    CHECK(r.error() == std::errc::timed_out);
+    CHECK_FALSE(text.empty());
+    CHECK_FALSE(contains(text, "nknown"));
+    CHECK_FALSE(contains(text, "138"));
+}
+
+TEST_CASE("errors netsock makes itself have a text and keep their std::errc value") {
+    const std::errc made[] = {
+        std::errc::timed_out,          std::errc::host_unreachable,   std::errc::network_unreachable,
+        std::errc::operation_canceled, std::errc::connection_refused, std::errc::connection_reset,
+        std::errc::address_in_use,     std::errc::message_size,       std::errc::no_protocol_option,
+        std::errc::operation_not_supported, std::errc::not_connected, std::errc::invalid_argument,
+        std::errc::bad_file_descriptor, std::errc::address_family_not_supported,
+    };
+    for (const std::errc e : made) {
+        const std::error_code ec = net::detail::make_errc(e);
+        const std::string text = ec.message();
+        CAPTURE(static_cast<int>(e));
+        CAPTURE(text);
+        CHECK(ec == e);
+        CHECK(net::detail::make_errc(e) == ec);
+        CHECK_FALSE(text.empty());
+        CHECK_FALSE(contains(text, "nknown"));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // net::errc (netsock_category)
 

@@ -8,6 +8,7 @@
 
 #include "../config.hpp"
 #include "../events.hpp"
+#include "../error.hpp"
 #include "platform.hpp"
 
 #include <cstddef>
@@ -79,7 +80,7 @@ using poller_state = queue_state;
 using poller_state = poll_state;
 #endif
 
-inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
+inline std::error_code poller_error(std::errc e) noexcept { return make_errc(e); }
 } // namespace detail
 NETSOCK_END_NAMESPACE
 

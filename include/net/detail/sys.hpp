@@ -72,7 +72,7 @@ private:
     bool infinite_ = true;
 };
 
-inline std::error_code timed_out() noexcept { return std::make_error_code(std::errc::timed_out); }
+inline std::error_code timed_out() noexcept { return make_errc(std::errc::timed_out); }
 
 inline bool is_in_progress(const std::error_code& ec) noexcept {
     return ec.category() == socket_category() && os::is_in_progress(ec.value());
@@ -149,7 +149,7 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
         int n = w.injected() ? -1 : os::poll(&p, 1, w.timeout_ms());
         if (!w.done(n, ec)) continue;
         if (n == 0) ec = timed_out();
-        else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
+        else if (n > 0 && (p.revents & POLLNVAL)) ec = make_errc(std::errc::bad_file_descriptor);
         return n > 0 ? p.revents : 0;
     }
 }
@@ -505,6 +505,7 @@ inline void freeaddrinfo(::addrinfo* list) noexcept { ::freeaddrinfo(list); }
 inline int last_error() noexcept { return os::last_error(); }
 inline std::string error_message(int e) { return os::error_message(e); }
 inline std::error_condition error_condition_of(int e) noexcept { return os::error_condition_of(e); }
+inline int native_error(std::errc e) noexcept { return os::native_error(e); }
 inline const char* resolver_message(int code) noexcept { return os::resolver_message(code); }
 using os::eai_nodata;
 using os::eai_system;

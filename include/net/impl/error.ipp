@@ -112,7 +112,10 @@ bool is_would_block(const std::error_code& ec) noexcept {
 namespace detail {
 std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
 std::error_code last_socket_error() noexcept { return socket_error(sys::last_error()); }
-std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
+std::error_code make_errc(std::errc e) noexcept {
+    if (const int native = sys::native_error(e); native != 0) return socket_error(native);
+    return std::make_error_code(e);
+}
 } // namespace detail
 NETSOCK_END_NAMESPACE
 

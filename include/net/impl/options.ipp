@@ -14,7 +14,7 @@ NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 std::error_code unsupported_option() noexcept {
-    return std::make_error_code(std::errc::no_protocol_option);
+    return detail::make_errc(std::errc::no_protocol_option);
 }
 
 std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
@@ -29,7 +29,7 @@ std::error_code get_option_bytes(native_handle_type h, int level, int name, void
 
 std::error_code set_timeout_option(native_handle_type h, int name,
                                    std::chrono::milliseconds value) noexcept {
-    if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
+    if (value.count() < 0) return detail::make_errc(std::errc::invalid_argument);
     auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
     return sys::setsockopt(h, SOL_SOCKET, name, &v, sizeof v);
 }
@@ -52,7 +52,7 @@ int socket_family(native_handle_type h, std::error_code& ec) noexcept {
 
 std::error_code set_membership(native_handle_type h, bool join, const address& group,
                                const address& interface_address, std::uint32_t interface_index) noexcept {
-    if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
+    if (!group.is_multicast()) return detail::make_errc(std::errc::invalid_argument);
     if (group.family() == net::family::ipv4) {
         ::ip_mreq m{};
         std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
@@ -69,7 +69,7 @@ std::error_code set_membership(native_handle_type h, bool join, const address& g
 } // namespace detail
 
 std::error_code linger::set_on(native_handle_type h) const noexcept {
-    if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
+    if (timeout.count() < 0 || timeout.count() > 65535) return detail::make_errc(std::errc::invalid_argument);
     ::linger v{};
     v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
     v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
@@ -93,7 +93,7 @@ std::error_code multicast_interface::set_on(native_handle_type h) const noexcept
         auto index = static_cast<unsigned>(interface_index);
         return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
     }
-    if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
+    if (interface_address.family() != family::ipv4) return detail::make_errc(std::errc::invalid_argument);
     return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
                                    &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
                                    sizeof(::in_addr));

@@ -167,12 +167,12 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
             progressed = true;
         }
         if (until.expired()) {
-            keep_most_specific(best, std::make_error_code(std::errc::timed_out));
+            keep_most_specific(best, detail::make_errc(std::errc::timed_out));
             return fail(best);
         }
         if (progressed || r == 0 || pending.empty()) start_next();
     }
-    return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
+    return fail(best ? best : detail::make_errc(std::errc::host_unreachable));
 }
 
 } // namespace detail
@@ -208,7 +208,7 @@ result<socket> try_create_server(const address& a, const server_options& o) noex
         if (auto r = try_set_option(*s, v6_only{false}); !r) {
             auto ec = r.error();
             if (ec == std::errc::no_protocol_option || ec == std::errc::invalid_argument)
-                ec = std::make_error_code(std::errc::operation_not_supported);
+                ec = detail::make_errc(std::errc::operation_not_supported);
             return detail::fail(ec);
         }
     }

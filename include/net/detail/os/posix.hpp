@@ -112,6 +112,11 @@ inline std::error_condition error_condition_of(int e) noexcept {
     return {e, std::generic_category()};
 }
 
+// The OS code for an error that netsock reports itself (a std::errc value), or 0 to report it
+// in std::generic_category(): on POSIX the std::errc values are the errno values, whose text
+// the C library has.
+inline int native_error(std::errc) noexcept { return 0; }
+
 // Nothing to start on POSIX.
 inline int start() noexcept { return 0; }
 

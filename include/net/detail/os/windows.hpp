@@ -155,6 +155,36 @@ inline std::error_condition error_condition_of(int e) noexcept {
     }
 }
 
+// The Winsock code for an error that netsock reports itself (a std::errc value), or 0: the C
+// runtime of MinGW has no text for the POSIX errno values above 42 (timed_out printed
+// "Unknown error"), so such errors are made in socket_category with the Winsock code, whose
+// text comes from the system and which still compares equal to the std::errc value.
+inline int native_error(std::errc e) noexcept {
+    using std::errc;
+    switch (e) {
+    case errc::timed_out: return WSAETIMEDOUT;
+    case errc::connection_refused: return WSAECONNREFUSED;
+    case errc::connection_reset: return WSAECONNRESET;
+    case errc::connection_aborted: return WSAECONNABORTED;
+    case errc::host_unreachable: return WSAEHOSTUNREACH;
+    case errc::network_unreachable: return WSAENETUNREACH;
+    case errc::operation_not_supported: return WSAEOPNOTSUPP;
+    case errc::no_protocol_option: return WSAENOPROTOOPT;
+    case errc::address_family_not_supported: return WSAEAFNOSUPPORT;
+    case errc::address_in_use: return WSAEADDRINUSE;
+    case errc::address_not_available: return WSAEADDRNOTAVAIL;
+    case errc::message_size: return WSAEMSGSIZE;
+    case errc::operation_would_block: return WSAEWOULDBLOCK;
+    case errc::operation_in_progress: return WSAEINPROGRESS;
+    case errc::not_connected: return WSAENOTCONN;
+    case errc::already_connected: return WSAEISCONN;
+    case errc::no_buffer_space: return WSAENOBUFS;
+    case errc::not_a_socket: return WSAENOTSOCK;
+    case errc::operation_canceled: return ERROR_OPERATION_ABORTED;
+    default: return 0;
+    }
+}
+
 // Winsock starts lazily, once per process, on the first call that needs it: a function-local
 // static (thread-safe since C++11), never a namespace-scope object (its order of construction
 // across files is unspecified), and never WSACleanup (it would pull Winsock from under sockets
