@@ -7,6 +7,13 @@
 # compiler's dependency lists that no header of <repo>/include/ was read, links and runs the
 # program.
 cmake_minimum_required(VERSION 3.16)
+# FLAGS, LIBS and EMULATOR arrive as lists with escaped separators (tests/build/CMakeLists.txt:
+# "-DEMULATOR=/usr/bin/qemu-s390x\;-L\;/usr/s390x-linux-gnu"): unescape them, or a list reaches
+# execute_process as one argument (qemu-user's "-L <dir>" made the run fail with "No such file
+# or directory").
+foreach(list_var IN ITEMS FLAGS LIBS EMULATOR)
+    string(REPLACE "\\;" ";" ${list_var} "${${list_var}}")
+endforeach()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
