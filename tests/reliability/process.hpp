@@ -5,6 +5,10 @@
 // program with a chosen RLIMIT_NOFILE, collect its stdout/stderr line by line on a thread,
 // wait (bounded) for a line or for its exit (pidfd + poll, no sleeps), read its CPU time from
 // /proc/<pid>/stat. Include after <doctest/doctest.h>.
+// In a cross build whose tests run under an emulator (qemu-user), the child is started through
+// that emulator too (NETSOCK_TEST_EMULATOR, tests/support/emulator.hpp): the kernel cannot run
+// a foreign binary by itself here. Its pid, exit code and /proc/<pid>/stat are then the
+// emulator's, which runs the program in that one process.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,6 +17,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "support/emulator.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -37,6 +43,8 @@ public:
     // Starts argv[0] with RLIMIT_NOFILE's soft limit set to `nofile` (0: inherited) and the
     // environment plus `extra_env` ("NAME=value").
     process(std::vector<std::string> argv, rlim_t nofile = 0, std::vector<std::string> extra_env = {}) {
+        const auto emulator = netsock_test::emulator_command();
+        argv.insert(argv.begin(), emulator.begin(), emulator.end());
         int out[2], err[2];
         REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
         REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
