@@ -7,6 +7,7 @@
 // a 64 KiB buffer on each thread's stack, shutdown(SHUT_WR) after the client's EOF.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,6 +41,20 @@ void serve(int fd) {
     ::close(fd);
 }
 
+// The raw equivalents of what netsock does for every socket: close-on-exec atomically where
+// the OS can (Linux, BSD), else with a second call (macOS has no SOCK_CLOEXEC nor accept4).
+#if defined(SOCK_CLOEXEC)
+int raw_socket() { return ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0); }
+int raw_accept(int listener) { return ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC); }
+#else
+int cloexec(int fd) {
+    if (fd >= 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+int raw_socket() { return cloexec(::socket(AF_INET, SOCK_STREAM, 0)); }
+int raw_accept(int listener) { return cloexec(::accept(listener, nullptr, nullptr)); }
+#endif
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -49,7 +64,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: raw_threaded_echo [--port N]\n");
         return 2;
     }
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int listener = raw_socket();
     const int one = 1;
     ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     ::sockaddr_in sin{};
@@ -66,7 +81,7 @@ int main(int argc, char** argv) {
     std::printf("listening on 127.0.0.1:%u\n", ntohs(sin.sin_port));
     std::fflush(stdout);
     for (;;) {
-        const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        const int fd = raw_accept(listener);
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE) ::usleep(100000); // back off, never spin
             continue;
