@@ -21,6 +21,7 @@
 #include <cstring>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -129,6 +130,16 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 // Backend per OS
+
+// At compile time too, so that the macOS cross build (tools/test-cross.sh), which cannot run
+// this test, proves that it compiled the kqueue backend.
+#if !defined(NETSOCK_POLLER_POLL)
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
+static_assert(std::string_view(net::poller::backend_name()) == "kqueue", "kqueue on macOS and BSD");
+#elif defined(__linux__)
+static_assert(std::string_view(net::poller::backend_name()) == "epoll", "epoll on Linux");
+#endif
+#endif
 
 TEST_CASE("the poller uses epoll on Linux, kqueue on macOS and the BSDs, and poll when forced") {
     utsname u{};
