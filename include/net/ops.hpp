@@ -73,8 +73,11 @@ NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 /// listener with nothing pending fails with operation_would_block. EMFILE is reported as
 /// too_many_files_open and never retried (back off before accepting again).
 /// With a timeout the listener is non-blocking for the duration of the call (readiness can be
-/// stale when another thread takes the connection) and its mode is restored afterwards
-/// (Windows, where the mode cannot be read: left blocking).
+/// stale when another thread takes the connection) and its mode is restored afterwards.
+/// `receive_timeout` (SO_RCVTIMEO) bounds an accept without a timeout on a blocking listener
+/// on every OS (Windows ignores it for accept; netsock makes it apply).
+/// On Windows, which cannot report a socket's mode, "non-blocking" means set with
+/// `net::set_nonblocking` (a mode set with ioctlsocket directly is not seen).
 NETSOCK_DECL result<accept_result> try_accept(const socket& s, timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_accept`.
 NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
@@ -85,8 +88,8 @@ NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 /// Errors: connection_refused, timed_out, network_unreachable, ...
 /// With a timeout it gives up with timed_out after `timeout`; a refusal is reported as
 /// connection_refused, never as a timeout. The socket's blocking mode is restored afterwards
-/// (on Windows, where the mode cannot be read, it is left blocking). After a timeout the socket
-/// is in an unspecified state: close it.
+/// (on Windows: as `net::set_nonblocking` left it). After a timeout the socket is in an
+/// unspecified state: close it.
 /// ```cpp
 /// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
 ///     std::puts(r.error().message().c_str());
@@ -99,8 +102,9 @@ NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout
 // ---------------------------------------------------------------------------------------------
 // Streams
 
-/// Sends some of the bytes; returns how many the OS took (possibly fewer than given). With a
-/// timeout it waits at most that long for room to send.
+/// Sends some of the bytes; returns how many the OS took (possibly fewer than given: on
+/// Windows at most 64 KiB per call, so that a failure never hides how much went). With a
+/// timeout it waits at most that long for room to send, on a blocking socket too.
 /// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
 NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
                                           timeout t = timeout::none()) noexcept;

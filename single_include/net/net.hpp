@@ -548,7 +548,7 @@ inline unexpected<std::error_code> fail(std::error_code ec) noexcept {
     return unexpected<std::error_code>(ec);
 }
 inline unexpected<std::error_code> fail(std::errc e) noexcept {
-    return unexpected<std::error_code>(std::make_error_code(e));
+    return unexpected<std::error_code>(make_errc(e));
 }
 
 // The throwing face of every operation: the value, or net::error naming the operation.
@@ -869,6 +869,7 @@ NETSOCK_END_NAMESPACE
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <new>
 #include <system_error>
 
 #if defined(_MSC_VER)
@@ -889,12 +890,12 @@ inline constexpr int af_local = AF_UNIX;
 inline constexpr int shut_rd = SD_RECEIVE;
 inline constexpr int shut_wr = SD_SEND;
 inline constexpr int shut_rdwr = SD_BOTH;
-inline constexpr int send_flags = 0; // no SIGPIPE on Windows
-// No MSG_DONTWAIT: a timed call waits for readiness first, then makes a bounded attempt.
-inline constexpr int dontwait_flag = 0;
-inline constexpr bool has_dontwait = false;
-// After WSAPoll reports writable, a blocking send of at most this much does not stall long.
-inline constexpr std::size_t timed_send_limit = 65536;
+// The most one send call passes to Winsock. A blocking send of a whole buffer is all-or-error
+// (if the peer resets half-way, nothing says how much went), so large sends go in pieces whose
+// count is exact.
+inline constexpr std::size_t send_piece = 65536;
+// accept() ignores SO_RCVTIMEO on Windows (it bounds recv only): sys::accept_deadline emulates it.
+inline constexpr bool accept_uses_rcvtimeo = false;
 // No socketpair(): ops.ipp builds a pair over loopback.
 inline constexpr bool has_socketpair = false;
 
@@ -930,6 +931,33 @@ inline bool is_in_progress(int e) noexcept {
     return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS || e == WSAEALREADY;
 }
 
+// The text of the codes netsock reports itself (native_error), for a system without message
+// tables for them (Wine has none for WSA codes); nullptr for others.
+inline const char* short_message(int e) noexcept {
+    switch (e) {
+    case WSAETIMEDOUT: return "Connection timed out";
+    case WSAECONNREFUSED: return "Connection refused";
+    case WSAECONNRESET: return "Connection reset by peer";
+    case WSAECONNABORTED: return "Software caused connection abort";
+    case WSAEHOSTUNREACH: return "No route to host";
+    case WSAENETUNREACH: return "Network is unreachable";
+    case WSAEOPNOTSUPP: return "Operation not supported";
+    case WSAENOPROTOOPT: return "Protocol not available";
+    case WSAEAFNOSUPPORT: return "Address family not supported by protocol";
+    case WSAEADDRINUSE: return "Address already in use";
+    case WSAEADDRNOTAVAIL: return "Cannot assign requested address";
+    case WSAEMSGSIZE: return "Message too long";
+    case WSAEWOULDBLOCK: return "Resource temporarily unavailable";
+    case WSAEINPROGRESS: return "Operation now in progress";
+    case WSAENOTCONN: return "Transport endpoint is not connected";
+    case WSAEISCONN: return "Transport endpoint is already connected";
+    case WSAENOBUFS: return "No buffer space available";
+    case WSAENOTSOCK: return "Socket operation on non-socket";
+    case ERROR_OPERATION_ABORTED: return "Operation canceled";
+    default: return nullptr;
+    }
+}
+
 // Message text of a Winsock/Win32 code, from the system: strerror knows only the C runtime's
 // errno values, not WSA codes.
 inline std::string error_message(int e) {
@@ -939,11 +967,10 @@ inline std::string error_message(int e) {
     while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
                      buf[n - 1] == '.'))
         --n;
-    if (n == 0) {
-        std::snprintf(buf, sizeof buf, "Winsock error %d", e);
-        return buf;
-    }
-    return std::string(buf, n);
+    if (n > 0) return std::string(buf, n);
+    if (const char* text = short_message(e)) return text;
+    std::snprintf(buf, sizeof buf, "Winsock error %d", e);
+    return buf;
 }
 
 // Winsock codes mapped to portable conditions, so `ec == std::errc::connection_refused` holds
@@ -989,6 +1016,36 @@ inline std::error_condition error_condition_of(int e) noexcept {
     case ERROR_NOT_ENOUGH_MEMORY: return c(errc::not_enough_memory);
     case ERROR_OPERATION_ABORTED: return c(errc::operation_canceled);
     default: return {e, std::system_category()};
+    }
+}
+
+// The Winsock code for an error that netsock reports itself (a std::errc value), or 0: the C
+// runtime of MinGW has no text for the POSIX errno values above 42 (timed_out printed
+// "Unknown error"), so such errors are made in socket_category with the Winsock code, whose
+// text comes from the system and which still compares equal to the std::errc value.
+inline int native_error(std::errc e) noexcept {
+    using std::errc;
+    switch (e) {
+    case errc::timed_out: return WSAETIMEDOUT;
+    case errc::connection_refused: return WSAECONNREFUSED;
+    case errc::connection_reset: return WSAECONNRESET;
+    case errc::connection_aborted: return WSAECONNABORTED;
+    case errc::host_unreachable: return WSAEHOSTUNREACH;
+    case errc::network_unreachable: return WSAENETUNREACH;
+    case errc::operation_not_supported: return WSAEOPNOTSUPP;
+    case errc::no_protocol_option: return WSAENOPROTOOPT;
+    case errc::address_family_not_supported: return WSAEAFNOSUPPORT;
+    case errc::address_in_use: return WSAEADDRINUSE;
+    case errc::address_not_available: return WSAEADDRNOTAVAIL;
+    case errc::message_size: return WSAEMSGSIZE;
+    case errc::operation_would_block: return WSAEWOULDBLOCK;
+    case errc::operation_in_progress: return WSAEINPROGRESS;
+    case errc::not_connected: return WSAENOTCONN;
+    case errc::already_connected: return WSAEISCONN;
+    case errc::no_buffer_space: return WSAENOBUFS;
+    case errc::not_a_socket: return WSAENOTSOCK;
+    case errc::operation_canceled: return ERROR_OPERATION_ABORTED;
+    default: return 0;
     }
 }
 
@@ -1078,13 +1135,67 @@ inline int listener_policy(handle h) noexcept {
     return 0;
 }
 
+// Windows cannot report a socket's blocking mode, so this layer remembers the sockets it made
+// non-blocking (set_nonblocking), until they are closed. A mode set with ioctlsocket directly
+// is not seen: such a socket counts as blocking. A process-wide list under a slim lock: a
+// program has few non-blocking sockets whose mode changes rarely.
+struct nonblocking_list {
+    ::SRWLOCK lock = SRWLOCK_INIT;
+    handle* items = nullptr; // never freed: the list lives as long as the process
+    std::size_t size = 0, capacity = 0;
+
+    // Adds or removes h; false if it was absent and could not be added (no memory).
+    bool set(handle h, bool on) noexcept {
+        ::AcquireSRWLockExclusive(&lock);
+        std::size_t at = find(h);
+        bool ok = true;
+        if (on && at == size) {
+            ok = grow();
+            if (ok) items[size++] = h;
+        } else if (!on && at != size) {
+            items[at] = items[--size];
+        }
+        ::ReleaseSRWLockExclusive(&lock);
+        return ok;
+    }
+    bool has(handle h) noexcept {
+        ::AcquireSRWLockShared(&lock);
+        const bool found = find(h) != size;
+        ::ReleaseSRWLockShared(&lock);
+        return found;
+    }
+    static nonblocking_list& get() noexcept {
+        static nonblocking_list list;
+        return list;
+    }
+
+private:
+    std::size_t find(handle h) const noexcept {
+        std::size_t i = 0;
+        while (i != size && items[i] != h) ++i;
+        return i;
+    }
+    bool grow() noexcept {
+        if (size < capacity) return true;
+        const std::size_t more = capacity == 0 ? 16 : capacity * 2;
+        auto* bigger = new (std::nothrow) handle[more];
+        if (bigger == nullptr) return false;
+        if (size != 0) std::memcpy(bigger, items, size * sizeof(handle));
+        delete[] items;
+        items = bigger;
+        capacity = more;
+        return true;
+    }
+};
+
 inline int set_nonblocking(handle h, bool on) noexcept {
     u_long mode = on ? 1 : 0;
-    return ::ioctlsocket(h, FIONBIO, &mode) == 0 ? 0 : ::WSAGetLastError();
+    if (::ioctlsocket(h, FIONBIO, &mode) != 0) return ::WSAGetLastError();
+    return nonblocking_list::get().set(h, on) ? 0 : WSAENOBUFS;
 }
 
-// Windows cannot report a socket's blocking mode.
-inline int is_nonblocking(handle, int&) noexcept { return -1; }
+// 1 if non-blocking, 0 if blocking (as far as set_nonblocking knows).
+inline int is_nonblocking(handle h, int&) noexcept { return nonblocking_list::get().has(h) ? 1 : 0; }
 
 // Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
 inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
@@ -1103,6 +1214,7 @@ inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
 }
 
 inline int close_socket(handle h) noexcept {
+    nonblocking_list::get().set(h, false); // before: once closed, the value can be reused
     return ::closesocket(h) == 0 ? 0 : ::WSAGetLastError();
 }
 
@@ -1112,6 +1224,121 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
 
 inline void sleep_ms(int ms) noexcept { ::Sleep(static_cast<DWORD>(ms < 0 ? 0 : ms)); }
 
+// ---------------------------------------------------------------------------------------------
+// One attempt of each transfer: wait_ms < 0 waits as the socket's mode says; wait_ms >= 0 never
+// waits longer. Windows has no MSG_DONTWAIT, and after WSAPoll says "writable" a blocking send
+// can still wait for ever (it takes the whole buffer), so a timed attempt is an overlapped
+// operation (sockets are made with WSA_FLAG_OVERLAPPED; the socket's blocking mode does not
+// apply to it), cancelled when the time is up. Each returns the bytes moved, or -1 with err;
+// WSAEWOULDBLOCK when the time ran out before any byte moved. A timed attempt costs an event
+// (CreateEventW/CloseHandle) beside the transfer.
+
+// Starts `start(overlapped)`, waits up to wait_ms, cancels it if unfinished (CancelIoEx) and
+// waits for that. Returns 0 or the error; n is the bytes moved either way.
+template <class Start> int overlapped(handle h, int wait_ms, DWORD& n, Start&& start) noexcept {
+    n = 0;
+    const HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    if (event == nullptr) return static_cast<int>(::GetLastError());
+    ::WSAOVERLAPPED ov{};
+    // The low bit keeps the completion off an I/O completion port the socket may be tied to
+    // (https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatus).
+    ov.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(event) | 1);
+    if (start(&ov) != 0) {
+        const int e = ::WSAGetLastError();
+        if (e != WSA_IO_PENDING) {
+            ::CloseHandle(event);
+            return e;
+        }
+        if (::WaitForSingleObject(event, static_cast<DWORD>(wait_ms)) != WAIT_OBJECT_0) {
+            ::CancelIoEx(reinterpret_cast<HANDLE>(h), &ov);
+            ::WaitForSingleObject(event, INFINITE); // the cancellation (or completion) is quick
+        }
+    }
+    DWORD flags = 0;
+    const int e = ::WSAGetOverlappedResult(h, &ov, &n, FALSE, &flags) ? 0 : ::WSAGetLastError();
+    ::CloseHandle(event);
+    return e == WSA_OPERATION_ABORTED ? WSAEWOULDBLOCK : e;
+}
+
+// The result of a plain (non-overlapped) Winsock transfer call.
+inline long plain_result(int r, int& err) noexcept {
+    if (r == SOCKET_ERROR) err = ::WSAGetLastError();
+    return r == SOCKET_ERROR ? -1 : r;
+}
+// The result of an overlapped one: bytes that moved count, even if it was then cancelled.
+inline long overlapped_result(int e, DWORD n, int& err) noexcept {
+    if (e == 0 || n > 0) return static_cast<long>(n);
+    err = e;
+    return -1;
+}
+
+inline long send_once(handle h, const void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(const_cast<void*>(data))};
+    if (wait_ms < 0) return plain_result(::send(h, buf.buf, size, flags), err);
+    DWORD n = 0;
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        return ::WSASend(h, &buf, 1, nullptr, static_cast<DWORD>(flags), ov, nullptr);
+    });
+    return overlapped_result(e, n, err);
+}
+
+inline long recv_once(handle h, void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(data)};
+    if (wait_ms < 0) return plain_result(::recv(h, buf.buf, size, flags), err);
+    DWORD n = 0;
+    DWORD in_flags = static_cast<DWORD>(flags);
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        return ::WSARecv(h, &buf, 1, nullptr, &in_flags, ov, nullptr);
+    });
+    return overlapped_result(e, n, err);
+}
+
+inline long send_to(handle h, const void* data, io_length size, int flags, const ::sockaddr* sa,
+                    socklen_type len, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(const_cast<void*>(data))};
+    if (wait_ms < 0) return plain_result(::sendto(h, buf.buf, size, flags, sa, len), err);
+    DWORD n = 0;
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        return ::WSASendTo(h, &buf, 1, nullptr, static_cast<DWORD>(flags), sa, len, ov, nullptr);
+    });
+    return overlapped_result(e, n, err);
+}
+
+// Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
+// fits; that is a success with truncated = true, as on POSIX.
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(data)};
+    truncated = false;
+    DWORD n = 0;
+    int e = 0;
+    if (wait_ms < 0) {
+        const int r = ::recvfrom(h, buf.buf, size, flags, sa, len);
+        e = r == SOCKET_ERROR ? ::WSAGetLastError() : 0;
+        n = r == SOCKET_ERROR ? static_cast<DWORD>(size) : static_cast<DWORD>(r);
+    } else {
+        DWORD in_flags = static_cast<DWORD>(flags);
+        e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+            return ::WSARecvFrom(h, &buf, 1, nullptr, &in_flags, sa, len, ov, nullptr);
+        });
+    }
+    if (e == WSAEMSGSIZE) {
+        truncated = true;
+        return static_cast<long>(size);
+    }
+    return overlapped_result(e, n, err);
+}
+
+// A bind that conflicts with an exclusive one (SO_EXCLUSIVEADDRUSE, which netsock's listeners
+// carry, also across families: [::]:P against 0.0.0.0:P) fails with WSAEACCES on Windows; it is
+// address_in_use on every other OS, and here too.
+inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
+    if (::bind(h, sa, len) == 0) return 0;
+    const int e = ::WSAGetLastError();
+    const bool ip = sa->sa_family == AF_INET || sa->sa_family == AF_INET6;
+    return e == WSAEACCES && ip ? WSAEADDRINUSE : e;
+}
+
 // Windows has no socketpair() (has_socketpair is false): ops.ipp builds one over loopback.
 inline int socket_pair(int, handle*) noexcept { return WSAEOPNOTSUPP; }
 
@@ -1119,24 +1346,6 @@ inline int socket_pair(int, handle*) noexcept { return WSAEOPNOTSUPP; }
 inline unsigned interface_index(const char*) noexcept { return 0; }
 inline constexpr std::size_t interface_name_size = 16;
 inline bool interface_name(unsigned, char (&)[interface_name_size]) noexcept { return false; }
-
-// Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
-// fits; that is a success with truncated = true, as on POSIX.
-inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int& err) noexcept {
-    const int n = static_cast<int>(size > 0x7fffffff ? 0x7fffffff : size);
-    int r = ::recvfrom(h, static_cast<char*>(data), n, flags, sa, len);
-    truncated = false;
-    if (r == SOCKET_ERROR) {
-        err = ::WSAGetLastError();
-        if (err == WSAEMSGSIZE) {
-            truncated = true;
-            return n;
-        }
-        return -1;
-    }
-    return r;
-}
 
 // Numeric text <-> binary address (Vista and newer).
 inline bool pton(int family, const char* text, void* out) noexcept {
@@ -1213,11 +1422,10 @@ inline constexpr int send_flags = MSG_NOSIGNAL;
 #else
 inline constexpr int send_flags = 0;
 #endif
-// MSG_DONTWAIT lets a blocking socket make one non-blocking attempt.
-inline constexpr int dontwait_flag = MSG_DONTWAIT;
-inline constexpr bool has_dontwait = true;
-// A timed send may pass the whole buffer: with MSG_DONTWAIT it never blocks.
-inline constexpr std::size_t timed_send_limit = static_cast<std::size_t>(-1);
+// One send call may pass the whole buffer: a partial send reports what went.
+inline constexpr std::size_t send_piece = static_cast<std::size_t>(-1);
+// accept() honours SO_RCVTIMEO.
+inline constexpr bool accept_uses_rcvtimeo = true;
 // socketpair() exists.
 inline constexpr bool has_socketpair = true;
 
@@ -1276,6 +1484,11 @@ inline std::string error_message(int e) { return std::generic_category().message
 inline std::error_condition error_condition_of(int e) noexcept {
     return {e, std::generic_category()};
 }
+
+// The OS code for an error that netsock reports itself (a std::errc value), or 0 to report it
+// in std::generic_category(): on POSIX the std::errc values are the errno values, whose text
+// the C library has.
+inline int native_error(std::errc) noexcept { return 0; }
 
 // Nothing to start on POSIX.
 inline int start() noexcept { return 0; }
@@ -1408,8 +1621,33 @@ inline constexpr std::size_t interface_name_size = IF_NAMESIZE + 1;
 
 // Datagram receive that reports truncation: recvmsg sets MSG_TRUNC in msg_flags when the
 // datagram was larger than the buffer (recv(2)).
-inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int& err) noexcept {
+// ---------------------------------------------------------------------------------------------
+// One attempt of each transfer: wait_ms < 0 waits as the socket's mode says; wait_ms >= 0 does
+// not wait at all (MSG_DONTWAIT: one non-blocking attempt even on a blocking socket; sys waits
+// for readiness with poll and tries again). Each returns the bytes moved, or -1 with err.
+
+inline long send_once(handle h, const void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    const ssize_t n = ::send(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (n < 0) err = errno;
+    return static_cast<long>(n);
+}
+
+inline long recv_once(handle h, void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    const ssize_t n = ::recv(h, data, size, flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (n < 0) err = errno;
+    return static_cast<long>(n);
+}
+
+inline long send_to(handle h, const void* data, io_length size, int flags, const ::sockaddr* sa,
+                    socklen_type len, int wait_ms, int& err) noexcept {
+    const ssize_t n = ::sendto(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0), sa, len);
+    if (n < 0) err = errno;
+    return static_cast<long>(n);
+}
+
+// A datagram receive that reports truncation (MSG_TRUNC in msg_flags).
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
     ::iovec iov{};
     iov.iov_base = data;
     iov.iov_len = size;
@@ -1418,7 +1656,7 @@ inline long recv_from(handle h, void* data, std::size_t size, int flags, ::socka
     msg.msg_namelen = *len;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    ssize_t n = ::recvmsg(h, &msg, flags);
+    ssize_t n = ::recvmsg(h, &msg, flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
     if (n < 0) {
         err = errno;
         return -1;
@@ -1426,6 +1664,10 @@ inline long recv_from(handle h, void* data, std::size_t size, int flags, ::socka
     *len = msg.msg_namelen;
     truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     return static_cast<long>(n);
+}
+
+inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
+    return ::bind(h, sa, len) == 0 ? 0 : errno;
 }
 
 // Numeric text <-> binary address.
@@ -1733,7 +1975,7 @@ static_assert(sizeof(socket) == sizeof(native_handle_type));
 namespace detail {
 // The error of every operation on a socket that is not open.
 inline std::error_code not_open() noexcept {
-    return std::make_error_code(std::errc::bad_file_descriptor);
+    return detail::make_errc(std::errc::bad_file_descriptor);
 }
 } // namespace detail
 
@@ -1811,8 +2053,11 @@ NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 /// listener with nothing pending fails with operation_would_block. EMFILE is reported as
 /// too_many_files_open and never retried (back off before accepting again).
 /// With a timeout the listener is non-blocking for the duration of the call (readiness can be
-/// stale when another thread takes the connection) and its mode is restored afterwards
-/// (Windows, where the mode cannot be read: left blocking).
+/// stale when another thread takes the connection) and its mode is restored afterwards.
+/// `receive_timeout` (SO_RCVTIMEO) bounds an accept without a timeout on a blocking listener
+/// on every OS (Windows ignores it for accept; netsock makes it apply).
+/// On Windows, which cannot report a socket's mode, "non-blocking" means set with
+/// `net::set_nonblocking` (a mode set with ioctlsocket directly is not seen).
 NETSOCK_DECL result<accept_result> try_accept(const socket& s, timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_accept`.
 NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
@@ -1823,8 +2068,8 @@ NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 /// Errors: connection_refused, timed_out, network_unreachable, ...
 /// With a timeout it gives up with timed_out after `timeout`; a refusal is reported as
 /// connection_refused, never as a timeout. The socket's blocking mode is restored afterwards
-/// (on Windows, where the mode cannot be read, it is left blocking). After a timeout the socket
-/// is in an unspecified state: close it.
+/// (on Windows: as `net::set_nonblocking` left it). After a timeout the socket is in an
+/// unspecified state: close it.
 /// ```cpp
 /// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
 ///     std::puts(r.error().message().c_str());
@@ -1837,8 +2082,9 @@ NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout
 // ---------------------------------------------------------------------------------------------
 // Streams
 
-/// Sends some of the bytes; returns how many the OS took (possibly fewer than given). With a
-/// timeout it waits at most that long for room to send.
+/// Sends some of the bytes; returns how many the OS took (possibly fewer than given: on
+/// Windows at most 64 KiB per call, so that a failure never hides how much went). With a
+/// timeout it waits at most that long for room to send, on a blocking socket too.
 /// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
 NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
                                           timeout t = timeout::none()) noexcept;
@@ -2015,7 +2261,7 @@ template <int Level, int Name, class Native = int> struct int_option {
     constexpr explicit int_option(int v) noexcept : value(v) {}
     std::error_code set_on(native_handle_type h) const noexcept {
         if (Name < 0) return unsupported_option();
-        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (value < 0) return detail::make_errc(std::errc::invalid_argument);
         return detail::set_int_option(h, Level, Name, static_cast<Native>(value));
     }
     std::error_code get_from(native_handle_type h) noexcept {
@@ -2067,7 +2313,7 @@ template <int Name4, int Name6, class Native4> struct family_int_option {
         std::error_code ec;
         const int f = socket_family(h, ec);
         if (ec) return ec;
-        if (value < 0) return std::make_error_code(std::errc::invalid_argument);
+        if (value < 0) return detail::make_errc(std::errc::invalid_argument);
         if (f == AF_INET6) return detail::set_int_option(h, IPPROTO_IPV6, Name6, value);
         return detail::set_int_option(h, IPPROTO_IP, Name4, static_cast<Native4>(value));
     }
@@ -2366,7 +2612,7 @@ using poller_state = queue_state;
 using poller_state = poll_state;
 #endif
 
-inline std::error_code poller_error(std::errc e) noexcept { return std::make_error_code(e); }
+inline std::error_code poller_error(std::errc e) noexcept { return make_errc(e); }
 } // namespace detail
 NETSOCK_END_NAMESPACE
 
@@ -2646,7 +2892,7 @@ private:
     bool infinite_ = true;
 };
 
-inline std::error_code timed_out() noexcept { return std::make_error_code(std::errc::timed_out); }
+inline std::error_code timed_out() noexcept { return make_errc(std::errc::timed_out); }
 
 inline bool is_in_progress(const std::error_code& ec) noexcept {
     return ec.category() == socket_category() && os::is_in_progress(ec.value());
@@ -2723,7 +2969,7 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
         int n = w.injected() ? -1 : os::poll(&p, 1, w.timeout_ms());
         if (!w.done(n, ec)) continue;
         if (n == 0) ec = timed_out();
-        else if (n > 0 && (p.revents & POLLNVAL)) ec = std::make_error_code(std::errc::bad_file_descriptor);
+        else if (n > 0 && (p.revents & POLLNVAL)) ec = make_errc(std::errc::bad_file_descriptor);
         return n > 0 ? p.revents : 0;
     }
 }
@@ -2789,7 +3035,8 @@ inline std::error_code set_nonblocking(handle h, bool on) noexcept {
     return {};
 }
 
-// 1 if non-blocking, 0 if blocking, -1 if the OS cannot tell (Windows) or failed (ec set).
+// 1 if non-blocking, 0 if blocking, -1 if that failed (ec set). On Windows, which cannot report
+// the mode, it is what os::set_nonblocking remembers.
 inline int is_nonblocking(handle h, std::error_code& ec) noexcept {
     int e = 0;
     const int r = os::is_nonblocking(h, e);
@@ -2818,24 +3065,14 @@ inline std::error_code pending_error(handle h) noexcept {
 //   reports that as EAGAIN; netsock reports every timeout as timed_out), or a non-blocking
 //   socket (would-block, for the caller).
 // - anything else: that error.
-// With a deadline, each attempt is non-blocking: MSG_DONTWAIT where the OS has it, else
-// (Windows) a wait for readiness first (`begin`).
+// With a deadline, no attempt waits past it (os::send_once and the others, given wait_ms()).
 class retry {
 public:
     retry(handle h, short events, int option, const deadline& until) noexcept
         : h_(h), events_(events), option_(option), until_(until) {}
 
-    // The flags of an attempt (MSG_DONTWAIT once there is a deadline).
-    int flags(int base) const noexcept { return until_.infinite() ? base : base | os::dontwait_flag; }
-    bool timed() const noexcept { return !until_.infinite(); }
-
-    // Before an attempt with a deadline where the OS has no MSG_DONTWAIT: wait for readiness.
-    // False with ec set on expiry or failure.
-    bool begin(std::error_code& ec) noexcept {
-        if (os::has_dontwait || until_.infinite()) return true;
-        wait(h_, events_, until_, ec);
-        return !ec;
-    }
+    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left.
+    int wait_ms() const noexcept { return until_.remaining_ms(); }
 
     // After a failed attempt with error e: true to try again, false with ec set.
     bool again(int e, std::error_code& ec) noexcept {
@@ -2923,7 +3160,7 @@ inline std::error_code prepare_bind(handle h, int family) noexcept {
 }
 
 inline std::error_code bind(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
-    if (::bind(h, sa, static_cast<socklen_type>(len)) != 0) return last_socket_error();
+    if (int e = os::bind_socket(h, sa, static_cast<socklen_type>(len)); e != 0) return socket_error(e);
     return {};
 }
 
@@ -2952,6 +3189,17 @@ inline std::error_code finish_connect(handle h, const deadline& until) noexcept 
     return pending ? pending : ec;
 }
 
+// The deadline of an accept without a timeout: SO_RCVTIMEO where the OS ignores it for accept
+// (os::accept_uses_rcvtimeo is false: Windows), so that accept on a blocking socket honours it
+// on every OS (on a non-blocking one it does not apply).
+inline deadline accept_deadline(handle h) noexcept {
+    if (os::accept_uses_rcvtimeo) return deadline::never();
+    int e = 0;
+    if (os::is_nonblocking(h, e) != 0) return deadline::never();
+    const long long ms = socket_timeout_ms(h, SO_RCVTIMEO);
+    return ms > 0 ? deadline::after(std::chrono::milliseconds(ms)) : deadline::never();
+}
+
 // accept() of a blocking, close-on-exec (non-inheritable) socket, with the retry policy.
 // ECONNABORTED (a client gave up before it was accepted; BSD reports it, Linux does not) takes
 // the next connection rather than fail the server.
@@ -2959,7 +3207,6 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
                      std::error_code& ec) noexcept {
     const socklen_type capacity = len ? *len : 0;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
-    if (!policy.begin(ec)) return os::invalid;
     for (;;) {
         if (len) *len = capacity;
         int e = fault::next(fault::call::accept).error;
@@ -2973,58 +3220,52 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
     }
 }
 
-// send() that never raises SIGPIPE (os::send_flags), with the retry policy. Returns the bytes
-// the OS took.
+// send() that never raises SIGPIPE (os::send_once), with the retry policy. Returns the bytes
+// the OS took: at most os::send_piece.
 inline std::size_t send(handle h, const void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
-    if (policy.timed() && size > os::timed_send_limit) size = os::timed_send_limit;
-    if (!policy.begin(ec)) return 0;
+    if (size > os::send_piece) size = os::send_piece;
     for (;;) {
         const auto f = fault::next(fault::call::send);
-        const auto n = f.error != 0 ? -1
-                                    : ::send(h, static_cast<const char*>(data), clamp_io(fault::cap(size, f)),
-                                             policy.flags(flags) | os::send_flags);
+        int e = f.error;
+        const long n = e != 0 ? -1 : os::send_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (!policy.again(f.error != 0 ? f.error : os::last_error(), ec)) return 0;
+        if (!policy.again(e, ec)) return 0;
     }
 }
 
 inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
-    if (!policy.begin(ec)) return 0;
     for (;;) {
         const auto f = fault::next(fault::call::recv);
-        const auto n = f.error != 0 ? -1
-                                    : ::recv(h, static_cast<char*>(data), clamp_io(fault::cap(size, f)),
-                                             policy.flags(flags));
+        int e = f.error;
+        const long n = e != 0 ? -1 : os::recv_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (!policy.again(f.error != 0 ? f.error : os::last_error(), ec)) return 0;
+        if (!policy.again(e, ec)) return 0;
     }
 }
 
 inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags, const ::sockaddr* sa,
                           std::size_t len, const deadline& until, std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
-    if (!policy.begin(ec)) return 0;
     for (;;) {
-        const int injected = fault::next(fault::call::sendto).error;
-        const auto n = injected != 0 ? -1
-                                     : ::sendto(h, static_cast<const char*>(data), clamp_io(size),
-                                                policy.flags(flags) | os::send_flags, sa,
-                                                static_cast<socklen_type>(len));
+        int e = fault::next(fault::call::sendto).error;
+        const long n = e != 0 ? -1
+                              : os::send_to(h, data, clamp_io(size), flags, sa, static_cast<socklen_type>(len),
+                                            policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (!policy.again(injected != 0 ? injected : os::last_error(), ec)) return 0;
+        if (!policy.again(e, ec)) return 0;
     }
 }
 
@@ -3034,11 +3275,11 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
                             std::error_code& ec) noexcept {
     const socklen_type capacity = *len;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
-    if (!policy.begin(ec)) return 0;
     for (;;) {
         *len = capacity;
         int e = fault::next(fault::call::recvfrom).error;
-        const long n = e != 0 ? -1 : os::recv_from(h, data, size, policy.flags(flags), sa, len, truncated, e);
+        const long n = e != 0 ? -1
+                              : os::recv_from(h, data, clamp_io(size), flags, sa, len, truncated, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -3079,6 +3320,7 @@ inline void freeaddrinfo(::addrinfo* list) noexcept { ::freeaddrinfo(list); }
 inline int last_error() noexcept { return os::last_error(); }
 inline std::string error_message(int e) { return os::error_message(e); }
 inline std::error_condition error_condition_of(int e) noexcept { return os::error_condition_of(e); }
+inline int native_error(std::errc e) noexcept { return os::native_error(e); }
 inline const char* resolver_message(int code) noexcept { return os::resolver_message(code); }
 using os::eai_nodata;
 using os::eai_system;
@@ -3208,7 +3450,10 @@ bool is_would_block(const std::error_code& ec) noexcept {
 namespace detail {
 std::error_code socket_error(int e) noexcept { return {e, socket_category()}; }
 std::error_code last_socket_error() noexcept { return socket_error(sys::last_error()); }
-std::error_code make_errc(std::errc e) noexcept { return std::make_error_code(e); }
+std::error_code make_errc(std::errc e) noexcept {
+    if (const int native = sys::native_error(e); native != 0) return socket_error(native);
+    return std::make_error_code(e);
+}
 } // namespace detail
 NETSOCK_END_NAMESPACE
 
@@ -3819,8 +4064,8 @@ NETSOCK_BEGIN_NAMESPACE
 
 namespace detail {
 // Runs `call` with h non-blocking, then restores h's mode: for the timed calls that have no
-// per-call "don't wait" flag (accept, connect). Windows cannot report the mode, so there h is
-// left blocking afterwards.
+// per-call "don't wait" flag (accept, connect). On Windows the mode is what set_nonblocking
+// remembers (a mode set with ioctlsocket directly is not seen).
 template <class Call> auto with_nonblocking(sys::handle h, Call&& call) noexcept -> decltype(call()) {
     std::error_code ec;
     const int was_nonblocking = sys::is_nonblocking(h, ec);
@@ -3907,7 +4152,8 @@ void listen(const socket& s, int backlog) { detail::unwrap(try_listen(s, backlog
 
 result<accept_result> try_accept(const socket& s, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
-    const auto until = detail::sys::deadline::after(t);
+    auto until = detail::sys::deadline::after(t);
+    if (until.infinite()) until = detail::sys::accept_deadline(s.native_handle());
     auto once = [&]() -> result<accept_result> {
         accept_result r;
         auto sink = r.peer.prepare_native();
@@ -4148,7 +4394,7 @@ NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 std::error_code unsupported_option() noexcept {
-    return std::make_error_code(std::errc::no_protocol_option);
+    return detail::make_errc(std::errc::no_protocol_option);
 }
 
 std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
@@ -4163,7 +4409,7 @@ std::error_code get_option_bytes(native_handle_type h, int level, int name, void
 
 std::error_code set_timeout_option(native_handle_type h, int name,
                                    std::chrono::milliseconds value) noexcept {
-    if (value.count() < 0) return std::make_error_code(std::errc::invalid_argument);
+    if (value.count() < 0) return detail::make_errc(std::errc::invalid_argument);
     auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
     return sys::setsockopt(h, SOL_SOCKET, name, &v, sizeof v);
 }
@@ -4186,7 +4432,7 @@ int socket_family(native_handle_type h, std::error_code& ec) noexcept {
 
 std::error_code set_membership(native_handle_type h, bool join, const address& group,
                                const address& interface_address, std::uint32_t interface_index) noexcept {
-    if (!group.is_multicast()) return std::make_error_code(std::errc::invalid_argument);
+    if (!group.is_multicast()) return detail::make_errc(std::errc::invalid_argument);
     if (group.family() == net::family::ipv4) {
         ::ip_mreq m{};
         std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
@@ -4203,7 +4449,7 @@ std::error_code set_membership(native_handle_type h, bool join, const address& g
 } // namespace detail
 
 std::error_code linger::set_on(native_handle_type h) const noexcept {
-    if (timeout.count() < 0 || timeout.count() > 65535) return std::make_error_code(std::errc::invalid_argument);
+    if (timeout.count() < 0 || timeout.count() > 65535) return detail::make_errc(std::errc::invalid_argument);
     ::linger v{};
     v.l_onoff = static_cast<detail::os::linger_value>(enabled ? 1 : 0);
     v.l_linger = static_cast<detail::os::linger_value>(timeout.count());
@@ -4227,7 +4473,7 @@ std::error_code multicast_interface::set_on(native_handle_type h) const noexcept
         auto index = static_cast<unsigned>(interface_index);
         return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
     }
-    if (interface_address.family() != family::ipv4) return std::make_error_code(std::errc::invalid_argument);
+    if (interface_address.family() != family::ipv4) return detail::make_errc(std::errc::invalid_argument);
     return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
                                    &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
                                    sizeof(::in_addr));
@@ -4429,12 +4675,12 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
             progressed = true;
         }
         if (until.expired()) {
-            keep_most_specific(best, std::make_error_code(std::errc::timed_out));
+            keep_most_specific(best, detail::make_errc(std::errc::timed_out));
             return fail(best);
         }
         if (progressed || r == 0 || pending.empty()) start_next();
     }
-    return fail(best ? best : std::make_error_code(std::errc::host_unreachable));
+    return fail(best ? best : detail::make_errc(std::errc::host_unreachable));
 }
 
 } // namespace detail
@@ -4470,7 +4716,7 @@ result<socket> try_create_server(const address& a, const server_options& o) noex
         if (auto r = try_set_option(*s, v6_only{false}); !r) {
             auto ec = r.error();
             if (ec == std::errc::no_protocol_option || ec == std::errc::invalid_argument)
-                ec = std::make_error_code(std::errc::operation_not_supported);
+                ec = detail::make_errc(std::errc::operation_not_supported);
             return detail::fail(ec);
         }
     }

@@ -413,6 +413,39 @@ TEST_CASE("a dual_stack IPv6 wildcard server accepts an IPv4 client as a v4-mapp
     CHECK(peer.unmapped() == net::local_address(client));
 }
 
+TEST_CASE("a bind that conflicts across families is address_in_use on every OS") {
+    // Windows fails it with WSAEACCES ("access denied") as the first socket is exclusive.
+    if (!ipv6_loopback_available()) {
+        MESSAGE("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    net::server_options dual;
+    dual.dual_stack = true;
+    SUBCASE("an IPv4 bind on the port of a dual-stack server") {
+        auto made = net::try_create_server(net::address::parse("[::]:0"), dual);
+        if (!made && made.error() == std::errc::operation_not_supported) {
+            MESSAGE("skipped: this OS cannot do dual-stack sockets");
+            return;
+        }
+        REQUIRE_MESSAGE(made.has_value(), why(made));
+        const std::uint16_t port = net::local_address(*made).port();
+        auto second = net::try_create_server(net::address::any(net::family::ipv4, port));
+        REQUIRE_FALSE(second.has_value());
+        CHECK_MESSAGE(second.error() == std::errc::address_in_use, second.error().message());
+    }
+    SUBCASE("a dual-stack server on the port of an IPv4 server") {
+        auto first = net::create_server(net::address::any(net::family::ipv4, 0));
+        const std::uint16_t port = net::local_address(first).port();
+        auto second = net::try_create_server(net::address::any(net::family::ipv6, port), dual);
+        if (!second && second.error() == std::errc::operation_not_supported) {
+            MESSAGE("skipped: this OS cannot do dual-stack sockets");
+            return;
+        }
+        REQUIRE_FALSE(second.has_value());
+        CHECK_MESSAGE(second.error() == std::errc::address_in_use, second.error().message());
+    }
+}
+
 TEST_CASE("dual_stack on an IPv4 address fails with invalid_argument") {
     net::server_options dual;
     dual.dual_stack = true;

@@ -155,6 +155,9 @@ TEST_CASE("created and accepted sockets are not inheritable by child processes")
     auto accepted = net::accept(listener, io_timeout).socket;
     CHECK_FALSE(inheritable(client));
     CHECK_FALSE(inheritable(accepted));
+    // An accepted socket keeps the listener's exclusive use of the address.
+    CHECK(int_option(listener, SOL_SOCKET, SO_EXCLUSIVEADDRUSE) != 0);
+    CHECK(int_option(accepted, SOL_SOCKET, SO_EXCLUSIVEADDRUSE) != 0);
     // The blocking accept (no timeout) too.
     auto client2 = net::make_socket(net::family::ipv4);
     net::connect(client2, net::local_address(listener), io_timeout);
@@ -286,4 +289,47 @@ TEST_CASE("the Wine detection of the test suite itself works") {
         MESSAGE("running on Windows (not Wine)");
         CHECK(version.empty());
     }
+}
+
+TEST_CASE("timed calls keep the mode set_nonblocking gave, though Windows cannot report it") {
+    auto listener = netsock_test::make_listener();
+    // A bound on every untimed call below: if the mode were lost, accept would block.
+    net::set_option(listener, net::receive_timeout{5s});
+    net::set_nonblocking(listener);
+    auto timed = net::try_accept(listener, 50ms);
+    REQUIRE_FALSE(timed.has_value());
+    CHECK_MESSAGE(timed.error() == std::errc::timed_out, describe(timed.error()));
+    const auto start = clock_type::now();
+    auto r = net::try_accept(listener);
+    REQUIRE_FALSE(r.has_value());
+    CHECK_MESSAGE(net::is_would_block(r.error()), describe(r.error()));
+    CHECK(seconds_since(start) < 2.0);
+
+    // A blocking listener stays blocking, and its receive_timeout now bounds accept.
+    net::set_nonblocking(listener, false);
+    (void)net::try_accept(listener, 50ms);
+    const auto mark = clock_type::now();
+    auto bounded = net::try_accept(listener);
+    REQUIRE_FALSE(bounded.has_value());
+    CHECK_MESSAGE(bounded.error() == std::errc::timed_out, describe(bounded.error()));
+    CHECK(seconds_since(mark) >= 4.9);
+}
+
+TEST_CASE("a timed receive on a blocking socket leaves it blocking") {
+    auto c = connected_pair();
+    char byte = 0;
+    auto timed = net::try_recv(c.client, net::buffer(&byte, 1), 50ms);
+    REQUIRE_FALSE(timed.has_value());
+    CHECK_MESSAGE(timed.error() == std::errc::timed_out, describe(timed.error()));
+    // Blocking: an untimed receive waits (here for its receive_timeout) instead of failing with
+    // would-block at once.
+    net::set_option(c.client, net::receive_timeout{300ms});
+    const auto start = clock_type::now();
+    auto r = net::try_recv(c.client, net::buffer(&byte, 1));
+    REQUIRE_FALSE(r.has_value());
+    CHECK_MESSAGE(r.error() == std::errc::timed_out, describe(r.error()));
+    CHECK(seconds_since(start) >= 0.25);
+    net::sendall(c.server, net::buffer(std::string("x")));
+    CHECK(net::recv(c.client, net::buffer(&byte, 1), io_timeout) == 1);
+    CHECK(byte == 'x');
 }

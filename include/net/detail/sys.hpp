@@ -215,7 +215,8 @@ inline std::error_code set_nonblocking(handle h, bool on) noexcept {
     return {};
 }
 
-// 1 if non-blocking, 0 if blocking, -1 if the OS cannot tell (Windows) or failed (ec set).
+// 1 if non-blocking, 0 if blocking, -1 if that failed (ec set). On Windows, which cannot report
+// the mode, it is what os::set_nonblocking remembers.
 inline int is_nonblocking(handle h, std::error_code& ec) noexcept {
     int e = 0;
     const int r = os::is_nonblocking(h, e);
@@ -244,24 +245,14 @@ inline std::error_code pending_error(handle h) noexcept {
 //   reports that as EAGAIN; netsock reports every timeout as timed_out), or a non-blocking
 //   socket (would-block, for the caller).
 // - anything else: that error.
-// With a deadline, each attempt is non-blocking: MSG_DONTWAIT where the OS has it, else
-// (Windows) a wait for readiness first (`begin`).
+// With a deadline, no attempt waits past it (os::send_once and the others, given wait_ms()).
 class retry {
 public:
     retry(handle h, short events, int option, const deadline& until) noexcept
         : h_(h), events_(events), option_(option), until_(until) {}
 
-    // The flags of an attempt (MSG_DONTWAIT once there is a deadline).
-    int flags(int base) const noexcept { return until_.infinite() ? base : base | os::dontwait_flag; }
-    bool timed() const noexcept { return !until_.infinite(); }
-
-    // Before an attempt with a deadline where the OS has no MSG_DONTWAIT: wait for readiness.
-    // False with ec set on expiry or failure.
-    bool begin(std::error_code& ec) noexcept {
-        if (os::has_dontwait || until_.infinite()) return true;
-        wait(h_, events_, until_, ec);
-        return !ec;
-    }
+    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left.
+    int wait_ms() const noexcept { return until_.remaining_ms(); }
 
     // After a failed attempt with error e: true to try again, false with ec set.
     bool again(int e, std::error_code& ec) noexcept {
@@ -349,7 +340,7 @@ inline std::error_code prepare_bind(handle h, int family) noexcept {
 }
 
 inline std::error_code bind(handle h, const ::sockaddr* sa, std::size_t len) noexcept {
-    if (::bind(h, sa, static_cast<socklen_type>(len)) != 0) return last_socket_error();
+    if (int e = os::bind_socket(h, sa, static_cast<socklen_type>(len)); e != 0) return socket_error(e);
     return {};
 }
 
@@ -378,6 +369,17 @@ inline std::error_code finish_connect(handle h, const deadline& until) noexcept 
     return pending ? pending : ec;
 }
 
+// The deadline of an accept without a timeout: SO_RCVTIMEO where the OS ignores it for accept
+// (os::accept_uses_rcvtimeo is false: Windows), so that accept on a blocking socket honours it
+// on every OS (on a non-blocking one it does not apply).
+inline deadline accept_deadline(handle h) noexcept {
+    if (os::accept_uses_rcvtimeo) return deadline::never();
+    int e = 0;
+    if (os::is_nonblocking(h, e) != 0) return deadline::never();
+    const long long ms = socket_timeout_ms(h, SO_RCVTIMEO);
+    return ms > 0 ? deadline::after(std::chrono::milliseconds(ms)) : deadline::never();
+}
+
 // accept() of a blocking, close-on-exec (non-inheritable) socket, with the retry policy.
 // ECONNABORTED (a client gave up before it was accepted; BSD reports it, Linux does not) takes
 // the next connection rather than fail the server.
@@ -385,7 +387,6 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
                      std::error_code& ec) noexcept {
     const socklen_type capacity = len ? *len : 0;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
-    if (!policy.begin(ec)) return os::invalid;
     for (;;) {
         if (len) *len = capacity;
         int e = fault::next(fault::call::accept).error;
@@ -399,58 +400,52 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
     }
 }
 
-// send() that never raises SIGPIPE (os::send_flags), with the retry policy. Returns the bytes
-// the OS took.
+// send() that never raises SIGPIPE (os::send_once), with the retry policy. Returns the bytes
+// the OS took: at most os::send_piece.
 inline std::size_t send(handle h, const void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
-    if (policy.timed() && size > os::timed_send_limit) size = os::timed_send_limit;
-    if (!policy.begin(ec)) return 0;
+    if (size > os::send_piece) size = os::send_piece;
     for (;;) {
         const auto f = fault::next(fault::call::send);
-        const auto n = f.error != 0 ? -1
-                                    : ::send(h, static_cast<const char*>(data), clamp_io(fault::cap(size, f)),
-                                             policy.flags(flags) | os::send_flags);
+        int e = f.error;
+        const long n = e != 0 ? -1 : os::send_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (!policy.again(f.error != 0 ? f.error : os::last_error(), ec)) return 0;
+        if (!policy.again(e, ec)) return 0;
     }
 }
 
 inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
-    if (!policy.begin(ec)) return 0;
     for (;;) {
         const auto f = fault::next(fault::call::recv);
-        const auto n = f.error != 0 ? -1
-                                    : ::recv(h, static_cast<char*>(data), clamp_io(fault::cap(size, f)),
-                                             policy.flags(flags));
+        int e = f.error;
+        const long n = e != 0 ? -1 : os::recv_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (!policy.again(f.error != 0 ? f.error : os::last_error(), ec)) return 0;
+        if (!policy.again(e, ec)) return 0;
     }
 }
 
 inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags, const ::sockaddr* sa,
                           std::size_t len, const deadline& until, std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
-    if (!policy.begin(ec)) return 0;
     for (;;) {
-        const int injected = fault::next(fault::call::sendto).error;
-        const auto n = injected != 0 ? -1
-                                     : ::sendto(h, static_cast<const char*>(data), clamp_io(size),
-                                                policy.flags(flags) | os::send_flags, sa,
-                                                static_cast<socklen_type>(len));
+        int e = fault::next(fault::call::sendto).error;
+        const long n = e != 0 ? -1
+                              : os::send_to(h, data, clamp_io(size), flags, sa, static_cast<socklen_type>(len),
+                                            policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
-        if (!policy.again(injected != 0 ? injected : os::last_error(), ec)) return 0;
+        if (!policy.again(e, ec)) return 0;
     }
 }
 
@@ -460,11 +455,11 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
                             std::error_code& ec) noexcept {
     const socklen_type capacity = *len;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
-    if (!policy.begin(ec)) return 0;
     for (;;) {
         *len = capacity;
         int e = fault::next(fault::call::recvfrom).error;
-        const long n = e != 0 ? -1 : os::recv_from(h, data, size, policy.flags(flags), sa, len, truncated, e);
+        const long n = e != 0 ? -1
+                              : os::recv_from(h, data, clamp_io(size), flags, sa, len, truncated, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);

@@ -17,8 +17,8 @@ NETSOCK_BEGIN_NAMESPACE
 
 namespace detail {
 // Runs `call` with h non-blocking, then restores h's mode: for the timed calls that have no
-// per-call "don't wait" flag (accept, connect). Windows cannot report the mode, so there h is
-// left blocking afterwards.
+// per-call "don't wait" flag (accept, connect). On Windows the mode is what set_nonblocking
+// remembers (a mode set with ioctlsocket directly is not seen).
 template <class Call> auto with_nonblocking(sys::handle h, Call&& call) noexcept -> decltype(call()) {
     std::error_code ec;
     const int was_nonblocking = sys::is_nonblocking(h, ec);
@@ -105,7 +105,8 @@ void listen(const socket& s, int backlog) { detail::unwrap(try_listen(s, backlog
 
 result<accept_result> try_accept(const socket& s, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
-    const auto until = detail::sys::deadline::after(t);
+    auto until = detail::sys::deadline::after(t);
+    if (until.infinite()) until = detail::sys::accept_deadline(s.native_handle());
     auto once = [&]() -> result<accept_result> {
         accept_result r;
         auto sink = r.peer.prepare_native();

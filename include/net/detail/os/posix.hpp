@@ -48,11 +48,10 @@ inline constexpr int send_flags = MSG_NOSIGNAL;
 #else
 inline constexpr int send_flags = 0;
 #endif
-// MSG_DONTWAIT lets a blocking socket make one non-blocking attempt.
-inline constexpr int dontwait_flag = MSG_DONTWAIT;
-inline constexpr bool has_dontwait = true;
-// A timed send may pass the whole buffer: with MSG_DONTWAIT it never blocks.
-inline constexpr std::size_t timed_send_limit = static_cast<std::size_t>(-1);
+// One send call may pass the whole buffer: a partial send reports what went.
+inline constexpr std::size_t send_piece = static_cast<std::size_t>(-1);
+// accept() honours SO_RCVTIMEO.
+inline constexpr bool accept_uses_rcvtimeo = true;
 // socketpair() exists.
 inline constexpr bool has_socketpair = true;
 
@@ -248,8 +247,33 @@ inline constexpr std::size_t interface_name_size = IF_NAMESIZE + 1;
 
 // Datagram receive that reports truncation: recvmsg sets MSG_TRUNC in msg_flags when the
 // datagram was larger than the buffer (recv(2)).
-inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int& err) noexcept {
+// ---------------------------------------------------------------------------------------------
+// One attempt of each transfer: wait_ms < 0 waits as the socket's mode says; wait_ms >= 0 does
+// not wait at all (MSG_DONTWAIT: one non-blocking attempt even on a blocking socket; sys waits
+// for readiness with poll and tries again). Each returns the bytes moved, or -1 with err.
+
+inline long send_once(handle h, const void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    const ssize_t n = ::send(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (n < 0) err = errno;
+    return static_cast<long>(n);
+}
+
+inline long recv_once(handle h, void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    const ssize_t n = ::recv(h, data, size, flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (n < 0) err = errno;
+    return static_cast<long>(n);
+}
+
+inline long send_to(handle h, const void* data, io_length size, int flags, const ::sockaddr* sa,
+                    socklen_type len, int wait_ms, int& err) noexcept {
+    const ssize_t n = ::sendto(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0), sa, len);
+    if (n < 0) err = errno;
+    return static_cast<long>(n);
+}
+
+// A datagram receive that reports truncation (MSG_TRUNC in msg_flags).
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
     ::iovec iov{};
     iov.iov_base = data;
     iov.iov_len = size;
@@ -258,7 +282,7 @@ inline long recv_from(handle h, void* data, std::size_t size, int flags, ::socka
     msg.msg_namelen = *len;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    ssize_t n = ::recvmsg(h, &msg, flags);
+    ssize_t n = ::recvmsg(h, &msg, flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
     if (n < 0) {
         err = errno;
         return -1;
@@ -266,6 +290,10 @@ inline long recv_from(handle h, void* data, std::size_t size, int flags, ::socka
     *len = msg.msg_namelen;
     truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     return static_cast<long>(n);
+}
+
+inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
+    return ::bind(h, sa, len) == 0 ? 0 : errno;
 }
 
 // Numeric text <-> binary address.

@@ -32,6 +32,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <new>
 #include <system_error>
 
 #if defined(_MSC_VER)
@@ -52,12 +53,12 @@ inline constexpr int af_local = AF_UNIX;
 inline constexpr int shut_rd = SD_RECEIVE;
 inline constexpr int shut_wr = SD_SEND;
 inline constexpr int shut_rdwr = SD_BOTH;
-inline constexpr int send_flags = 0; // no SIGPIPE on Windows
-// No MSG_DONTWAIT: a timed call waits for readiness first, then makes a bounded attempt.
-inline constexpr int dontwait_flag = 0;
-inline constexpr bool has_dontwait = false;
-// After WSAPoll reports writable, a blocking send of at most this much does not stall long.
-inline constexpr std::size_t timed_send_limit = 65536;
+// The most one send call passes to Winsock. A blocking send of a whole buffer is all-or-error
+// (if the peer resets half-way, nothing says how much went), so large sends go in pieces whose
+// count is exact.
+inline constexpr std::size_t send_piece = 65536;
+// accept() ignores SO_RCVTIMEO on Windows (it bounds recv only): sys::accept_deadline emulates it.
+inline constexpr bool accept_uses_rcvtimeo = false;
 // No socketpair(): ops.ipp builds a pair over loopback.
 inline constexpr bool has_socketpair = false;
 
@@ -93,6 +94,33 @@ inline bool is_in_progress(int e) noexcept {
     return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS || e == WSAEALREADY;
 }
 
+// The text of the codes netsock reports itself (native_error), for a system without message
+// tables for them (Wine has none for WSA codes); nullptr for others.
+inline const char* short_message(int e) noexcept {
+    switch (e) {
+    case WSAETIMEDOUT: return "Connection timed out";
+    case WSAECONNREFUSED: return "Connection refused";
+    case WSAECONNRESET: return "Connection reset by peer";
+    case WSAECONNABORTED: return "Software caused connection abort";
+    case WSAEHOSTUNREACH: return "No route to host";
+    case WSAENETUNREACH: return "Network is unreachable";
+    case WSAEOPNOTSUPP: return "Operation not supported";
+    case WSAENOPROTOOPT: return "Protocol not available";
+    case WSAEAFNOSUPPORT: return "Address family not supported by protocol";
+    case WSAEADDRINUSE: return "Address already in use";
+    case WSAEADDRNOTAVAIL: return "Cannot assign requested address";
+    case WSAEMSGSIZE: return "Message too long";
+    case WSAEWOULDBLOCK: return "Resource temporarily unavailable";
+    case WSAEINPROGRESS: return "Operation now in progress";
+    case WSAENOTCONN: return "Transport endpoint is not connected";
+    case WSAEISCONN: return "Transport endpoint is already connected";
+    case WSAENOBUFS: return "No buffer space available";
+    case WSAENOTSOCK: return "Socket operation on non-socket";
+    case ERROR_OPERATION_ABORTED: return "Operation canceled";
+    default: return nullptr;
+    }
+}
+
 // Message text of a Winsock/Win32 code, from the system: strerror knows only the C runtime's
 // errno values, not WSA codes.
 inline std::string error_message(int e) {
@@ -102,11 +130,10 @@ inline std::string error_message(int e) {
     while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
                      buf[n - 1] == '.'))
         --n;
-    if (n == 0) {
-        std::snprintf(buf, sizeof buf, "Winsock error %d", e);
-        return buf;
-    }
-    return std::string(buf, n);
+    if (n > 0) return std::string(buf, n);
+    if (const char* text = short_message(e)) return text;
+    std::snprintf(buf, sizeof buf, "Winsock error %d", e);
+    return buf;
 }
 
 // Winsock codes mapped to portable conditions, so `ec == std::errc::connection_refused` holds
@@ -271,13 +298,67 @@ inline int listener_policy(handle h) noexcept {
     return 0;
 }
 
+// Windows cannot report a socket's blocking mode, so this layer remembers the sockets it made
+// non-blocking (set_nonblocking), until they are closed. A mode set with ioctlsocket directly
+// is not seen: such a socket counts as blocking. A process-wide list under a slim lock: a
+// program has few non-blocking sockets whose mode changes rarely.
+struct nonblocking_list {
+    ::SRWLOCK lock = SRWLOCK_INIT;
+    handle* items = nullptr; // never freed: the list lives as long as the process
+    std::size_t size = 0, capacity = 0;
+
+    // Adds or removes h; false if it was absent and could not be added (no memory).
+    bool set(handle h, bool on) noexcept {
+        ::AcquireSRWLockExclusive(&lock);
+        std::size_t at = find(h);
+        bool ok = true;
+        if (on && at == size) {
+            ok = grow();
+            if (ok) items[size++] = h;
+        } else if (!on && at != size) {
+            items[at] = items[--size];
+        }
+        ::ReleaseSRWLockExclusive(&lock);
+        return ok;
+    }
+    bool has(handle h) noexcept {
+        ::AcquireSRWLockShared(&lock);
+        const bool found = find(h) != size;
+        ::ReleaseSRWLockShared(&lock);
+        return found;
+    }
+    static nonblocking_list& get() noexcept {
+        static nonblocking_list list;
+        return list;
+    }
+
+private:
+    std::size_t find(handle h) const noexcept {
+        std::size_t i = 0;
+        while (i != size && items[i] != h) ++i;
+        return i;
+    }
+    bool grow() noexcept {
+        if (size < capacity) return true;
+        const std::size_t more = capacity == 0 ? 16 : capacity * 2;
+        auto* bigger = new (std::nothrow) handle[more];
+        if (bigger == nullptr) return false;
+        if (size != 0) std::memcpy(bigger, items, size * sizeof(handle));
+        delete[] items;
+        items = bigger;
+        capacity = more;
+        return true;
+    }
+};
+
 inline int set_nonblocking(handle h, bool on) noexcept {
     u_long mode = on ? 1 : 0;
-    return ::ioctlsocket(h, FIONBIO, &mode) == 0 ? 0 : ::WSAGetLastError();
+    if (::ioctlsocket(h, FIONBIO, &mode) != 0) return ::WSAGetLastError();
+    return nonblocking_list::get().set(h, on) ? 0 : WSAENOBUFS;
 }
 
-// Windows cannot report a socket's blocking mode.
-inline int is_nonblocking(handle, int&) noexcept { return -1; }
+// 1 if non-blocking, 0 if blocking (as far as set_nonblocking knows).
+inline int is_nonblocking(handle h, int&) noexcept { return nonblocking_list::get().has(h) ? 1 : 0; }
 
 // Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
 inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
@@ -296,6 +377,7 @@ inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
 }
 
 inline int close_socket(handle h) noexcept {
+    nonblocking_list::get().set(h, false); // before: once closed, the value can be reused
     return ::closesocket(h) == 0 ? 0 : ::WSAGetLastError();
 }
 
@@ -305,6 +387,121 @@ inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
 
 inline void sleep_ms(int ms) noexcept { ::Sleep(static_cast<DWORD>(ms < 0 ? 0 : ms)); }
 
+// ---------------------------------------------------------------------------------------------
+// One attempt of each transfer: wait_ms < 0 waits as the socket's mode says; wait_ms >= 0 never
+// waits longer. Windows has no MSG_DONTWAIT, and after WSAPoll says "writable" a blocking send
+// can still wait for ever (it takes the whole buffer), so a timed attempt is an overlapped
+// operation (sockets are made with WSA_FLAG_OVERLAPPED; the socket's blocking mode does not
+// apply to it), cancelled when the time is up. Each returns the bytes moved, or -1 with err;
+// WSAEWOULDBLOCK when the time ran out before any byte moved. A timed attempt costs an event
+// (CreateEventW/CloseHandle) beside the transfer.
+
+// Starts `start(overlapped)`, waits up to wait_ms, cancels it if unfinished (CancelIoEx) and
+// waits for that. Returns 0 or the error; n is the bytes moved either way.
+template <class Start> int overlapped(handle h, int wait_ms, DWORD& n, Start&& start) noexcept {
+    n = 0;
+    const HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    if (event == nullptr) return static_cast<int>(::GetLastError());
+    ::WSAOVERLAPPED ov{};
+    // The low bit keeps the completion off an I/O completion port the socket may be tied to
+    // (https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatus).
+    ov.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(event) | 1);
+    if (start(&ov) != 0) {
+        const int e = ::WSAGetLastError();
+        if (e != WSA_IO_PENDING) {
+            ::CloseHandle(event);
+            return e;
+        }
+        if (::WaitForSingleObject(event, static_cast<DWORD>(wait_ms)) != WAIT_OBJECT_0) {
+            ::CancelIoEx(reinterpret_cast<HANDLE>(h), &ov);
+            ::WaitForSingleObject(event, INFINITE); // the cancellation (or completion) is quick
+        }
+    }
+    DWORD flags = 0;
+    const int e = ::WSAGetOverlappedResult(h, &ov, &n, FALSE, &flags) ? 0 : ::WSAGetLastError();
+    ::CloseHandle(event);
+    return e == WSA_OPERATION_ABORTED ? WSAEWOULDBLOCK : e;
+}
+
+// The result of a plain (non-overlapped) Winsock transfer call.
+inline long plain_result(int r, int& err) noexcept {
+    if (r == SOCKET_ERROR) err = ::WSAGetLastError();
+    return r == SOCKET_ERROR ? -1 : r;
+}
+// The result of an overlapped one: bytes that moved count, even if it was then cancelled.
+inline long overlapped_result(int e, DWORD n, int& err) noexcept {
+    if (e == 0 || n > 0) return static_cast<long>(n);
+    err = e;
+    return -1;
+}
+
+inline long send_once(handle h, const void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(const_cast<void*>(data))};
+    if (wait_ms < 0) return plain_result(::send(h, buf.buf, size, flags), err);
+    DWORD n = 0;
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        return ::WSASend(h, &buf, 1, nullptr, static_cast<DWORD>(flags), ov, nullptr);
+    });
+    return overlapped_result(e, n, err);
+}
+
+inline long recv_once(handle h, void* data, io_length size, int flags, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(data)};
+    if (wait_ms < 0) return plain_result(::recv(h, buf.buf, size, flags), err);
+    DWORD n = 0;
+    DWORD in_flags = static_cast<DWORD>(flags);
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        return ::WSARecv(h, &buf, 1, nullptr, &in_flags, ov, nullptr);
+    });
+    return overlapped_result(e, n, err);
+}
+
+inline long send_to(handle h, const void* data, io_length size, int flags, const ::sockaddr* sa,
+                    socklen_type len, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(const_cast<void*>(data))};
+    if (wait_ms < 0) return plain_result(::sendto(h, buf.buf, size, flags, sa, len), err);
+    DWORD n = 0;
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        return ::WSASendTo(h, &buf, 1, nullptr, static_cast<DWORD>(flags), sa, len, ov, nullptr);
+    });
+    return overlapped_result(e, n, err);
+}
+
+// Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
+// fits; that is a success with truncated = true, as on POSIX.
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
+                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
+    ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(data)};
+    truncated = false;
+    DWORD n = 0;
+    int e = 0;
+    if (wait_ms < 0) {
+        const int r = ::recvfrom(h, buf.buf, size, flags, sa, len);
+        e = r == SOCKET_ERROR ? ::WSAGetLastError() : 0;
+        n = r == SOCKET_ERROR ? static_cast<DWORD>(size) : static_cast<DWORD>(r);
+    } else {
+        DWORD in_flags = static_cast<DWORD>(flags);
+        e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+            return ::WSARecvFrom(h, &buf, 1, nullptr, &in_flags, sa, len, ov, nullptr);
+        });
+    }
+    if (e == WSAEMSGSIZE) {
+        truncated = true;
+        return static_cast<long>(size);
+    }
+    return overlapped_result(e, n, err);
+}
+
+// A bind that conflicts with an exclusive one (SO_EXCLUSIVEADDRUSE, which netsock's listeners
+// carry, also across families: [::]:P against 0.0.0.0:P) fails with WSAEACCES on Windows; it is
+// address_in_use on every other OS, and here too.
+inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
+    if (::bind(h, sa, len) == 0) return 0;
+    const int e = ::WSAGetLastError();
+    const bool ip = sa->sa_family == AF_INET || sa->sa_family == AF_INET6;
+    return e == WSAEACCES && ip ? WSAEADDRINUSE : e;
+}
+
 // Windows has no socketpair() (has_socketpair is false): ops.ipp builds one over loopback.
 inline int socket_pair(int, handle*) noexcept { return WSAEOPNOTSUPP; }
 
@@ -312,24 +509,6 @@ inline int socket_pair(int, handle*) noexcept { return WSAEOPNOTSUPP; }
 inline unsigned interface_index(const char*) noexcept { return 0; }
 inline constexpr std::size_t interface_name_size = 16;
 inline bool interface_name(unsigned, char (&)[interface_name_size]) noexcept { return false; }
-
-// Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
-// fits; that is a success with truncated = true, as on POSIX.
-inline long recv_from(handle h, void* data, std::size_t size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int& err) noexcept {
-    const int n = static_cast<int>(size > 0x7fffffff ? 0x7fffffff : size);
-    int r = ::recvfrom(h, static_cast<char*>(data), n, flags, sa, len);
-    truncated = false;
-    if (r == SOCKET_ERROR) {
-        err = ::WSAGetLastError();
-        if (err == WSAEMSGSIZE) {
-            truncated = true;
-            return n;
-        }
-        return -1;
-    }
-    return r;
-}
 
 // Numeric text <-> binary address (Vista and newer).
 inline bool pton(int family, const char* text, void* out) noexcept {
