@@ -54,7 +54,8 @@ void accept_loop(tcp::acceptor& acceptor) {
 
 int main(int argc, char** argv) {
     unsigned short port = 0;
-    if (argc == 3 && std::strcmp(argv[1], "--port") == 0) port = static_cast<unsigned short>(std::atoi(argv[2]));
+    if (argc == 3 && std::strcmp(argv[1], "--port") == 0)
+        port = static_cast<unsigned short>(std::atoi(argv[2]));
     else if (argc != 1) {
         std::fprintf(stderr, "usage: asio_echo [--port N]\n");
         return 2;

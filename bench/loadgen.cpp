@@ -59,8 +59,8 @@ enum class mode { pingpong, stream, many };
 struct options {
     net::address server;
     mode m = mode::pingpong;
-    std::size_t conns = 0;  // 0: the mode's default
-    std::size_t size = 0;   // 0: the mode's default
+    std::size_t conns = 0; // 0: the mode's default
+    std::size_t size = 0;  // 0: the mode's default
     std::uint64_t rounds = 0;
     double duration = 2.0;
     double timeout = 60.0;
@@ -78,8 +78,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -199,7 +199,8 @@ net::socket connect_one(const options& o, clock_type::time_point give_up) {
 
 void run_pingpong_one(const options& o) {
     const auto start = clock_type::now();
-    const auto give_up = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.timeout));
+    const auto give_up =
+        start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.timeout));
     net::socket s = connect_one(o, give_up);
     // A server that stops answering must not hang us: every recv/send gives up after this.
     const auto io_limit = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
@@ -210,7 +211,8 @@ void run_pingpong_one(const options& o) {
     latency lat;
     lat.reserve(static_cast<std::size_t>(o.duration * 200'000));
     const auto t0 = clock_type::now();
-    const auto stop = t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
+    const auto stop =
+        t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
     std::uint64_t round = 0;
     auto now = t0;
     while (round < o.rounds && now < stop) {
@@ -240,11 +242,11 @@ void run_pingpong_one(const options& o) {
 struct conn {
     net::socket s;
     std::uint64_t id = 0;
-    std::uint64_t round = 0;  // messages completed
-    std::size_t sent = 0;     // bytes of the current message sent
-    std::size_t got = 0;      // bytes of its echo received
+    std::uint64_t round = 0; // messages completed
+    std::size_t sent = 0;    // bytes of the current message sent
+    std::size_t got = 0;     // bytes of its echo received
     clock_type::time_point sent_at{};
-    bool finishing = false;   // shutdown(send) done, waiting for the server's EOF
+    bool finishing = false; // shutdown(send) done, waiting for the server's EOF
     bool closed = false;
     net::events watched = net::events::readable;
 };
@@ -255,7 +257,8 @@ public:
 
     void run() {
         const auto start = clock_type::now();
-        give_up_ = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o_.timeout));
+        give_up_ = start + std::chrono::duration_cast<clock_type::duration>(
+                               std::chrono::duration<double>(o_.timeout));
         ensure_descriptors(o_.conns + 64);
         conns_.resize(o_.conns);
         for (std::size_t i = 0; i < o_.conns; ++i) {
@@ -270,7 +273,8 @@ public:
         lat_.reserve(timed_ ? static_cast<std::size_t>(o_.duration * 200'000) : o_.conns * o_.rounds);
 
         t0_ = clock_type::now();
-        stop_ = timed_ ? t0_ + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o_.duration))
+        stop_ = timed_ ? t0_ + std::chrono::duration_cast<clock_type::duration>(
+                                   std::chrono::duration<double>(o_.duration))
                        : give_up_;
         for (auto& c : conns_) {
             poller_.add(c.s, net::events::readable, &c);
@@ -279,8 +283,10 @@ public:
         std::size_t open = conns_.size();
         open_ = &open;
         while (open > 0) {
-            if (clock_type::now() >= give_up_) fail("timed out with " + std::to_string(open) + " connection(s) unfinished");
-            for (const net::poll_event& ev : poller_.wait(100ms)) serve(*static_cast<conn*>(ev.data), ev.what);
+            if (clock_type::now() >= give_up_)
+                fail("timed out with " + std::to_string(open) + " connection(s) unfinished");
+            for (const net::poll_event& ev : poller_.wait(100ms))
+                serve(*static_cast<conn*>(ev.data), ev.what);
         }
         const double secs = seconds_between(t0_, last_echo_);
         const char* name = timed_ ? "pingpong" : "many";
@@ -382,7 +388,8 @@ constexpr std::size_t period = 65521;
 
 void run_stream(const options& o) {
     const auto start = clock_type::now();
-    const auto give_up = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.timeout));
+    const auto give_up =
+        start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.timeout));
     net::socket s = connect_one(o, give_up);
     std::vector<unsigned char> pattern(period + o.size);
     fill_message(1, 1, pattern.data(), period);
@@ -411,7 +418,8 @@ void run_stream(const options& o) {
     std::uint64_t received = 0;
     std::string reader_error;
     std::vector<unsigned char> buf(o.size);
-    const auto stop_at = t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
+    const auto stop_at =
+        t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
     for (;;) {
         if (!stop.load(std::memory_order_relaxed) && clock_type::now() >= stop_at) stop.store(true);
         if (clock_type::now() >= give_up) {

@@ -237,7 +237,8 @@ bool raw_parse(std::string_view text, ::sockaddr_storage& out) {
     const bool bracketed = !text.empty() && text.front() == '[';
     if (bracketed) {
         const auto close = text.find(']');
-        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+            return false;
         host = text.substr(1, close - 1);
         port_text = text.substr(close + 2);
     } else {
@@ -295,19 +296,24 @@ NETSOCK_BENCH_OP bool op_parse_v4_netsock(std::string_view text, net::address& o
     if (a) out = *a;
     return a.has_value();
 }
-NETSOCK_BENCH_OP bool op_parse_v4_raw(std::string_view text, ::sockaddr_storage& out) { return raw_parse(text, out); }
+NETSOCK_BENCH_OP bool op_parse_v4_raw(std::string_view text, ::sockaddr_storage& out) {
+    return raw_parse(text, out);
+}
 NETSOCK_BENCH_OP bool op_parse_v6_netsock(std::string_view text, net::address& out) {
     auto a = net::address::try_parse(text);
     if (a) out = *a;
     return a.has_value();
 }
-NETSOCK_BENCH_OP bool op_parse_v6_raw(std::string_view text, ::sockaddr_storage& out) { return raw_parse(text, out); }
+NETSOCK_BENCH_OP bool op_parse_v6_raw(std::string_view text, ::sockaddr_storage& out) {
+    return raw_parse(text, out);
+}
 NETSOCK_BENCH_OP std::string op_to_string_v4_netsock(const net::address& a) { return a.to_string(); }
 NETSOCK_BENCH_OP std::string op_to_string_v4_raw(const ::sockaddr_storage& ss) { return raw_to_string(ss); }
 NETSOCK_BENCH_OP std::string op_to_string_v6_netsock(const net::address& a) { return a.to_string(); }
 NETSOCK_BENCH_OP std::string op_to_string_v6_raw(const ::sockaddr_storage& ss) { return raw_to_string(ss); }
 
-template <bool (*Op)(std::string_view, net::address&)> void parse_netsock(benchmark::State& state, std::string_view text) {
+template <bool (*Op)(std::string_view, net::address&)>
+void parse_netsock(benchmark::State& state, std::string_view text) {
     net::address a;
     for (auto _ : state) {
         benchmark::DoNotOptimize(text);
@@ -316,7 +322,8 @@ template <bool (*Op)(std::string_view, net::address&)> void parse_netsock(benchm
     }
 }
 
-template <bool (*Op)(std::string_view, ::sockaddr_storage&)> void parse_raw(benchmark::State& state, std::string_view text) {
+template <bool (*Op)(std::string_view, ::sockaddr_storage&)>
+void parse_raw(benchmark::State& state, std::string_view text) {
     ::sockaddr_storage ss;
     for (auto _ : state) {
         benchmark::DoNotOptimize(text);
@@ -325,7 +332,8 @@ template <bool (*Op)(std::string_view, ::sockaddr_storage&)> void parse_raw(benc
     }
 }
 
-template <std::string (*Op)(const net::address&)> void to_string_netsock(benchmark::State& state, std::string_view text) {
+template <std::string (*Op)(const net::address&)>
+void to_string_netsock(benchmark::State& state, std::string_view text) {
     auto a = net::address::parse(text);
     for (auto _ : state) {
         benchmark::DoNotOptimize(a);
@@ -334,7 +342,8 @@ template <std::string (*Op)(const net::address&)> void to_string_netsock(benchma
     }
 }
 
-template <std::string (*Op)(const ::sockaddr_storage&)> void to_string_raw(benchmark::State& state, std::string_view text) {
+template <std::string (*Op)(const ::sockaddr_storage&)>
+void to_string_raw(benchmark::State& state, std::string_view text) {
     ::sockaddr_storage ss;
     raw_parse(text, ss);
     for (auto _ : state) {
@@ -500,7 +509,8 @@ int main(int argc, char** argv) {
     RegisterBenchmark("poller_wait_1000_idle_1_ready_100ms/netsock",
                       poller_wait_netsock<op_poller_wait_1000_idle_1_ready_100ms_netsock>);
 #if defined(__linux__)
-    RegisterBenchmark("poller_wait_1000_idle_1_ready/raw", poller_wait_raw<op_poller_wait_1000_idle_1_ready_raw>);
+    RegisterBenchmark("poller_wait_1000_idle_1_ready/raw",
+                      poller_wait_raw<op_poller_wait_1000_idle_1_ready_raw>);
     RegisterBenchmark("poller_wait_1000_idle_1_ready_100ms/raw",
                       poller_wait_raw<op_poller_wait_1000_idle_1_ready_100ms_raw>);
 #endif

@@ -1,8 +1,8 @@
 // raw_epoll_http: the reference for examples/http_server — a single-threaded "hello"-style
 // HTTP/1.1 server written directly on epoll (no netsock) that answers every GET with one small
 // file read into memory at start-up, with the headers examples/http_server sends (Server, Date,
-// Content-Type, Content-Length; the Date refreshed once a second). Level-triggered, non-blocking, keep-alive and pipelining
-// (every complete request in the buffer is answered, the responses go out in one send),
+// Content-Type, Content-Length; the Date refreshed once a second). Level-triggered, non-blocking, keep-alive
+// and pipelining (every complete request in the buffer is answered, the responses go out in one send),
 // "Connection: close" and HTTP/1.0 honoured, 400 for garbage, 405 for other methods.
 //
 //   raw_epoll_http --file PATH [--port N] [--content-type TYPE]
@@ -51,12 +51,11 @@ void refresh_responses() {
     if (const std::tm* tm = std::gmtime(&now))
         date[std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", tm)] = '\0';
     head_response = "HTTP/1.1 200 OK\r\nServer: raw_epoll_http\r\nDate: " + std::string(date) +
-                    "\r\nContent-Type: " + content_type + "\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n";
+                    "\r\nContent-Type: " + content_type +
+                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     ok_response = head_response + body;
 }
-const std::string bad_request =
-    "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+const std::string bad_request = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 const std::string bad_method =
     "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
@@ -69,10 +68,12 @@ void close_conn(conn* c) {
 bool has_token(std::string_view headers, std::string_view name, std::string_view token) {
     // Case-insensitive search for "\r\n<name>:" ... "<token>" on the same line.
     auto lower = [](char ch) { return static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch); };
-    for (std::size_t pos = headers.find("\r\n"); pos != std::string_view::npos; pos = headers.find("\r\n", pos + 2)) {
+    for (std::size_t pos = headers.find("\r\n"); pos != std::string_view::npos;
+         pos = headers.find("\r\n", pos + 2)) {
         const std::size_t start = pos + 2;
         const std::size_t end = headers.find("\r\n", start);
-        const std::string_view line = headers.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        const std::string_view line =
+            headers.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (line.size() <= name.size() || line[name.size()] != ':') continue;
         bool same = true;
         for (std::size_t i = 0; i < name.size() && same; ++i) same = lower(line[i]) == lower(name[i]);

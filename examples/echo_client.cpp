@@ -51,8 +51,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -85,8 +85,7 @@ options parse_args(int argc, char** argv) {
     if (port == 0) throw usage_error{"--port: the server's port is required (1-65535)"};
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.address = *a;
     return o;
 }
@@ -100,8 +99,7 @@ void exchange(const net::socket& s, const std::string& message, std::chrono::sec
         if (r.error() == net::errc::eof)
             throw std::runtime_error("the server closed the connection before echoing everything");
         if (r.error() == std::errc::timed_out)
-            throw std::runtime_error("no complete reply within " +
-                                     std::to_string(timeout.count()) + " s");
+            throw std::runtime_error("no complete reply within " + std::to_string(timeout.count()) + " s");
         throw net::error(r.error(), "recv_exact");
     }
     say("received: " + reply);
@@ -111,8 +109,7 @@ void exchange(const net::socket& s, const std::string& message, std::chrono::sec
 int run(const options& opt) {
     auto s = net::make_socket(opt.address.family());
     net::connect(s, opt.address, opt.timeout);
-    say("connected to " + net::peer_address(s).to_string() + " from " +
-        net::local_address(s).to_string());
+    say("connected to " + net::peer_address(s).to_string() + " from " + net::local_address(s).to_string());
 
     if (opt.use_stdin) {
         std::string line;

@@ -58,8 +58,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -87,8 +87,7 @@ options parse_args(int argc, char** argv) {
     }
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.address = *a;
     return o;
 }
@@ -130,8 +129,8 @@ void serve(net::socket conn, const net::address& peer) {
     // close.
     (void)net::try_shutdown(conn, net::shutdown_type::send);
     (void)conn.try_close();
-    say("connection closed: " + peer.to_string() + ", " + std::to_string(echoed) +
-        " bytes echoed (" + outcome + ")");
+    say("connection closed: " + peer.to_string() + ", " + std::to_string(echoed) + " bytes echoed (" +
+        outcome + ")");
 }
 
 int run(const options& opt) {
@@ -160,10 +159,8 @@ int run(const options& opt) {
         serve(std::move(accepted->socket), accepted->peer);
         ++served;
     }
-    if (stop_requested.load())
-        say("stopped after " + std::to_string(served) + " client(s)");
-    else
-        say("served " + std::to_string(served) + " client(s), exiting");
+    if (stop_requested.load()) say("stopped after " + std::to_string(served) + " client(s)");
+    else say("served " + std::to_string(served) + " client(s), exiting");
     return 0;
 }
 

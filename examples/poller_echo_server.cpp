@@ -96,8 +96,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -127,8 +127,7 @@ options parse_args(int argc, char** argv) {
     }
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.address = *a;
     return o;
 }
@@ -142,10 +141,10 @@ bool is_resource_exhaustion(const std::error_code& ec) {
 struct connection {
     net::socket socket;
     net::address peer;
-    std::string out;          // received, not yet echoed: out[sent_to, size)
+    std::string out; // received, not yet echoed: out[sent_to, size)
     std::size_t sent_to = 0;
     std::uint64_t echoed = 0;
-    bool eof = false;         // the client has finished sending
+    bool eof = false; // the client has finished sending
     net::events watched = net::events::readable;
 
     std::size_t pending() const noexcept { return out.size() - sent_to; }
@@ -174,19 +173,16 @@ public:
         while (!stop_requested.load()) {
             if (!listener_ && connections_.empty()) break; // --max-clients reached, all gone
             // No timeout, except to put the listener back after an accept back-off.
-            auto ready = backing_off_
-                             ? poller_.wait(std::clamp(std::chrono::ceil<std::chrono::milliseconds>(
-                                                           resume_accept_ - clock_type::now()),
-                                                       std::chrono::milliseconds(0),
-                                                       std::chrono::milliseconds(accept_backoff)))
-                             : poller_.wait();
+            auto ready =
+                backing_off_
+                    ? poller_.wait(std::clamp(
+                          std::chrono::ceil<std::chrono::milliseconds>(resume_accept_ - clock_type::now()),
+                          std::chrono::milliseconds(0), std::chrono::milliseconds(accept_backoff)))
+                    : poller_.wait();
             for (const net::poll_event& ev : ready) {
-                if (ev.data == &listener_)
-                    accept_some();
-                else if (ev.data == &wake_reader_)
-                    drain_wake();
-                else
-                    serve(*static_cast<connection*>(ev.data), ev.what);
+                if (ev.data == &listener_) accept_some();
+                else if (ev.data == &wake_reader_) drain_wake();
+                else serve(*static_cast<connection*>(ev.data), ev.what);
             }
             if (backing_off_ && clock_type::now() >= resume_accept_) {
                 backing_off_ = false;
@@ -262,7 +258,8 @@ private:
 
     // One event for one connection: read what is there, echo what we can, update the watch.
     void serve(connection& c, net::events what) {
-        const bool can_read = net::has(what, net::events::readable | net::events::hangup | net::events::error);
+        const bool can_read =
+            net::has(what, net::events::readable | net::events::hangup | net::events::error);
         if (can_read && !c.eof && c.pending() < max_pending && !read_some(c)) return;
         if (c.pending() > 0 && !write_some(c)) return;
         if (c.eof && c.pending() == 0) {

@@ -70,8 +70,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -99,8 +99,7 @@ options parse_args(int argc, char** argv) {
     }
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.address = *a;
     return o;
 }
@@ -150,8 +149,8 @@ void serve(net::socket conn, net::address peer) noexcept {
         }
         (void)net::try_shutdown(conn, net::shutdown_type::send); // the client reads EOF
         (void)conn.try_close();
-        say("connection closed: " + peer.to_string() + ", " + std::to_string(echoed) +
-            " bytes echoed (" + outcome + ")");
+        say("connection closed: " + peer.to_string() + ", " + std::to_string(echoed) + " bytes echoed (" +
+            outcome + ")");
     } catch (const std::exception& e) { // std::bad_alloc from the strings, at worst
         warn(e.what());
     }
@@ -183,8 +182,7 @@ int run(const options& opt) {
     std::uint64_t accepted_count = 0;
     bool backing_off = false;
     try {
-        while (!stop_requested.load() &&
-               (opt.max_clients == 0 || accepted_count < opt.max_clients)) {
+        while (!stop_requested.load() && (opt.max_clients == 0 || accepted_count < opt.max_clients)) {
             reap(workers, false);
             auto accepted = net::try_accept(listener, 200ms);
             if (!accepted) {
@@ -203,11 +201,11 @@ int run(const options& opt) {
             ++accepted_count;
             worker& w = workers.emplace_back();
             try {
-                w.thread = std::thread([&w, conn = std::move(accepted->socket),
-                                        peer = accepted->peer]() mutable {
-                    serve(std::move(conn), peer);
-                    w.done.store(true);
-                });
+                w.thread =
+                    std::thread([&w, conn = std::move(accepted->socket), peer = accepted->peer]() mutable {
+                        serve(std::move(conn), peer);
+                        w.done.store(true);
+                    });
             } catch (const std::system_error& e) { // no thread: the connection is dropped
                 workers.pop_back();
                 warn(std::string("cannot start a thread: ") + e.what());
@@ -220,10 +218,8 @@ int run(const options& opt) {
     }
     listener.close(); // no new connections while the last ones finish
     reap(workers, true);
-    if (stop_requested.load())
-        say("stopped after " + std::to_string(accepted_count) + " client(s)");
-    else
-        say("served " + std::to_string(accepted_count) + " client(s), exiting");
+    if (stop_requested.load()) say("stopped after " + std::to_string(accepted_count) + " client(s)");
+    else say("served " + std::to_string(accepted_count) + " client(s), exiting");
     return 0;
 }
 

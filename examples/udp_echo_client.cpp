@@ -53,8 +53,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -89,8 +89,7 @@ options parse_args(int argc, char** argv) {
     if (port == 0) throw usage_error{"--port: the server's port is required (1-65535)"};
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.address = *a;
     return o;
 }
@@ -149,9 +148,8 @@ private:
                 continue;
             }
             say("received: " + text);
-            throw std::runtime_error("the echo differs from what was sent (" +
-                                     std::to_string(got->size) + " bytes instead of " +
-                                     std::to_string(message.size()) + ")");
+            throw std::runtime_error("the echo differs from what was sent (" + std::to_string(got->size) +
+                                     " bytes instead of " + std::to_string(message.size()) + ")");
         }
     }
 

@@ -60,8 +60,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -91,8 +91,7 @@ options parse_args(int argc, char** argv) {
     }
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.address = *a;
     return o;
 }
@@ -124,13 +123,10 @@ int run(const options& opt) {
                        : ""));
         if (auto sent = net::try_sendto(sock, net::buffer(buf, size), sender); !sent)
             warn("sendto " + sender.to_string() + ": " + sent.error().message());
-        else
-            say("echoed " + std::to_string(*sent) + " bytes to " + sender.to_string());
+        else say("echoed " + std::to_string(*sent) + " bytes to " + sender.to_string());
     }
-    if (stop_requested.load())
-        say("stopped after " + std::to_string(count) + " datagram(s)");
-    else
-        say("echoed " + std::to_string(count) + " datagram(s), exiting");
+    if (stop_requested.load()) say("stopped after " + std::to_string(count) + " datagram(s)");
+    else say("echoed " + std::to_string(count) + " datagram(s), exiting");
     return 0;
 }
 

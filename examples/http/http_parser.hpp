@@ -43,9 +43,7 @@ namespace http {
 // ---------------------------------------------------------------------------------------------
 // Character classes and small string helpers (ASCII only, locale-independent)
 
-inline char to_lower(char c) noexcept {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+inline char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline std::string to_lower(std::string_view s) {
     std::string r(s);
@@ -113,9 +111,8 @@ inline std::string percent_encode(std::string_view in, bool keep_slash = false) 
     out.reserve(in.size());
     for (char ch : in) {
         const auto c = static_cast<unsigned char>(ch);
-        const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                                (c >= 'A' && c <= 'Z') || c == '-' || c == '.' || c == '_' ||
-                                c == '~';
+        const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                c == '-' || c == '.' || c == '_' || c == '~';
         if (unreserved || (keep_slash && c == '/')) {
             out += ch;
         } else {
@@ -133,23 +130,12 @@ inline std::string html_escape(std::string_view in) {
     out.reserve(in.size());
     for (char c : in) {
         switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
         }
     }
     return out;
@@ -161,30 +147,18 @@ inline std::string html_escape(std::string_view in) {
 /// The reason phrase of every status the server sends ("" for others).
 inline std::string_view reason_phrase(int status) noexcept {
     switch (status) {
-    case 200:
-        return "OK";
-    case 301:
-        return "Moved Permanently";
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 413:
-        return "Content Too Large";
-    case 414:
-        return "URI Too Long";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 505:
-        return "HTTP Version Not Supported";
-    default:
-        return "";
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 505: return "HTTP Version Not Supported";
+    default: return "";
     }
 }
 
@@ -301,8 +275,8 @@ private:
 
     void step(char c) {
         if (++head_size_ > limits_.max_head) {
-            return fail(431, "The request head is larger than " + std::to_string(limits_.max_head) +
-                                 " bytes.");
+            return fail(431,
+                        "The request head is larger than " + std::to_string(limits_.max_head) + " bytes.");
         }
         if (cr_pending_) {
             cr_pending_ = false;
@@ -324,8 +298,7 @@ private:
                 if (!is_tchar(c)) return fail(400, "Malformed method.");
             } else if (spaces_ == 1) {
                 const auto u = static_cast<unsigned char>(c);
-                if (u < 0x21 || u > 0x7e)
-                    return fail(400, "Invalid character in the request target.");
+                if (u < 0x21 || u > 0x7e) return fail(400, "Invalid character in the request target.");
                 if (++target_len_ > limits_.max_target)
                     return fail(414, "The request target is longer than " +
                                          std::to_string(limits_.max_target) + " bytes.");
@@ -358,8 +331,7 @@ private:
         req_.target = line_.substr(sp1 + 1, sp2 - sp1 - 1);
         const std::string_view v = std::string_view(line_).substr(sp2 + 1);
         auto digit = [](char c) { return c >= '0' && c <= '9'; };
-        if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' ||
-            !digit(v[7]))
+        if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7]))
             return fail(400, "Malformed HTTP version.");
         if (v[5] != '1' || (v[7] != '0' && v[7] != '1'))
             return fail(505, "Only HTTP/1.0 and HTTP/1.1 are supported.");
@@ -392,10 +364,8 @@ private:
                 ++hosts;
             } else if (iequals(name, "connection")) {
                 for_each_element(value, [&](std::string_view token) {
-                    if (iequals(token, "close"))
-                        close = true;
-                    else if (iequals(token, "keep-alive"))
-                        keep_alive = true;
+                    if (iequals(token, "close")) close = true;
+                    else if (iequals(token, "keep-alive")) keep_alive = true;
                 });
             } else if (iequals(name, "transfer-encoding")) {
                 chunked = true; // any transfer coding means a body follows
@@ -411,8 +381,8 @@ private:
             }
         }
         if (hosts > 1 || (hosts == 0 && req_.minor_version == 1))
-            return fail(400, hosts ? "More than one Host header field."
-                                   : "HTTP/1.1 needs a Host header field.");
+            return fail(400,
+                        hosts ? "More than one Host header field." : "HTTP/1.1 needs a Host header field.");
         req_.keep_alive = !close && (req_.minor_version == 1 || keep_alive);
         req_.content_length = length;
 
@@ -420,12 +390,9 @@ private:
         if (target.front() != '/') {
             // absolute-form (RFC 9112 3.2.2): keep path and query, drop scheme and authority.
             std::size_t skip = 0;
-            if (target.size() >= 7 && iequals(target.substr(0, 7), "http://"))
-                skip = 7;
-            else if (target.size() >= 8 && iequals(target.substr(0, 8), "https://"))
-                skip = 8;
-            else
-                return fail(400, "The request target must be a path.");
+            if (target.size() >= 7 && iequals(target.substr(0, 7), "http://")) skip = 7;
+            else if (target.size() >= 8 && iequals(target.substr(0, 8), "https://")) skip = 8;
+            else return fail(400, "The request target must be a path.");
             const auto end = target.find_first_of("/?#", skip);
             if (end == skip) return fail(400, "The request target has no host.");
             target = end == std::string::npos ? "/" : target.substr(end);
@@ -446,8 +413,7 @@ private:
     }
 
     // Calls f for each element of a comma-separated list, trimmed, skipping empty ones.
-    template <class F>
-    static void for_each_element(std::string_view list, F f) {
+    template <class F> static void for_each_element(std::string_view list, F f) {
         while (!list.empty()) {
             const auto comma = list.find(',');
             const std::string_view item = trim_ows(list.substr(0, comma));

@@ -58,8 +58,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -98,8 +98,7 @@ options parse_args(int argc, char** argv) {
     }
     auto a = net::address::try_parse(host, port);
     if (!a)
-        throw usage_error{"--bind: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--bind: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.server.bind = *a;
     return o;
 }

@@ -67,13 +67,10 @@ inline std::string path_to_utf8(const std::filesystem::path& p) {
 /// A path from UTF-8 text, without the `u8path` that C++20 deprecates: the branch not taken
 /// is never instantiated. Throws std::filesystem::filesystem_error (or std::system_error) if
 /// the text cannot be converted (only where the OS uses UTF-16, i.e. Windows).
-template <class String>
-std::filesystem::path utf8_to_path(const String& s) {
+template <class String> std::filesystem::path utf8_to_path(const String& s) {
     using u8string_type = decltype(std::filesystem::path().u8string());
-    if constexpr (std::is_same_v<u8string_type, String>)
-        return std::filesystem::u8path(s);
-    else
-        return std::filesystem::path(u8string_type(s.begin(), s.end()));
+    if constexpr (std::is_same_v<u8string_type, String>) return std::filesystem::u8path(s);
+    else return std::filesystem::path(u8string_type(s.begin(), s.end()));
 }
 
 /// True if `p` is `root` or below it, comparing whole path components (so /srv/www2 is not
@@ -142,10 +139,8 @@ public:
         const auto timeout =
             std::clamp(std::chrono::ceil<milliseconds>(wake - now), milliseconds(1), max_wait);
         for (const net::poll_event& ev : poller_.wait(timeout)) {
-            if (ev.data == listener_tag())
-                accept_all();
-            else
-                handle(*static_cast<connection*>(ev.data), ev.what);
+            if (ev.data == listener_tag()) accept_all();
+            else handle(*static_cast<connection*>(ev.data), ev.what);
         }
         expire(clock::now());
     }
@@ -195,8 +190,7 @@ private:
                 const std::error_code ec = r.error();
                 if (net::is_would_block(ec)) return;
                 if (ec == std::errc::connection_aborted) continue;
-                if (!accept_failing_)
-                    log("accept: " + ec.message() + "; pausing accepts for 100 ms");
+                if (!accept_failing_) log("accept: " + ec.message() + "; pausing accepts for 100 ms");
                 accept_failing_ = true; // one message per episode, not one per retry
                 (void)poller_.try_remove(listener_);
                 accept_paused_ = true;
@@ -315,8 +309,7 @@ private:
             if (budget == 0) return send_status::blocked;
             const std::size_t len = (std::min)(c.out.size() - c.out_off, budget);
             auto r = net::try_send(c.sock, net::buffer(c.out.data() + c.out_off, len));
-            if (!r)
-                return net::is_would_block(r.error()) ? send_status::blocked : send_status::failed;
+            if (!r) return net::is_would_block(r.error()) ? send_status::blocked : send_status::failed;
             c.out_off += *r;
             budget -= *r;
             if (*r > 0) {
@@ -333,8 +326,7 @@ private:
             c.out_off = 0;
         }
         const std::size_t old = c.out.size();
-        const auto want =
-            static_cast<std::size_t>((std::min<std::uint64_t>)(file_chunk, c.file_left));
+        const auto want = static_cast<std::size_t>((std::min<std::uint64_t>)(file_chunk, c.file_left));
         c.out.resize(old + want);
         c.file.read(c.out.data() + old, static_cast<std::streamsize>(want));
         const auto got = static_cast<std::size_t>(c.file.gcount());
@@ -355,8 +347,7 @@ private:
     // Half-closes so the client reads every byte and then EOF, and waits (briefly) for its
     // EOF: closing with unread input would send a reset that can destroy the response.
     bool begin_close(connection& c) {
-        if (c.peer_eof || !net::try_shutdown(c.sock, net::shutdown_type::send))
-            return close(c), false;
+        if (c.peer_eof || !net::try_shutdown(c.sock, net::shutdown_type::send)) return close(c), false;
         c.lingering = true;
         c.in.clear();
         c.in_off = 0;
@@ -413,9 +404,9 @@ private:
     }
 
     // Queues the status line, the headers and `body` (or, for HEAD, only its length).
-    void queue_response(connection& c, const request& req, int status,
-                        std::string_view content_type, std::uint64_t content_length,
-                        std::string_view body, std::string_view extra_headers = {}) {
+    void queue_response(connection& c, const request& req, int status, std::string_view content_type,
+                        std::uint64_t content_length, std::string_view body,
+                        std::string_view extra_headers = {}) {
         std::string head;
         head.reserve(256 + extra_headers.size());
         head += "HTTP/1.1 ";
@@ -430,17 +421,15 @@ private:
         head += std::to_string(content_length);
         head += "\r\n";
         head += extra_headers;
-        if (c.close_after)
-            head += "Connection: close\r\n";
-        else if (req.minor_version == 0)
-            head += "Connection: keep-alive\r\n";
+        if (c.close_after) head += "Connection: close\r\n";
+        else if (req.minor_version == 0) head += "Connection: keep-alive\r\n";
         head += "\r\n";
         c.out.assign(head.begin(), head.end());
         if (!req.is_head()) c.out.insert(c.out.end(), body.begin(), body.end());
         c.out_off = 0;
         c.responding = true;
-        log(c.peer + " - - [" + http_date() + "] \"" + request_line(req) + "\" " +
-            std::to_string(status) + " " + std::to_string(content_length));
+        log(c.peer + " - - [" + http_date() + "] \"" + request_line(req) + "\" " + std::to_string(status) +
+            " " + std::to_string(content_length));
     }
 
     void error_response(connection& c, const request& req, int status, std::string_view detail,
@@ -451,8 +440,7 @@ private:
             "</title></head>\n<body>\n<h1>" + title + "</h1>\n<p>" + html_escape(detail) +
             "</p>\n</body>\n</html>\n";
         if (status == 405) extra_headers = "Allow: GET, HEAD\r\n";
-        queue_response(c, req, status, "text/html; charset=utf-8", body.size(), body,
-                       extra_headers);
+        queue_response(c, req, status, "text/html; charset=utf-8", body.size(), body, extra_headers);
     }
 
     void start_response(connection& c, const request& req) {
@@ -495,8 +483,7 @@ private:
                                   status == 403 ? "This path is not allowed." : "File not found.");
         std::error_code ec;
         const fs::file_status st = fs::status(path, ec);
-        if (st.type() == fs::file_type::not_found)
-            return error_response(c, req, 404, "File not found.");
+        if (st.type() == fs::file_type::not_found) return error_response(c, req, 404, "File not found.");
         if (ec) return error_response(c, req, 403, "This path is not readable.");
         if (fs::is_directory(st)) {
             if (!parts.trailing_slash) {
@@ -508,8 +495,7 @@ private:
                 const std::string body =
                     "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
                     "<title>301 Moved Permanently</title></head>\n<body>\n<p><a href=\"" +
-                    html_escape(location) + "\">" + html_escape(location) +
-                    "</a></p>\n</body>\n</html>\n";
+                    html_escape(location) + "\">" + html_escape(location) + "</a></p>\n</body>\n</html>\n";
                 return queue_response(c, req, 301, "text/html; charset=utf-8", body.size(), body,
                                       "Location: " + location + "\r\n");
             }
@@ -578,9 +564,8 @@ private:
             return a.key != b.key ? a.key < b.key : a.name < b.name;
         });
         const std::string title = "Directory listing for " + html_escape(req.path);
-        std::string body =
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-            title + "</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<hr>\n<ul>\n";
+        std::string body = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+                           title + "</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<hr>\n<ul>\n";
         for (const item& i : items) {
             const std::string link = percent_encode(i.name) + (i.is_dir ? "/" : "");
             const std::string shown = i.name + (i.is_link ? "@" : i.is_dir ? "/" : "");

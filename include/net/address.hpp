@@ -44,27 +44,23 @@ public:
     /// Throwing form of `try_parse(text)`.
     NETSOCK_DECL static address parse(std::string_view text);
     /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
-    NETSOCK_DECL static result<address> try_parse(std::string_view host,
-                                                  std::uint16_t port) noexcept;
+    NETSOCK_DECL static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept;
     /// Throwing form of `try_parse(host, port)`.
     NETSOCK_DECL static address parse(std::string_view host, std::uint16_t port);
 
     /// IPv4 from a host-order number: `ipv4(0x7f000001, 80)` is `127.0.0.1:80`.
-    NETSOCK_DECL static address ipv4(std::uint32_t host_order,
-                                     std::uint16_t port = 0) noexcept;
+    NETSOCK_DECL static address ipv4(std::uint32_t host_order, std::uint16_t port = 0) noexcept;
     /// IPv4 from its four bytes in network order.
     NETSOCK_DECL static address ipv4(const std::array<std::uint8_t, 4>& bytes,
                                      std::uint16_t port = 0) noexcept;
     /// IPv6 from its sixteen bytes in network order, with an optional scope (interface) id.
-    NETSOCK_DECL static address ipv6(const std::array<std::uint8_t, 16>& bytes,
-                                     std::uint16_t port = 0, std::uint32_t scope_id = 0) noexcept;
+    NETSOCK_DECL static address ipv6(const std::array<std::uint8_t, 16>& bytes, std::uint16_t port = 0,
+                                     std::uint32_t scope_id = 0) noexcept;
     /// `127.0.0.1:port` or `[::1]:port`; for `family::local`, the unnamed local address.
-    NETSOCK_DECL static address loopback(net::family f = net::family::ipv4,
-                                         std::uint16_t port = 0) noexcept;
+    NETSOCK_DECL static address loopback(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept;
     /// `0.0.0.0:port` or `[::]:port` (all interfaces); for `family::local`, the unnamed local
     /// address.
-    NETSOCK_DECL static address any(net::family f = net::family::ipv4,
-                                    std::uint16_t port = 0) noexcept;
+    NETSOCK_DECL static address any(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept;
     /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
     /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
     /// `invalid_argument` for an empty path or an embedded NUL.
@@ -73,8 +69,7 @@ public:
     NETSOCK_DECL static address local(std::string_view path);
     /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
     /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
-    NETSOCK_DECL static result<address> try_from_native(const void* sa,
-                                                        std::size_t size) noexcept;
+    NETSOCK_DECL static result<address> try_from_native(const void* sa, std::size_t size) noexcept;
     /// Throwing form of `try_from_native`.
     NETSOCK_DECL static address from_native(const void* sa, std::size_t size);
 
@@ -144,9 +139,7 @@ public:
 
 private:
     ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }
-    const ::sockaddr_in* as_v4() const noexcept {
-        return reinterpret_cast<const ::sockaddr_in*>(&storage_);
-    }
+    const ::sockaddr_in* as_v4() const noexcept { return reinterpret_cast<const ::sockaddr_in*>(&storage_); }
     ::sockaddr_in6* as_v6() noexcept { return reinterpret_cast<::sockaddr_in6*>(&storage_); }
     const ::sockaddr_in6* as_v6() const noexcept {
         return reinterpret_cast<const ::sockaddr_in6*>(&storage_);

@@ -61,16 +61,13 @@ namespace detail {
 template <class T>
 inline constexpr bool is_byte_like_v =
     std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
-    std::is_same_v<std::remove_cv_t<T>, unsigned char> ||
-    std::is_same_v<std::remove_cv_t<T>, std::byte>
+    std::is_same_v<std::remove_cv_t<T>, unsigned char> || std::is_same_v<std::remove_cv_t<T>, std::byte>
 #if defined(__cpp_char8_t)
     || std::is_same_v<std::remove_cv_t<T>, char8_t>
 #endif
     ;
 template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
-constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept {
-    return size < max ? size : max;
-}
+constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return size < max ? size : max; }
 } // namespace detail
 
 /// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
@@ -91,8 +88,7 @@ constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
     return {b.data(), detail::clamp(b.size(), max_size)};
 }
 
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(T (&a)[N]) noexcept {
+template <class T, std::size_t N, detail::byte_like<T> = 0> constexpr auto buffer(T (&a)[N]) noexcept {
     if constexpr (std::is_const_v<T>) return const_buffer(a, N);
     else return mutable_buffer(a, N);
 }
@@ -122,13 +118,11 @@ const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size
 }
 
 template <class C, class Tr, class A, detail::byte_like<C> = 0>
-mutable_buffer buffer(std::basic_string<C, Tr, A>& s,
-                      std::size_t max_size = std::size_t(-1)) noexcept {
+mutable_buffer buffer(std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
     return {&s[0], detail::clamp(s.size(), max_size)};
 }
 template <class C, class Tr, class A, detail::byte_like<C> = 0>
-const_buffer buffer(const std::basic_string<C, Tr, A>& s,
-                    std::size_t max_size = std::size_t(-1)) noexcept {
+const_buffer buffer(const std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
     return {s.data(), detail::clamp(s.size(), max_size)};
 }
 template <class C, class Tr, detail::byte_like<C> = 0>

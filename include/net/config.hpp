@@ -74,14 +74,14 @@
 #endif
 #define NETSOCK_ABI_PASTE(a, b, c, d, e, f) a##b##c##d##e##f
 #define NETSOCK_ABI_NAME(a, b, c, d, e, f) NETSOCK_ABI_PASTE(a, b, c, d, e, f)
-#define NETSOCK_ABI                                                                          \
-    NETSOCK_ABI_NAME(v0, NETSOCK_ABI_POLL, NETSOCK_ABI_NOEXC, NETSOCK_ABI_HOOK,              \
-                     NETSOCK_ABI_FAULT, NETSOCK_ABI_EXPECTED)
-#define NETSOCK_BEGIN_NAMESPACE                                                              \
-    namespace net {                                                                          \
+#define NETSOCK_ABI                                                                                          \
+    NETSOCK_ABI_NAME(v0, NETSOCK_ABI_POLL, NETSOCK_ABI_NOEXC, NETSOCK_ABI_HOOK, NETSOCK_ABI_FAULT,           \
+                     NETSOCK_ABI_EXPECTED)
+#define NETSOCK_BEGIN_NAMESPACE                                                                              \
+    namespace net {                                                                                          \
     inline namespace NETSOCK_ABI {
-#define NETSOCK_END_NAMESPACE                                                                \
-    }                                                                                        \
+#define NETSOCK_END_NAMESPACE                                                                                \
+    }                                                                                                        \
     }
 
 #endif

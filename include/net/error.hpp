@@ -17,19 +17,18 @@ NETSOCK_BEGIN_NAMESPACE
 /// Conditions of name resolution, compared against codes of `net::resolve_category()`:
 /// `if (r.error() == net::resolve_errc::host_not_found) ...`.
 enum class resolve_errc {
-    host_not_found = 1, ///< the name does not exist (EAI_NONAME, EAI_NODATA)
-    try_again,          ///< temporary failure, try later (EAI_AGAIN)
-    service_not_found,  ///< the service/port is unknown for the socket type (EAI_SERVICE)
+    host_not_found = 1,   ///< the name does not exist (EAI_NONAME, EAI_NODATA)
+    try_again,            ///< temporary failure, try later (EAI_AGAIN)
+    service_not_found,    ///< the service/port is unknown for the socket type (EAI_SERVICE)
     family_not_supported, ///< the address family is not supported (EAI_FAMILY)
-    no_recovery,        ///< a non-recoverable failure in the resolver (EAI_FAIL)
-    other               ///< any other resolver failure
+    no_recovery,          ///< a non-recoverable failure in the resolver (EAI_FAIL)
+    other                 ///< any other resolver failure
 };
 
 /// netsock's own error codes (category `net::netsock_category()`).
 enum class errc {
     eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
 };
-
 
 /// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
 /// values on every platform: `ec == std::errc::connection_refused`. Messages come from the
@@ -64,8 +63,7 @@ NETSOCK_DECL std::error_code make_errc(std::errc e) noexcept;
 /// transferred before the failure. `what()` reads "connect: Connection refused".
 class error : public std::system_error {
 public:
-    NETSOCK_DECL error(std::error_code ec, const char* operation,
-                       std::size_t bytes_transferred = 0);
+    NETSOCK_DECL error(std::error_code ec, const char* operation, std::size_t bytes_transferred = 0);
 
     /// The netsock function that failed, e.g. "connect".
     const char* operation() const noexcept { return operation_; }

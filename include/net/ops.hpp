@@ -206,8 +206,7 @@ NETSOCK_DECL void graceful_close(socket& s, timeout t);
 /// Two sockets connected to each other, e.g. for tests and wake-ups:
 /// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
 /// (or UDP) pair.
-NETSOCK_DECL result<std::pair<socket, socket>>
-try_socket_pair(socket_type t = socket_type::stream) noexcept;
+NETSOCK_DECL result<std::pair<socket, socket>> try_socket_pair(socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_socket_pair`.
 NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream);
 

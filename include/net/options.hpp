@@ -23,8 +23,8 @@ NETSOCK_DECL std::error_code unsupported_option() noexcept;
 
 // The bridges from the option templates to the compiled part: setsockopt/getsockopt with the
 // OS value type of each option (sys::setsockopt and sys::getsockopt).
-NETSOCK_DECL std::error_code set_option_bytes(native_handle_type h, int level, int name,
-                                              const void* value, std::size_t size) noexcept;
+NETSOCK_DECL std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
+                                              std::size_t size) noexcept;
 NETSOCK_DECL std::error_code get_option_bytes(native_handle_type h, int level, int name, void* value,
                                               std::size_t& size) noexcept;
 template <class T>
@@ -85,12 +85,8 @@ template <int Name> struct timeout_option {
     template <class Rep, class Period>
     constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
         : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
-    std::error_code set_on(native_handle_type h) const noexcept {
-        return set_timeout_option(h, Name, value);
-    }
-    std::error_code get_from(native_handle_type h) noexcept {
-        return get_timeout_option(h, Name, value);
-    }
+    std::error_code set_on(native_handle_type h) const noexcept { return set_timeout_option(h, Name, value); }
+    std::error_code get_from(native_handle_type h) noexcept { return get_timeout_option(h, Name, value); }
 };
 
 // The family a socket was created with (multicast options differ for IPv4 and IPv6).
@@ -102,9 +98,9 @@ NETSOCK_DECL std::error_code set_membership(native_handle_type h, bool join, con
                                             std::uint32_t interface_index) noexcept;
 
 template <bool Join> struct membership_option {
-    address group;            ///< the multicast group (IPv4 or IPv6)
+    address group;                              ///< the multicast group (IPv4 or IPv6)
     address interface_address = address::any(); ///< IPv4: local interface address (any = default)
-    std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
+    std::uint32_t interface_index = 0;          ///< IPv6: interface index (0 = default)
     std::error_code set_on(native_handle_type h) const noexcept {
         return set_membership(h, Join, group, interface_address, interface_index);
     }
@@ -138,33 +134,59 @@ template <int Name4, int Name6, class Native4> struct family_int_option {
 
 /// SO_REUSEADDR. POSIX listeners get it automatically at bind (see `net::bind`); on Windows it
 /// lets another socket steal a live port, so netsock never sets it for you there.
-struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> { using bool_option::bool_option; };
+struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> {
+    using bool_option::bool_option;
+};
 /// SO_REUSEPORT (Linux, macOS, BSD): several listeners share a port. Elsewhere setting it fails
 /// with no_protocol_option.
-struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> { using bool_option::bool_option; };
+struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> {
+    using bool_option::bool_option;
+};
 /// TCP_NODELAY: send small segments at once (disable Nagle's algorithm).
-struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> { using bool_option::bool_option; };
+struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> {
+    using bool_option::bool_option;
+};
 /// SO_KEEPALIVE: probe idle connections.
-struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> { using bool_option::bool_option; };
+struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> {
+    using bool_option::bool_option;
+};
 /// Seconds of idleness before the first keep-alive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS).
-struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> { using int_option::int_option; };
+struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> {
+    using int_option::int_option;
+};
 /// Seconds between keep-alive probes (TCP_KEEPINTVL).
-struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> { using int_option::int_option; };
+struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> {
+    using int_option::int_option;
+};
 /// Unanswered probes before the connection is dropped (TCP_KEEPCNT).
-struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> { using int_option::int_option; };
+struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> {
+    using int_option::int_option;
+};
 /// SO_BROADCAST: allow datagrams to broadcast addresses.
-struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> { using bool_option::bool_option; };
+struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> {
+    using bool_option::bool_option;
+};
 /// IPV6_V6ONLY. netsock sets it to true on every IPv6 socket it creates; set false before
 /// bind for a dual-stack socket.
-struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> { using bool_option::bool_option; };
+struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> {
+    using bool_option::bool_option;
+};
 /// SO_SNDBUF in bytes. The OS may round or double the value (Linux doubles it).
-struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> { using int_option::int_option; };
+struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> {
+    using int_option::int_option;
+};
 /// SO_RCVBUF in bytes. The OS may round or double the value (Linux doubles it).
-struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> { using int_option::int_option; };
+struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> {
+    using int_option::int_option;
+};
 /// IP_TTL: hop limit of outgoing IPv4 packets.
-struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> { using int_option::int_option; };
+struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> {
+    using int_option::int_option;
+};
 /// IPV6_UNICAST_HOPS: hop limit of outgoing IPv6 unicast packets.
-struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> { using int_option::int_option; };
+struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> {
+    using int_option::int_option;
+};
 /// Multicast TTL/hop limit (IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS, by the socket's family).
 struct multicast_ttl
     : detail::family_int_option<IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, detail::os::multicast_v4_value> {
@@ -187,9 +209,13 @@ struct linger {
 
 /// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
 /// as timed_out. Prefer the timeout overloads of recv/accept, which need no option.
-struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> { using timeout_option::timeout_option; };
+struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> {
+    using timeout_option::timeout_option;
+};
 /// SO_SNDTIMEO: an OS-level timeout for every blocking send. Expiry is reported as timed_out.
-struct send_timeout : detail::timeout_option<SO_SNDTIMEO> { using timeout_option::timeout_option; };
+struct send_timeout : detail::timeout_option<SO_SNDTIMEO> {
+    using timeout_option::timeout_option;
+};
 
 /// Joins a multicast group (set only): `net::set_option(s, net::join_group{group})`; for IPv4 the
 /// interface is chosen by its address, for IPv6 by its index.
@@ -201,7 +227,7 @@ struct leave_group : detail::membership_option<false> {};
 /// interface index (IPV6_MULTICAST_IF).
 struct multicast_interface {
     address interface_address = address::any(); ///< IPv4 sockets
-    std::uint32_t interface_index = 0;           ///< IPv6 sockets
+    std::uint32_t interface_index = 0;          ///< IPv6 sockets
     NETSOCK_DECL std::error_code set_on(native_handle_type h) const noexcept;
     NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
 };
@@ -215,8 +241,7 @@ struct socket_error {
 
 /// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
 /// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
-template <class Option>
-result<void> try_set_option(const socket& s, const Option& option) noexcept {
+template <class Option> result<void> try_set_option(const socket& s, const Option& option) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
     return {};

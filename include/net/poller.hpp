@@ -98,8 +98,7 @@ public:
     NETSOCK_DECL void add(const socket& s, events what, void* data = nullptr);
     /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
     /// is not watched.
-    NETSOCK_DECL result<void> try_modify(const socket& s, events what,
-                                         void* data = nullptr) noexcept;
+    NETSOCK_DECL result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept;
     NETSOCK_DECL void modify(const socket& s, events what, void* data = nullptr);
     /// Stops watching `s`; its events still pending in the current batch are dropped.
     /// Errors: no_such_file_or_directory if it is not watched.

@@ -35,8 +35,7 @@ struct resolve_hints {
 /// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
 /// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
 /// Allocation failure terminates (the function is noexcept).
-NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host,
-                                                      std::string_view service = {},
+NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
                                                       const resolve_hints& hints = {}) noexcept;
 /// Throwing form of `try_resolve`.
 NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
@@ -59,8 +58,7 @@ NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::ui
 NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
                                                   timeout t = timeout::none()) noexcept;
 /// Throwing forms of `try_create_connection`.
-NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port,
-                                      timeout t = timeout::none());
+NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port, timeout t = timeout::none());
 NETSOCK_DECL socket create_connection(const std::vector<address>& targets, timeout t = timeout::none());
 
 /// Options of `create_server`.
@@ -84,8 +82,7 @@ struct server_options {
 /// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
 /// auto [conn, peer] = net::accept(server);
 /// ```
-NETSOCK_DECL result<socket> try_create_server(const address& a,
-                                              const server_options& o = {}) noexcept;
+NETSOCK_DECL result<socket> try_create_server(const address& a, const server_options& o = {}) noexcept;
 /// Throwing form of `try_create_server`.
 NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
 

@@ -54,9 +54,7 @@ static_assert(sizeof(socket) == sizeof(native_handle_type));
 
 namespace detail {
 // The error of every operation on a socket that is not open.
-inline std::error_code not_open() noexcept {
-    return detail::make_errc(std::errc::bad_file_descriptor);
-}
+inline std::error_code not_open() noexcept { return detail::make_errc(std::errc::bad_file_descriptor); }
 } // namespace detail
 
 NETSOCK_END_NAMESPACE

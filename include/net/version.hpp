@@ -19,8 +19,7 @@ struct version_info {
 };
 /// The version of the netsock headers in use, e.g. `net::version().string == "0.1.0"`.
 constexpr version_info version() noexcept {
-    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH,
-            NETSOCK_VERSION_STRING};
+    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH, NETSOCK_VERSION_STRING};
 }
 NETSOCK_END_NAMESPACE
 

@@ -99,14 +99,14 @@
 #endif
 #define NETSOCK_ABI_PASTE(a, b, c, d, e, f) a##b##c##d##e##f
 #define NETSOCK_ABI_NAME(a, b, c, d, e, f) NETSOCK_ABI_PASTE(a, b, c, d, e, f)
-#define NETSOCK_ABI                                                                          \
-    NETSOCK_ABI_NAME(v0, NETSOCK_ABI_POLL, NETSOCK_ABI_NOEXC, NETSOCK_ABI_HOOK,              \
-                     NETSOCK_ABI_FAULT, NETSOCK_ABI_EXPECTED)
-#define NETSOCK_BEGIN_NAMESPACE                                                              \
-    namespace net {                                                                          \
+#define NETSOCK_ABI                                                                                          \
+    NETSOCK_ABI_NAME(v0, NETSOCK_ABI_POLL, NETSOCK_ABI_NOEXC, NETSOCK_ABI_HOOK, NETSOCK_ABI_FAULT,           \
+                     NETSOCK_ABI_EXPECTED)
+#define NETSOCK_BEGIN_NAMESPACE                                                                              \
+    namespace net {                                                                                          \
     inline namespace NETSOCK_ABI {
-#define NETSOCK_END_NAMESPACE                                                                \
-    }                                                                                        \
+#define NETSOCK_END_NAMESPACE                                                                                \
+    }                                                                                                        \
     }
 
 #endif
@@ -122,8 +122,7 @@ struct version_info {
 };
 /// The version of the netsock headers in use, e.g. `net::version().string == "0.1.0"`.
 constexpr version_info version() noexcept {
-    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH,
-            NETSOCK_VERSION_STRING};
+    return {NETSOCK_VERSION_MAJOR, NETSOCK_VERSION_MINOR, NETSOCK_VERSION_PATCH, NETSOCK_VERSION_STRING};
 }
 NETSOCK_END_NAMESPACE
 
@@ -148,19 +147,18 @@ NETSOCK_BEGIN_NAMESPACE
 /// Conditions of name resolution, compared against codes of `net::resolve_category()`:
 /// `if (r.error() == net::resolve_errc::host_not_found) ...`.
 enum class resolve_errc {
-    host_not_found = 1, ///< the name does not exist (EAI_NONAME, EAI_NODATA)
-    try_again,          ///< temporary failure, try later (EAI_AGAIN)
-    service_not_found,  ///< the service/port is unknown for the socket type (EAI_SERVICE)
+    host_not_found = 1,   ///< the name does not exist (EAI_NONAME, EAI_NODATA)
+    try_again,            ///< temporary failure, try later (EAI_AGAIN)
+    service_not_found,    ///< the service/port is unknown for the socket type (EAI_SERVICE)
     family_not_supported, ///< the address family is not supported (EAI_FAMILY)
-    no_recovery,        ///< a non-recoverable failure in the resolver (EAI_FAIL)
-    other               ///< any other resolver failure
+    no_recovery,          ///< a non-recoverable failure in the resolver (EAI_FAIL)
+    other                 ///< any other resolver failure
 };
 
 /// netsock's own error codes (category `net::netsock_category()`).
 enum class errc {
     eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
 };
-
 
 /// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
 /// values on every platform: `ec == std::errc::connection_refused`. Messages come from the
@@ -195,8 +193,7 @@ NETSOCK_DECL std::error_code make_errc(std::errc e) noexcept;
 /// transferred before the failure. `what()` reads "connect: Connection refused".
 class error : public std::system_error {
 public:
-    NETSOCK_DECL error(std::error_code ec, const char* operation,
-                       std::size_t bytes_transferred = 0);
+    NETSOCK_DECL error(std::error_code ec, const char* operation, std::size_t bytes_transferred = 0);
 
     /// The netsock function that failed, e.g. "connect".
     const char* operation() const noexcept { return operation_; }
@@ -302,7 +299,8 @@ template <class T> struct is_expected<expected<T>> : std::true_type {};
 template <class T> class expected_storage {
 public:
     template <class... A>
-    constexpr explicit expected_storage(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
+    constexpr explicit expected_storage(std::in_place_t, A&&... a)
+        : value_(std::forward<A>(a)...), ok_(true) {}
     explicit expected_storage(std::error_code e) noexcept : error_(e), ok_(false) {}
 
     expected_storage(const expected_storage& o) : ok_(o.ok_) {
@@ -317,8 +315,8 @@ public:
         if (this != &o) assign(o);
         return *this;
     }
-    expected_storage& operator=(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
-                                                               std::is_nothrow_move_assignable_v<T>) {
+    expected_storage& operator=(expected_storage&& o) noexcept(
+        std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_assignable_v<T>) {
         if (this != &o) assign(std::move(o));
         return *this;
     }
@@ -384,12 +382,12 @@ public:
     template <class U = T, std::enable_if_t<std::is_default_constructible_v<U>, int> = 0>
     constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : base(std::in_place) {}
 
-    template <class U = T,
-              std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                   !std::is_same_v<std::decay_t<U>, expected> &&
-                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
-                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
-                               int> = 0>
+    template <
+        class U = T,
+        std::enable_if_t<std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, expected> &&
+                             !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
+                             !std::is_same_v<std::decay_t<U>, std::in_place_t>,
+                         int> = 0>
     constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
         : base(std::in_place, std::forward<U>(v)) {}
 
@@ -444,7 +442,9 @@ public:
     /// f(value) -> U; gives result<U>.
     template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
     template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
-    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) && {
+        return transform_impl(std::move(*this), std::forward<F>(f));
+    }
     /// f(error) -> result<T>; called only when this holds an error.
     template <class F> expected or_else(F&& f) const& {
         if (this->ok_) return *this;
@@ -460,15 +460,14 @@ private:
         if (!this->ok_) throw_error(this->error_, "result::value");
     }
     template <class Self, class F> static auto and_then_impl(Self&& self, F&& f) {
-        using R = std::remove_cv_t<std::remove_reference_t<
-            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
+        using R = std::remove_cv_t<
+            std::remove_reference_t<std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
         static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
         if (self.ok_) return std::forward<F>(f)(std::forward<Self>(self).value_);
         return R(unexpected<std::error_code>(self.error_));
     }
     template <class Self, class F> static auto transform_impl(Self&& self, F&& f) {
-        using U = std::remove_cv_t<
-            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
+        using U = std::remove_cv_t<std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
         if (!self.ok_) return expected<U>(unexpected<std::error_code>(self.error_));
         if constexpr (std::is_void_v<U>) {
             std::forward<F>(f)(std::forward<Self>(self).value_);
@@ -684,16 +683,13 @@ namespace detail {
 template <class T>
 inline constexpr bool is_byte_like_v =
     std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
-    std::is_same_v<std::remove_cv_t<T>, unsigned char> ||
-    std::is_same_v<std::remove_cv_t<T>, std::byte>
+    std::is_same_v<std::remove_cv_t<T>, unsigned char> || std::is_same_v<std::remove_cv_t<T>, std::byte>
 #if defined(__cpp_char8_t)
     || std::is_same_v<std::remove_cv_t<T>, char8_t>
 #endif
     ;
 template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
-constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept {
-    return size < max ? size : max;
-}
+constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return size < max ? size : max; }
 } // namespace detail
 
 /// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
@@ -714,8 +710,7 @@ constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
     return {b.data(), detail::clamp(b.size(), max_size)};
 }
 
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(T (&a)[N]) noexcept {
+template <class T, std::size_t N, detail::byte_like<T> = 0> constexpr auto buffer(T (&a)[N]) noexcept {
     if constexpr (std::is_const_v<T>) return const_buffer(a, N);
     else return mutable_buffer(a, N);
 }
@@ -745,13 +740,11 @@ const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size
 }
 
 template <class C, class Tr, class A, detail::byte_like<C> = 0>
-mutable_buffer buffer(std::basic_string<C, Tr, A>& s,
-                      std::size_t max_size = std::size_t(-1)) noexcept {
+mutable_buffer buffer(std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
     return {&s[0], detail::clamp(s.size(), max_size)};
 }
 template <class C, class Tr, class A, detail::byte_like<C> = 0>
-const_buffer buffer(const std::basic_string<C, Tr, A>& s,
-                    std::size_t max_size = std::size_t(-1)) noexcept {
+const_buffer buffer(const std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
     return {s.data(), detail::clamp(s.size(), max_size)};
 }
 template <class C, class Tr, detail::byte_like<C> = 0>
@@ -846,7 +839,8 @@ NETSOCK_END_NAMESPACE
 // The old winsock.h (pulled in by <windows.h> without WIN32_LEAN_AND_MEAN) cannot coexist with
 // winsock2.h: stop here with one clear message instead of hundreds of redefinitions.
 #if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
-#error "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
+#error                                                                                                       \
+    "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
 #endif
 
 // WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer; the headers declare them
@@ -964,9 +958,7 @@ inline std::string error_message(int e) {
     char buf[512];
     DWORD n = ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
                                static_cast<DWORD>(e), 0, buf, sizeof buf, nullptr);
-    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
-                     buf[n - 1] == '.'))
-        --n;
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '.')) --n;
     if (n > 0) return std::string(buf, n);
     if (const char* text = short_message(e)) return text;
     std::snprintf(buf, sizeof buf, "Winsock error %d", e);
@@ -1064,8 +1056,8 @@ inline int start() noexcept {
 inline handle open_socket(int family, int type, int protocol, int& err) noexcept {
     // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (no window in
     // which another thread's CreateProcess could inherit it).
-    handle h = ::WSASocketW(family, type, protocol, nullptr, 0,
-                                        WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    handle h =
+        ::WSASocketW(family, type, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (h == INVALID_SOCKET) {
         err = ::WSAGetLastError();
         return invalid;
@@ -1198,8 +1190,7 @@ inline int set_nonblocking(handle h, bool on) noexcept {
 inline int is_nonblocking(handle h, int&) noexcept { return nonblocking_list::get().has(h) ? 1 : 0; }
 
 // Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
-inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
-                                        int& err) noexcept {
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len, int& err) noexcept {
     handle c = ::accept(h, sa, len);
     if (c == INVALID_SOCKET) {
         err = ::WSAGetLastError();
@@ -1306,8 +1297,8 @@ inline long send_to(handle h, const void* data, io_length size, int flags, const
 
 // Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
 // fits; that is a success with truncated = true, as on POSIX.
-inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa, socklen_type* len,
+                      bool& truncated, int wait_ms, int& err) noexcept {
     ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(data)};
     truncated = false;
     DWORD n = 0;
@@ -1363,8 +1354,9 @@ inline constexpr int eai_system = -1;
 
 // Not inherited by processes this one starts; 0 or the error.
 inline int set_cloexec(handle h) noexcept {
-    return ::SetHandleInformation(reinterpret_cast<HANDLE>(h), HANDLE_FLAG_INHERIT, 0) ? 0
-                                                                                        : static_cast<int>(::GetLastError());
+    return ::SetHandleInformation(reinterpret_cast<HANDLE>(h), HANDLE_FLAG_INHERIT, 0)
+               ? 0
+               : static_cast<int>(::GetLastError());
 }
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
@@ -1481,9 +1473,7 @@ inline bool is_connection_aborted(int e) noexcept { return e == ECONNABORTED; }
 inline bool is_in_progress(int e) noexcept { return e == EINPROGRESS || e == EALREADY; }
 
 inline std::string error_message(int e) { return std::generic_category().message(e); }
-inline std::error_condition error_condition_of(int e) noexcept {
-    return {e, std::generic_category()};
-}
+inline std::error_condition error_condition_of(int e) noexcept { return {e, std::generic_category()}; }
 
 // The OS code for an error that netsock reports itself (a std::errc value), or 0 to report it
 // in std::generic_category(): on POSIX the std::errc values are the errno values, whose text
@@ -1559,8 +1549,7 @@ inline int is_nonblocking(handle h, int& err) noexcept {
 // accept() with close-on-exec, SO_NOSIGPIPE and blocking mode set on the new socket,
 // whatever the listener's mode (macOS and the BSDs give an accepted socket the listener's
 // O_NONBLOCK; Linux never does).
-inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
-                                        int& err) noexcept {
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len, int& err) noexcept {
 #if defined(NETSOCK_HAS_ACCEPT4)
     handle c = ::accept4(h, sa, len, SOCK_CLOEXEC);
     const bool cloexec_done = true;
@@ -1588,9 +1577,7 @@ inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
 // returns from close()").
 inline int close_socket(handle h) noexcept { return ::close(h) == 0 ? 0 : errno; }
 
-inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
-    return ::poll(fds, n, timeout_ms);
-}
+inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept { return ::poll(fds, n, timeout_ms); }
 
 inline void sleep_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
 
@@ -1640,14 +1627,15 @@ inline long recv_once(handle h, void* data, io_length size, int flags, int wait_
 
 inline long send_to(handle h, const void* data, io_length size, int flags, const ::sockaddr* sa,
                     socklen_type len, int wait_ms, int& err) noexcept {
-    const ssize_t n = ::sendto(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0), sa, len);
+    const ssize_t n =
+        ::sendto(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0), sa, len);
     if (n < 0) err = errno;
     return static_cast<long>(n);
 }
 
 // A datagram receive that reports truncation (MSG_TRUNC in msg_flags).
-inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa, socklen_type* len,
+                      bool& truncated, int wait_ms, int& err) noexcept {
     ::iovec iov{};
     iov.iov_base = data;
     iov.iov_len = size;
@@ -1749,27 +1737,23 @@ public:
     /// Throwing form of `try_parse(text)`.
     NETSOCK_DECL static address parse(std::string_view text);
     /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
-    NETSOCK_DECL static result<address> try_parse(std::string_view host,
-                                                  std::uint16_t port) noexcept;
+    NETSOCK_DECL static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept;
     /// Throwing form of `try_parse(host, port)`.
     NETSOCK_DECL static address parse(std::string_view host, std::uint16_t port);
 
     /// IPv4 from a host-order number: `ipv4(0x7f000001, 80)` is `127.0.0.1:80`.
-    NETSOCK_DECL static address ipv4(std::uint32_t host_order,
-                                     std::uint16_t port = 0) noexcept;
+    NETSOCK_DECL static address ipv4(std::uint32_t host_order, std::uint16_t port = 0) noexcept;
     /// IPv4 from its four bytes in network order.
     NETSOCK_DECL static address ipv4(const std::array<std::uint8_t, 4>& bytes,
                                      std::uint16_t port = 0) noexcept;
     /// IPv6 from its sixteen bytes in network order, with an optional scope (interface) id.
-    NETSOCK_DECL static address ipv6(const std::array<std::uint8_t, 16>& bytes,
-                                     std::uint16_t port = 0, std::uint32_t scope_id = 0) noexcept;
+    NETSOCK_DECL static address ipv6(const std::array<std::uint8_t, 16>& bytes, std::uint16_t port = 0,
+                                     std::uint32_t scope_id = 0) noexcept;
     /// `127.0.0.1:port` or `[::1]:port`; for `family::local`, the unnamed local address.
-    NETSOCK_DECL static address loopback(net::family f = net::family::ipv4,
-                                         std::uint16_t port = 0) noexcept;
+    NETSOCK_DECL static address loopback(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept;
     /// `0.0.0.0:port` or `[::]:port` (all interfaces); for `family::local`, the unnamed local
     /// address.
-    NETSOCK_DECL static address any(net::family f = net::family::ipv4,
-                                    std::uint16_t port = 0) noexcept;
+    NETSOCK_DECL static address any(net::family f = net::family::ipv4, std::uint16_t port = 0) noexcept;
     /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
     /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
     /// `invalid_argument` for an empty path or an embedded NUL.
@@ -1778,8 +1762,7 @@ public:
     NETSOCK_DECL static address local(std::string_view path);
     /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
     /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
-    NETSOCK_DECL static result<address> try_from_native(const void* sa,
-                                                        std::size_t size) noexcept;
+    NETSOCK_DECL static result<address> try_from_native(const void* sa, std::size_t size) noexcept;
     /// Throwing form of `try_from_native`.
     NETSOCK_DECL static address from_native(const void* sa, std::size_t size);
 
@@ -1849,9 +1832,7 @@ public:
 
 private:
     ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }
-    const ::sockaddr_in* as_v4() const noexcept {
-        return reinterpret_cast<const ::sockaddr_in*>(&storage_);
-    }
+    const ::sockaddr_in* as_v4() const noexcept { return reinterpret_cast<const ::sockaddr_in*>(&storage_); }
     ::sockaddr_in6* as_v6() noexcept { return reinterpret_cast<::sockaddr_in6*>(&storage_); }
     const ::sockaddr_in6* as_v6() const noexcept {
         return reinterpret_cast<const ::sockaddr_in6*>(&storage_);
@@ -1974,9 +1955,7 @@ static_assert(sizeof(socket) == sizeof(native_handle_type));
 
 namespace detail {
 // The error of every operation on a socket that is not open.
-inline std::error_code not_open() noexcept {
-    return detail::make_errc(std::errc::bad_file_descriptor);
-}
+inline std::error_code not_open() noexcept { return detail::make_errc(std::errc::bad_file_descriptor); }
 } // namespace detail
 
 NETSOCK_END_NAMESPACE
@@ -2186,8 +2165,7 @@ NETSOCK_DECL void graceful_close(socket& s, timeout t);
 /// Two sockets connected to each other, e.g. for tests and wake-ups:
 /// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
 /// (or UDP) pair.
-NETSOCK_DECL result<std::pair<socket, socket>>
-try_socket_pair(socket_type t = socket_type::stream) noexcept;
+NETSOCK_DECL result<std::pair<socket, socket>> try_socket_pair(socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_socket_pair`.
 NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream);
 
@@ -2217,8 +2195,8 @@ NETSOCK_DECL std::error_code unsupported_option() noexcept;
 
 // The bridges from the option templates to the compiled part: setsockopt/getsockopt with the
 // OS value type of each option (sys::setsockopt and sys::getsockopt).
-NETSOCK_DECL std::error_code set_option_bytes(native_handle_type h, int level, int name,
-                                              const void* value, std::size_t size) noexcept;
+NETSOCK_DECL std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
+                                              std::size_t size) noexcept;
 NETSOCK_DECL std::error_code get_option_bytes(native_handle_type h, int level, int name, void* value,
                                               std::size_t& size) noexcept;
 template <class T>
@@ -2279,12 +2257,8 @@ template <int Name> struct timeout_option {
     template <class Rep, class Period>
     constexpr explicit timeout_option(std::chrono::duration<Rep, Period> d) noexcept
         : value(std::chrono::ceil<std::chrono::milliseconds>(d)) {}
-    std::error_code set_on(native_handle_type h) const noexcept {
-        return set_timeout_option(h, Name, value);
-    }
-    std::error_code get_from(native_handle_type h) noexcept {
-        return get_timeout_option(h, Name, value);
-    }
+    std::error_code set_on(native_handle_type h) const noexcept { return set_timeout_option(h, Name, value); }
+    std::error_code get_from(native_handle_type h) noexcept { return get_timeout_option(h, Name, value); }
 };
 
 // The family a socket was created with (multicast options differ for IPv4 and IPv6).
@@ -2296,9 +2270,9 @@ NETSOCK_DECL std::error_code set_membership(native_handle_type h, bool join, con
                                             std::uint32_t interface_index) noexcept;
 
 template <bool Join> struct membership_option {
-    address group;            ///< the multicast group (IPv4 or IPv6)
+    address group;                              ///< the multicast group (IPv4 or IPv6)
     address interface_address = address::any(); ///< IPv4: local interface address (any = default)
-    std::uint32_t interface_index = 0;           ///< IPv6: interface index (0 = default)
+    std::uint32_t interface_index = 0;          ///< IPv6: interface index (0 = default)
     std::error_code set_on(native_handle_type h) const noexcept {
         return set_membership(h, Join, group, interface_address, interface_index);
     }
@@ -2332,33 +2306,59 @@ template <int Name4, int Name6, class Native4> struct family_int_option {
 
 /// SO_REUSEADDR. POSIX listeners get it automatically at bind (see `net::bind`); on Windows it
 /// lets another socket steal a live port, so netsock never sets it for you there.
-struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> { using bool_option::bool_option; };
+struct reuse_address : detail::bool_option<SOL_SOCKET, SO_REUSEADDR> {
+    using bool_option::bool_option;
+};
 /// SO_REUSEPORT (Linux, macOS, BSD): several listeners share a port. Elsewhere setting it fails
 /// with no_protocol_option.
-struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> { using bool_option::bool_option; };
+struct reuse_port : detail::bool_option<SOL_SOCKET, detail::os::opt_reuse_port> {
+    using bool_option::bool_option;
+};
 /// TCP_NODELAY: send small segments at once (disable Nagle's algorithm).
-struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> { using bool_option::bool_option; };
+struct no_delay : detail::bool_option<IPPROTO_TCP, TCP_NODELAY> {
+    using bool_option::bool_option;
+};
 /// SO_KEEPALIVE: probe idle connections.
-struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> { using bool_option::bool_option; };
+struct keep_alive : detail::bool_option<SOL_SOCKET, SO_KEEPALIVE> {
+    using bool_option::bool_option;
+};
 /// Seconds of idleness before the first keep-alive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS).
-struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> { using int_option::int_option; };
+struct keep_alive_idle : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_idle> {
+    using int_option::int_option;
+};
 /// Seconds between keep-alive probes (TCP_KEEPINTVL).
-struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> { using int_option::int_option; };
+struct keep_alive_interval : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_interval> {
+    using int_option::int_option;
+};
 /// Unanswered probes before the connection is dropped (TCP_KEEPCNT).
-struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> { using int_option::int_option; };
+struct keep_alive_count : detail::int_option<IPPROTO_TCP, detail::os::opt_keep_count> {
+    using int_option::int_option;
+};
 /// SO_BROADCAST: allow datagrams to broadcast addresses.
-struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> { using bool_option::bool_option; };
+struct broadcast : detail::bool_option<SOL_SOCKET, SO_BROADCAST> {
+    using bool_option::bool_option;
+};
 /// IPV6_V6ONLY. netsock sets it to true on every IPv6 socket it creates; set false before
 /// bind for a dual-stack socket.
-struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> { using bool_option::bool_option; };
+struct v6_only : detail::bool_option<IPPROTO_IPV6, IPV6_V6ONLY> {
+    using bool_option::bool_option;
+};
 /// SO_SNDBUF in bytes. The OS may round or double the value (Linux doubles it).
-struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> { using int_option::int_option; };
+struct send_buffer_size : detail::int_option<SOL_SOCKET, SO_SNDBUF> {
+    using int_option::int_option;
+};
 /// SO_RCVBUF in bytes. The OS may round or double the value (Linux doubles it).
-struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> { using int_option::int_option; };
+struct receive_buffer_size : detail::int_option<SOL_SOCKET, SO_RCVBUF> {
+    using int_option::int_option;
+};
 /// IP_TTL: hop limit of outgoing IPv4 packets.
-struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> { using int_option::int_option; };
+struct ttl : detail::int_option<IPPROTO_IP, IP_TTL> {
+    using int_option::int_option;
+};
 /// IPV6_UNICAST_HOPS: hop limit of outgoing IPv6 unicast packets.
-struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> { using int_option::int_option; };
+struct unicast_hops : detail::int_option<IPPROTO_IPV6, IPV6_UNICAST_HOPS> {
+    using int_option::int_option;
+};
 /// Multicast TTL/hop limit (IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS, by the socket's family).
 struct multicast_ttl
     : detail::family_int_option<IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, detail::os::multicast_v4_value> {
@@ -2381,9 +2381,13 @@ struct linger {
 
 /// SO_RCVTIMEO: an OS-level timeout for every blocking receive (and accept). Expiry is reported
 /// as timed_out. Prefer the timeout overloads of recv/accept, which need no option.
-struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> { using timeout_option::timeout_option; };
+struct receive_timeout : detail::timeout_option<SO_RCVTIMEO> {
+    using timeout_option::timeout_option;
+};
 /// SO_SNDTIMEO: an OS-level timeout for every blocking send. Expiry is reported as timed_out.
-struct send_timeout : detail::timeout_option<SO_SNDTIMEO> { using timeout_option::timeout_option; };
+struct send_timeout : detail::timeout_option<SO_SNDTIMEO> {
+    using timeout_option::timeout_option;
+};
 
 /// Joins a multicast group (set only): `net::set_option(s, net::join_group{group})`; for IPv4 the
 /// interface is chosen by its address, for IPv6 by its index.
@@ -2395,7 +2399,7 @@ struct leave_group : detail::membership_option<false> {};
 /// interface index (IPV6_MULTICAST_IF).
 struct multicast_interface {
     address interface_address = address::any(); ///< IPv4 sockets
-    std::uint32_t interface_index = 0;           ///< IPv6 sockets
+    std::uint32_t interface_index = 0;          ///< IPv6 sockets
     NETSOCK_DECL std::error_code set_on(native_handle_type h) const noexcept;
     NETSOCK_DECL std::error_code get_from(native_handle_type h) noexcept;
 };
@@ -2409,8 +2413,7 @@ struct socket_error {
 
 /// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
 /// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
-template <class Option>
-result<void> try_set_option(const socket& s, const Option& option) noexcept {
+template <class Option> result<void> try_set_option(const socket& s, const Option& option) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
     return {};
@@ -2468,8 +2471,7 @@ struct resolve_hints {
 /// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
 /// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
 /// Allocation failure terminates (the function is noexcept).
-NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host,
-                                                      std::string_view service = {},
+NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
                                                       const resolve_hints& hints = {}) noexcept;
 /// Throwing form of `try_resolve`.
 NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
@@ -2492,8 +2494,7 @@ NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::ui
 NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
                                                   timeout t = timeout::none()) noexcept;
 /// Throwing forms of `try_create_connection`.
-NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port,
-                                      timeout t = timeout::none());
+NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port, timeout t = timeout::none());
 NETSOCK_DECL socket create_connection(const std::vector<address>& targets, timeout t = timeout::none());
 
 /// Options of `create_server`.
@@ -2517,8 +2518,7 @@ struct server_options {
 /// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
 /// auto [conn, peer] = net::accept(server);
 /// ```
-NETSOCK_DECL result<socket> try_create_server(const address& a,
-                                              const server_options& o = {}) noexcept;
+NETSOCK_DECL result<socket> try_create_server(const address& a, const server_options& o = {}) noexcept;
 /// Throwing form of `try_create_server`.
 NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
 
@@ -2577,7 +2577,7 @@ struct poll_state {
     std::vector<os::pollfd_type> fds;
     std::vector<void*> data;
     std::vector<std::pair<native_handle_type, std::size_t>> slots; // (handle, slot), by handle
-    std::size_t next = 0; // where the next scan starts
+    std::size_t next = 0;                                          // where the next scan starts
 };
 
 // The state of the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp): the queue's
@@ -2707,8 +2707,7 @@ public:
     NETSOCK_DECL void add(const socket& s, events what, void* data = nullptr);
     /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
     /// is not watched.
-    NETSOCK_DECL result<void> try_modify(const socket& s, events what,
-                                         void* data = nullptr) noexcept;
+    NETSOCK_DECL result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept;
     NETSOCK_DECL void modify(const socket& s, events what, void* data = nullptr);
     /// Stops watching `s`; its events still pending in the current batch are dropped.
     /// Errors: no_such_file_or_directory if it is not watched.
@@ -2810,7 +2809,7 @@ namespace detail::fault {
 enum class call { send, recv, sendto, recvfrom, accept, connect, poll, close, getaddrinfo };
 
 struct injection {
-    int error = 0;                                       ///< errno / WSA / EAI value, or 0
+    int error = 0;                                        ///< errno / WSA / EAI value, or 0
     std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
 };
 
@@ -2853,9 +2852,9 @@ namespace detail::sys {
 
 using handle = os::handle;
 using clock = std::chrono::steady_clock;
-using os::socklen_type;
-using os::pollfd_type;
 using os::nfds_type;
+using os::pollfd_type;
+using os::socklen_type;
 
 // A point in time after which a blocking call gives up with timed_out; `never()` blocks.
 // Made from a net::timeout, which has already clamped the value (timeout.hpp).
@@ -2998,18 +2997,15 @@ inline events from_poll(short p) noexcept {
 inline std::error_code setsockopt(handle h, int level, int name, const void* value,
                                   std::size_t size) noexcept {
     if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
-    if (::setsockopt(h, level, name, static_cast<const char*>(value),
-                     static_cast<socklen_type>(size)) != 0)
+    if (::setsockopt(h, level, name, static_cast<const char*>(value), static_cast<socklen_type>(size)) != 0)
         return last_socket_error();
     return {};
 }
 
-inline std::error_code getsockopt(handle h, int level, int name, void* value,
-                                  std::size_t& size) noexcept {
+inline std::error_code getsockopt(handle h, int level, int name, void* value, std::size_t& size) noexcept {
     if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
     auto len = static_cast<socklen_type>(size);
-    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
-        return last_socket_error();
+    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0) return last_socket_error();
     size = static_cast<std::size_t>(len);
     return {};
 }
@@ -3138,7 +3134,8 @@ inline handle open(int family, int type, int protocol, std::error_code& ec) noex
 // Never retried (see os::close_socket).
 inline std::error_code close(handle h) noexcept {
     const int e = os::close_socket(h);
-    if (const int injected = fault::next(fault::call::close).error; injected != 0) return socket_error(injected);
+    if (const int injected = fault::next(fault::call::close).error; injected != 0)
+        return socket_error(injected);
     return e != 0 ? socket_error(e) : std::error_code{};
 }
 
@@ -3229,7 +3226,8 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
     for (;;) {
         const auto f = fault::next(fault::call::send);
         int e = f.error;
-        const long n = e != 0 ? -1 : os::send_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
+        const long n =
+            e != 0 ? -1 : os::send_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -3244,7 +3242,8 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const
     for (;;) {
         const auto f = fault::next(fault::call::recv);
         int e = f.error;
-        const long n = e != 0 ? -1 : os::recv_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
+        const long n =
+            e != 0 ? -1 : os::recv_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -3259,8 +3258,8 @@ inline std::size_t sendto(handle h, const void* data, std::size_t size, int flag
     for (;;) {
         int e = fault::next(fault::call::sendto).error;
         const long n = e != 0 ? -1
-                              : os::send_to(h, data, clamp_io(size), flags, sa, static_cast<socklen_type>(len),
-                                            policy.wait_ms(), e);
+                              : os::send_to(h, data, clamp_io(size), flags, sa,
+                                            static_cast<socklen_type>(len), policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -3278,8 +3277,9 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
     for (;;) {
         *len = capacity;
         int e = fault::next(fault::call::recvfrom).error;
-        const long n = e != 0 ? -1
-                              : os::recv_from(h, data, clamp_io(size), flags, sa, len, truncated, policy.wait_ms(), e);
+        const long n =
+            e != 0 ? -1
+                   : os::recv_from(h, data, clamp_io(size), flags, sa, len, truncated, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -3475,8 +3475,7 @@ NETSOCK_END_NAMESPACE
 NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
-[[noreturn]] void throw_error(std::error_code ec, const char* operation,
-                              std::size_t bytes_transferred) {
+[[noreturn]] void throw_error(std::error_code ec, const char* operation, std::size_t bytes_transferred) {
 #if defined(NETSOCK_NO_EXCEPTIONS)
 #if defined(NETSOCK_THROW_HOOK)
     NETSOCK_THROW_HOOK(ec, operation);
@@ -3671,7 +3670,6 @@ inline std::size_t format_host(const address& a, char* out) noexcept {
 
 } // namespace detail
 
-
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
     auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
@@ -3710,9 +3708,7 @@ result<address> address::try_parse(std::string_view text) noexcept {
     return detail::parse_host(host, port, bracketed);
 }
 
-address address::parse(std::string_view text) {
-    return detail::unwrap(try_parse(text), "address::parse");
-}
+address address::parse(std::string_view text) { return detail::unwrap(try_parse(text), "address::parse"); }
 
 result<address> address::try_parse(std::string_view host, std::uint16_t port) noexcept {
     if (host.empty() || host.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
@@ -3730,14 +3726,12 @@ address address::parse(std::string_view host, std::uint16_t port) {
 }
 
 address address::ipv4(std::uint32_t host_order, std::uint16_t port) noexcept {
-    return ipv4({static_cast<std::uint8_t>(host_order >> 24),
-                 static_cast<std::uint8_t>(host_order >> 16),
+    return ipv4({static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
                  static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)},
                 port);
 }
 
-address address::ipv4(const std::array<std::uint8_t, 4>& bytes,
-                      std::uint16_t port) noexcept {
+address address::ipv4(const std::array<std::uint8_t, 4>& bytes, std::uint16_t port) noexcept {
     address a;
     auto* sin = a.as_v4();
     std::memcpy(&sin->sin_addr, bytes.data(), 4);
@@ -3796,12 +3790,9 @@ result<address> address::try_local(std::string_view path) noexcept {
     return a;
 }
 
-address address::local(std::string_view path) {
-    return detail::unwrap(try_local(path), "address::local");
-}
+address address::local(std::string_view path) { return detail::unwrap(try_local(path), "address::local"); }
 
-result<address> address::try_from_native(const void* sa,
-                                         std::size_t size) noexcept {
+result<address> address::try_from_native(const void* sa, std::size_t size) noexcept {
     address a;
     if (sa == nullptr || size < sizeof(a.storage_.ss_family) || size > sizeof a.storage_)
         return detail::fail(std::errc::invalid_argument);
@@ -4114,7 +4105,8 @@ inline result<std::pair<socket, socket>> loopback_pair(socket_type t) noexcept {
     for (int attempt = 0; attempt < 8; ++attempt) {
         auto peer = try_accept(*listener);
         if (!peer) return fail(peer.error());
-        if (peer->peer == *mine) return std::pair<socket, socket>(std::move(*client), std::move(peer->socket));
+        if (peer->peer == *mine)
+            return std::pair<socket, socket>(std::move(*client), std::move(peer->socket));
     }
     return fail(std::errc::connection_refused);
 }
@@ -4197,18 +4189,22 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
     });
 }
 
-void connect(const socket& s, const address& a, timeout t) { detail::unwrap(try_connect(s, a, t), "connect"); }
+void connect(const socket& s, const address& a, timeout t) {
+    detail::unwrap(try_connect(s, a, t), "connect");
+}
 
 result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
-    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), 0,
-                                            detail::sys::deadline::after(t), ec);
+    const std::size_t n =
+        detail::sys::send(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t send(const socket& s, const_buffer b, timeout t) { return detail::unwrap(try_send(s, b, t), "send"); }
+std::size_t send(const socket& s, const_buffer b, timeout t) {
+    return detail::unwrap(try_send(s, b, t), "send");
+}
 
 // sendall and recv_exact also wait on would-block, so they work on non-blocking sockets too.
 result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t, std::size_t* sent) noexcept {
@@ -4234,15 +4230,18 @@ std::size_t sendall(const socket& s, const_buffer b, timeout t) {
 result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
-    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), 0,
-                                            detail::sys::deadline::after(t), ec);
+    const std::size_t n =
+        detail::sys::recv(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t recv(const socket& s, mutable_buffer b, timeout t) { return detail::unwrap(try_recv(s, b, t), "recv"); }
+std::size_t recv(const socket& s, mutable_buffer b, timeout t) {
+    return detail::unwrap(try_recv(s, b, t), "recv");
+}
 
-result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t, std::size_t* received) noexcept {
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t,
+                                   std::size_t* received) noexcept {
     std::size_t done = 0;
     std::error_code ec;
     if (!s) ec = detail::not_open();
@@ -4282,8 +4281,8 @@ result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout 
     recvfrom_result r;
     auto sink = r.sender.prepare_native();
     std::error_code ec;
-    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size, r.truncated,
-                                   detail::sys::deadline::after(t), ec);
+    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size,
+                                   r.truncated, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     // No sender address (an unnamed local socket): the kernel reports length 0.
     if (r.sender.commit_native()) r.sender = address::any(family::local);
@@ -4333,7 +4332,9 @@ result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     return {};
 }
 
-void set_nonblocking(const socket& s, bool on) { detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking"); }
+void set_nonblocking(const socket& s, bool on) {
+    detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
+}
 
 result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -4344,7 +4345,9 @@ result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
     return detail::sys::from_poll(got);
 }
 
-events wait(const socket& s, events wanted, timeout t) { return detail::unwrap(try_wait(s, wanted, t), "wait"); }
+events wait(const socket& s, events wanted, timeout t) {
+    return detail::unwrap(try_wait(s, wanted, t), "wait");
+}
 
 result<void> try_graceful_close(socket& s, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -4373,7 +4376,9 @@ result<std::pair<socket, socket>> try_socket_pair(socket_type t) noexcept {
     }
 }
 
-std::pair<socket, socket> socket_pair(socket_type t) { return detail::unwrap(try_socket_pair(t), "socket_pair"); }
+std::pair<socket, socket> socket_pair(socket_type t) {
+    return detail::unwrap(try_socket_pair(t), "socket_pair");
+}
 
 NETSOCK_END_NAMESPACE
 
@@ -4393,9 +4398,7 @@ NETSOCK_END_NAMESPACE
 NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
-std::error_code unsupported_option() noexcept {
-    return detail::make_errc(std::errc::no_protocol_option);
-}
+std::error_code unsupported_option() noexcept { return detail::make_errc(std::errc::no_protocol_option); }
 
 std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
                                  std::size_t size) noexcept {
@@ -4407,8 +4410,7 @@ std::error_code get_option_bytes(native_handle_type h, int level, int name, void
     return sys::getsockopt(h, level, name, value, size);
 }
 
-std::error_code set_timeout_option(native_handle_type h, int name,
-                                   std::chrono::milliseconds value) noexcept {
+std::error_code set_timeout_option(native_handle_type h, int name, std::chrono::milliseconds value) noexcept {
     if (value.count() < 0) return detail::make_errc(std::errc::invalid_argument);
     auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
     return sys::setsockopt(h, SOL_SOCKET, name, &v, sizeof v);
@@ -4474,9 +4476,9 @@ std::error_code multicast_interface::set_on(native_handle_type h) const noexcept
         return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
     }
     if (interface_address.family() != family::ipv4) return detail::make_errc(std::errc::invalid_argument);
-    return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
-                                   &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
-                                   sizeof(::in_addr));
+    return detail::sys::setsockopt(
+        h, IPPROTO_IP, IP_MULTICAST_IF,
+        &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, sizeof(::in_addr));
 }
 
 std::error_code multicast_interface::get_from(native_handle_type h) noexcept {
@@ -4588,7 +4590,8 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
         want.ai_flags |= AI_NUMERICSERV;
     }
     detail::addrinfo_guard found;
-    int rc = detail::sys::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
+    int rc = detail::sys::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want,
+                                      &found.list);
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
     std::vector<address> out;
     for (const ::addrinfo* ai = found.list; ai; ai = ai->ai_next) {
@@ -4781,7 +4784,8 @@ NETSOCK_END_NAMESPACE
 
 // epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
 // lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
-// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states the backend contract.
+// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states
+// the backend contract.
 
 
 #include <sys/epoll.h>
@@ -4889,7 +4893,8 @@ public:
 
 private:
     static bool known(const queue_state& s, native_handle_type h) noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() &&
+               s.table[static_cast<std::size_t>(h)].used;
     }
     static std::error_code ctl(const queue_state& s, int op, native_handle_type h, events what) noexcept {
         ::epoll_event ev{};
@@ -4999,8 +5004,8 @@ public:
         e = {};
         --s.count;
         // ENOENT/EBADF: closed before removal; the kernel already dropped the filters.
-        if (auto ec = apply(s, h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
-                                                   ec != std::errc::bad_file_descriptor)
+        if (auto ec = apply(s, h, old, events::none);
+            ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::bad_file_descriptor)
             return ec;
         return {};
     }
@@ -5030,15 +5035,18 @@ public:
 
 private:
     static bool known(const queue_state& s, native_handle_type h) noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() &&
+               s.table[static_cast<std::size_t>(h)].used;
     }
     // Read and write are separate filters: one kevent() call adds/deletes what changed.
-    static std::error_code apply(const queue_state& s, native_handle_type h, events from, events to) noexcept {
+    static std::error_code apply(const queue_state& s, native_handle_type h, events from,
+                                 events to) noexcept {
         struct ::kevent changes[2];
         int n = 0;
         auto change = [&](short filter, bool before, bool after) {
             if (before == after) return;
-            EV_SET(&changes[n++], static_cast<uintptr_t>(h), filter, after ? EV_ADD : EV_DELETE, 0, 0, nullptr);
+            EV_SET(&changes[n++], static_cast<uintptr_t>(h), filter, after ? EV_ADD : EV_DELETE, 0, 0,
+                   nullptr);
         };
         change(EVFILT_READ, has(from, events::readable), has(to, events::readable));
         change(EVFILT_WRITE, has(from, events::writable), has(to, events::writable));
@@ -5136,7 +5144,9 @@ public:
         std::error_code ec;
         int n = 0;
         for (sys::waiter w(until);;) {
-            n = w.injected() ? -1 : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
+            n = w.injected()
+                    ? -1
+                    : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
             if (w.done(n, ec)) break;
         }
         if (n < 0) return ec;
@@ -5251,7 +5261,9 @@ result<void> poller::try_add(const socket& s, events what, void* data) noexcept 
     return detail::poller_result(detail::poller_backend::add(state_, s.native_handle(), what, data));
 }
 
-void poller::add(const socket& s, events what, void* data) { detail::unwrap(try_add(s, what, data), "poller::add"); }
+void poller::add(const socket& s, events what, void* data) {
+    detail::unwrap(try_add(s, what, data), "poller::add");
+}
 
 result<void> poller::try_modify(const socket& s, events what, void* data) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -5275,8 +5287,10 @@ void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::re
 result<poller::ready_events> poller::try_wait(timeout t) noexcept {
     // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
     // poller), so report it instead of hanging.
-    if (t.is_none() && detail::poller_backend::size(state_) == 0) return detail::fail(std::errc::invalid_argument);
-    if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_)) return detail::fail(ec);
+    if (t.is_none() && detail::poller_backend::size(state_) == 0)
+        return detail::fail(std::errc::invalid_argument);
+    if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_))
+        return detail::fail(ec);
     return ready_events(&ready_);
 }
 

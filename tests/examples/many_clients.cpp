@@ -64,8 +64,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) +
-                          " to " + std::to_string(max) + ", got '" + std::string(text) + "'"};
+        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + std::string(text) + "'"};
     return value;
 }
 
@@ -105,8 +105,7 @@ options parse_args(int argc, char** argv) {
     if (!have_port) throw usage_error{"--port is required"};
     auto a = net::address::try_parse(host, static_cast<std::uint16_t>(port));
     if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" +
-                          a.error().message() + ")"};
+        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
     o.server = *a;
     return o;
 }
@@ -154,7 +153,8 @@ public:
 
         while (active_ > 0 && clock_type::now() < deadline) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_type::now());
-            for (const net::poll_event& ev : poller_.wait(std::clamp(left, 0ms, std::chrono::milliseconds(1000))))
+            for (const net::poll_event& ev :
+                 poller_.wait(std::clamp(left, 0ms, std::chrono::milliseconds(1000))))
                 handle(*static_cast<client*>(ev.data), ev.what);
         }
         for (auto& c : clients_)
@@ -185,7 +185,8 @@ private:
         auto s = net::try_make_socket(opt_.server.family());
         if (!s) return fail(c, "socket: " + s.error().message());
         c.socket = std::move(*s);
-        if (auto r = net::try_set_nonblocking(c.socket); !r) return fail(c, "set_nonblocking: " + r.error().message());
+        if (auto r = net::try_set_nonblocking(c.socket); !r)
+            return fail(c, "set_nonblocking: " + r.error().message());
         auto r = net::try_connect(c.socket, opt_.server);
         if (r) return connected(c); // loopback may connect at once
         // In progress (would_block on Windows): writability reports the outcome.
@@ -235,7 +236,8 @@ private:
     // Returns false if the connection failed.
     bool send_some(client& c) {
         while (c.st == state::echoing && c.sent < c.message.size()) {
-            auto n = net::try_send(c.socket, net::buffer(c.message.data() + c.sent, c.message.size() - c.sent));
+            auto n =
+                net::try_send(c.socket, net::buffer(c.message.data() + c.sent, c.message.size() - c.sent));
             if (!n) {
                 if (net::is_would_block(n.error())) break;
                 fail(c, "send: " + n.error().message() + " (" + where(c) + ")");
@@ -274,8 +276,8 @@ private:
             }
             for (std::size_t k = 0; k < *n; ++k) {
                 if (static_cast<unsigned char>(chunk_[k]) != c.message[c.received + k]) {
-                    fail(c, "byte " + std::to_string(c.received + k) + " of round " + std::to_string(c.round + 1) +
-                                " differs");
+                    fail(c, "byte " + std::to_string(c.received + k) + " of round " +
+                                std::to_string(c.round + 1) + " differs");
                     return false;
                 }
             }

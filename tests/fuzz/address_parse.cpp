@@ -40,8 +40,7 @@ void check_ip_round_trip(const net::address& a, const char* what) {
     // The text form: IPv6 in brackets, IPv4 without.
     if (a.family() == net::family::ipv6)
         FUZZ_CHECK(text.front() == '[' && text.find("]:") != std::string::npos, what);
-    else
-        FUZZ_CHECK(text.find('[') == std::string::npos && text.find(':') != std::string::npos, what);
+    else FUZZ_CHECK(text.find('[') == std::string::npos && text.find(':') != std::string::npos, what);
     // with_port / unmapped stay consistent.
     FUZZ_CHECK(a.with_port(a.port()) == a, what);
     if (a.is_v4_mapped()) {

@@ -8,13 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define FUZZ_CHECK(cond, msg)                                                                      \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            std::fprintf(stderr, "%s:%d: invariant failed: %s (%s)\n", __FILE__, __LINE__, #cond, \
-                         msg);                                                                     \
-            std::abort();                                                                          \
-        }                                                                                          \
+#define FUZZ_CHECK(cond, msg)                                                                                \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            std::fprintf(stderr, "%s:%d: invariant failed: %s (%s)\n", __FILE__, __LINE__, #cond, msg);      \
+            std::abort();                                                                                    \
+        }                                                                                                    \
     } while (false)
 
 #endif

@@ -98,8 +98,8 @@ struct pair_with_writer {
 };
 
 // A fresh pair; a thread writes `payload` in the given chunk sizes, then shuts down sending.
-void start(pair_with_writer& p, const std::vector<std::uint8_t>& payload, const std::vector<std::size_t>& chunks,
-           bool nonblocking) {
+void start(pair_with_writer& p, const std::vector<std::uint8_t>& payload,
+           const std::vector<std::size_t>& chunks, bool nonblocking) {
     auto pr = net::try_socket_pair();
     FUZZ_CHECK(pr.has_value(), "socket_pair failed");
     p.reader = std::move(pr->first);
@@ -108,7 +108,8 @@ void start(pair_with_writer& p, const std::vector<std::uint8_t>& payload, const 
     p.thread = std::thread([&p, &payload, &chunks] {
         std::size_t at = 0;
         for (std::size_t c : chunks) {
-            if (!net::try_sendall(p.writer, net::buffer(payload.data() + at, c), std::chrono::seconds(10))) break;
+            if (!net::try_sendall(p.writer, net::buffer(payload.data() + at, c), std::chrono::seconds(10)))
+                break;
             at += c;
         }
         (void)net::try_shutdown(p.writer, net::shutdown_type::send);
@@ -209,7 +210,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             auto ec = read_exact(p.reader, header, 2, timed, count);
             if (ec) {
                 FUZZ_CHECK(ec == net::errc::eof, "framing: header read failed with an error other than eof");
-                FUZZ_CHECK(ends_in_header && index == frames.size(), "framing: stream ended early in a header");
+                FUZZ_CHECK(ends_in_header && index == frames.size(),
+                           "framing: stream ended early in a header");
                 FUZZ_CHECK(count == partial_header, "framing: wrong partial header count");
                 break;
             }
@@ -217,7 +219,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             ec = read_exact(p.reader, frame.data(), len, timed, count);
             if (ec) {
                 FUZZ_CHECK(ec == net::errc::eof, "framing: body read failed with an error other than eof");
-                FUZZ_CHECK(!ends_in_header && index == frames.size(), "framing: stream ended early in a body");
+                FUZZ_CHECK(!ends_in_header && index == frames.size(),
+                           "framing: stream ended early in a body");
                 FUZZ_CHECK(count == partial_body, "framing: wrong partial body count");
                 FUZZ_CHECK(count == 0 || std::memcmp(frame.data(), payload.data() + pos + 2, count) == 0,
                            "framing: partial body differs");

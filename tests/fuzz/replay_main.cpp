@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "replay: cannot read %s\n", f.c_str());
                 return 1;
             }
-            const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
             std::fprintf(stderr, "replay: %s (%zu bytes)\n", f.c_str(), bytes.size());
             LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
             ++count;

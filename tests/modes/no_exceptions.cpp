@@ -35,12 +35,12 @@ void check(bool ok, const char* what, int line) {
 template <class R> std::error_code error_of(const R& r) { return r ? std::error_code() : r.error(); }
 
 // REQUIRE-like: stop the current test on a failed result (printing its error).
-#define TRY_OK(var, ...)                                                                       \
-    auto var = (__VA_ARGS__);                                                                  \
-    check(var.has_value(), #__VA_ARGS__, __LINE__);                                            \
-    if (!var) {                                                                                \
-        std::fprintf(stderr, "  error: %s\n", var.error().message().c_str());                  \
-        return;                                                                                \
+#define TRY_OK(var, ...)                                                                                     \
+    auto var = (__VA_ARGS__);                                                                                \
+    check(var.has_value(), #__VA_ARGS__, __LINE__);                                                          \
+    if (!var) {                                                                                              \
+        std::fprintf(stderr, "  error: %s\n", var.error().message().c_str());                                \
+        return;                                                                                              \
     }
 
 using namespace std::chrono_literals;

@@ -21,7 +21,8 @@ static_assert(std::is_same_v<net::result<int>, net::detail::expected<int>>);
 
 int main() {
     // One value through each face, so the program exercises what it asserts.
-    net::result<int> r = net::address::try_parse("127.0.0.1:80").transform(
-        [](const net::address& a) { return static_cast<int>(a.port()); });
+    net::result<int> r = net::address::try_parse("127.0.0.1:80").transform([](const net::address& a) {
+        return static_cast<int>(a.port());
+    });
     return r && *r == 80 ? 0 : 1;
 }

@@ -43,8 +43,7 @@ namespace {
 
 void on_abort(int) {
     // Called synchronously from std::abort() on this thread, after the hook.
-    std::fputs(hook_calls == 1 ? "throw-hook: aborted\n" : "throw-hook: aborted without the hook\n",
-               stderr);
+    std::fputs(hook_calls == 1 ? "throw-hook: aborted\n" : "throw-hook: aborted without the hook\n", stderr);
     std::fflush(stderr);
     std::_Exit(hook_calls == 1 ? 0 : 1);
 }

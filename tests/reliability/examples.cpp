@@ -48,11 +48,11 @@ namespace {
 
 std::atomic<int> skipped{0};
 
-#define SKIP_TEST(why)                                                                             \
-    do {                                                                                           \
-        MESSAGE("SKIPPED: " << why);                                                               \
-        ++skipped;                                                                                 \
-        return;                                                                                    \
+#define SKIP_TEST(why)                                                                                       \
+    do {                                                                                                     \
+        MESSAGE("SKIPPED: " << why);                                                                         \
+        ++skipped;                                                                                           \
+        return;                                                                                              \
     } while (false)
 
 std::string program(const char* variable) {
@@ -101,9 +101,13 @@ void check_backoff_and_recovery(const std::string& server, std::vector<std::stri
         conns.push_back(std::move(s));
     }
     const std::string note = p.wait_line(
-        true, [](const std::string& l) { return l.find("accept: ") != std::string::npos && l.find("backing off") != std::string::npos; },
+        true,
+        [](const std::string& l) {
+            return l.find("accept: ") != std::string::npos && l.find("backing off") != std::string::npos;
+        },
         20s);
-    REQUIRE_MESSAGE(!note.empty(), "the server never reported running out of descriptors:\n" << p.all_output());
+    REQUIRE_MESSAGE(!note.empty(), "the server never reported running out of descriptors:\n"
+                                       << p.all_output());
     // The C library's text for EMFILE: "Too many open files" (glibc), "No file descriptors
     // available" (musl); the server prints what netsock's error_code says.
     const std::string emfile = std::error_code(EMFILE, net::socket_category()).message();
@@ -164,7 +168,8 @@ TEST_CASE("threaded_echo_server serves 16 clients at the same time") {
             auto s = net::try_make_socket(net::family::ipv4);
             const std::string hello = "hello from client " + std::to_string(i) + "\n";
             std::string back(hello.size(), '\0');
-            if (!s || !net::try_connect(*s, at, io_timeout) || !net::try_sendall(*s, net::buffer(hello), io_timeout) ||
+            if (!s || !net::try_connect(*s, at, io_timeout) ||
+                !net::try_sendall(*s, net::buffer(hello), io_timeout) ||
                 !net::try_recv_exact(*s, net::buffer(back), io_timeout) || back != hello) {
                 failure = "first echo failed";
                 first_echo.count_down();
@@ -193,7 +198,8 @@ TEST_CASE("threaded_echo_server serves 16 clients at the same time") {
     }
     for (auto& t : threads) t.join();
     for (int i = 0; i < clients; ++i)
-        CHECK_MESSAGE(failures[static_cast<std::size_t>(i)].empty(), "client " << i << ": " << failures[static_cast<std::size_t>(i)]);
+        CHECK_MESSAGE(failures[static_cast<std::size_t>(i)].empty(),
+                      "client " << i << ": " << failures[static_cast<std::size_t>(i)]);
     const int code = p.wait_exit(30s);
     CHECK_MESSAGE(code == 0, "exit code " << code << "\n" << p.all_output());
     // Under ThreadSanitizer a race report lands on stderr (and changes the exit code).
@@ -245,11 +251,12 @@ TEST_CASE("poller_echo_server serves 10,000 concurrent clients, every byte verif
     const int load_code = cl.wait_exit(170s);
     const int server_code = srv.wait_exit(30s);
     const double seconds = seconds_since(start);
-    const std::string summary =
-        cl.wait_line(false, [](const std::string& l) { return starts_with(l, "many_clients: "); }, 1s);
+    const std::string summary = cl.wait_line(
+        false, [](const std::string& l) { return starts_with(l, "many_clients: "); }, 1s);
     MESSAGE(summary << " (whole test " << seconds << " s)");
     CHECK_MESSAGE(load_code == 0, "many_clients exit code " << load_code << "\n" << cl.all_output());
-    CHECK(starts_with(summary, "many_clients: " + std::to_string(clients) + " of " + std::to_string(clients) + " clients ok"));
+    CHECK(starts_with(summary, "many_clients: " + std::to_string(clients) + " of " + std::to_string(clients) +
+                                   " clients ok"));
     CHECK_MESSAGE(server_code == 0, "server exit code " << server_code << "\n" << srv.all_output());
     bool served = false;
     for (const auto& l : srv.out())

@@ -97,7 +97,7 @@ private:
 // The peer got exactly the first `size` bytes of the pattern.
 void check_received(const std::vector<unsigned char>& got, std::size_t size) {
     CHECK_MESSAGE(got.size() == size, "the peer received " << got.size() << " bytes, expected " << size
-                                                            << " (lost or duplicated bytes)");
+                                                           << " (lost or duplicated bytes)");
     const std::size_t n = got.size() < size ? got.size() : size;
     const std::size_t bad = first_mismatch(got.data(), n);
     CHECK_MESSAGE(bad == n, "the stream differs from what was sent at byte " << bad);
@@ -350,10 +350,9 @@ TEST_CASE("an endless EINTR storm from poll cannot stretch a timed call past its
     plan.on(call::poll).fail(EINTR, -1).until(steady::now() + 3s);
     SUBCASE("wait") {
         auto p = connected_pair();
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_wait(p.client, net::events::readable, 200ms));
-                            }),
-                            "wait");
+        check_deadline_kept(
+            timed(plan, [&] { return error_of(net::try_wait(p.client, net::events::readable, 200ms)); }),
+            "wait");
     }
     SUBCASE("recv") {
         auto p = connected_pair();
@@ -366,10 +365,9 @@ TEST_CASE("an endless EINTR storm from poll cannot stretch a timed call past its
         auto p = connected_pair();
         char c[4];
         std::size_t got = 99;
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_recv_exact(p.client, net::buffer(c), 200ms, &got));
-                            }),
-                            "recv_exact");
+        check_deadline_kept(
+            timed(plan, [&] { return error_of(net::try_recv_exact(p.client, net::buffer(c), 200ms, &got)); }),
+            "recv_exact");
         CHECK(got == 0);
     }
     SUBCASE("accept") {
@@ -387,10 +385,10 @@ TEST_CASE("an endless EINTR storm from poll cannot stretch a timed call past its
         auto p = connected_pair();
         const auto data = pattern(64 * one_mib);
         std::size_t sent = 0;
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_sendall(p.client, net::buffer(data), 200ms, &sent));
-                            }),
-                            "sendall");
+        check_deadline_kept(
+            timed(plan,
+                  [&] { return error_of(net::try_sendall(p.client, net::buffer(data), 200ms, &sent)); }),
+            "sendall");
         CHECK(sent > 0);
         CHECK(sent < data.size());
     }
@@ -507,7 +505,6 @@ TEST_CASE("a timed accept rides out 1,000 EAGAINs (stale readiness) and returns 
     CHECK(plan.on(call::accept).injected() == 1000);
 }
 
-
 TEST_CASE("a plain blocking send, recv or accept reports EAGAIN as would-block, and as timed_out "
           "only when the socket has SO_SNDTIMEO or SO_RCVTIMEO") {
     // A blocking call that returns EAGAIN: with SO_SNDTIMEO/SO_RCVTIMEO set that is how POSIX
@@ -564,10 +561,11 @@ TEST_CASE("an endless EAGAIN storm cannot stretch a timed call past its deadline
     SUBCASE("send") {
         auto p = connected_pair();
         plan.on(call::send).fail(EAGAIN, -1).until(valve);
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_send(p.client, net::buffer(std::string_view("x")), 200ms));
-                            }),
-                            "send");
+        check_deadline_kept(
+            timed(
+                plan,
+                [&] { return error_of(net::try_send(p.client, net::buffer(std::string_view("x")), 200ms)); }),
+            "send");
     }
     SUBCASE("recv") {
         auto p = connected_pair();
@@ -590,10 +588,11 @@ TEST_CASE("an endless EAGAIN storm cannot stretch a timed call past its deadline
         auto b = net::make_socket(net::family::ipv4, net::socket_type::datagram);
         net::bind(b, net::address::loopback());
         plan.on(call::sendto).fail(EAGAIN, -1).until(valve);
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_sendto(a, net::buffer(std::string_view("x")),
-                                                                net::local_address(b), 200ms));
-                            }),
+        check_deadline_kept(timed(plan,
+                                  [&] {
+                                      return error_of(net::try_sendto(a, net::buffer(std::string_view("x")),
+                                                                      net::local_address(b), 200ms));
+                                  }),
                             "sendto");
     }
     SUBCASE("recvfrom") {
@@ -612,10 +611,10 @@ TEST_CASE("an endless EAGAIN storm cannot stretch a timed call past its deadline
         plan.on(call::send).cap(1000).after(5).fail(EAGAIN, -1).until(valve);
         const auto data = pattern(one_mib);
         std::size_t sent = 0;
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_sendall(p.client, net::buffer(data), 200ms, &sent));
-                            }),
-                            "sendall");
+        check_deadline_kept(
+            timed(plan,
+                  [&] { return error_of(net::try_sendall(p.client, net::buffer(data), 200ms, &sent)); }),
+            "sendall");
         CHECK(sent == 5000);
         net::shutdown(p.client, net::shutdown_type::send);
         check_received(peer.join(), 5000);
@@ -627,10 +626,11 @@ TEST_CASE("an endless EAGAIN storm cannot stretch a timed call past its deadline
         plan.on(call::recv).cap(1000).after(3).fail(EAGAIN, -1).until(valve);
         std::vector<unsigned char> got(data.size());
         std::size_t received = 0;
-        check_deadline_kept(timed(plan, [&] {
-                                return error_of(net::try_recv_exact(p.client, net::buffer(got), 200ms, &received));
-                            }),
-                            "recv_exact");
+        check_deadline_kept(
+            timed(
+                plan,
+                [&] { return error_of(net::try_recv_exact(p.client, net::buffer(got), 200ms, &received)); }),
+            "recv_exact");
         CHECK(received == 3000);
         CHECK(first_mismatch(got.data(), 3000) == 3000);
         // The other 7,000 bytes are still in the socket, in order.
@@ -751,9 +751,8 @@ TEST_CASE("accept, connect and wait report an injected ENOBUFS at once and lose 
         auto s = net::make_socket(net::family::ipv4);
         fault::plan plan;
         plan.on(call::connect).fail(ENOBUFS, 1);
-        const auto outcome = timed(plan, [&] {
-            return error_of(net::try_connect(s, net::local_address(listener), 5s));
-        });
+        const auto outcome =
+            timed(plan, [&] { return error_of(net::try_connect(s, net::local_address(listener), 5s)); });
         CHECK_MESSAGE(outcome.first == std::errc::no_buffer_space, describe(outcome.first));
         CHECK(outcome.second < 1.0);
         // A fresh socket connects normally.
@@ -764,9 +763,8 @@ TEST_CASE("accept, connect and wait report an injected ENOBUFS at once and lose 
         auto p = connected_pair();
         fault::plan plan;
         plan.on(call::poll).fail(ENOBUFS, 1);
-        auto outcome = timed(plan, [&] {
-            return error_of(net::try_wait(p.client, net::events::readable, 5s));
-        });
+        auto outcome =
+            timed(plan, [&] { return error_of(net::try_wait(p.client, net::events::readable, 5s)); });
         CHECK_MESSAGE(outcome.first == std::errc::no_buffer_space, describe(outcome.first));
         CHECK(outcome.second < 1.0);
         fault::plan plan2;

@@ -37,7 +37,7 @@ using net::detail::fault::injection;
 using clock_type = std::chrono::steady_clock;
 
 inline constexpr std::size_t call_kinds = 9; // send, recv, sendto, recvfrom, accept, connect, poll,
-                                              // close, getaddrinfo
+                                             // close, getaddrinfo
 inline constexpr std::size_t unlimited_bytes = static_cast<std::size_t>(-1);
 
 /// What happens to one kind of call. Order of evaluation per call: after `stop_at` nothing is

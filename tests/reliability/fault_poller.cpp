@@ -67,7 +67,8 @@ echo_outcome poller_echo(net::socket& listener, fault::plan& plan) {
                         return {"recv: " + describe(n.error()), out.echoed, out.waits};
                     }
                     if (*n == 0) eof = true;
-                    pending.insert(pending.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(*n));
+                    pending.insert(pending.end(), chunk.begin(),
+                                   chunk.begin() + static_cast<std::ptrdiff_t>(*n));
                 }
             }
             while (sent_to < pending.size()) {
@@ -146,6 +147,6 @@ TEST_CASE("a poller echo loop under random EAGAIN, EINTR and short reads and wri
     CHECK(plan.on(call::send).injected() > 20);
     MESSAGE("faults injected: " << plan.on(call::accept).injected() << " accept, "
                                 << plan.on(call::recv).injected() << " recv, "
-                                << plan.on(call::send).injected() << " send; "
-                                << outcome.waits << " poller waits");
+                                << plan.on(call::send).injected() << " send; " << outcome.waits
+                                << " poller waits");
 }

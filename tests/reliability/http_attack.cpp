@@ -152,12 +152,12 @@ struct running_server {
     }
 };
 
-#define REQUIRE_SERVER(program)                                                                    \
-    const std::string program = server_program();                                                  \
-    if (program.empty()) {                                                                         \
-        MESSAGE("SKIPPED: NETSOCK_HTTP_SERVER is not set");                                        \
-        ++skipped;                                                                                 \
-        return;                                                                                    \
+#define REQUIRE_SERVER(program)                                                                              \
+    const std::string program = server_program();                                                            \
+    if (program.empty()) {                                                                                   \
+        MESSAGE("SKIPPED: NETSOCK_HTTP_SERVER is not set");                                                  \
+        ++skipped;                                                                                           \
+        return;                                                                                              \
     }
 
 } // namespace
@@ -179,7 +179,8 @@ TEST_CASE("slowloris: 200 connections sending one byte per second do not delay a
     std::atomic<int> rounds{0};
     std::thread attacker([&] {
         for (std::size_t i = 0; !stop.load() && i < 6; ++i) {
-            for (auto& c : slow) (void)net::try_send(c, net::buffer(dribble.data() + i % dribble.size(), 1), 100ms);
+            for (auto& c : slow)
+                (void)net::try_send(c, net::buffer(dribble.data() + i % dribble.size(), 1), 100ms);
             ++rounds;
             std::this_thread::sleep_for(1s); // the attack's pace: one byte per connection per second
         }
@@ -239,28 +240,34 @@ TEST_CASE("10,000 requests with random garbage heads never crash the server, whi
             };
             auto bytes = [&](std::size_t n, bool printable) {
                 std::string b(n, '\0');
-                for (auto& c : b) c = printable ? static_cast<char>(0x20 + rnd() % 95) : static_cast<char>(rnd());
+                for (auto& c : b)
+                    c = printable ? static_cast<char>(0x20 + rnd() % 95) : static_cast<char>(rnd());
                 return b;
             };
             for (long i = t; i < total; i += threads) {
                 std::string head;
                 switch (rnd() % 8) {
-                case 0: head = bytes(1 + rnd() % 600, false); break;                    // noise
-                case 1: head = "GET " + bytes(1 + rnd() % 200, true) + "\r\n\r\n"; break;  // bad line
+                case 0: head = bytes(1 + rnd() % 600, false); break;                      // noise
+                case 1: head = "GET " + bytes(1 + rnd() % 200, true) + "\r\n\r\n"; break; // bad line
                 case 2: head = "GET /" + bytes(rnd() % 100, false) + " HTTP/1.1\r\nHost: x\r\n\r\n"; break;
                 case 3: // header noise
                     head = "GET / HTTP/1.1\r\n";
                     for (unsigned k = rnd() % 20; k > 0; --k) head += bytes(rnd() % 80, rnd() % 2) + "\r\n";
                     head += "\r\n";
                     break;
-                case 4: head = "GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(9000 + rnd() % 4000, 'a') + "\r\n\r\n"; break;
+                case 4:
+                    head = "GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(9000 + rnd() % 4000, 'a') +
+                           "\r\n\r\n";
+                    break;
                 case 5: head = "GET /" + std::string(4100 + rnd() % 2000, 'b') + " HTTP/1.1\r\n\r\n"; break;
                 case 6: { // a valid head with one byte changed
                     head = "GET /sub/file.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
                     head[rnd() % head.size()] = static_cast<char>(rnd());
                     break;
                 }
-                default: head = bytes(rnd() % 64, true) + " /" + bytes(rnd() % 64, true) + " HTTP/" + bytes(3, true) + "\r\n\r\n";
+                default:
+                    head = bytes(rnd() % 64, true) + " /" + bytes(rnd() % 64, true) + " HTTP/" +
+                           bytes(3, true) + "\r\n\r\n";
                 }
                 const response r = http_exchange(srv.at, head, 5s);
                 std::lock_guard<std::mutex> lock(m);
@@ -298,25 +305,61 @@ TEST_CASE("no traversal target returns a byte of a file outside the served direc
     site s;
     running_server srv(program, s.root());
     const std::vector<std::string> targets = {
-        "/../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt",
-        "/%2E%2E/secret.txt", "/.%2e/secret.txt", "/%2e./secret.txt",
-        "/%252e%252e/secret.txt", "/%252e%252e%252fsecret.txt", "/%25%32%65%25%32%65/secret.txt",
-        "/..\\secret.txt", "/..%5csecret.txt", "/%2e%2e%5csecret.txt", "/sub\\..\\..\\secret.txt",
-        "/sub/../../secret.txt", "/sub/%2e%2e/%2e%2e/secret.txt", "/sub/..%2f..%2fsecret.txt",
-        "//../secret.txt", "/./../secret.txt", "/.../secret.txt", "/..;/secret.txt", "/....//secret.txt",
-        "/%00/../secret.txt", "/secret.txt%00.html", "/..%00/secret.txt", "/%2e%2e%00/secret.txt",
-        "/%c0%ae%c0%ae/secret.txt", "/%c0%ae%c0%ae%c0%afsecret.txt", "/..%c0%afsecret.txt",
-        "/%e0%80%ae%e0%80%ae/secret.txt", "/%f0%80%80%ae%f0%80%80%ae/secret.txt",
-        "/%c1%9c..%c1%9csecret.txt", "/%ef%bc%8e%ef%bc%8e/secret.txt", "/..%u2215secret.txt",
-        "/escape", "/escape/", "/escape_dir/secret.txt", "/escape_dir/www2/secret2.txt",
-        "/escape_dir/", "/sub/../escape", "/%65scape", "/../www2/secret2.txt", "/..%2fwww2/secret2.txt",
-        "/" + [] {
-            std::string t;
-            for (int i = 0; i < 40; ++i) t += "%2e%2e/";
-            return t;
-        }() + "secret.txt",
-        "/" + std::string(300, '.') + "/secret.txt", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-        "/../../../../../../etc/passwd", "/proc/self/environ", "/%2fetc%2fpasswd",
+        "/../secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/%2E%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/%2e./secret.txt",
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/%25%32%65%25%32%65/secret.txt",
+        "/..\\secret.txt",
+        "/..%5csecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/sub\\..\\..\\secret.txt",
+        "/sub/../../secret.txt",
+        "/sub/%2e%2e/%2e%2e/secret.txt",
+        "/sub/..%2f..%2fsecret.txt",
+        "//../secret.txt",
+        "/./../secret.txt",
+        "/.../secret.txt",
+        "/..;/secret.txt",
+        "/....//secret.txt",
+        "/%00/../secret.txt",
+        "/secret.txt%00.html",
+        "/..%00/secret.txt",
+        "/%2e%2e%00/secret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/%c0%ae%c0%ae%c0%afsecret.txt",
+        "/..%c0%afsecret.txt",
+        "/%e0%80%ae%e0%80%ae/secret.txt",
+        "/%f0%80%80%ae%f0%80%80%ae/secret.txt",
+        "/%c1%9c..%c1%9csecret.txt",
+        "/%ef%bc%8e%ef%bc%8e/secret.txt",
+        "/..%u2215secret.txt",
+        "/escape",
+        "/escape/",
+        "/escape_dir/secret.txt",
+        "/escape_dir/www2/secret2.txt",
+        "/escape_dir/",
+        "/sub/../escape",
+        "/%65scape",
+        "/../www2/secret2.txt",
+        "/..%2fwww2/secret2.txt",
+        "/" +
+            [] {
+                std::string t;
+                for (int i = 0; i < 40; ++i) t += "%2e%2e/";
+                return t;
+            }() +
+            "secret.txt",
+        "/" + std::string(300, '.') + "/secret.txt",
+        "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/../../../../../../etc/passwd",
+        "/proc/self/environ",
+        "/%2fetc%2fpasswd",
     };
     std::vector<std::string> requests;
     for (const auto& t : targets) {
@@ -338,8 +381,7 @@ TEST_CASE("no traversal target returns a byte of a file outside the served direc
         INFO("request: " << req.substr(0, req.find('\r')));
         CHECK_MESSAGE(r.raw.find(s.secret()) == std::string::npos, "LEAKED a file outside the root");
         const int st = r.status();
-        CHECK_MESSAGE((st == 400 || st == 403 || st == 404 || st == 301 || st == 414),
-                      "status " << st);
+        CHECK_MESSAGE((st == 400 || st == 403 || st == 404 || st == 301 || st == 414), "status " << st);
         ++statuses[st];
     }
     std::string counts;

@@ -28,7 +28,7 @@ using namespace reliability;
 
 namespace {
 
-constexpr int high_base = 1100;   // descriptors used: high_base .. high_base + 20
+constexpr int high_base = 1100; // descriptors used: high_base .. high_base + 20
 constexpr rlim_t needed = 1200;
 
 // Raises the soft RLIMIT_NOFILE to at least `n` for the scope (restored after). False if the
@@ -62,15 +62,16 @@ private:
 
 // Moves `s` to descriptor `fd` (dup2, close-on-exec kept) and returns it there.
 net::socket move_to(net::socket s, int fd) {
-    REQUIRE_MESSAGE(::dup3(s.native_handle(), fd, O_CLOEXEC) == fd, "dup3 to " << fd << ": " << std::strerror(errno));
+    REQUIRE_MESSAGE(::dup3(s.native_handle(), fd, O_CLOEXEC) == fd,
+                    "dup3 to " << fd << ": " << std::strerror(errno));
     s.close();
     return net::socket(fd);
 }
 
-#define SKIP_WITHOUT(limit)                                                                        \
-    if (!(limit).ok()) {                                                                           \
-        MESSAGE("SKIPPED: the descriptor hard limit (" << (limit).hard() << ") is below " << needed); \
-        return;                                                                                    \
+#define SKIP_WITHOUT(limit)                                                                                  \
+    if (!(limit).ok()) {                                                                                     \
+        MESSAGE("SKIPPED: the descriptor hard limit (" << (limit).hard() << ") is below " << needed);        \
+        return;                                                                                              \
     }
 
 } // namespace
@@ -220,7 +221,8 @@ TEST_CASE("accept at the descriptor limit reports too_many_files_open at once, l
             auto probe = net::try_make_socket(net::family::ipv4);
             if (!dead || !probe || !net::try_bind(*dead, net::address::loopback())) fail(20);
             auto r = net::try_connect(*probe, net::local_address(*dead), io_timeout);
-            if (r || r.error() != std::errc::connection_refused || r.error() == std::errc::too_many_files_open)
+            if (r || r.error() != std::errc::connection_refused ||
+                r.error() == std::errc::too_many_files_open)
                 fail(20);
         }
         // Lower the limit to the lowest free descriptor: every accept now needs one too many.
@@ -245,8 +247,8 @@ TEST_CASE("accept at the descriptor limit reports too_many_files_open at once, l
         }
         const double wall = seconds_since(start);
         const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
-        if (wall > 4.0) fail(26);          // each accept returned at once, never its 5 s timeout
-        if (cpu > 0.25 * wall) fail(27);   // no spinning
+        if (wall > 4.0) fail(26);        // each accept returned at once, never its 5 s timeout
+        if (cpu > 0.25 * wall) fail(27); // no spinning
         if (::setrlimit(RLIMIT_NOFILE, &saved) != 0) fail(28);
         // Every queued connection is still there, in order.
         for (auto& c : clients) {
@@ -267,11 +269,19 @@ TEST_CASE("accept at the descriptor limit reports too_many_files_open at once, l
     if (WIFSIGNALED(status))
         FAIL("the child was killed by signal " << WTERMSIG(status) << " (SIGALRM: accept never returned)");
     REQUIRE(WIFEXITED(status));
-    const char* what[] = {"set-up: listener", "set-up: connect", "dup", "getrlimit", "setrlimit",
+    const char* what[] = {"set-up: listener",
+                          "set-up: connect",
+                          "dup",
+                          "getrlimit",
+                          "setrlimit",
                           "accept did not fail with too_many_files_open",
-                          "accept waited instead of failing at once", "the loop spun (CPU time)",
-                          "restoring the limit", "a queued connection was lost", "count"};
+                          "accept waited instead of failing at once",
+                          "the loop spun (CPU time)",
+                          "restoring the limit",
+                          "a queued connection was lost",
+                          "count"};
     const int code = WEXITSTATUS(status);
-    CHECK_MESSAGE(code == 0, "the child failed: " << (code >= 20 && code <= 30 ? what[code - 20] : "exit code")
-                                                  << " (" << code << ")");
+    CHECK_MESSAGE(code == 0,
+                  "the child failed: " << (code >= 20 && code <= 30 ? what[code - 20] : "exit code") << " ("
+                                       << code << ")");
 }

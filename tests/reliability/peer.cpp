@@ -88,7 +88,8 @@ TEST_CASE("a peer that resets in the middle of a sendall makes it fail with conn
     REQUIRE_FALSE(r);
     CHECK_MESSAGE(is_peer_gone(r.error()), describe(r.error()));
     CHECK(peer_read.load() == one_mib);
-    CHECK_MESSAGE(sent >= one_mib, "sendall reported " << sent << " bytes sent, but the peer read " << one_mib);
+    CHECK_MESSAGE(sent >= one_mib,
+                  "sendall reported " << sent << " bytes sent, but the peer read " << one_mib);
     CHECK(sent < data.size());
     CHECK(took < 10.0);
     // Later sends fail the same documented way (and never raise SIGPIPE).

@@ -121,7 +121,8 @@ public:
             ::pollfd p{pidfd_, POLLIN, 0};
             const auto until = std::chrono::steady_clock::now() + limit;
             for (;;) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    until - std::chrono::steady_clock::now());
                 const int r = ::poll(&p, 1, left.count() > 0 ? static_cast<int>(left.count()) : 0);
                 if (r >= 0 || errno != EINTR) break;
             }
@@ -218,7 +219,9 @@ private:
     int closed_ = 0;
 };
 
-inline bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+inline bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 // Waits for the first stdout line starting with `prefix` ("listening on HOST:PORT", "serving
 // DIR on http://HOST:PORT/") and returns the port after the line's last ':' (0 on failure).

@@ -106,15 +106,15 @@ inline int open_descriptor_count() {
 
 } // namespace reliability
 
-#define REQUIRE_OK(expr)                                                                           \
-    do {                                                                                           \
-        const auto& r_ = (expr);                                                                   \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << ::reliability::why(r_));              \
+#define REQUIRE_OK(expr)                                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << ::reliability::why(r_));                        \
     } while (false)
-#define CHECK_OK(expr)                                                                             \
-    do {                                                                                           \
-        const auto& r_ = (expr);                                                                   \
-        CHECK_MESSAGE(r_.has_value(), #expr " failed: " << ::reliability::why(r_));                \
+#define CHECK_OK(expr)                                                                                       \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        CHECK_MESSAGE(r_.has_value(), #expr " failed: " << ::reliability::why(r_));                          \
     } while (false)
 
 #endif

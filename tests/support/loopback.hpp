@@ -38,8 +38,7 @@ inline constexpr std::chrono::seconds loopback_timeout{10};
 
 /// "category:value (message)", for assertion messages.
 inline std::string describe(const std::error_code& ec) {
-    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" +
-           ec.message() + ")";
+    return std::string(ec.category().name()) + ":" + std::to_string(ec.value()) + " (" + ec.message() + ")";
 }
 
 /// Seconds of std::chrono::steady_clock since `start`.
@@ -49,19 +48,16 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 
 /// Milliseconds of std::chrono::steady_clock since `start`.
 inline double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-        .count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 /// The error code of the net::error that `f` throws (and its operation, if `operation` is
 /// given); an empty code if it throws nothing.
-template <class F>
-std::error_code thrown_code(F&& f, std::string* operation = nullptr) {
+template <class F> std::error_code thrown_code(F&& f, std::string* operation = nullptr) {
     try {
         f();
     } catch (const net::error& e) {
-        if (operation)
-            *operation = e.operation();
+        if (operation) *operation = e.operation();
         return e.code();
     }
     return {};
@@ -71,14 +67,12 @@ std::error_code thrown_code(F&& f, std::string* operation = nullptr) {
 /// throws.
 class joining_thread {
 public:
-    template <class F>
-    explicit joining_thread(F&& f) : thread_(std::forward<F>(f)) {}
+    template <class F> explicit joining_thread(F&& f) : thread_(std::forward<F>(f)) {}
     joining_thread(const joining_thread&) = delete;
     joining_thread& operator=(const joining_thread&) = delete;
     ~joining_thread() { join(); }
     void join() {
-        if (thread_.joinable())
-            thread_.join();
+        if (thread_.joinable()) thread_.join();
     }
 
 private:
@@ -91,15 +85,13 @@ private:
 /// True if this machine can make an IPv6 socket and bind it to [::1] (containers may lack ::1).
 inline bool ipv6_loopback_available() {
     auto s = net::try_make_socket(net::family::ipv6);
-    if (!s)
-        return false;
+    if (!s) return false;
     return net::try_bind(*s, net::address::loopback(net::family::ipv6, 0)).has_value();
 }
 
 /// A listening TCP socket on the loopback address of `f` (127.0.0.1 or ::1), port picked by
 /// the OS; read it back with net::local_address.
-inline net::socket make_listener(net::family f = net::family::ipv4,
-                                 int backlog = net::default_backlog) {
+inline net::socket make_listener(net::family f = net::family::ipv4, int backlog = net::default_backlog) {
     auto s = net::make_socket(f);
     net::bind(s, net::address::loopback(f, 0));
     net::listen(s, backlog);
@@ -133,8 +125,7 @@ inline connection connected_pair(net::family f = net::family::ipv4,
 }
 
 /// Sends `text` from `from`, and checks that `to` receives exactly it.
-inline void check_delivers(const net::socket& from, const net::socket& to,
-                           const std::string& text,
+inline void check_delivers(const net::socket& from, const net::socket& to, const std::string& text,
                            std::chrono::nanoseconds timeout = loopback_timeout) {
     REQUIRE(net::sendall(from, net::buffer(text), timeout) == text.size());
     std::string got(text.size(), '\0');

@@ -143,8 +143,7 @@ static_assert(std::is_same_v<decltype(net::address::try_local("")), net::result<
 // A string_view argument, not "": libc++'s string_view(const char*) is not noexcept, and that
 // conversion is part of the expression.
 static_assert(noexcept(net::address::try_parse(std::string_view())), "try_parse never throws");
-static_assert(noexcept(net::address::try_parse(std::string_view(), 0)),
-              "try_parse(host, port) never throws");
+static_assert(noexcept(net::address::try_parse(std::string_view(), 0)), "try_parse(host, port) never throws");
 static_assert(noexcept(net::address::try_local(std::string_view())), "try_local never throws");
 static_assert(noexcept(net::address::try_from_native(nullptr, 0)), "try_from_native never throws");
 static_assert(!noexcept(net::address::parse("")), "parse reports errors by throwing");
@@ -395,15 +394,14 @@ TEST_CASE("parse rejects an empty or malformed zone") {
 }
 
 TEST_CASE("an overlong numeric zone is an error, never a wrapped scope id") {
-    for (const char* text : {"fe80::1%99999999999", "fe80::1%18446744073709551617",
-                             "fe80::1%00000000001"}) {
+    for (const char* text : {"fe80::1%99999999999", "fe80::1%18446744073709551617", "fe80::1%00000000001"}) {
         CAPTURE(text);
         const auto r = net::address::try_parse(text);
         if (r.has_value()) {
             FAIL_CHECK("accepted with scope id " << r->scope_id());
         } else {
-            const bool expected = r.error() == std::errc::invalid_argument ||
-                                  r.error() == std::errc::no_such_device;
+            const bool expected =
+                r.error() == std::errc::invalid_argument || r.error() == std::errc::no_such_device;
             CHECK(expected);
         }
     }
@@ -492,7 +490,8 @@ std::string address_like(std::mt19937& gen) {
     std::string text = host;
     const bool bracket = v6 ? upto(3) != 0 : upto(9) == 0;
     if (bracket) text = "[" + host + "]";
-    if (upto(3) != 0 && (bracket || !v6)) text += ":" + std::to_string(upto(9) == 0 ? upto(99999) : upto(65535));
+    if (upto(3) != 0 && (bracket || !v6))
+        text += ":" + std::to_string(upto(9) == 0 ? upto(99999) : upto(65535));
     const std::string noise = std::string("0123456789abcdef:.[]%-+ x") + '\0';
     for (int edits = upto(3) == 0 ? 1 + upto(2) : 0; edits > 0 && !text.empty(); --edits) {
         const std::size_t at = static_cast<std::size_t>(upto(static_cast<int>(text.size()) - 1));
@@ -619,8 +618,7 @@ TEST_CASE("ipv6 from bytes, port and scope id") {
     CHECK(a.scope_id() == 7);
     CHECK(net::address::ipv6(b).port() == 0);
     CHECK(net::address::ipv6(b).scope_id() == 0);
-    CHECK(net::address::ipv6(v6({0x20, 0x01, 0x0d, 0xb8}, {1}), 8080).to_string() ==
-          "[2001:db8::1]:8080");
+    CHECK(net::address::ipv6(v6({0x20, 0x01, 0x0d, 0xb8}, {1}), 8080).to_string() == "[2001:db8::1]:8080");
 }
 
 TEST_CASE("loopback gives 127.0.0.1 and ::1 with the port") {
@@ -784,12 +782,14 @@ TEST_CASE("ordering is a strict weak order consistent with equality") {
         for (const auto& b : all) {
             const int relations = (a < b) + (b < a) + (a == b);
             if (relations != 1)
-                FAIL_CHECK(a.to_string() << " and " << b.to_string() << ": " << relations << " relations hold");
+                FAIL_CHECK(a.to_string()
+                           << " and " << b.to_string() << ": " << relations << " relations hold");
             if ((a <= b) != !(b < a) || (a > b) != (b < a) || (a >= b) != !(a < b) || (a != b) == (a == b))
                 FAIL_CHECK(a.to_string() << " and " << b.to_string() << ": inconsistent operators");
             for (const auto& c : all)
                 if (a < b && b < c && !(a < c))
-                    FAIL_CHECK("not transitive: " << a.to_string() << " < " << b.to_string() << " < " << c.to_string());
+                    FAIL_CHECK("not transitive: " << a.to_string() << " < " << b.to_string() << " < "
+                                                  << c.to_string());
         }
     }
 }

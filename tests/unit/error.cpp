@@ -22,9 +22,9 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 const std::vector<net::resolve_errc>& all_resolve_errc() {
     static const std::vector<net::resolve_errc> all = {
-        net::resolve_errc::host_not_found,       net::resolve_errc::try_again,
-        net::resolve_errc::service_not_found,    net::resolve_errc::family_not_supported,
-        net::resolve_errc::no_recovery,          net::resolve_errc::other,
+        net::resolve_errc::host_not_found,    net::resolve_errc::try_again,
+        net::resolve_errc::service_not_found, net::resolve_errc::family_not_supported,
+        net::resolve_errc::no_recovery,       net::resolve_errc::other,
     };
     return all;
 }
@@ -42,8 +42,8 @@ static_assert(!std::is_error_code_enum<net::resolve_errc>::value,
               "resolve_errc values are conditions, not codes");
 static_assert(std::is_error_code_enum<net::errc>::value, "net::errc values are error codes");
 static_assert(std::is_base_of_v<std::system_error, net::error>, "net::error is a system_error");
-static_assert(noexcept(net::socket_category()) && noexcept(net::resolve_category()) &&
-                  noexcept(net::netsock_category()),
+static_assert(noexcept(net::socket_category()) && noexcept(net::resolve_category()) && noexcept(
+                  net::netsock_category()),
               "category accessors are noexcept");
 static_assert(noexcept(net::is_would_block(std::error_code())), "is_would_block is noexcept");
 
@@ -182,10 +182,12 @@ TEST_CASE("a timed receive that expires says so in words on every OS") {
 
 TEST_CASE("errors netsock makes itself have a text and keep their std::errc value") {
     const std::errc made[] = {
-        std::errc::timed_out,          std::errc::host_unreachable,   std::errc::network_unreachable,
-        std::errc::operation_canceled, std::errc::connection_refused, std::errc::connection_reset,
-        std::errc::address_in_use,     std::errc::message_size,       std::errc::no_protocol_option,
-        std::errc::operation_not_supported, std::errc::not_connected, std::errc::invalid_argument,
+        std::errc::timed_out,           std::errc::host_unreachable,
+        std::errc::network_unreachable, std::errc::operation_canceled,
+        std::errc::connection_refused,  std::errc::connection_reset,
+        std::errc::address_in_use,      std::errc::message_size,
+        std::errc::no_protocol_option,  std::errc::operation_not_supported,
+        std::errc::not_connected,       std::errc::invalid_argument,
         std::errc::bad_file_descriptor, std::errc::address_family_not_supported,
     };
     for (const std::errc e : made) {
@@ -277,7 +279,8 @@ TEST_CASE("every resolve_category code maps to a resolve_errc condition") {
         int matches = 0;
         for (net::resolve_errc e : all_resolve_errc())
             if (ec == e) ++matches;
-        if (matches != 1) FAIL_CHECK("resolve_category code " << v << " matches " << matches << " conditions");
+        if (matches != 1)
+            FAIL_CHECK("resolve_category code " << v << " matches " << matches << " conditions");
     }
 }
 

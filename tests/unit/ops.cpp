@@ -34,8 +34,7 @@ using netsock_test::describe;
 
 // The error of a result for a failure message; safe on a success (doctest may build messages of
 // passing assertions too, e.g. with --success).
-template <class R>
-std::string why(const R& r) {
+template <class R> std::string why(const R& r) {
     return r.has_value() ? std::string("no error") : describe(r.error());
 }
 
@@ -45,36 +44,35 @@ std::string why(const R& r) {
 #define CHECK_EC(ec, expected) CHECK_MESSAGE(((ec) == (expected)), "the error was " << describe(ec))
 
 // The try_ face: `expr` must fail with `expected`.
-#define CHECK_FAILS_WITH(expr, expected)                                                           \
-    do {                                                                                           \
-        const auto& r_ = (expr);                                                                   \
-        if (r_.has_value()) {                                                                      \
-            FAIL_CHECK(#expr " succeeded; expected it to fail with " #expected);                   \
-        } else {                                                                                   \
-            CHECK_EC(r_.error(), expected);                                                        \
-        }                                                                                          \
+#define CHECK_FAILS_WITH(expr, expected)                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        if (r_.has_value()) {                                                                                \
+            FAIL_CHECK(#expr " succeeded; expected it to fail with " #expected);                             \
+        } else {                                                                                             \
+            CHECK_EC(r_.error(), expected);                                                                  \
+        }                                                                                                    \
     } while (false)
 
 // The throwing face: `expr` must throw net::error with `expected` and operation `op`.
-#define CHECK_THROWS_NET(expr, expected, op)                                                       \
-    do {                                                                                           \
-        bool thrown_ = false;                                                                      \
-        try {                                                                                      \
-            static_cast<void>(expr);                                                               \
-        } catch (const net::error& e_) {                                                           \
-            thrown_ = true;                                                                        \
-            CHECK_EC(e_.code(), expected);                                                         \
-            CHECK(std::string(e_.operation()) == std::string(op));                                 \
-            CHECK(std::string(e_.what()).rfind(std::string(op) + ":", 0) == 0);                    \
-        }                                                                                          \
-        if (!thrown_)                                                                              \
-            FAIL_CHECK(#expr " did not throw net::error");                                         \
+#define CHECK_THROWS_NET(expr, expected, op)                                                                 \
+    do {                                                                                                     \
+        bool thrown_ = false;                                                                                \
+        try {                                                                                                \
+            static_cast<void>(expr);                                                                         \
+        } catch (const net::error& e_) {                                                                     \
+            thrown_ = true;                                                                                  \
+            CHECK_EC(e_.code(), expected);                                                                   \
+            CHECK(std::string(e_.operation()) == std::string(op));                                           \
+            CHECK(std::string(e_.what()).rfind(std::string(op) + ":", 0) == 0);                              \
+        }                                                                                                    \
+        if (!thrown_) FAIL_CHECK(#expr " did not throw net::error");                                         \
     } while (false)
 
-#define REQUIRE_OK(expr)                                                                           \
-    do {                                                                                           \
-        const auto& r_ = (expr);                                                                   \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << why(r_));                             \
+#define REQUIRE_OK(expr)                                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << why(r_));                                       \
     } while (false)
 
 namespace {
@@ -136,10 +134,8 @@ std::vector<unsigned char> pattern(std::size_t size, std::uint32_t seed) {
 }
 
 // Index of the first difference, or -1 if equal (sizes included).
-long long first_difference(const std::vector<unsigned char>& a,
-                           const std::vector<unsigned char>& b) {
-    if (a.size() != b.size())
-        return static_cast<long long>((std::min)(a.size(), b.size()));
+long long first_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b) {
+    if (a.size() != b.size()) return static_cast<long long>((std::min)(a.size(), b.size()));
     auto m = std::mismatch(a.begin(), a.end(), b.begin());
     return m.first == a.end() ? -1 : static_cast<long long>(m.first - a.begin());
 }
@@ -171,8 +167,7 @@ bool local_sockets_available() {
     auto s = net::try_make_socket(net::family::local);
     if (!s) {
         if (s.error() == std::errc::address_family_not_supported) {
-            MESSAGE(
-                "skipped: local (AF_UNIX) sockets are not supported here: " << describe(s.error()));
+            MESSAGE("skipped: local (AF_UNIX) sockets are not supported here: " << describe(s.error()));
             return false;
         }
         FAIL("make_socket(local) failed unexpectedly: " << describe(s.error()));
@@ -186,9 +181,8 @@ class temp_dir {
 public:
     temp_dir() {
         std::random_device rd;
-        std::mt19937_64 gen(
-            (static_cast<std::uint64_t>(rd()) << 32) ^
-            static_cast<std::uint64_t>(clock_type::now().time_since_epoch().count()));
+        std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^
+                            static_cast<std::uint64_t>(clock_type::now().time_since_epoch().count()));
         const fs::path base = fs::temp_directory_path();
         for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
             std::string name = "ns-";
@@ -196,11 +190,9 @@ public:
                 name += "0123456789abcdef"[n & 0xfu];
             fs::path candidate = base / name;
             std::error_code ec;
-            if (fs::create_directory(candidate, ec))
-                path_ = candidate;
+            if (fs::create_directory(candidate, ec)) path_ = candidate;
         }
-        REQUIRE_MESSAGE(!path_.empty(),
-                        "could not create a temporary directory in " << base.string());
+        REQUIRE_MESSAGE(!path_.empty(), "could not create a temporary directory in " << base.string());
     }
     temp_dir(const temp_dir&) = delete;
     temp_dir& operator=(const temp_dir&) = delete;
@@ -315,8 +307,7 @@ TEST_CASE("every operation on a socket that is not open fails with bad_file_desc
         auto c = connected_pair();
         net::socket taker;
         taker = std::move(c.client);
-        check_every_operation_fails_with_bad_file_descriptor(
-            c.client); // NOLINT(bugprone-use-after-move)
+        check_every_operation_fails_with_bad_file_descriptor(c.client); // NOLINT(bugprone-use-after-move)
         check_delivers(taker, c.server, "the new owner still works");
     }
     SUBCASE("a closed socket") {
@@ -360,9 +351,7 @@ TEST_CASE("connecting to a bound port that is not listening is refused") {
     const auto to = net::local_address(target);
     auto client = net::make_socket(net::family::ipv4);
 
-    SUBCASE("try_connect") {
-        CHECK_FAILS_WITH(net::try_connect(client, to), std::errc::connection_refused);
-    }
+    SUBCASE("try_connect") { CHECK_FAILS_WITH(net::try_connect(client, to), std::errc::connection_refused); }
     SUBCASE("connect") {
         CHECK_THROWS_NET(net::connect(client, to), std::errc::connection_refused, "connect");
     }
@@ -400,8 +389,7 @@ TEST_CASE("a second bind to a bound UDP port fails with address_in_use") {
     auto first = make_udp();
     auto second = net::make_socket(net::family::ipv4, net::socket_type::datagram);
     CHECK_FAILS_WITH(net::try_bind(second, net::local_address(first)), std::errc::address_in_use);
-    CHECK_THROWS_NET(net::bind(second, net::local_address(first)), std::errc::address_in_use,
-                     "bind");
+    CHECK_THROWS_NET(net::bind(second, net::local_address(first)), std::errc::address_in_use, "bind");
 }
 
 TEST_CASE("connect on a non-blocking socket reports operation_in_progress and completes in the "
@@ -411,9 +399,8 @@ TEST_CASE("connect on a non-blocking socket reports operation_in_progress and co
     net::set_nonblocking(client);
     auto r = net::try_connect(client, net::local_address(listener));
     if (!r) {
-        CHECK_MESSAGE(
-            (r.error() == std::errc::operation_in_progress || net::is_would_block(r.error())),
-            describe(r.error()));
+        CHECK_MESSAGE((r.error() == std::errc::operation_in_progress || net::is_would_block(r.error())),
+                      describe(r.error()));
     }
     auto w = net::try_wait(client, net::events::writable, io_timeout);
     REQUIRE_OK(w);
@@ -493,8 +480,7 @@ TEST_CASE("peer_address and shutdown on an unconnected socket fail with not_conn
     CHECK_FAILS_WITH(net::try_peer_address(s), std::errc::not_connected);
     CHECK_THROWS_NET(net::peer_address(s), std::errc::not_connected, "peer_address");
     CHECK_FAILS_WITH(net::try_shutdown(s, net::shutdown_type::both), std::errc::not_connected);
-    CHECK_THROWS_NET(net::shutdown(s, net::shutdown_type::send), std::errc::not_connected,
-                     "shutdown");
+    CHECK_THROWS_NET(net::shutdown(s, net::shutdown_type::send), std::errc::not_connected, "shutdown");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,8 +501,7 @@ TEST_CASE("send and recv exchange data in both directions") {
     std::string back(64, '\0');
     std::size_t total = 0;
     for (int i = 0; i < 100 && total < reply.size(); ++i) {
-        auto n =
-            net::try_recv(c.client, net::buffer(&back[total], back.size() - total), io_timeout);
+        auto n = net::try_recv(c.client, net::buffer(&back[total], back.size() - total), io_timeout);
         REQUIRE_OK(n);
         REQUIRE(*n != 0);
         total += *n;
@@ -568,12 +553,8 @@ TEST_CASE("recv returns 0 at orderly end of stream") {
     const std::string last = "last words";
     net::sendall(c.server, net::buffer(last));
 
-    SUBCASE("the peer shuts down sending") {
-        net::shutdown(c.server, net::shutdown_type::send);
-    }
-    SUBCASE("the peer closes") {
-        c.server.close();
-    }
+    SUBCASE("the peer shuts down sending") { net::shutdown(c.server, net::shutdown_type::send); }
+    SUBCASE("the peer closes") { c.server.close(); }
 
     std::string got(last.size(), '\0');
     REQUIRE(net::recv_exact(c.client, net::buffer(got), io_timeout) == last.size());
@@ -600,8 +581,7 @@ TEST_CASE("recv_exact on a stream that ends early fails with eof and reports the
 
     SUBCASE("try_recv_exact") {
         std::size_t received = 12345;
-        CHECK_FAILS_WITH(net::try_recv_exact(c.client, net::buffer(got), &received),
-                         net::errc::eof);
+        CHECK_FAILS_WITH(net::try_recv_exact(c.client, net::buffer(got), &received), net::errc::eof);
         CHECK(received == partial.size());
     }
     SUBCASE("try_recv_exact with a timeout") {
@@ -639,8 +619,7 @@ TEST_CASE("recv_exact with a timeout fails with timed_out and reports the partia
     char buf[8] = {};
     std::size_t received = 12345;
     const auto start = clock_type::now();
-    CHECK_FAILS_WITH(net::try_recv_exact(c.client, net::buffer(buf), 300ms, &received),
-                     std::errc::timed_out);
+    CHECK_FAILS_WITH(net::try_recv_exact(c.client, net::buffer(buf), 300ms, &received), std::errc::timed_out);
     const double took = seconds_since(start);
     CHECK(took >= 0.3);
     CHECK(took < 3.0);
@@ -656,9 +635,7 @@ TEST_CASE("sendall delivers 16 MiB byte for byte through minimal socket buffers"
         requested = 1;
         throwing_face = true;
     }
-    SUBCASE("buffers of 4096 bytes, try_sendall") {
-        requested = 4096;
-    }
+    SUBCASE("buffers of 4096 bytes, try_sendall") { requested = 4096; }
     REQUIRE(requested != 0);
 
     const auto data = pattern(total, 0x2545f491u + static_cast<std::uint32_t>(requested));
@@ -695,8 +672,7 @@ TEST_CASE("sendall delivers 16 MiB byte for byte through minimal socket buffers"
                     receive_error = n.error();
                     return;
                 }
-                if (*n == 0)
-                    return; // EOF: the sender is done
+                if (*n == 0) return; // EOF: the sender is done
                 received.insert(received.end(), chunk.begin(),
                                 chunk.begin() + static_cast<std::ptrdiff_t>(*n));
             }
@@ -707,8 +683,7 @@ TEST_CASE("sendall delivers 16 MiB byte for byte through minimal socket buffers"
             std::size_t sent = 0;
             auto r = net::try_sendall(client, net::buffer(data), 60s, &sent);
             CHECK_MESSAGE(r.has_value(), why(r));
-            if (r)
-                CHECK(*r == total);
+            if (r) CHECK(*r == total);
             CHECK(sent == total);
         }
         net::shutdown(client, net::shutdown_type::send);
@@ -729,8 +704,7 @@ TEST_CASE("sendall and recv_exact move a large buffer in single calls") {
     {
         scoped_thread receiver([&] {
             auto r = net::try_recv_exact(c.server, net::buffer(got), 60s, &received);
-            if (!r)
-                receive_error = r.error();
+            if (!r) receive_error = r.error();
         });
         CHECK(net::sendall(c.client, net::buffer(data)) == total);
     }
@@ -754,8 +728,7 @@ TEST_CASE("sendall with a timeout to a peer that does not read fails with timed_
     SUBCASE("try_sendall") {
         std::size_t sent = 0;
         const auto start = clock_type::now();
-        CHECK_FAILS_WITH(net::try_sendall(client, net::buffer(data), 300ms, &sent),
-                         std::errc::timed_out);
+        CHECK_FAILS_WITH(net::try_sendall(client, net::buffer(data), 300ms, &sent), std::errc::timed_out);
         const double took = seconds_since(start);
         CHECK(took >= 0.3);
         CHECK(took < 3.0);
@@ -842,7 +815,6 @@ TEST_CASE("sendall without a timeout counts what went out before the peer reset"
     CHECK(sent >= read_first);
     CHECK(sent < big.size());
 }
-
 
 TEST_CASE("sending to a peer that closed fails with broken_pipe or connection_reset and the "
           "process survives") {
@@ -939,12 +911,8 @@ TEST_CASE("sending to a peer that closed fails with broken_pipe or connection_re
 
 TEST_CASE("shutdown of sending makes the peer read EOF while the other direction still works") {
     auto c = connected_pair();
-    SUBCASE("shutdown") {
-        net::shutdown(c.client, net::shutdown_type::send);
-    }
-    SUBCASE("try_shutdown") {
-        REQUIRE_OK(net::try_shutdown(c.client, net::shutdown_type::send));
-    }
+    SUBCASE("shutdown") { net::shutdown(c.client, net::shutdown_type::send); }
+    SUBCASE("try_shutdown") { REQUIRE_OK(net::try_shutdown(c.client, net::shutdown_type::send)); }
 
     char buf[8];
     auto eof = net::try_recv(c.server, net::buffer(buf), io_timeout);
@@ -959,12 +927,8 @@ TEST_CASE("shutdown of sending makes the peer read EOF while the other direction
 
 TEST_CASE("shutdown of receiving leaves the peer's stream open and sending still works") {
     auto c = connected_pair();
-    SUBCASE("shutdown") {
-        net::shutdown(c.client, net::shutdown_type::receive);
-    }
-    SUBCASE("try_shutdown") {
-        REQUIRE_OK(net::try_shutdown(c.client, net::shutdown_type::receive));
-    }
+    SUBCASE("shutdown") { net::shutdown(c.client, net::shutdown_type::receive); }
+    SUBCASE("try_shutdown") { REQUIRE_OK(net::try_shutdown(c.client, net::shutdown_type::receive)); }
     // The peer sees no EOF: nothing at all arrives.
     char buf[8];
     CHECK_FAILS_WITH(net::try_recv(c.server, net::buffer(buf), 100ms), std::errc::timed_out);
@@ -1023,8 +987,7 @@ TEST_CASE("sendto and recvfrom make a UDP round trip and report the sender") {
     }
 }
 
-TEST_CASE(
-    "a datagram larger than the buffer is reported truncated and the next one arrives intact") {
+TEST_CASE("a datagram larger than the buffer is reported truncated and the next one arrives intact") {
     auto a = make_udp();
     auto b = make_udp();
     const auto a_at = net::local_address(a);
@@ -1101,8 +1064,7 @@ TEST_CASE("blocking calls with a timeout fail with timed_out after the timeout")
         at_least = 0.3;
     }
     SUBCASE("recv") {
-        CHECK_THROWS_NET(net::recv(c.client, net::buffer(buf), 300ms), std::errc::timed_out,
-                         "recv");
+        CHECK_THROWS_NET(net::recv(c.client, net::buffer(buf), 300ms), std::errc::timed_out, "recv");
         at_least = 0.3;
     }
     SUBCASE("try_accept") {
@@ -1129,19 +1091,16 @@ TEST_CASE("blocking calls with a timeout fail with timed_out after the timeout")
     SUBCASE("recvfrom") {
         auto u = make_udp();
         const auto mark = clock_type::now();
-        CHECK_THROWS_NET(net::recvfrom(u, net::buffer(buf), 300ms), std::errc::timed_out,
-                         "recvfrom");
+        CHECK_THROWS_NET(net::recvfrom(u, net::buffer(buf), 300ms), std::errc::timed_out, "recvfrom");
         CHECK(seconds_since(mark) >= 0.3);
         at_least = 0.3;
     }
     SUBCASE("try_wait") {
-        CHECK_FAILS_WITH(net::try_wait(c.client, net::events::readable, 200ms),
-                         std::errc::timed_out);
+        CHECK_FAILS_WITH(net::try_wait(c.client, net::events::readable, 200ms), std::errc::timed_out);
         at_least = 0.2;
     }
     SUBCASE("wait") {
-        CHECK_THROWS_NET(net::wait(c.client, net::events::readable, 200ms), std::errc::timed_out,
-                         "wait");
+        CHECK_THROWS_NET(net::wait(c.client, net::events::readable, 200ms), std::errc::timed_out, "wait");
         at_least = 0.2;
     }
     const double took = seconds_since(start);
@@ -1273,8 +1232,7 @@ TEST_CASE("sendall and recv_exact also work on non-blocking sockets") {
     {
         scoped_thread receiver([&] {
             auto r = net::try_recv_exact(c.server, net::buffer(got), 60s);
-            if (!r)
-                receive_error = r.error();
+            if (!r) receive_error = r.error();
         });
         auto r = net::try_sendall(c.client, net::buffer(data), 60s);
         CHECK_MESSAGE(r.has_value(), why(r));
@@ -1288,8 +1246,7 @@ TEST_CASE("an accepted socket is blocking even when the listener is non-blocking
     net::set_nonblocking(listener);
     auto client = net::make_socket(net::family::ipv4);
     net::connect(client, net::local_address(listener), io_timeout);
-    REQUIRE(
-        net::has(net::wait(listener, net::events::readable, io_timeout), net::events::readable));
+    REQUIRE(net::has(net::wait(listener, net::events::readable, io_timeout), net::events::readable));
     auto [conn, peer] = net::accept(listener);
     CHECK(peer == net::local_address(client));
 
@@ -1299,8 +1256,7 @@ TEST_CASE("an accepted socket is blocking even when the listener is non-blocking
     {
         scoped_thread sender([&] {
             auto r = net::try_sendall(client, net::buffer(std::string_view("x")), io_timeout);
-            if (!r)
-                send_error = r.error();
+            if (!r) send_error = r.error();
         });
         char byte = 0;
         auto r = net::try_recv(conn, net::buffer(&byte, 1));
@@ -1320,8 +1276,7 @@ TEST_CASE("set_nonblocking(false) makes a socket blocking again") {
     {
         scoped_thread sender([&] {
             auto r = net::try_sendall(c.server, net::buffer(std::string_view("y")), io_timeout);
-            if (!r)
-                send_error = r.error();
+            if (!r) send_error = r.error();
         });
         char byte = 0;
         auto r = net::try_recv(c.client, net::buffer(&byte, 1));
@@ -1341,8 +1296,7 @@ TEST_CASE("a connect with a timeout leaves the socket blocking") {
     {
         scoped_thread sender([&] {
             auto r = net::try_sendall(conn, net::buffer(std::string_view("z")), io_timeout);
-            if (!r)
-                send_error = r.error();
+            if (!r) send_error = r.error();
         });
         char byte = 0;
         auto r = net::try_recv(client, net::buffer(&byte, 1));
@@ -1401,8 +1355,7 @@ TEST_CASE("socket_pair makes a connected datagram pair that keeps message bounda
 // IPv6
 
 TEST_CASE("IPv6 loopback sockets connect, accept and echo") {
-    if (!ipv6_available())
-        return;
+    if (!ipv6_available()) return;
     auto listener = make_listener(net::family::ipv6);
     const auto at = net::local_address(listener);
     CHECK(at.family() == net::family::ipv6);
@@ -1421,13 +1374,11 @@ TEST_CASE("IPv6 loopback sockets connect, accept and echo") {
 }
 
 TEST_CASE("IPv6 binding, refusal and UDP behave as with IPv4") {
-    if (!ipv6_available())
-        return;
+    if (!ipv6_available()) return;
     SUBCASE("a second bind to a live IPv6 listener fails with address_in_use") {
         auto listener = make_listener(net::family::ipv6);
         auto second = net::make_socket(net::family::ipv6);
-        CHECK_FAILS_WITH(net::try_bind(second, net::local_address(listener)),
-                         std::errc::address_in_use);
+        CHECK_FAILS_WITH(net::try_bind(second, net::local_address(listener)), std::errc::address_in_use);
     }
     SUBCASE("connecting to a bound IPv6 port that is not listening is refused") {
         auto target = net::make_socket(net::family::ipv6);
@@ -1449,8 +1400,7 @@ TEST_CASE("IPv6 binding, refusal and UDP behave as with IPv4") {
 }
 
 TEST_CASE("an IPv6 socket from make_socket is v6-only: IPv4 clients cannot reach it") {
-    if (!ipv6_available())
-        return;
+    if (!ipv6_available()) return;
     auto listener = net::make_socket(net::family::ipv6);
     net::bind(listener, net::address::any(net::family::ipv6, 0));
     net::listen(listener);
@@ -1460,13 +1410,11 @@ TEST_CASE("an IPv6 socket from make_socket is v6-only: IPv4 clients cannot reach
 
     // Control: the listener is live for IPv6 clients on that port.
     auto v6_client = net::make_socket(net::family::ipv6);
-    REQUIRE_OK(
-        net::try_connect(v6_client, net::address::loopback(net::family::ipv6, port), io_timeout));
+    REQUIRE_OK(net::try_connect(v6_client, net::address::loopback(net::family::ipv6, port), io_timeout));
     // An IPv4 client on the same port is refused: the listener does not take v4-mapped peers.
     auto v4_client = net::make_socket(net::family::ipv4);
-    CHECK_FAILS_WITH(
-        net::try_connect(v4_client, net::address::loopback(net::family::ipv4, port), 5s),
-        std::errc::connection_refused);
+    CHECK_FAILS_WITH(net::try_connect(v4_client, net::address::loopback(net::family::ipv4, port), 5s),
+                     std::errc::connection_refused);
     auto v4_again = net::make_socket(net::family::ipv4);
     CHECK_THROWS_NET(net::connect(v4_again, net::address::loopback(net::family::ipv4, port)),
                      std::errc::connection_refused, "connect");
@@ -1481,8 +1429,7 @@ TEST_CASE("an IPv6 socket from make_socket is v6-only: IPv4 clients cannot reach
 // Local (Unix domain) stream sockets
 
 TEST_CASE("local stream sockets bind a path, accept, connect and echo") {
-    if (!local_sockets_available())
-        return;
+    if (!local_sockets_available()) return;
     temp_dir dir;
     const fs::path path = dir.path() / "s";
     const std::string path_text = path.string();
@@ -1519,13 +1466,11 @@ TEST_CASE("local stream sockets bind a path, accept, connect and echo") {
     CHECK_FALSE(fs::exists(path));
 }
 
-TEST_CASE(
-    "a connect with a timeout to a local listener with a full backlog never reports would-block") {
+TEST_CASE("a connect with a timeout to a local listener with a full backlog never reports would-block") {
     // Linux queues at most backlog + 1 local connections; a blocking connect then waits for room,
     // the BSDs refuse. With a timeout the outcome must be success, timed_out (after the timeout)
     // or a real error such as connection_refused; would-block is none of those.
-    if (!local_sockets_available())
-        return;
+    if (!local_sockets_available()) return;
     temp_dir dir;
     const auto where = net::address::local((dir.path() / "full").string());
     auto listener = net::make_socket(net::family::local);
@@ -1545,8 +1490,7 @@ TEST_CASE(
         clients.push_back(std::move(c));
     }
     REQUIRE_MESSAGE(failure, "256 connections to a listener with a backlog of 1 all succeeded");
-    CHECK_MESSAGE(!net::is_would_block(failure),
-                  "a timed connect failed with " << describe(failure));
+    CHECK_MESSAGE(!net::is_would_block(failure), "a timed connect failed with " << describe(failure));
     CHECK_MESSAGE((failure == std::errc::timed_out || failure == std::errc::connection_refused),
                   describe(failure));
     if (failure == std::errc::timed_out) {
@@ -1556,8 +1500,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a local path longer than sun_path fails with filename_too_long and creates no file") {
-    if (!local_sockets_available())
-        return;
+    if (!local_sockets_available()) return;
     temp_dir dir;
     const std::string prefix = (dir.path() / "").string();
     auto path_of_length = [&](std::size_t length) {
@@ -1568,8 +1511,7 @@ TEST_CASE("a local path longer than sun_path fails with filename_too_long and cr
     SUBCASE("a path far too long") {
         const std::string too_long = path_of_length(300);
         CHECK_FAILS_WITH(net::address::try_local(too_long), std::errc::filename_too_long);
-        CHECK_THROWS_NET(net::address::local(too_long), std::errc::filename_too_long,
-                         "address::local");
+        CHECK_THROWS_NET(net::address::local(too_long), std::errc::filename_too_long, "address::local");
     }
     SUBCASE("the longest path that fits is used whole, one more byte is refused") {
         // Find the limit (sun_path is 108 bytes on Linux and Windows, 104 on macOS/BSD; one byte
@@ -1585,8 +1527,7 @@ TEST_CASE("a local path longer than sun_path fails with filename_too_long and cr
                         "no path under " << prefix << " fits; the temporary directory is too long");
         CHECK(longest >= 90);
         CHECK(longest <= 107);
-        CHECK_FAILS_WITH(net::address::try_local(path_of_length(longest + 1)),
-                         std::errc::filename_too_long);
+        CHECK_FAILS_WITH(net::address::try_local(path_of_length(longest + 1)), std::errc::filename_too_long);
 
         const std::string fits = path_of_length(longest);
         auto listener = net::make_socket(net::family::local);

@@ -71,8 +71,7 @@ template <class Option> void check_int_round_trip(const net::socket& s, std::vec
 }
 
 // Both faces of set_option reject `o` with `expected`.
-template <class Option>
-void check_set_fails(const net::socket& s, const Option& o, std::errc expected) {
+template <class Option> void check_set_fails(const net::socket& s, const Option& o, std::errc expected) {
     auto r = net::try_set_option(s, o);
     REQUIRE_FALSE(r.has_value());
     CHECK_MESSAGE(r.error() == expected, r.error().message());
@@ -312,7 +311,8 @@ TEST_CASE("v6_only is true on every IPv6 socket netsock makes and can be set to 
     SUBCASE("a listener from create_server, its accepted socket, and create_connection's socket") {
         auto server = net::create_server(net::address::parse("[::1]:0"));
         CHECK(net::get_option<net::v6_only>(server).value);
-        auto client = net::create_connection(std::vector<net::address>{net::local_address(server)}, io_timeout);
+        auto client =
+            net::create_connection(std::vector<net::address>{net::local_address(server)}, io_timeout);
         CHECK(net::get_option<net::v6_only>(client).value);
         auto accepted = net::accept(server, io_timeout);
         CHECK(net::get_option<net::v6_only>(accepted.socket).value);

@@ -48,35 +48,35 @@ std::string describe(net::events e) {
 #define CHECK_EC(ec, expected) CHECK_MESSAGE(((ec) == (expected)), "the error was " << describe(ec))
 
 // The try_ face: `expr` must fail with `expected`.
-#define CHECK_FAILS_WITH(expr, expected)                                                       \
-    do {                                                                                       \
-        const auto& r_ = (expr);                                                               \
-        if (r_.has_value()) {                                                                  \
-            FAIL_CHECK(#expr " succeeded; expected it to fail with " #expected);               \
-        } else {                                                                               \
-            CHECK_EC(r_.error(), expected);                                                    \
-        }                                                                                      \
+#define CHECK_FAILS_WITH(expr, expected)                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        if (r_.has_value()) {                                                                                \
+            FAIL_CHECK(#expr " succeeded; expected it to fail with " #expected);                             \
+        } else {                                                                                             \
+            CHECK_EC(r_.error(), expected);                                                                  \
+        }                                                                                                    \
     } while (false)
 
 // The throwing face: `expr` must throw net::error with `expected` and operation `op`.
-#define CHECK_THROWS_NET(expr, expected, op)                                                   \
-    do {                                                                                       \
-        bool thrown_ = false;                                                                  \
-        try {                                                                                  \
-            static_cast<void>(expr);                                                           \
-        } catch (const net::error& e_) {                                                       \
-            thrown_ = true;                                                                    \
-            CHECK_EC(e_.code(), expected);                                                     \
-            CHECK(std::string(e_.operation()) == std::string(op));                             \
-        }                                                                                      \
-        if (!thrown_) FAIL_CHECK(#expr " did not throw net::error");                           \
+#define CHECK_THROWS_NET(expr, expected, op)                                                                 \
+    do {                                                                                                     \
+        bool thrown_ = false;                                                                                \
+        try {                                                                                                \
+            static_cast<void>(expr);                                                                         \
+        } catch (const net::error& e_) {                                                                     \
+            thrown_ = true;                                                                                  \
+            CHECK_EC(e_.code(), expected);                                                                   \
+            CHECK(std::string(e_.operation()) == std::string(op));                                           \
+        }                                                                                                    \
+        if (!thrown_) FAIL_CHECK(#expr " did not throw net::error");                                         \
     } while (false)
 
-#define REQUIRE_OK(expr)                                                                       \
-    do {                                                                                       \
-        const auto& r_ = (expr);                                                               \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: "                                     \
-                                             << (r_ ? std::string("-") : describe(r_.error()))); \
+#define REQUIRE_OK(expr)                                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        REQUIRE_MESSAGE(r_.has_value(),                                                                      \
+                        #expr " failed: " << (r_ ? std::string("-") : describe(r_.error())));                \
     } while (false)
 
 namespace {
@@ -307,7 +307,8 @@ TEST_CASE("each event carries the user data of its own socket") {
 
     std::set<std::size_t> seen;
     const auto start = clock_type::now();
-    for (int round = 0; round < 100 && seen.size() < conns.size() && clock_type::now() - start < io_timeout; ++round) {
+    for (int round = 0; round < 100 && seen.size() < conns.size() && clock_type::now() - start < io_timeout;
+         ++round) {
         for (const auto& ev : p.wait(io_timeout)) {
             auto it = index.find(ev.handle);
             REQUIRE_MESSAGE(it != index.end(), "an event for a socket that was never added");
@@ -427,7 +428,8 @@ TEST_CASE("adding, modifying or removing a socket that is not open fails with ba
         CHECK_FAILS_WITH(p.try_add(*s, net::events::readable), std::errc::bad_file_descriptor);
         CHECK_THROWS_NET(p.add(*s, net::events::readable), std::errc::bad_file_descriptor, "poller::add");
         CHECK_FAILS_WITH(p.try_modify(*s, net::events::readable), std::errc::bad_file_descriptor);
-        CHECK_THROWS_NET(p.modify(*s, net::events::readable), std::errc::bad_file_descriptor, "poller::modify");
+        CHECK_THROWS_NET(p.modify(*s, net::events::readable), std::errc::bad_file_descriptor,
+                         "poller::modify");
         CHECK_FAILS_WITH(p.try_remove(*s), std::errc::bad_file_descriptor);
         CHECK_THROWS_NET(p.remove(*s), std::errc::bad_file_descriptor, "poller::remove");
     }
@@ -459,7 +461,8 @@ TEST_CASE("a socket removed inside the event loop is not delivered from the same
     for (const auto& ev : batch) {
         delivered.push_back(ev.handle);
         if (delivered.size() == 1) {
-            net::socket& other = ev.handle == conns[0].server.native_handle() ? conns[1].server : conns[0].server;
+            net::socket& other =
+                ev.handle == conns[0].server.native_handle() ? conns[1].server : conns[0].server;
             removed = other.native_handle();
             p.remove(other);
             if (close_it) other.close();
@@ -569,7 +572,8 @@ TEST_CASE("with max_events smaller than the ready count a wait delivers at most 
 
     std::set<net::native_handle_type> seen;
     const auto start = clock_type::now();
-    for (int round = 0; round < 20 && seen.size() < conns.size() && clock_type::now() - start < io_timeout; ++round) {
+    for (int round = 0; round < 20 && seen.size() < conns.size() && clock_type::now() - start < io_timeout;
+         ++round) {
         auto evs = collect(p, io_timeout);
         REQUIRE(!evs.empty());
         CHECK(evs.size() <= max_events);
@@ -578,14 +582,16 @@ TEST_CASE("with max_events smaller than the ready count a wait delivers at most 
             char byte = 0;
             CHECK(seen.insert(ev.handle).second); // drained sockets are never reported again
             for (auto& c : conns)
-                if (c.server.native_handle() == ev.handle) CHECK(net::recv(c.server, net::buffer(&byte, 1), io_timeout) == 1);
+                if (c.server.native_handle() == ev.handle)
+                    CHECK(net::recv(c.server, net::buffer(&byte, 1), io_timeout) == 1);
         }
     }
     CHECK(seen.size() == conns.size());
     CHECK(collect(p, 0ms).empty());
 }
 
-TEST_CASE("with max_events smaller than the ready count the next wait delivers the rest even if nothing was read") {
+TEST_CASE(
+    "with max_events smaller than the ready count the next wait delivers the rest even if nothing was read") {
     // Level-triggered sockets that stay ready must not starve the others (the doc comment of
     // poller(max_events): "the rest come next time").
     constexpr std::size_t max_events = 3;

@@ -1,6 +1,6 @@
-// POSIX-only checks of the defaults that protect users (README, "Defaults that protect you"): close-on-exec on
-// every socket, SIGPIPE left alone, no signal disposition changed, blocking accepted sockets,
-// and accept reporting EMFILE instead of spinning. Compiled only on non-Windows systems.
+// POSIX-only checks of the defaults that protect users (README, "Defaults that protect you"): close-on-exec
+// on every socket, SIGPIPE left alone, no signal disposition changed, blocking accepted sockets, and accept
+// reporting EMFILE instead of spinning. Compiled only on non-Windows systems.
 #include <doctest/doctest.h>
 
 #include <signal.h>
@@ -64,8 +64,7 @@ using netsock_test::describe;
 
 // The error of a result for a failure message; safe on a success (doctest may build messages of
 // passing assertions too, e.g. with --success).
-template <class R>
-std::string why(const R& r) {
+template <class R> std::string why(const R& r) {
     return r.has_value() ? std::string("no error") : describe(r.error());
 }
 
@@ -98,8 +97,7 @@ public:
     temp_dir(const temp_dir&) = delete;
     temp_dir& operator=(const temp_dir&) = delete;
     ~temp_dir() {
-        for (const auto& f : files_)
-            ::unlink(f.c_str());
+        for (const auto& f : files_) ::unlink(f.c_str());
         ::rmdir(path_.c_str());
     }
     // A path inside the directory, removed (if present) now and on scope exit.
@@ -115,20 +113,15 @@ private:
 };
 
 bool same_disposition(const struct sigaction& a, const struct sigaction& b) {
-    if ((a.sa_flags & SA_SIGINFO) != (b.sa_flags & SA_SIGINFO))
-        return false;
-    if (a.sa_flags & SA_SIGINFO)
-        return a.sa_sigaction == b.sa_sigaction;
+    if ((a.sa_flags & SA_SIGINFO) != (b.sa_flags & SA_SIGINFO)) return false;
+    if (a.sa_flags & SA_SIGINFO) return a.sa_sigaction == b.sa_sigaction;
     return a.sa_handler == b.sa_handler;
 }
 
 const char* disposition_name(const struct sigaction& a) {
-    if (a.sa_flags & SA_SIGINFO)
-        return "a handler (SA_SIGINFO)";
-    if (a.sa_handler == SIG_DFL)
-        return "default";
-    if (a.sa_handler == SIG_IGN)
-        return "ignored";
+    if (a.sa_flags & SA_SIGINFO) return "a handler (SA_SIGINFO)";
+    if (a.sa_handler == SIG_DFL) return "default";
+    if (a.sa_handler == SIG_IGN) return "ignored";
     return "a handler";
 }
 
@@ -154,16 +147,14 @@ std::error_code send_until_failure(const net::socket& s) {
     const auto start = clock_type::now();
     for (int i = 0; i < 1000 && seconds_since(start) < 20.0; ++i) {
         auto r = net::try_send(s, net::buffer(chunk), 5s);
-        if (!r)
-            return r.error();
+        if (!r) return r.error();
     }
     return {};
 }
 
 // Runs `body` (returning an exit status) in a forked child, which alarm() ends after `seconds`;
 // returns the child's wait status. Nothing escapes the child: it always ends in _exit.
-template <class F>
-int run_in_child(unsigned seconds, F body) {
+template <class F> int run_in_child(unsigned seconds, F body) {
     std::fflush(nullptr);
     const pid_t pid = ::fork();
     REQUIRE_MESSAGE(pid >= 0, "fork: " << std::strerror(errno));
@@ -181,8 +172,7 @@ int run_in_child(unsigned seconds, F body) {
     pid_t waited = -1;
     for (int i = 0; i < 100; ++i) { // retries EINTR only; the alarm bounds the child
         waited = ::waitpid(pid, &status, 0);
-        if (waited == pid || errno != EINTR)
-            break;
+        if (waited == pid || errno != EINTR) break;
     }
     REQUIRE(waited == pid);
     return status;
@@ -190,10 +180,10 @@ int run_in_child(unsigned seconds, F body) {
 
 } // namespace
 
-#define REQUIRE_OK(expr)                                                                           \
-    do {                                                                                           \
-        const auto& r_ = (expr);                                                                   \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << why(r_));                             \
+#define REQUIRE_OK(expr)                                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: " << why(r_));                                       \
     } while (false)
 
 // ---------------------------------------------------------------------------------------------
@@ -205,8 +195,7 @@ TEST_CASE("every socket netsock creates is close-on-exec") {
             CAPTURE(static_cast<int>(f));
             CAPTURE(static_cast<int>(t));
             auto r = net::try_make_socket(f, t);
-            if (!r && f == net::family::ipv6 &&
-                r.error() == std::errc::address_family_not_supported) {
+            if (!r && f == net::family::ipv6 && r.error() == std::errc::address_family_not_supported) {
                 MESSAGE("skipped IPv6: not supported here");
                 continue;
             }
@@ -268,8 +257,7 @@ TEST_CASE("an accepted socket is blocking even when the listener is non-blocking
     REQUIRE(is_nonblocking(listener.native_handle()));
     auto client = net::make_socket(net::family::ipv4);
     net::connect(client, net::local_address(listener), io_timeout);
-    REQUIRE(
-        net::has(net::wait(listener, net::events::readable, io_timeout), net::events::readable));
+    REQUIRE(net::has(net::wait(listener, net::events::readable, io_timeout), net::events::readable));
     auto a = net::accept(listener);
     CHECK_FALSE(is_nonblocking(a.socket.native_handle()));
     auto client2 = net::make_socket(net::family::ipv4);
@@ -357,17 +345,14 @@ TEST_CASE("including and using the library changes no signal disposition") {
     int compared = 0;
     for (int sig = 1; sig < NSIG; ++sig) {
         const auto& start = dispositions_at_start[static_cast<std::size_t>(sig)];
-        if (!start.valid || managed_by_doctest(sig))
-            continue;
+        if (!start.valid || managed_by_doctest(sig)) continue;
         struct sigaction now {};
-        if (::sigaction(sig, nullptr, &now) != 0)
-            continue;
+        if (::sigaction(sig, nullptr, &now) != 0) continue;
         ++compared;
         CAPTURE(sig);
         CHECK_MESSAGE(same_disposition(start.action, now),
-                      "signal " << sig << " (" << strsignal(sig) << ") was "
-                                << disposition_name(start.action) << " and is now "
-                                << disposition_name(now));
+                      "signal " << sig << " (" << strsignal(sig) << ") was " << disposition_name(start.action)
+                                << " and is now " << disposition_name(now));
     }
     CHECK(compared > 20);
     CHECK(dispositions_at_start[SIGPIPE].valid);
@@ -377,10 +362,9 @@ TEST_CASE("SIGPIPE keeps its disposition and a send to a closed peer returns an 
     const auto before = current_disposition(SIGPIPE);
     CHECK(same_disposition(before, dispositions_at_start[SIGPIPE].action));
     if (before.sa_handler != SIG_DFL || (before.sa_flags & SA_SIGINFO)) {
-        MESSAGE("SIGPIPE was "
-                << disposition_name(before)
-                << " when this program started, so the in-process send below cannot show a "
-                   "missing MSG_NOSIGNAL; the forked child in the next test still can");
+        MESSAGE("SIGPIPE was " << disposition_name(before)
+                               << " when this program started, so the in-process send below cannot show a "
+                                  "missing MSG_NOSIGNAL; the forked child in the next test still can");
     }
     SUBCASE("TCP") {
         auto c = connected_pair();
@@ -406,9 +390,8 @@ TEST_CASE("SIGPIPE keeps its disposition and a send to a closed peer returns an 
         CHECK(sent == 0);
     }
     const auto after = current_disposition(SIGPIPE);
-    CHECK_MESSAGE(same_disposition(before, after), "SIGPIPE was " << disposition_name(before)
-                                                                  << " and is now "
-                                                                  << disposition_name(after));
+    CHECK_MESSAGE(same_disposition(before, after),
+                  "SIGPIPE was " << disposition_name(before) << " and is now " << disposition_name(after));
 }
 
 TEST_CASE("a send to a closed peer does not kill a process whose SIGPIPE is at its default") {
@@ -418,48 +401,37 @@ TEST_CASE("a send to a closed peer does not kill a process whose SIGPIPE is at i
         struct sigaction dfl {};
         dfl.sa_handler = SIG_DFL;
         sigemptyset(&dfl.sa_mask);
-        if (::sigaction(SIGPIPE, &dfl, nullptr) != 0)
-            return 10;
+        if (::sigaction(SIGPIPE, &dfl, nullptr) != 0) return 10;
         {
             auto pair = net::try_socket_pair();
-            if (!pair)
-                return 11;
+            if (!pair) return 11;
             pair->second.close();
             auto ec = send_until_failure(pair->first);
-            if (!ec)
-                return 12;
-            if (!is_closed_peer_error(ec))
-                return 13;
+            if (!ec) return 12;
+            if (!is_closed_peer_error(ec)) return 13;
         }
         auto listener = net::try_make_socket(net::family::ipv4);
-        if (!listener || !net::try_bind(*listener, net::address::loopback()) ||
-            !net::try_listen(*listener))
+        if (!listener || !net::try_bind(*listener, net::address::loopback()) || !net::try_listen(*listener))
             return 14;
         auto client = net::try_make_socket(net::family::ipv4);
         auto where = net::try_local_address(*listener);
-        if (!client || !where || !net::try_connect(*client, *where, io_timeout))
-            return 15;
+        if (!client || !where || !net::try_connect(*client, *where, io_timeout)) return 15;
         auto conn = net::try_accept(*listener, io_timeout);
-        if (!conn)
-            return 16;
+        if (!conn) return 16;
         conn->socket.close();
         auto ec = send_until_failure(*client);
-        if (!ec)
-            return 17;
-        if (!is_closed_peer_error(ec))
-            return 18;
+        if (!ec) return 17;
+        if (!is_closed_peer_error(ec)) return 18;
         return 0;
     });
     if (WIFSIGNALED(status)) {
         FAIL_CHECK("the child was killed by signal "
-                   << WTERMSIG(status) << " (" << strsignal(WTERMSIG(status)) << "); SIGPIPE is "
-                   << SIGPIPE);
+                   << WTERMSIG(status) << " (" << strsignal(WTERMSIG(status)) << "); SIGPIPE is " << SIGPIPE);
     } else {
         REQUIRE(WIFEXITED(status));
-        CHECK_MESSAGE(WEXITSTATUS(status) == 0,
-                      "the child failed at step "
-                          << WEXITSTATUS(status)
-                          << " (12/17: no error; 13/18: an unexpected error)");
+        CHECK_MESSAGE(WEXITSTATUS(status) == 0, "the child failed at step "
+                                                    << WEXITSTATUS(status)
+                                                    << " (12/17: no error; 13/18: an unexpected error)");
     }
 }
 
@@ -473,12 +445,11 @@ TEST_CASE("accept reports too_many_files_open promptly when the process is out o
     // exit status.
     const int status = run_in_child(15, [] {
         auto step = [](int code, bool ok) {
-            if (!ok)
-                ::_exit(code);
+            if (!ok) ::_exit(code);
         };
         auto listener = net::try_make_socket(net::family::ipv4);
-        step(20, listener && net::try_bind(*listener, net::address::loopback()) &&
-                     net::try_listen(*listener));
+        step(20,
+             listener && net::try_bind(*listener, net::address::loopback()) && net::try_listen(*listener));
         auto client = net::try_make_socket(net::family::ipv4);
         auto where = net::try_local_address(*listener);
         step(21, client && where && net::try_connect(*client, *where, io_timeout));
@@ -500,8 +471,7 @@ TEST_CASE("accept reports too_many_files_open promptly when the process is out o
                 net::connect(*refused, *target_at, 5s);
             } catch (const net::error& e) {
                 step(38, e.code() != std::errc::too_many_files_open &&
-                             std::string(e.operation()) == "connect" &&
-                             std::string(e.what()).size() > 0);
+                             std::string(e.operation()) == "connect" && std::string(e.what()).size() > 0);
             }
         }
 
@@ -527,8 +497,7 @@ TEST_CASE("accept reports too_many_files_open promptly when the process is out o
         try {
             net::accept(*listener, 5s);
         } catch (const net::error& e) {
-            thrown = e.code() == std::errc::too_many_files_open &&
-                     std::string(e.operation()) == "accept";
+            thrown = e.code() == std::errc::too_many_files_open && std::string(e.operation()) == "accept";
         }
         step(29, thrown);
         // Promptly: no internal retrying until the 5 s timeouts expire.
@@ -552,27 +521,25 @@ TEST_CASE("accept reports too_many_files_open promptly when the process is out o
                                                      << "): SIGALRM means accept never returned");
     } else {
         REQUIRE(WIFEXITED(status));
-        const char* steps[] = {
-            "set-up: listen",
-            "set-up: connect",
-            "set-up: pending connection",
-            "dup",
-            "getrlimit",
-            "setrlimit",
-            "make_socket did not fail with EMFILE",
-            "try_accept did not fail with too_many_files_open",
-            "try_accept(5s) did not fail with too_many_files_open",
-            "accept(5s) did not throw net::error{too_many_files_open, \"accept\"}",
-            "accept took 2 s or more to report EMFILE",
-            "restoring the limit",
-            "accept after restoring the limit (connection lost?)",
-            "send",
-            "recv"};
+        const char* steps[] = {"set-up: listen",
+                               "set-up: connect",
+                               "set-up: pending connection",
+                               "dup",
+                               "getrlimit",
+                               "setrlimit",
+                               "make_socket did not fail with EMFILE",
+                               "try_accept did not fail with too_many_files_open",
+                               "try_accept(5s) did not fail with too_many_files_open",
+                               "accept(5s) did not throw net::error{too_many_files_open, \"accept\"}",
+                               "accept took 2 s or more to report EMFILE",
+                               "restoring the limit",
+                               "accept after restoring the limit (connection lost?)",
+                               "send",
+                               "recv"};
         const int code = WEXITSTATUS(status);
-        const std::string what = code >= 20 && code <= 34 ? steps[code - 20]
-                                 : code >= 35 && code <= 38
-                                     ? "sanitizer warm-up"
-                                     : "an unexpected exit (a sanitizer report?)";
+        const std::string what = code >= 20 && code <= 34   ? steps[code - 20]
+                                 : code >= 35 && code <= 38 ? "sanitizer warm-up"
+                                                            : "an unexpected exit (a sanitizer report?)";
         CHECK_MESSAGE(code == 0, "the child failed at step " << code << ": " << what);
     }
 }
@@ -580,8 +547,7 @@ TEST_CASE("accept reports too_many_files_open promptly when the process is out o
 // ---------------------------------------------------------------------------------------------
 // Local datagrams
 
-TEST_CASE(
-    "recvfrom on local datagram sockets reports the sender's path, or an unnamed local address") {
+TEST_CASE("recvfrom on local datagram sockets reports the sender's path, or an unnamed local address") {
     SUBCASE("an unnamed sender (socket_pair) is an unnamed local address") {
         auto [a, b] = net::socket_pair(net::socket_type::datagram);
         net::send(a, net::buffer(std::string_view("hi")));
@@ -603,8 +569,7 @@ TEST_CASE(
         auto to = net::make_socket(net::family::local, net::socket_type::datagram);
         net::bind(from, net::address::local(from_path));
         net::bind(to, net::address::local(to_path));
-        CHECK(net::sendto(from, net::buffer(std::string_view("named")),
-                          net::address::local(to_path)) == 5);
+        CHECK(net::sendto(from, net::buffer(std::string_view("named")), net::address::local(to_path)) == 5);
         char buf[8];
         auto r = net::recvfrom(to, net::buffer(buf), io_timeout);
         CHECK(r.size == 5);

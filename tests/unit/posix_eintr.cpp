@@ -117,9 +117,7 @@ private:
 // A connected pair through `listener`, each step bounded by 10 s (tests/support/loopback.hpp).
 using netsock_test::connect_through;
 
-net::socket make_listener() {
-    return net::create_server(net::address::loopback(net::family::ipv4, 0));
-}
+net::socket make_listener() { return net::create_server(net::address::loopback(net::family::ipv4, 0)); }
 
 std::vector<unsigned char> pattern(std::size_t size, unsigned seed) {
     std::vector<unsigned char> v(size);

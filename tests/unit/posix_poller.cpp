@@ -121,11 +121,11 @@ private:
 
 } // namespace
 
-#define REQUIRE_OK(expr)                                                                       \
-    do {                                                                                       \
-        const auto& r_ = (expr);                                                               \
-        REQUIRE_MESSAGE(r_.has_value(), #expr " failed: "                                     \
-                                             << (r_ ? std::string("-") : describe(r_.error()))); \
+#define REQUIRE_OK(expr)                                                                                     \
+    do {                                                                                                     \
+        const auto& r_ = (expr);                                                                             \
+        REQUIRE_MESSAGE(r_.has_value(),                                                                      \
+                        #expr " failed: " << (r_ ? std::string("-") : describe(r_.error())));                \
     } while (false)
 
 // ---------------------------------------------------------------------------------------------
@@ -320,8 +320,9 @@ TEST_CASE("a poller reports each of 5,000 connections readable and every byte is
         }
     }
     const double read_ms = ms_since(read_start);
-    MESSAGE(std::string(net::poller::backend_name()) << ": 5,000 connections set up in " << connect_ms << " ms, all "
-                                        << read << " bytes read in " << waits << " waits, " << read_ms << " ms");
+    MESSAGE(std::string(net::poller::backend_name())
+            << ": 5,000 connections set up in " << connect_ms << " ms, all " << read << " bytes read in "
+            << waits << " waits, " << read_ms << " ms");
     CHECK(read == n);
     CHECK(mismatched == 0);
     CHECK(p.size() == 1);

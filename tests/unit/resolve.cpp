@@ -264,7 +264,8 @@ TEST_CASE("resolve rejects an embedded NUL or a huge input with invalid_argument
     const std::vector<std::pair<std::string_view, std::string_view>> bad = {
         {"local\0host"sv, "80"sv},
         {"127.0.0.1\0evil.example"sv, ""sv},
-        {"127.0.0.1"sv, "8\0" "0"sv},
+        {"127.0.0.1"sv, "8\0"
+                        "0"sv},
         {huge_host, "80"sv},
         {"127.0.0.1"sv, huge_service},
     };
@@ -519,9 +520,8 @@ TEST_CASE("create_connection to 127.0.0.1 or localhost connects to the listener"
         auto c = net::create_connection("127.0.0.1", where.port(), 5s);
         auto accepted = net::accept(server, io_timeout);
         // A blocking socket waits for data instead of failing with would_block.
-        joining_thread peer([&] {
-            (void)net::try_sendall(accepted.socket, net::buffer(std::string("pong")), io_timeout);
-        });
+        joining_thread peer(
+            [&] { (void)net::try_sendall(accepted.socket, net::buffer(std::string("pong")), io_timeout); });
         std::string got(4, '\0');
         auto n = net::try_recv_exact(c, net::buffer(got));
         REQUIRE_MESSAGE(n.has_value(), why(n));

@@ -386,8 +386,9 @@ TEST_CASE("or_else is called only on an error and can recover") {
 }
 
 TEST_CASE("or_else can replace the error") {
-    auto r = failed_int(refused()).or_else(
-        [](const std::error_code&) -> net::result<int> { return net::unexpected<std::error_code>(timed_out()); });
+    auto r = failed_int(refused()).or_else([](const std::error_code&) -> net::result<int> {
+        return net::unexpected<std::error_code>(timed_out());
+    });
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error() == timed_out());
 }
@@ -401,14 +402,16 @@ TEST_CASE("or_else works on lvalue results and leaves them unchanged") {
 
 TEST_CASE("and_then, transform and or_else chain") {
     auto parse_port = [](int v) -> net::result<int> {
-        if (v < 0 || v > 65535) return net::unexpected<std::error_code>(std::make_error_code(std::errc::invalid_argument));
+        if (v < 0 || v > 65535)
+            return net::unexpected<std::error_code>(std::make_error_code(std::errc::invalid_argument));
         return v;
     };
     auto good = ok_int(8080).and_then(parse_port).transform([](int p) { return p + 1; });
     CHECK(*good == 8081);
     auto bad = ok_int(70000).and_then(parse_port).transform([](int p) { return p + 1; });
     CHECK(bad.error() == std::errc::invalid_argument);
-    auto fixed = ok_int(70000).and_then(parse_port).or_else([](const std::error_code&) { return ok_int(80); });
+    auto fixed =
+        ok_int(70000).and_then(parse_port).or_else([](const std::error_code&) { return ok_int(80); });
     CHECK(*fixed == 80);
 }
 
@@ -564,7 +567,8 @@ TEST_CASE("result<socket> carries a move-only socket") {
     net::socket s = std::move(*r);
     CHECK_FALSE(s.is_open());
 
-    net::result<net::socket> bad = net::unexpected<std::error_code>(std::make_error_code(std::errc::too_many_files_open));
+    net::result<net::socket> bad =
+        net::unexpected<std::error_code>(std::make_error_code(std::errc::too_many_files_open));
     CHECK(bad.error() == std::errc::too_many_files_open);
     bad = std::move(r);
     CHECK(bad.has_value());

@@ -243,8 +243,7 @@ TEST_CASE("a hundred connected sockets in a std::vector survive reallocation") {
         const auto* before = clients.data();
         clients.push_back(std::move(c.client));
         servers.push_back(std::move(c.server));
-        if (before != nullptr && clients.data() != before)
-            ++reallocations;
+        if (before != nullptr && clients.data() != before) ++reallocations;
     }
     REQUIRE(clients.size() == count);
     REQUIRE(servers.size() == count);
@@ -283,7 +282,6 @@ TEST_CASE("a hundred connected sockets in a std::vector survive reallocation") {
     for (std::size_t i = 0; i < count; ++i) {
         auto ready = net::try_wait(servers[i], net::events::readable, 0ms);
         CHECK_FALSE(ready.has_value());
-        if (!ready)
-            CHECK(ready.error() == std::errc::timed_out);
+        if (!ready) CHECK(ready.error() == std::errc::timed_out);
     }
 }

@@ -198,7 +198,8 @@ TEST_CASE("a UDP socket keeps receiving after sending to a closed port (SIO_UDP_
     }
 
     if (netsock_test::running_under_wine()) {
-        MESSAGE("skipped under Wine " << netsock_test::wine_version()
+        MESSAGE("skipped under Wine "
+                << netsock_test::wine_version()
                 << ": the control with SIO_UDP_CONNRESET on; Wine's unconnected UDP sockets never "
                    "report ICMP errors (Linux semantics), so the check above passes there "
                    "whatever the library does");
@@ -210,8 +211,8 @@ TEST_CASE("a UDP socket keeps receiving after sending to a closed port (SIO_UDP_
     BOOL on = TRUE;
     DWORD bytes = 0;
     const DWORD sio_udp_connreset = 0x9800000C; // _WSAIOW(IOC_VENDOR, 12), <mstcpip.h>
-    ::WSAIoctl(control.native_handle(), sio_udp_connreset, &on, sizeof on, nullptr, 0, &bytes,
-               nullptr, nullptr);
+    ::WSAIoctl(control.native_handle(), sio_udp_connreset, &on, sizeof on, nullptr, 0, &bytes, nullptr,
+               nullptr);
     net::sendto(control, net::buffer(std::string_view("into the void")), closed);
     net::sendto(peer, net::buffer(std::string_view("after")), net::local_address(control));
     char buf[64];

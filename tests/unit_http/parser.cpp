@@ -38,8 +38,7 @@ struct rng {
 };
 
 // Feeds `input` in pieces of the sizes `piece(i)` until the parser finishes or the input ends.
-template <class Piece>
-outcome run(std::string_view input, http::limits l, Piece piece) {
+template <class Piece> outcome run(std::string_view input, http::limits l, Piece piece) {
     parser p(l);
     outcome o;
     std::size_t pos = 0;
@@ -197,8 +196,7 @@ TEST_CASE("400 for a missing or repeated Host, and for a bad Content-Length") {
 }
 
 TEST_CASE("400 for bad percent-encoding and for %00") {
-    for (std::string_view t :
-         {"/a%00b", "/%00", "/a%zz", "/a%4", "/a%", "/%g0", "/%0g", "/a%%41"}) {
+    for (std::string_view t : {"/a%00b", "/%00", "/a%zz", "/a%4", "/a%", "/%g0", "/%0g", "/a%%41"}) {
         CAPTURE(t);
         CHECK(status_of(get(t)) == 400);
     }
@@ -278,8 +276,7 @@ TEST_CASE("431 for a request head larger than 8 KiB") {
 }
 
 TEST_CASE("505 for HTTP versions other than 1.0 and 1.1") {
-    for (std::string_view v :
-         {"HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.0", "HTTP/1.9", "HTTP/9.9"}) {
+    for (std::string_view v : {"HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.0", "HTTP/1.9", "HTTP/9.9"}) {
         CAPTURE(v);
         const std::string line = "GET / " + std::string(v) + "\r\n";
         // Decided at the end of the request line, before any header arrives.
@@ -477,18 +474,10 @@ TEST_CASE("random mutations never crash and split points never matter") {
         for (std::size_t e = 0; e < edits && !s.empty(); ++e) {
             const std::size_t at = r.below(s.size());
             switch (r.below(4)) {
-            case 0:
-                s[at] = alphabet[r.below(sizeof alphabet - 1)];
-                break;
-            case 1:
-                s.insert(at, 1, alphabet[r.below(sizeof alphabet - 1)]);
-                break;
-            case 2:
-                s.erase(at, 1);
-                break;
-            default:
-                s[at] = static_cast<char>(r.next());
-                break;
+            case 0: s[at] = alphabet[r.below(sizeof alphabet - 1)]; break;
+            case 1: s.insert(at, 1, alphabet[r.below(sizeof alphabet - 1)]); break;
+            case 2: s.erase(at, 1); break;
+            default: s[at] = static_cast<char>(r.next()); break;
             }
         }
         CAPTURE(s);
@@ -508,8 +497,8 @@ TEST_CASE("random mutations never crash and split points never matter") {
 }
 
 TEST_CASE("split_path refuses anything that could climb out of the root") {
-    for (std::string_view p : {"/..", "/../x", "/a/../../x", "/a/..", "/./../x", "/..//x",
-                               "/a\\..\\x", "/..\\x", "/x\\y"}) {
+    for (std::string_view p :
+         {"/..", "/../x", "/a/../../x", "/a/..", "/./../x", "/..//x", "/a\\..\\x", "/..\\x", "/x\\y"}) {
         CAPTURE(p);
         const http::path_parts parts = http::split_path(p);
         CHECK(parts.status == 403);
@@ -552,8 +541,7 @@ TEST_CASE("percent_encode, html_escape and percent_decode") {
     CHECK(http::percent_encode("x:y?z#w/v\"'") == "x%3Ay%3Fz%23w%2Fv%22%27");
     CHECK(http::percent_encode("a/b", true) == "a/b");
     CHECK(http::percent_encode("\xe2\x82\xac\x01") == "%E2%82%AC%01");
-    CHECK(http::html_escape("<a href=\"x\">&'</a>") ==
-          "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    CHECK(http::html_escape("<a href=\"x\">&'</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
     std::string out;
     CHECK(http::percent_decode("%41%2f%2F+", out));
     CHECK(out == "A//+");

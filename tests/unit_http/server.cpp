@@ -134,8 +134,7 @@ private:
 // A thread that is always joined, also when a REQUIRE throws.
 class joining_thread {
 public:
-    template <class F>
-    explicit joining_thread(F f) : t_(std::move(f)) {}
+    template <class F> explicit joining_thread(F f) : t_(std::move(f)) {}
     ~joining_thread() { join(); }
     void join() {
         if (t_.joinable()) t_.join();
@@ -186,8 +185,7 @@ public:
         response r;
         r.head = buf_.substr(0, end + 4);
         buf_.erase(0, end + 4);
-        if (r.head.compare(0, 9, "HTTP/1.1 ") != 0)
-            throw std::runtime_error("bad status line: " + r.head);
+        if (r.head.compare(0, 9, "HTTP/1.1 ") != 0) throw std::runtime_error("bad status line: " + r.head);
         r.status = std::stoi(r.head.substr(9, 3));
         std::size_t pos = r.head.find("\r\n") + 2;
         while (pos < end) {
@@ -195,9 +193,8 @@ public:
             const std::string line = r.head.substr(pos, eol - pos);
             const std::size_t colon = line.find(':');
             if (colon == std::string::npos) throw std::runtime_error("bad header line: " + line);
-            r.headers.emplace_back(
-                line.substr(0, colon),
-                std::string(http::trim_ows(std::string_view(line).substr(colon + 1))));
+            r.headers.emplace_back(line.substr(0, colon),
+                                   std::string(http::trim_ows(std::string_view(line).substr(colon + 1))));
             pos = eol + 2;
         }
         if (!r.has("content-length")) throw std::runtime_error("no Content-Length: " + r.head);
@@ -253,8 +250,7 @@ public:
 
 private:
     bool fill(steady::time_point until) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now());
         if (left <= 0ms) throw std::runtime_error("timed out waiting for the server");
         char tmp[65536];
         auto r = net::try_recv(sock_, net::buffer(tmp), left);
@@ -271,8 +267,7 @@ private:
 };
 
 std::string get_request(std::string_view target, std::string_view extra = "") {
-    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra) +
-           "\r\n";
+    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra) + "\r\n";
 }
 
 // One request on a fresh connection that asks to be closed afterwards.
@@ -350,8 +345,7 @@ std::uint64_t write_pattern_file(const fs::path& p, std::uint64_t size) {
     checksum sum;
     std::vector<char> block(1 << 20);
     for (std::uint64_t done = 0; done < size;) {
-        const auto n =
-            static_cast<std::size_t>((std::min<std::uint64_t>)(block.size(), size - done));
+        const auto n = static_cast<std::size_t>((std::min<std::uint64_t>)(block.size(), size - done));
         gen.fill(block.data(), block.size());
         f.write(block.data(), static_cast<std::streamsize>(n));
         sum.update(block.data(), n);
@@ -366,10 +360,8 @@ bool have_curl() { return std::system("command -v curl >/dev/null 2>&1") == 0; }
 std::string shell_quote(const std::string& s) {
     std::string r = "'";
     for (char c : s) {
-        if (c == '\'')
-            r += "'\\''";
-        else
-            r += c;
+        if (c == '\'') r += "'\\''";
+        else r += c;
     }
     return r + "'";
 }
@@ -517,8 +509,7 @@ TEST_CASE("pipelined requests are answered in order") {
         std::string burst;
         for (int i = 0; i < 500; ++i) burst += get_request(i % 2 ? "/one.txt" : "/two.txt");
         // Send in odd-sized pieces so request boundaries fall everywhere.
-        for (std::size_t pos = 0, step = 1; pos < burst.size();
-             pos += step, step = step * 7 % 1000 + 1)
+        for (std::size_t pos = 0, step = 1; pos < burst.size(); pos += step, step = step * 7 % 1000 + 1)
             c.send(std::string_view(burst).substr(pos, step));
         for (int i = 0; i < 500; ++i) {
             CAPTURE(i);
@@ -547,8 +538,7 @@ TEST_CASE("status codes: 400, 404, 405, 413, 414, 431, 505 with small HTML bodie
         {"POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 405, true},
         {"DELETE /a.txt HTTP/1.1\r\nHost: x\r\n\r\n", 405, true},
         {get_request("/a.txt", "Content-Length: 5\r\n") + "hello", 413, true},
-        {get_request("/a.txt", "Transfer-Encoding: chunked\r\n") + "5\r\nhello\r\n0\r\n\r\n", 413,
-         true},
+        {get_request("/a.txt", "Transfer-Encoding: chunked\r\n") + "5\r\nhello\r\n0\r\n\r\n", 413, true},
         {get_request(cat({"/", std::string(5000, 'x')})), 414, true},
         {get_request("/a.txt", "X-Big: " + std::string(9000, 'x') + "\r\n"), 431, true},
         {"GET /a.txt HTTP/2.0\r\nHost: x\r\n\r\n", 505, true},
@@ -583,8 +573,7 @@ TEST_CASE("403 for files that cannot or must not be read") {
         const fs::path p = t.root / "sock";
         auto bound = net::try_bind(sock, net::address::local(p.string()));
         if (!bound) {
-            MESSAGE("cannot create a Unix socket file here (" << bound.error().message()
-                                                              << "): skipped");
+            MESSAGE("cannot create a Unix socket file here (" << bound.error().message() << "): skipped");
             return;
         }
         const response r = fetch(s.address(), "/sock");
@@ -641,8 +630,7 @@ TEST_CASE("directories: 301 to the slash URL, index.html, HTML listings with esc
     CHECK(l.status == 200);
     CHECK(l.header("content-type") == "text/html; charset=utf-8");
     const std::string& b = l.body;
-    CHECK(b.find("<title>Directory listing for /&lt;odd&gt; &amp; dir/</title>") !=
-          std::string::npos);
+    CHECK(b.find("<title>Directory listing for /&lt;odd&gt; &amp; dir/</title>") != std::string::npos);
     CHECK(b.find("<a href=\"a%26b%20%3Cc%3E.txt\">a&amp;b &lt;c&gt;.txt</a>") != std::string::npos);
     CHECK(b.find("<a href=\"quote%22%27.txt\">quote&quot;&#39;.txt</a>") != std::string::npos);
     CHECK(b.find("<a href=\"sub%20dir/\">sub dir/</a>") != std::string::npos);
@@ -747,8 +735,7 @@ TEST_CASE("a client sending one byte per 100 ms does not block another client") 
                         started.set_value();
                         signalled = true;
                     }
-                    std::this_thread::sleep_for(
-                        100ms); // the pacing under test, not synchronisation
+                    std::this_thread::sleep_for(100ms); // the pacing under test, not synchronisation
                 }
                 slow_result.set_value(c.read_response());
             } catch (...) {
@@ -764,8 +751,8 @@ TEST_CASE("a client sending one byte per 100 ms does not block another client") 
         const response r = fast.read_response(false, 2s);
         const double elapsed = ms_since(t0);
         const std::size_t sent_then = slow_sent.load();
-        MESSAGE("fast client served in " << elapsed << " ms while the slow one had sent "
-                                         << sent_then << " of " << slow_request.size() << " bytes");
+        MESSAGE("fast client served in " << elapsed << " ms while the slow one had sent " << sent_then
+                                         << " of " << slow_request.size() << " bytes");
         CHECK(r.body == "fast");
         CHECK(elapsed < 1000.0);
         CHECK(sent_then < slow_request.size()); // the slow client really was mid-request
@@ -857,8 +844,7 @@ TEST_CASE("curl fetches a file intact (if curl is installed)") {
     }
     temp_tree t;
     fs::create_directories(t.root / "dir x");
-    const std::uint64_t expected =
-        write_pattern_file(t.root / "dir x" / "file.bin", (1u << 20) + 24);
+    const std::uint64_t expected = write_pattern_file(t.root / "dir x" / "file.bin", (1u << 20) + 24);
     running_server s(t.root);
     const fs::path out = t.base / "curl-out.bin";
     const std::string url = "http://" + s.address().to_string() + "/dir%20x/file.bin";

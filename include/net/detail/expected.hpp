@@ -39,7 +39,8 @@ template <class T> struct is_expected<expected<T>> : std::true_type {};
 template <class T> class expected_storage {
 public:
     template <class... A>
-    constexpr explicit expected_storage(std::in_place_t, A&&... a) : value_(std::forward<A>(a)...), ok_(true) {}
+    constexpr explicit expected_storage(std::in_place_t, A&&... a)
+        : value_(std::forward<A>(a)...), ok_(true) {}
     explicit expected_storage(std::error_code e) noexcept : error_(e), ok_(false) {}
 
     expected_storage(const expected_storage& o) : ok_(o.ok_) {
@@ -54,8 +55,8 @@ public:
         if (this != &o) assign(o);
         return *this;
     }
-    expected_storage& operator=(expected_storage&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
-                                                               std::is_nothrow_move_assignable_v<T>) {
+    expected_storage& operator=(expected_storage&& o) noexcept(
+        std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_assignable_v<T>) {
         if (this != &o) assign(std::move(o));
         return *this;
     }
@@ -121,12 +122,12 @@ public:
     template <class U = T, std::enable_if_t<std::is_default_constructible_v<U>, int> = 0>
     constexpr expected() noexcept(std::is_nothrow_default_constructible_v<T>) : base(std::in_place) {}
 
-    template <class U = T,
-              std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                   !std::is_same_v<std::decay_t<U>, expected> &&
-                                   !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
-                                   !std::is_same_v<std::decay_t<U>, std::in_place_t>,
-                               int> = 0>
+    template <
+        class U = T,
+        std::enable_if_t<std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, expected> &&
+                             !std::is_same_v<std::decay_t<U>, unexpected<std::error_code>> &&
+                             !std::is_same_v<std::decay_t<U>, std::in_place_t>,
+                         int> = 0>
     constexpr expected(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
         : base(std::in_place, std::forward<U>(v)) {}
 
@@ -181,7 +182,9 @@ public:
     /// f(value) -> U; gives result<U>.
     template <class F> auto transform(F&& f) & { return transform_impl(*this, std::forward<F>(f)); }
     template <class F> auto transform(F&& f) const& { return transform_impl(*this, std::forward<F>(f)); }
-    template <class F> auto transform(F&& f) && { return transform_impl(std::move(*this), std::forward<F>(f)); }
+    template <class F> auto transform(F&& f) && {
+        return transform_impl(std::move(*this), std::forward<F>(f));
+    }
     /// f(error) -> result<T>; called only when this holds an error.
     template <class F> expected or_else(F&& f) const& {
         if (this->ok_) return *this;
@@ -197,15 +200,14 @@ private:
         if (!this->ok_) throw_error(this->error_, "result::value");
     }
     template <class Self, class F> static auto and_then_impl(Self&& self, F&& f) {
-        using R = std::remove_cv_t<std::remove_reference_t<
-            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
+        using R = std::remove_cv_t<
+            std::remove_reference_t<std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>>;
         static_assert(is_expected<R>::value, "and_then: the function must return a net::result");
         if (self.ok_) return std::forward<F>(f)(std::forward<Self>(self).value_);
         return R(unexpected<std::error_code>(self.error_));
     }
     template <class Self, class F> static auto transform_impl(Self&& self, F&& f) {
-        using U = std::remove_cv_t<
-            std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
+        using U = std::remove_cv_t<std::invoke_result_t<F, decltype((std::forward<Self>(self).value_))>>;
         if (!self.ok_) return expected<U>(unexpected<std::error_code>(self.error_));
         if constexpr (std::is_void_v<U>) {
             std::forward<F>(f)(std::forward<Self>(self).value_);

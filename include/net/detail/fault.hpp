@@ -30,7 +30,7 @@ namespace detail::fault {
 enum class call { send, recv, sendto, recvfrom, accept, connect, poll, close, getaddrinfo };
 
 struct injection {
-    int error = 0;                                       ///< errno / WSA / EAI value, or 0
+    int error = 0;                                        ///< errno / WSA / EAI value, or 0
     std::size_t max_bytes = static_cast<std::size_t>(-1); ///< cap on the bytes of this call
 };
 

@@ -45,7 +45,7 @@ struct poll_state {
     std::vector<os::pollfd_type> fds;
     std::vector<void*> data;
     std::vector<std::pair<native_handle_type, std::size_t>> slots; // (handle, slot), by handle
-    std::size_t next = 0; // where the next scan starts
+    std::size_t next = 0;                                          // where the next scan starts
 };
 
 // The state of the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp): the queue's

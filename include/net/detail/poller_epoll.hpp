@@ -3,7 +3,8 @@
 
 // epoll backend (Linux), level-triggered like Python's selectors.EpollSelector. The user data
 // lives in a table indexed by descriptor, so epoll_data carries only the fd and a wait needs
-// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states the backend contract.
+// no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states
+// the backend contract.
 
 #include "poller_common.hpp"
 #include "sys.hpp"
@@ -113,7 +114,8 @@ public:
 
 private:
     static bool known(const queue_state& s, native_handle_type h) noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() &&
+               s.table[static_cast<std::size_t>(h)].used;
     }
     static std::error_code ctl(const queue_state& s, int op, native_handle_type h, events what) noexcept {
         ::epoll_event ev{};

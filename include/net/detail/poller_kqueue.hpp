@@ -91,8 +91,8 @@ public:
         e = {};
         --s.count;
         // ENOENT/EBADF: closed before removal; the kernel already dropped the filters.
-        if (auto ec = apply(s, h, old, events::none); ec && ec != std::errc::no_such_file_or_directory &&
-                                                   ec != std::errc::bad_file_descriptor)
+        if (auto ec = apply(s, h, old, events::none);
+            ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::bad_file_descriptor)
             return ec;
         return {};
     }
@@ -122,15 +122,18 @@ public:
 
 private:
     static bool known(const queue_state& s, native_handle_type h) noexcept {
-        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() && s.table[static_cast<std::size_t>(h)].used;
+        return h >= 0 && static_cast<std::size_t>(h) < s.table.size() &&
+               s.table[static_cast<std::size_t>(h)].used;
     }
     // Read and write are separate filters: one kevent() call adds/deletes what changed.
-    static std::error_code apply(const queue_state& s, native_handle_type h, events from, events to) noexcept {
+    static std::error_code apply(const queue_state& s, native_handle_type h, events from,
+                                 events to) noexcept {
         struct ::kevent changes[2];
         int n = 0;
         auto change = [&](short filter, bool before, bool after) {
             if (before == after) return;
-            EV_SET(&changes[n++], static_cast<uintptr_t>(h), filter, after ? EV_ADD : EV_DELETE, 0, 0, nullptr);
+            EV_SET(&changes[n++], static_cast<uintptr_t>(h), filter, after ? EV_ADD : EV_DELETE, 0, 0,
+                   nullptr);
         };
         change(EVFILT_READ, has(from, events::readable), has(to, events::readable));
         change(EVFILT_WRITE, has(from, events::writable), has(to, events::writable));

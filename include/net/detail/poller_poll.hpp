@@ -71,7 +71,9 @@ public:
         std::error_code ec;
         int n = 0;
         for (sys::waiter w(until);;) {
-            n = w.injected() ? -1 : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
+            n = w.injected()
+                    ? -1
+                    : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
             if (w.done(n, ec)) break;
         }
         if (n < 0) return ec;

@@ -33,9 +33,9 @@ namespace detail::sys {
 
 using handle = os::handle;
 using clock = std::chrono::steady_clock;
-using os::socklen_type;
-using os::pollfd_type;
 using os::nfds_type;
+using os::pollfd_type;
+using os::socklen_type;
 
 // A point in time after which a blocking call gives up with timed_out; `never()` blocks.
 // Made from a net::timeout, which has already clamped the value (timeout.hpp).
@@ -178,18 +178,15 @@ inline events from_poll(short p) noexcept {
 inline std::error_code setsockopt(handle h, int level, int name, const void* value,
                                   std::size_t size) noexcept {
     if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
-    if (::setsockopt(h, level, name, static_cast<const char*>(value),
-                     static_cast<socklen_type>(size)) != 0)
+    if (::setsockopt(h, level, name, static_cast<const char*>(value), static_cast<socklen_type>(size)) != 0)
         return last_socket_error();
     return {};
 }
 
-inline std::error_code getsockopt(handle h, int level, int name, void* value,
-                                  std::size_t& size) noexcept {
+inline std::error_code getsockopt(handle h, int level, int name, void* value, std::size_t& size) noexcept {
     if (int e = os::check_option_level(h, level); e != 0) return socket_error(e);
     auto len = static_cast<socklen_type>(size);
-    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0)
-        return last_socket_error();
+    if (::getsockopt(h, level, name, static_cast<char*>(value), &len) != 0) return last_socket_error();
     size = static_cast<std::size_t>(len);
     return {};
 }
@@ -318,7 +315,8 @@ inline handle open(int family, int type, int protocol, std::error_code& ec) noex
 // Never retried (see os::close_socket).
 inline std::error_code close(handle h) noexcept {
     const int e = os::close_socket(h);
-    if (const int injected = fault::next(fault::call::close).error; injected != 0) return socket_error(injected);
+    if (const int injected = fault::next(fault::call::close).error; injected != 0)
+        return socket_error(injected);
     return e != 0 ? socket_error(e) : std::error_code{};
 }
 
@@ -409,7 +407,8 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
     for (;;) {
         const auto f = fault::next(fault::call::send);
         int e = f.error;
-        const long n = e != 0 ? -1 : os::send_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
+        const long n =
+            e != 0 ? -1 : os::send_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -424,7 +423,8 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const
     for (;;) {
         const auto f = fault::next(fault::call::recv);
         int e = f.error;
-        const long n = e != 0 ? -1 : os::recv_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
+        const long n =
+            e != 0 ? -1 : os::recv_once(h, data, clamp_io(fault::cap(size, f)), flags, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -439,8 +439,8 @@ inline std::size_t sendto(handle h, const void* data, std::size_t size, int flag
     for (;;) {
         int e = fault::next(fault::call::sendto).error;
         const long n = e != 0 ? -1
-                              : os::send_to(h, data, clamp_io(size), flags, sa, static_cast<socklen_type>(len),
-                                            policy.wait_ms(), e);
+                              : os::send_to(h, data, clamp_io(size), flags, sa,
+                                            static_cast<socklen_type>(len), policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);
@@ -458,8 +458,9 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
     for (;;) {
         *len = capacity;
         int e = fault::next(fault::call::recvfrom).error;
-        const long n = e != 0 ? -1
-                              : os::recv_from(h, data, clamp_io(size), flags, sa, len, truncated, policy.wait_ms(), e);
+        const long n =
+            e != 0 ? -1
+                   : os::recv_from(h, data, clamp_io(size), flags, sa, len, truncated, policy.wait_ms(), e);
         if (n >= 0) {
             ec.clear();
             return static_cast<std::size_t>(n);

@@ -132,7 +132,6 @@ inline std::size_t format_host(const address& a, char* out) noexcept {
 
 } // namespace detail
 
-
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
     auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
@@ -171,9 +170,7 @@ result<address> address::try_parse(std::string_view text) noexcept {
     return detail::parse_host(host, port, bracketed);
 }
 
-address address::parse(std::string_view text) {
-    return detail::unwrap(try_parse(text), "address::parse");
-}
+address address::parse(std::string_view text) { return detail::unwrap(try_parse(text), "address::parse"); }
 
 result<address> address::try_parse(std::string_view host, std::uint16_t port) noexcept {
     if (host.empty() || host.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
@@ -191,14 +188,12 @@ address address::parse(std::string_view host, std::uint16_t port) {
 }
 
 address address::ipv4(std::uint32_t host_order, std::uint16_t port) noexcept {
-    return ipv4({static_cast<std::uint8_t>(host_order >> 24),
-                 static_cast<std::uint8_t>(host_order >> 16),
+    return ipv4({static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
                  static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)},
                 port);
 }
 
-address address::ipv4(const std::array<std::uint8_t, 4>& bytes,
-                      std::uint16_t port) noexcept {
+address address::ipv4(const std::array<std::uint8_t, 4>& bytes, std::uint16_t port) noexcept {
     address a;
     auto* sin = a.as_v4();
     std::memcpy(&sin->sin_addr, bytes.data(), 4);
@@ -257,12 +252,9 @@ result<address> address::try_local(std::string_view path) noexcept {
     return a;
 }
 
-address address::local(std::string_view path) {
-    return detail::unwrap(try_local(path), "address::local");
-}
+address address::local(std::string_view path) { return detail::unwrap(try_local(path), "address::local"); }
 
-result<address> address::try_from_native(const void* sa,
-                                         std::size_t size) noexcept {
+result<address> address::try_from_native(const void* sa, std::size_t size) noexcept {
     address a;
     if (sa == nullptr || size < sizeof(a.storage_.ss_family) || size > sizeof a.storage_)
         return detail::fail(std::errc::invalid_argument);

@@ -67,7 +67,8 @@ inline result<std::pair<socket, socket>> loopback_pair(socket_type t) noexcept {
     for (int attempt = 0; attempt < 8; ++attempt) {
         auto peer = try_accept(*listener);
         if (!peer) return fail(peer.error());
-        if (peer->peer == *mine) return std::pair<socket, socket>(std::move(*client), std::move(peer->socket));
+        if (peer->peer == *mine)
+            return std::pair<socket, socket>(std::move(*client), std::move(peer->socket));
     }
     return fail(std::errc::connection_refused);
 }
@@ -150,18 +151,22 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
     });
 }
 
-void connect(const socket& s, const address& a, timeout t) { detail::unwrap(try_connect(s, a, t), "connect"); }
+void connect(const socket& s, const address& a, timeout t) {
+    detail::unwrap(try_connect(s, a, t), "connect");
+}
 
 result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
-    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), 0,
-                                            detail::sys::deadline::after(t), ec);
+    const std::size_t n =
+        detail::sys::send(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t send(const socket& s, const_buffer b, timeout t) { return detail::unwrap(try_send(s, b, t), "send"); }
+std::size_t send(const socket& s, const_buffer b, timeout t) {
+    return detail::unwrap(try_send(s, b, t), "send");
+}
 
 // sendall and recv_exact also wait on would-block, so they work on non-blocking sockets too.
 result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t, std::size_t* sent) noexcept {
@@ -187,15 +192,18 @@ std::size_t sendall(const socket& s, const_buffer b, timeout t) {
 result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
-    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), 0,
-                                            detail::sys::deadline::after(t), ec);
+    const std::size_t n =
+        detail::sys::recv(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t recv(const socket& s, mutable_buffer b, timeout t) { return detail::unwrap(try_recv(s, b, t), "recv"); }
+std::size_t recv(const socket& s, mutable_buffer b, timeout t) {
+    return detail::unwrap(try_recv(s, b, t), "recv");
+}
 
-result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t, std::size_t* received) noexcept {
+result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t,
+                                   std::size_t* received) noexcept {
     std::size_t done = 0;
     std::error_code ec;
     if (!s) ec = detail::not_open();
@@ -235,8 +243,8 @@ result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout 
     recvfrom_result r;
     auto sink = r.sender.prepare_native();
     std::error_code ec;
-    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size, r.truncated,
-                                   detail::sys::deadline::after(t), ec);
+    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size,
+                                   r.truncated, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     // No sender address (an unnamed local socket): the kernel reports length 0.
     if (r.sender.commit_native()) r.sender = address::any(family::local);
@@ -286,7 +294,9 @@ result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
     return {};
 }
 
-void set_nonblocking(const socket& s, bool on) { detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking"); }
+void set_nonblocking(const socket& s, bool on) {
+    detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
+}
 
 result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -297,7 +307,9 @@ result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
     return detail::sys::from_poll(got);
 }
 
-events wait(const socket& s, events wanted, timeout t) { return detail::unwrap(try_wait(s, wanted, t), "wait"); }
+events wait(const socket& s, events wanted, timeout t) {
+    return detail::unwrap(try_wait(s, wanted, t), "wait");
+}
 
 result<void> try_graceful_close(socket& s, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -326,7 +338,9 @@ result<std::pair<socket, socket>> try_socket_pair(socket_type t) noexcept {
     }
 }
 
-std::pair<socket, socket> socket_pair(socket_type t) { return detail::unwrap(try_socket_pair(t), "socket_pair"); }
+std::pair<socket, socket> socket_pair(socket_type t) {
+    return detail::unwrap(try_socket_pair(t), "socket_pair");
+}
 
 NETSOCK_END_NAMESPACE
 

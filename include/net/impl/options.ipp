@@ -13,9 +13,7 @@
 NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
-std::error_code unsupported_option() noexcept {
-    return detail::make_errc(std::errc::no_protocol_option);
-}
+std::error_code unsupported_option() noexcept { return detail::make_errc(std::errc::no_protocol_option); }
 
 std::error_code set_option_bytes(native_handle_type h, int level, int name, const void* value,
                                  std::size_t size) noexcept {
@@ -27,8 +25,7 @@ std::error_code get_option_bytes(native_handle_type h, int level, int name, void
     return sys::getsockopt(h, level, name, value, size);
 }
 
-std::error_code set_timeout_option(native_handle_type h, int name,
-                                   std::chrono::milliseconds value) noexcept {
+std::error_code set_timeout_option(native_handle_type h, int name, std::chrono::milliseconds value) noexcept {
     if (value.count() < 0) return detail::make_errc(std::errc::invalid_argument);
     auto v = os::timeout_value::from_ms(static_cast<long long>(value.count()));
     return sys::setsockopt(h, SOL_SOCKET, name, &v, sizeof v);
@@ -94,9 +91,9 @@ std::error_code multicast_interface::set_on(native_handle_type h) const noexcept
         return detail::sys::setsockopt(h, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
     }
     if (interface_address.family() != family::ipv4) return detail::make_errc(std::errc::invalid_argument);
-    return detail::sys::setsockopt(h, IPPROTO_IP, IP_MULTICAST_IF,
-                                   &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr,
-                                   sizeof(::in_addr));
+    return detail::sys::setsockopt(
+        h, IPPROTO_IP, IP_MULTICAST_IF,
+        &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, sizeof(::in_addr));
 }
 
 std::error_code multicast_interface::get_from(native_handle_type h) noexcept {

@@ -57,7 +57,9 @@ result<void> poller::try_add(const socket& s, events what, void* data) noexcept 
     return detail::poller_result(detail::poller_backend::add(state_, s.native_handle(), what, data));
 }
 
-void poller::add(const socket& s, events what, void* data) { detail::unwrap(try_add(s, what, data), "poller::add"); }
+void poller::add(const socket& s, events what, void* data) {
+    detail::unwrap(try_add(s, what, data), "poller::add");
+}
 
 result<void> poller::try_modify(const socket& s, events what, void* data) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -81,8 +83,10 @@ void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::re
 result<poller::ready_events> poller::try_wait(timeout t) noexcept {
     // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
     // poller), so report it instead of hanging.
-    if (t.is_none() && detail::poller_backend::size(state_) == 0) return detail::fail(std::errc::invalid_argument);
-    if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_)) return detail::fail(ec);
+    if (t.is_none() && detail::poller_backend::size(state_) == 0)
+        return detail::fail(std::errc::invalid_argument);
+    if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_))
+        return detail::fail(ec);
     return ready_events(&ready_);
 }
 

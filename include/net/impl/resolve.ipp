@@ -80,7 +80,8 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
         want.ai_flags |= AI_NUMERICSERV;
     }
     detail::addrinfo_guard found;
-    int rc = detail::sys::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want, &found.list);
+    int rc = detail::sys::getaddrinfo(h.empty() ? nullptr : h.c_str(), s.empty() ? nullptr : s.c_str(), &want,
+                                      &found.list);
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
     std::vector<address> out;
     for (const ::addrinfo* ai = found.list; ai; ai = ai->ai_next) {

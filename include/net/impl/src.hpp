@@ -12,7 +12,8 @@
 #include "../config.hpp"
 
 #if NETSOCK_HEADER_ONLY
-#error "<net/impl/src.hpp> is for NETSOCK_SEPARATE_COMPILATION: define it for every file of the program (without it netsock is header-only and needs no implementation file)"
+#error                                                                                                       \
+    "<net/impl/src.hpp> is for NETSOCK_SEPARATE_COMPILATION: define it for every file of the program (without it netsock is header-only and needs no implementation file)"
 #endif
 
 #include "../net.hpp"

@@ -14,8 +14,7 @@
 NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
-[[noreturn]] void throw_error(std::error_code ec, const char* operation,
-                              std::size_t bytes_transferred) {
+[[noreturn]] void throw_error(std::error_code ec, const char* operation, std::size_t bytes_transferred) {
 #if defined(NETSOCK_NO_EXCEPTIONS)
 #if defined(NETSOCK_THROW_HOOK)
     NETSOCK_THROW_HOOK(ec, operation);

@@ -14,8 +14,8 @@
 #include <string_view>
 
 // The point of the mode: a file that includes netsock does not parse its implementation.
-#if defined(NETSOCK_IMPLEMENTATION) || defined(NETSOCK_DETAIL_SYS_HPP) || \
-    defined(NETSOCK_DETAIL_FAULT_HPP) || defined(NETSOCK_DETAIL_POLLER_BACKEND_HPP) || \
+#if defined(NETSOCK_IMPLEMENTATION) || defined(NETSOCK_DETAIL_SYS_HPP) ||                                    \
+    defined(NETSOCK_DETAIL_FAULT_HPP) || defined(NETSOCK_DETAIL_POLLER_BACKEND_HPP) ||                       \
     defined(NETSOCK_DETAIL_SOCKADDR_HPP)
 #error "compile-once mode: an implementation header reached a file that only includes netsock"
 #endif

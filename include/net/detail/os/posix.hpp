@@ -107,9 +107,7 @@ inline bool is_connection_aborted(int e) noexcept { return e == ECONNABORTED; }
 inline bool is_in_progress(int e) noexcept { return e == EINPROGRESS || e == EALREADY; }
 
 inline std::string error_message(int e) { return std::generic_category().message(e); }
-inline std::error_condition error_condition_of(int e) noexcept {
-    return {e, std::generic_category()};
-}
+inline std::error_condition error_condition_of(int e) noexcept { return {e, std::generic_category()}; }
 
 // The OS code for an error that netsock reports itself (a std::errc value), or 0 to report it
 // in std::generic_category(): on POSIX the std::errc values are the errno values, whose text
@@ -185,8 +183,7 @@ inline int is_nonblocking(handle h, int& err) noexcept {
 // accept() with close-on-exec, SO_NOSIGPIPE and blocking mode set on the new socket,
 // whatever the listener's mode (macOS and the BSDs give an accepted socket the listener's
 // O_NONBLOCK; Linux never does).
-inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
-                                        int& err) noexcept {
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len, int& err) noexcept {
 #if defined(NETSOCK_HAS_ACCEPT4)
     handle c = ::accept4(h, sa, len, SOCK_CLOEXEC);
     const bool cloexec_done = true;
@@ -214,9 +211,7 @@ inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
 // returns from close()").
 inline int close_socket(handle h) noexcept { return ::close(h) == 0 ? 0 : errno; }
 
-inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept {
-    return ::poll(fds, n, timeout_ms);
-}
+inline int poll(pollfd_type* fds, nfds_type n, int timeout_ms) noexcept { return ::poll(fds, n, timeout_ms); }
 
 inline void sleep_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
 
@@ -266,14 +261,15 @@ inline long recv_once(handle h, void* data, io_length size, int flags, int wait_
 
 inline long send_to(handle h, const void* data, io_length size, int flags, const ::sockaddr* sa,
                     socklen_type len, int wait_ms, int& err) noexcept {
-    const ssize_t n = ::sendto(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0), sa, len);
+    const ssize_t n =
+        ::sendto(h, data, size, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0), sa, len);
     if (n < 0) err = errno;
     return static_cast<long>(n);
 }
 
 // A datagram receive that reports truncation (MSG_TRUNC in msg_flags).
-inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa, socklen_type* len,
+                      bool& truncated, int wait_ms, int& err) noexcept {
     ::iovec iov{};
     iov.iov_base = data;
     iov.iov_len = size;

@@ -8,7 +8,8 @@
 // The old winsock.h (pulled in by <windows.h> without WIN32_LEAN_AND_MEAN) cannot coexist with
 // winsock2.h: stop here with one clear message instead of hundreds of redefinitions.
 #if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
-#error "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
+#error                                                                                                       \
+    "netsock: <windows.h> was included before <net/net.hpp> without WIN32_LEAN_AND_MEAN, which pulled in the old <winsock.h>. Fix: include <net/net.hpp> (or <winsock2.h>) before <windows.h>, or define WIN32_LEAN_AND_MEAN before including <windows.h>."
 #endif
 
 // WSAPoll, inet_pton and getaddrinfo need Vista (0x0600) or newer; the headers declare them
@@ -127,9 +128,7 @@ inline std::string error_message(int e) {
     char buf[512];
     DWORD n = ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
                                static_cast<DWORD>(e), 0, buf, sizeof buf, nullptr);
-    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
-                     buf[n - 1] == '.'))
-        --n;
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '.')) --n;
     if (n > 0) return std::string(buf, n);
     if (const char* text = short_message(e)) return text;
     std::snprintf(buf, sizeof buf, "Winsock error %d", e);
@@ -227,8 +226,8 @@ inline int start() noexcept {
 inline handle open_socket(int family, int type, int protocol, int& err) noexcept {
     // WSA_FLAG_NO_HANDLE_INHERIT: not inherited by child processes, atomically (no window in
     // which another thread's CreateProcess could inherit it).
-    handle h = ::WSASocketW(family, type, protocol, nullptr, 0,
-                                        WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    handle h =
+        ::WSASocketW(family, type, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (h == INVALID_SOCKET) {
         err = ::WSAGetLastError();
         return invalid;
@@ -361,8 +360,7 @@ inline int set_nonblocking(handle h, bool on) noexcept {
 inline int is_nonblocking(handle h, int&) noexcept { return nonblocking_list::get().has(h) ? 1 : 0; }
 
 // Accepted sockets are made non-inheritable and blocking, whatever the listener's mode.
-inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len,
-                                        int& err) noexcept {
+inline handle accept_socket(handle h, ::sockaddr* sa, socklen_type* len, int& err) noexcept {
     handle c = ::accept(h, sa, len);
     if (c == INVALID_SOCKET) {
         err = ::WSAGetLastError();
@@ -469,8 +467,8 @@ inline long send_to(handle h, const void* data, io_length size, int flags, const
 
 // Datagram receive that reports truncation: Winsock fails with WSAEMSGSIZE after copying what
 // fits; that is a success with truncated = true, as on POSIX.
-inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa,
-                      socklen_type* len, bool& truncated, int wait_ms, int& err) noexcept {
+inline long recv_from(handle h, void* data, io_length size, int flags, ::sockaddr* sa, socklen_type* len,
+                      bool& truncated, int wait_ms, int& err) noexcept {
     ::WSABUF buf{static_cast<ULONG>(size), static_cast<char*>(data)};
     truncated = false;
     DWORD n = 0;
@@ -526,8 +524,9 @@ inline constexpr int eai_system = -1;
 
 // Not inherited by processes this one starts; 0 or the error.
 inline int set_cloexec(handle h) noexcept {
-    return ::SetHandleInformation(reinterpret_cast<HANDLE>(h), HANDLE_FLAG_INHERIT, 0) ? 0
-                                                                                        : static_cast<int>(::GetLastError());
+    return ::SetHandleInformation(reinterpret_cast<HANDLE>(h), HANDLE_FLAG_INHERIT, 0)
+               ? 0
+               : static_cast<int>(::GetLastError());
 }
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
