@@ -3190,7 +3190,7 @@ inline std::error_code finish_connect(handle h, const deadline& until) noexcept 
 // (os::accept_uses_rcvtimeo is false: Windows), so that accept on a blocking socket honours it
 // on every OS (on a non-blocking one it does not apply).
 inline deadline accept_deadline(handle h) noexcept {
-    if (os::accept_uses_rcvtimeo) return deadline::never();
+    if constexpr (os::accept_uses_rcvtimeo) return deadline::never();
     int e = 0;
     if (os::is_nonblocking(h, e) != 0) return deadline::never();
     const long long ms = socket_timeout_ms(h, SO_RCVTIMEO);
