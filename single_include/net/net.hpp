@@ -888,6 +888,8 @@ inline constexpr int shut_rdwr = SD_BOTH;
 // (if the peer resets half-way, nothing says how much went), so large sends go in pieces whose
 // count is exact.
 inline constexpr std::size_t send_piece = 65536;
+// A timed attempt (send_once, ...) waits itself, up to the milliseconds it is given.
+inline constexpr bool attempt_waits = true;
 // accept() ignores SO_RCVTIMEO on Windows (it bounds recv only): sys::accept_deadline emulates it.
 inline constexpr bool accept_uses_rcvtimeo = false;
 // No socketpair(): ops.ipp builds a pair over loopback.
@@ -1416,6 +1418,8 @@ inline constexpr int send_flags = 0;
 #endif
 // One send call may pass the whole buffer: a partial send reports what went.
 inline constexpr std::size_t send_piece = static_cast<std::size_t>(-1);
+// A timed attempt (send_once, ...) does not wait: sys waits with poll.
+inline constexpr bool attempt_waits = false;
 // accept() honours SO_RCVTIMEO.
 inline constexpr bool accept_uses_rcvtimeo = true;
 // socketpair() exists.
@@ -3067,8 +3071,14 @@ public:
     retry(handle h, short events, int option, const deadline& until) noexcept
         : h_(h), events_(events), option_(option), until_(until) {}
 
-    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left.
-    int wait_ms() const noexcept { return until_.remaining_ms(); }
+    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left where
+    // the attempt itself waits (os::attempt_waits), 0 where it only must not block (no clock
+    // read on that fast path).
+    int wait_ms() const noexcept {
+        if (until_.infinite()) return -1;
+        if constexpr (os::attempt_waits) return until_.remaining_ms();
+        return 0;
+    }
 
     // After a failed attempt with error e: true to try again, false with ec set.
     bool again(int e, std::error_code& ec) noexcept {

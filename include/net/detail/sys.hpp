@@ -248,8 +248,14 @@ public:
     retry(handle h, short events, int option, const deadline& until) noexcept
         : h_(h), events_(events), option_(option), until_(until) {}
 
-    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left.
-    int wait_ms() const noexcept { return until_.remaining_ms(); }
+    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left where
+    // the attempt itself waits (os::attempt_waits), 0 where it only must not block (no clock
+    // read on that fast path).
+    int wait_ms() const noexcept {
+        if (until_.infinite()) return -1;
+        if constexpr (os::attempt_waits) return until_.remaining_ms();
+        return 0;
+    }
 
     // After a failed attempt with error e: true to try again, false with ec set.
     bool again(int e, std::error_code& ec) noexcept {

@@ -50,6 +50,8 @@ inline constexpr int send_flags = 0;
 #endif
 // One send call may pass the whole buffer: a partial send reports what went.
 inline constexpr std::size_t send_piece = static_cast<std::size_t>(-1);
+// A timed attempt (send_once, ...) does not wait: sys waits with poll.
+inline constexpr bool attempt_waits = false;
 // accept() honours SO_RCVTIMEO.
 inline constexpr bool accept_uses_rcvtimeo = true;
 // socketpair() exists.

@@ -58,6 +58,8 @@ inline constexpr int shut_rdwr = SD_BOTH;
 // (if the peer resets half-way, nothing says how much went), so large sends go in pieces whose
 // count is exact.
 inline constexpr std::size_t send_piece = 65536;
+// A timed attempt (send_once, ...) waits itself, up to the milliseconds it is given.
+inline constexpr bool attempt_waits = true;
 // accept() ignores SO_RCVTIMEO on Windows (it bounds recv only): sys::accept_deadline emulates it.
 inline constexpr bool accept_uses_rcvtimeo = false;
 // No socketpair(): ops.ipp builds a pair over loopback.
