@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "result.hpp"
 #include "timeout.hpp"
+#include "cancel.hpp"
 #include "buffer.hpp"
 #include "address.hpp"
 #include "events.hpp"

@@ -578,10 +578,15 @@ NETSOCK_END_NAMESPACE
 
 NETSOCK_BEGIN_NAMESPACE
 
-/// How long a blocking call may wait. Every blocking function takes one as its last argument,
-/// defaulting to `timeout::none()` (wait as long as it takes), and any `std::chrono::duration`
-/// converts to it: `net::recv(s, buf, std::chrono::seconds(2))`, `net::accept(l, 300ms)`.
-/// Expiry is reported as `std::errc::timed_out`.
+class canceller; // cancel.hpp
+namespace detail {
+struct cancel_state; // detail/cancel_state.hpp
+}
+
+/// How long a blocking call may wait, and what may cut the wait short. Every blocking function takes one as
+/// its last argument, defaulting to `timeout::none()` (wait as long as it takes), and any
+/// `std::chrono::duration` converts to it: `net::recv(s, buf, std::chrono::seconds(2))`, `net::accept(l,
+/// 300ms)`. Expiry is reported as `std::errc::timed_out`.
 ///
 /// One rule for every call:
 /// - zero or negative (or NaN) means "do not wait": the call is tried once;
@@ -589,6 +594,11 @@ NETSOCK_BEGIN_NAMESPACE
 /// - anything else is rounded up to whole nanoseconds, so a wait never ends early.
 /// The time is measured on `std::chrono::steady_clock` from the start of the call, and is one
 /// deadline for the whole call (all of `sendall`, not each piece).
+///
+/// A timeout can also carry a `net::canceller` (cancel.hpp): `net::recv(s, buf, stop)` or
+/// `net::recv(s, buf, {std::chrono::seconds(5), stop})`. The call then fails with
+/// `std::errc::operation_canceled` as soon as `stop.cancel()` is called, from another thread
+/// or a signal handler. The canceller must outlive the call.
 class timeout {
 public:
     /// No time limit (the same as `none()`).
@@ -596,13 +606,24 @@ public:
     template <class Rep, class Period>
     constexpr timeout(std::chrono::duration<Rep, Period> d) noexcept // NOLINT: implicit by design
         : ns_(clamp(d)) {}
+    /// No time limit, but `c.cancel()` ends the wait. (Defined in cancel.hpp.)
+    timeout(const net::canceller& c) noexcept; // NOLINT: implicit by design
+    /// At most `d`, and `c.cancel()` ends the wait sooner.
+    template <class Rep, class Period>
+    timeout(std::chrono::duration<Rep, Period> d, const net::canceller& c) noexcept : timeout(c) {
+        ns_ = clamp(d);
+    }
 
     /// No time limit: wait as long as it takes.
     static constexpr timeout none() noexcept { return timeout(); }
-    /// True for `none()`.
+    /// True when there is no time limit (a canceller may still end the wait).
     constexpr bool is_none() const noexcept { return ns_ == never; }
     /// The time allowed; `std::chrono::nanoseconds::max()` for `none()`.
     constexpr std::chrono::nanoseconds duration() const noexcept { return ns_; }
+    /// True when a canceller can end the wait.
+    constexpr bool has_canceller() const noexcept { return stop_ != nullptr; }
+    /// (Internal) what the syscall layer watches of the canceller, or nullptr.
+    constexpr const detail::cancel_state* cancel_state() const noexcept { return stop_; }
 
 private:
     static constexpr std::chrono::nanoseconds never = (std::chrono::nanoseconds::max)();
@@ -614,160 +635,26 @@ private:
     }
 
     std::chrono::nanoseconds ns_ = never;
+    const detail::cancel_state* stop_ = nullptr;
 };
 
 NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/timeout.hpp ----
-// ---- begin net/buffer.hpp ----
-#ifndef NETSOCK_BUFFER_HPP
-#define NETSOCK_BUFFER_HPP
+// ---- begin net/cancel.hpp ----
+#ifndef NETSOCK_CANCEL_HPP
+#define NETSOCK_CANCEL_HPP
 
+// net::canceller: interrupting blocking calls from another thread or a signal handler.
 
-#include <array>
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <vector>
+// ---- begin net/detail/cancel_state.hpp ----
+#ifndef NETSOCK_DETAIL_CANCEL_STATE_HPP
+#define NETSOCK_DETAIL_CANCEL_STATE_HPP
 
-#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
-#include <span>
-#endif
-
-NETSOCK_BEGIN_NAMESPACE
-
-/// A view of bytes to send: pointer and size. Does not own the bytes.
-class const_buffer {
-public:
-    constexpr const_buffer() noexcept = default;
-    constexpr const_buffer(const void* data, std::size_t size) noexcept : data_(data), size_(size) {}
-    constexpr const void* data() const noexcept { return data_; }
-    constexpr std::size_t size() const noexcept { return size_; }
-    /// Drops the first `n` bytes (all of them if `n > size()`).
-    const_buffer& operator+=(std::size_t n) noexcept {
-        n = n < size_ ? n : size_;
-        data_ = static_cast<const unsigned char*>(data_) + n;
-        size_ -= n;
-        return *this;
-    }
-
-private:
-    const void* data_ = nullptr;
-    std::size_t size_ = 0;
-};
-
-/// A view of writable bytes to receive into: pointer and size. Does not own the bytes.
-class mutable_buffer {
-public:
-    constexpr mutable_buffer() noexcept = default;
-    constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
-    constexpr void* data() const noexcept { return data_; }
-    constexpr std::size_t size() const noexcept { return size_; }
-    /// Drops the first `n` bytes (all of them if `n > size()`).
-    mutable_buffer& operator+=(std::size_t n) noexcept {
-        n = n < size_ ? n : size_;
-        data_ = static_cast<unsigned char*>(data_) + n;
-        size_ -= n;
-        return *this;
-    }
-    constexpr operator const_buffer() const noexcept { return {data_, size_}; }
-
-private:
-    void* data_ = nullptr;
-    std::size_t size_ = 0;
-};
-
-namespace detail {
-template <class T>
-inline constexpr bool is_byte_like_v =
-    std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
-    std::is_same_v<std::remove_cv_t<T>, unsigned char> || std::is_same_v<std::remove_cv_t<T>, std::byte>
-#if defined(__cpp_char8_t)
-    || std::is_same_v<std::remove_cv_t<T>, char8_t>
-#endif
-    ;
-template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
-constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return size < max ? size : max; }
-} // namespace detail
-
-/// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
-/// `(pointer, size)`, arrays, `std::array`, `std::vector`, `std::string` and `std::string_view`
-/// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
-/// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
-/// An extra `max_size` argument limits the view to the first `max_size` bytes:
-/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
-/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
-constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
-constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
-constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
-constexpr const_buffer buffer(const_buffer b) noexcept { return b; }
-constexpr mutable_buffer buffer(mutable_buffer b, std::size_t max_size) noexcept {
-    return {b.data(), detail::clamp(b.size(), max_size)};
-}
-constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
-    return {b.data(), detail::clamp(b.size(), max_size)};
-}
-
-template <class T, std::size_t N, detail::byte_like<T> = 0> constexpr auto buffer(T (&a)[N]) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
-    else return mutable_buffer(a, N);
-}
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
-    else return mutable_buffer(a, detail::clamp(N, max_size));
-}
-
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr auto buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a.data(), detail::clamp(N, max_size));
-    else return mutable_buffer(a.data(), detail::clamp(N, max_size));
-}
-template <class T, std::size_t N, detail::byte_like<T> = 0>
-constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {
-    return {a.data(), detail::clamp(N, max_size)};
-}
-
-template <class T, class A, detail::byte_like<T> = 0>
-mutable_buffer buffer(std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
-    return {v.data(), detail::clamp(v.size(), max_size)};
-}
-template <class T, class A, detail::byte_like<T> = 0>
-const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
-    return {v.data(), detail::clamp(v.size(), max_size)};
-}
-
-template <class C, class Tr, class A, detail::byte_like<C> = 0>
-mutable_buffer buffer(std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
-    return {&s[0], detail::clamp(s.size(), max_size)};
-}
-template <class C, class Tr, class A, detail::byte_like<C> = 0>
-const_buffer buffer(const std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
-    return {s.data(), detail::clamp(s.size(), max_size)};
-}
-template <class C, class Tr, detail::byte_like<C> = 0>
-constexpr const_buffer buffer(std::basic_string_view<C, Tr> s,
-                              std::size_t max_size = std::size_t(-1)) noexcept {
-    return {s.data(), detail::clamp(s.size(), max_size)};
-}
-
-#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
-template <class T, std::size_t E, detail::byte_like<T> = 0>
-constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1)) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(s.data(), detail::clamp(s.size(), max_size));
-    else return mutable_buffer(s.data(), detail::clamp(s.size(), max_size));
-}
-#endif
-
-NETSOCK_END_NAMESPACE
-
-#endif
-// ---- end net/buffer.hpp ----
-// ---- begin net/address.hpp ----
-#ifndef NETSOCK_ADDRESS_HPP
-#define NETSOCK_ADDRESS_HPP
+// What a blocking call needs of a net::canceller (cancel.hpp): the flag to check before each
+// attempt and the socket to watch while it waits. net::timeout points to it, so the syscall
+// layer (sys.hpp) and the poller backends never need net::canceller itself.
 
 // ---- begin net/detail/platform.hpp ----
 #ifndef NETSOCK_DETAIL_PLATFORM_HPP
@@ -1360,6 +1247,13 @@ inline int set_cloexec(handle h) noexcept {
                ? 0
                : static_cast<int>(::GetLastError());
 }
+
+// Only the kernel-queue pollers (epoll, kqueue) duplicate a socket; Windows has WSAPoll, and
+// WSADuplicateSocket is for other processes.
+inline handle duplicate(handle, int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return invalid;
+}
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
 
@@ -1685,6 +1579,14 @@ inline constexpr int eai_system = -1;
 
 // Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
 inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
+
+// A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of
+// a canceller's socket); invalid with err set on failure.
+inline handle duplicate(handle h, int& err) noexcept {
+    const handle d = ::fcntl(h, F_DUPFD_CLOEXEC, 0);
+    if (d < 0) err = errno;
+    return d < 0 ? invalid : d;
+}
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
 
@@ -1701,6 +1603,253 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/detail/platform.hpp ----
+
+#include <atomic>
+#include <cstdint>
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
+struct cancel_state {
+    std::atomic<bool> cancelled{false};
+    native_handle_type reader = invalid_handle; // readable while cancelled
+    native_handle_type writer = invalid_handle; // cancel() sends one byte here
+    std::uint64_t id = 0;                       // unique per canceller in the process (poller)
+
+    bool is_cancelled() const noexcept { return cancelled.load(std::memory_order_acquire); }
+};
+} // namespace detail
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/detail/cancel_state.hpp ----
+
+#include <cstdint>
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// Makes blocked calls return `std::errc::operation_canceled`, without closing their sockets.
+/// Pass it where a call takes a `net::timeout`, alone or with a time limit:
+///
+/// ```cpp
+/// net::canceller stop;                        // e.g. a global the SIGINT handler can reach
+/// extern "C" void on_signal(int) { stop.cancel(); }
+/// ...
+/// auto [conn, peer] = net::accept(listener, stop);           // until a client or stop
+/// auto n = net::try_recv(conn, net::buffer(buf), {30s, stop}); // at most 30 s
+/// if (!n && n.error() == std::errc::operation_canceled) ...   // stop.cancel() was called
+/// ```
+///
+/// Every blocking call takes one: accept, connect, send, sendall, recv, recv_exact, sendto,
+/// recvfrom, wait, graceful_close, create_connection and `poller::wait`.
+///
+/// Traps and guarantees:
+/// - Cancellation is sticky: after `cancel()`, every call given this canceller fails at once
+///   with operation_canceled (before it touches the socket) until `reset()`, so a loop over a
+///   busy socket stops too. Any number of threads may wait on one canceller; all wake up.
+/// - A cancelled `send`/`recv` has transferred nothing; a cancelled `sendall`/`recv_exact`
+///   reports how many bytes moved (`*sent`, `*received`, `net::error::bytes_transferred()`).
+///   A cancelled `connect` leaves the socket in an unspecified state, as a timeout does: close it.
+/// - A call given a canceller waits with poll() instead of blocking in the kernel, so it works
+///   like a call with a timeout: on a non-blocking socket it waits too, and accept and connect
+///   switch the socket to non-blocking mode for the duration of the call.
+/// - `cancel()` is thread-safe and async-signal-safe on POSIX (one atomic store and one send()
+///   to an internal socket pair); on Windows it is safe from any thread, including a console
+///   control handler (SetConsoleCtrlHandler).
+/// - The canceller must outlive every call it was given, and must not be moved while in use.
+///   `reset()` must not race with `cancel()`.
+/// - It owns two sockets (a connected pair). `native_handle()` becomes readable on cancel, for
+///   your own poll loop.
+/// - Name resolution (getaddrinfo in `resolve` and `create_connection(host, port)`) cannot be
+///   interrupted: a canceller is checked before and after it.
+class canceller {
+public:
+    /// A canceller that is not cancelled. Throws net::error if the OS gives no sockets.
+    NETSOCK_DECL canceller();
+    /// Non-throwing construction. Errors: too_many_files_open, ...
+    NETSOCK_DECL static result<canceller> try_create() noexcept;
+    NETSOCK_DECL canceller(canceller&& other) noexcept;
+    NETSOCK_DECL canceller& operator=(canceller&& other) noexcept;
+    canceller(const canceller&) = delete;
+    canceller& operator=(const canceller&) = delete;
+    NETSOCK_DECL ~canceller();
+
+    /// Cancels every call given this canceller, now and until `reset()`. Calling it again does
+    /// nothing. Never fails, never blocks.
+    NETSOCK_DECL void cancel() noexcept;
+    /// True once `cancel()` was called (and `reset()` not since).
+    bool is_cancelled() const noexcept { return state_.is_cancelled(); }
+    /// Makes the canceller usable again. Only when no `cancel()` can run at the same time.
+    NETSOCK_DECL void reset() noexcept;
+
+    /// A handle that is readable while the canceller is cancelled (do not read from it).
+    native_handle_type native_handle() const noexcept { return state_.reader; }
+
+private:
+    friend class timeout;
+    struct tag {};
+    explicit canceller(tag) noexcept {}
+    NETSOCK_DECL result<void> open() noexcept;
+    NETSOCK_DECL void close() noexcept;
+
+    detail::cancel_state state_;
+};
+
+inline timeout::timeout(const canceller& c) noexcept : stop_(&c.state_) {}
+
+NETSOCK_END_NAMESPACE
+
+
+#endif
+// ---- end net/cancel.hpp ----
+// ---- begin net/buffer.hpp ----
+#ifndef NETSOCK_BUFFER_HPP
+#define NETSOCK_BUFFER_HPP
+
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+#include <span>
+#endif
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// A view of bytes to send: pointer and size. Does not own the bytes.
+class const_buffer {
+public:
+    constexpr const_buffer() noexcept = default;
+    constexpr const_buffer(const void* data, std::size_t size) noexcept : data_(data), size_(size) {}
+    constexpr const void* data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+    /// Drops the first `n` bytes (all of them if `n > size()`).
+    const_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<const unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
+
+private:
+    const void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+/// A view of writable bytes to receive into: pointer and size. Does not own the bytes.
+class mutable_buffer {
+public:
+    constexpr mutable_buffer() noexcept = default;
+    constexpr mutable_buffer(void* data, std::size_t size) noexcept : data_(data), size_(size) {}
+    constexpr void* data() const noexcept { return data_; }
+    constexpr std::size_t size() const noexcept { return size_; }
+    /// Drops the first `n` bytes (all of them if `n > size()`).
+    mutable_buffer& operator+=(std::size_t n) noexcept {
+        n = n < size_ ? n : size_;
+        data_ = static_cast<unsigned char*>(data_) + n;
+        size_ -= n;
+        return *this;
+    }
+    constexpr operator const_buffer() const noexcept { return {data_, size_}; }
+
+private:
+    void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_byte_like_v =
+    std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, signed char> ||
+    std::is_same_v<std::remove_cv_t<T>, unsigned char> || std::is_same_v<std::remove_cv_t<T>, std::byte>
+#if defined(__cpp_char8_t)
+    || std::is_same_v<std::remove_cv_t<T>, char8_t>
+#endif
+    ;
+template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
+constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return size < max ? size : max; }
+} // namespace detail
+
+/// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
+/// `(pointer, size)`, arrays, `std::array`, `std::vector`, `std::string` and `std::string_view`
+/// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
+/// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
+/// An extra `max_size` argument limits the view to the first `max_size` bytes:
+/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
+/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
+constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
+constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
+constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
+constexpr const_buffer buffer(const_buffer b) noexcept { return b; }
+constexpr mutable_buffer buffer(mutable_buffer b, std::size_t max_size) noexcept {
+    return {b.data(), detail::clamp(b.size(), max_size)};
+}
+constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
+    return {b.data(), detail::clamp(b.size(), max_size)};
+}
+
+template <class T, std::size_t N, detail::byte_like<T> = 0> constexpr auto buffer(T (&a)[N]) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
+    else return mutable_buffer(a, N);
+}
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
+    else return mutable_buffer(a, detail::clamp(N, max_size));
+}
+
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr auto buffer(std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(a.data(), detail::clamp(N, max_size));
+    else return mutable_buffer(a.data(), detail::clamp(N, max_size));
+}
+template <class T, std::size_t N, detail::byte_like<T> = 0>
+constexpr const_buffer buffer(const std::array<T, N>& a, std::size_t max_size = N) noexcept {
+    return {a.data(), detail::clamp(N, max_size)};
+}
+
+template <class T, class A, detail::byte_like<T> = 0>
+mutable_buffer buffer(std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {v.data(), detail::clamp(v.size(), max_size)};
+}
+template <class T, class A, detail::byte_like<T> = 0>
+const_buffer buffer(const std::vector<T, A>& v, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {v.data(), detail::clamp(v.size(), max_size)};
+}
+
+template <class C, class Tr, class A, detail::byte_like<C> = 0>
+mutable_buffer buffer(std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {&s[0], detail::clamp(s.size(), max_size)};
+}
+template <class C, class Tr, class A, detail::byte_like<C> = 0>
+const_buffer buffer(const std::basic_string<C, Tr, A>& s, std::size_t max_size = std::size_t(-1)) noexcept {
+    return {s.data(), detail::clamp(s.size(), max_size)};
+}
+template <class C, class Tr, detail::byte_like<C> = 0>
+constexpr const_buffer buffer(std::basic_string_view<C, Tr> s,
+                              std::size_t max_size = std::size_t(-1)) noexcept {
+    return {s.data(), detail::clamp(s.size(), max_size)};
+}
+
+#if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+template <class T, std::size_t E, detail::byte_like<T> = 0>
+constexpr auto buffer(std::span<T, E> s, std::size_t max_size = std::size_t(-1)) noexcept {
+    if constexpr (std::is_const_v<T>) return const_buffer(s.data(), detail::clamp(s.size(), max_size));
+    else return mutable_buffer(s.data(), detail::clamp(s.size(), max_size));
+}
+#endif
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/buffer.hpp ----
+// ---- begin net/address.hpp ----
+#ifndef NETSOCK_ADDRESS_HPP
+#define NETSOCK_ADDRESS_HPP
+
 
 #include <array>
 #include <cstddef>
@@ -2548,6 +2697,7 @@ NETSOCK_END_NAMESPACE
 
 
 #include <cstddef>
+#include <cstdint>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -2606,6 +2756,10 @@ struct queue_state {
     std::vector<queue_entry> table;
     std::size_t count = 0;
     std::vector<queue_event> raw;
+    // The canceller of the last wait that had one (net::timeout): a duplicate of its socket,
+    // owned by the poller and kept in the queue while waits use the same canceller.
+    int stop_fd = -1;
+    std::uint64_t stop_id = 0;
 };
 #endif
 
@@ -2775,7 +2929,8 @@ NETSOCK_END_NAMESPACE
 //   else can overwrite errno / WSAGetLastError();
 // - EINTR is retried for every call except connect (never re-issued: the connect goes on in
 //   the kernel, so wait for writability and read SO_ERROR) and close (never retried);
-// - a deadline turns a blocking call into "try, wait for readiness, try again" (struct retry);
+// - a deadline or a canceller turns a blocking call into "try, wait for readiness, try again"
+//   (struct retry), and every wait also watches the canceller's socket (cancel.hpp);
 // - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
 //   steady-clock deadline (waiter), never select(), which cannot watch descriptors above
 //   FD_SETSIZE;
@@ -2860,13 +3015,15 @@ using os::nfds_type;
 using os::pollfd_type;
 using os::socklen_type;
 
-// A point in time after which a blocking call gives up with timed_out; `never()` blocks.
-// Made from a net::timeout, which has already clamped the value (timeout.hpp).
+// A point in time after which a blocking call gives up with timed_out (`never()`: no limit),
+// and the canceller that can end it sooner with operation_canceled. Made from a net::timeout,
+// which has already clamped the value (timeout.hpp).
 class deadline {
 public:
     static deadline never() noexcept { return deadline(); }
     static deadline after(timeout t) noexcept {
         deadline d;
+        d.stop_ = t.cancel_state();
         if (!t.is_none()) {
             d.infinite_ = false;
             d.at_ = clock::now() + std::chrono::ceil<clock::duration>(t.duration());
@@ -2874,6 +3031,10 @@ public:
         return d;
     }
     bool infinite() const noexcept { return infinite_; }
+    // True when nothing can end the call early: it may block in the kernel.
+    bool blocks() const noexcept { return infinite_ && stop_ == nullptr; }
+    const cancel_state* stop() const noexcept { return stop_; }
+    bool cancelled() const noexcept { return stop_ != nullptr && stop_->is_cancelled(); }
     clock::time_point time() const noexcept { return at_; }
     // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
     int remaining_ms() const noexcept {
@@ -2884,18 +3045,21 @@ public:
         return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
     }
     bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
-    // The earlier of two deadlines.
+    // The earlier of two deadlines, with the canceller of either (this one's first).
     deadline earliest(const deadline& o) const noexcept {
-        if (infinite_) return o;
-        return !o.infinite_ && o.at_ < at_ ? o : *this;
+        deadline d = infinite_ || (!o.infinite_ && o.at_ < at_) ? o : *this;
+        d.stop_ = stop_ != nullptr ? stop_ : o.stop_;
+        return d;
     }
 
 private:
     clock::time_point at_{};
     bool infinite_ = true;
+    const cancel_state* stop_ = nullptr;
 };
 
 inline std::error_code timed_out() noexcept { return make_errc(std::errc::timed_out); }
+inline std::error_code canceled() noexcept { return make_errc(std::errc::operation_canceled); }
 
 inline bool is_in_progress(const std::error_code& ec) noexcept {
     return ec.category() == socket_category() && os::is_in_progress(ec.value());
@@ -2962,18 +3126,47 @@ inline int poll_until(pollfd_type* fds, std::size_t n, const deadline& until, st
     }
 }
 
-// Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out. Returns the
-// revents seen (a closed descriptor, POLLNVAL, is bad_file_descriptor).
+// Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out, a cancel
+// operation_canceled. Returns the revents seen (a closed descriptor, POLLNVAL, is
+// bad_file_descriptor).
 inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept {
-    pollfd_type p{};
-    p.fd = h;
-    p.events = events;
+    pollfd_type p[2]{};
+    p[0].fd = h;
+    p[0].events = events;
+    os::nfds_type count = 1;
+    if (const cancel_state* c = until.stop()) {
+        if (c->is_cancelled()) {
+            ec = canceled();
+            return 0;
+        }
+        p[1].fd = c->reader;
+        p[1].events = POLLIN;
+        count = 2;
+    }
     for (waiter w(until);;) {
-        int n = w.injected() ? -1 : os::poll(&p, 1, w.timeout_ms());
+        int n = w.injected() ? -1 : os::poll(p, count, w.timeout_ms());
         if (!w.done(n, ec)) continue;
         if (n == 0) ec = timed_out();
-        else if (n > 0 && (p.revents & POLLNVAL)) ec = make_errc(std::errc::bad_file_descriptor);
-        return n > 0 ? p.revents : 0;
+        else if (n > 0 && p[1].revents != 0) ec = canceled();
+        else if (n > 0 && (p[0].revents & POLLNVAL)) ec = make_errc(std::errc::bad_file_descriptor);
+        return n > 0 && !ec ? p[0].revents : 0;
+    }
+}
+
+// The canceller's two ends (cancel.ipp): one byte makes the reading end readable; drain empties
+// it. Both sockets are non-blocking; wake is async-signal-safe on POSIX (one send()).
+inline void wake(handle h) noexcept {
+    const char byte = 1;
+    int e = 0;
+    for (int i = 0; i < 16; ++i)
+        if (os::send_once(h, &byte, 1, 0, -1, e) >= 0 || !os::is_interrupted(e)) return;
+}
+inline void drain(handle h) noexcept {
+    char sink[64];
+    int e = 0;
+    for (int i = 0; i < 1024; ++i) {
+        const long n = os::recv_once(h, sink, sizeof sink, 0, -1, e);
+        if (n <= 0 && !(n < 0 && os::is_interrupted(e))) return;
     }
 }
 
@@ -3066,23 +3259,33 @@ inline std::error_code pending_error(handle h) noexcept {
 //   socket (would-block, for the caller).
 // - anything else: that error.
 // With a deadline, no attempt waits past it (os::send_once and the others, given wait_ms()).
+// A canceller works as a deadline that poll() watches: attempts never block, the waits between
+// them end on cancel, and a cancelled canceller fails the call before its first attempt.
 class retry {
 public:
     retry(handle h, short events, int option, const deadline& until) noexcept
         : h_(h), events_(events), option_(option), until_(until) {}
 
-    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left where
-    // the attempt itself waits (os::attempt_waits), 0 where it only must not block (no clock
-    // read on that fast path).
+    // operation_canceled before the first attempt if the canceller already fired.
+    bool stopped(std::error_code& ec) const noexcept {
+        if (!until_.cancelled()) return false;
+        ec = canceled();
+        return true;
+    }
+
+    // The wait_ms of the next attempt: -1 when it may block (no deadline, no canceller), else
+    // the milliseconds left where the attempt itself waits (os::attempt_waits; 0 with a
+    // canceller, which only poll() can watch), 0 where it only must not block (no clock read on
+    // that fast path).
     int wait_ms() const noexcept {
-        if (until_.infinite()) return -1;
-        if constexpr (os::attempt_waits) return until_.remaining_ms();
+        if (until_.blocks()) return -1;
+        if constexpr (os::attempt_waits) return until_.stop() != nullptr ? 0 : until_.remaining_ms();
         return 0;
     }
 
     // After a failed attempt with error e: true to try again, false with ec set.
     bool again(int e, std::error_code& ec) noexcept {
-        if (os::is_interrupted(e) && until_.infinite()) {
+        if (os::is_interrupted(e) && until_.blocks()) {
             if (checked_) return true;
             checked_ = true;
             const long long ms = socket_timeout_ms(h_, option_);
@@ -3090,7 +3293,7 @@ public:
             until_ = deadline::after(std::chrono::milliseconds(ms));
             return wait_for_readiness(ec);
         }
-        if (os::is_interrupted(e) || (os::is_would_block(e) && !until_.infinite()))
+        if (os::is_interrupted(e) || (os::is_would_block(e) && !until_.blocks()))
             return wait_for_readiness(ec);
         ec = socket_error(e);
         if (os::is_would_block(e) && !checked_) {
@@ -3102,6 +3305,10 @@ public:
 
 private:
     bool wait_for_readiness(std::error_code& ec) noexcept {
+        if (until_.cancelled()) {
+            ec = canceled();
+            return false;
+        }
         if (until_.expired()) {
             ec = timed_out();
             return false;
@@ -3214,6 +3421,7 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
                      std::error_code& ec) noexcept {
     const socklen_type capacity = len ? *len : 0;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return os::invalid;
     for (;;) {
         if (len) *len = capacity;
         int e = fault::next(fault::call::accept).error;
@@ -3232,6 +3440,7 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
 inline std::size_t send(handle h, const void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     if (size > os::send_piece) size = os::send_piece;
     for (;;) {
         const auto f = fault::next(fault::call::send);
@@ -3249,6 +3458,7 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
 inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     for (;;) {
         const auto f = fault::next(fault::call::recv);
         int e = f.error;
@@ -3265,6 +3475,7 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const
 inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags, const ::sockaddr* sa,
                           std::size_t len, const deadline& until, std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     for (;;) {
         int e = fault::next(fault::call::sendto).error;
         const long n = e != 0 ? -1
@@ -3284,6 +3495,7 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
                             std::error_code& ec) noexcept {
     const socklen_type capacity = *len;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     for (;;) {
         *len = capacity;
         int e = fault::next(fault::call::recvfrom).error;
@@ -3338,6 +3550,14 @@ using os::eai_system;
 inline std::error_code set_cloexec(handle h) noexcept {
     if (int e = os::set_cloexec(h); e != 0) return socket_error(e);
     return {};
+}
+
+// A second, close-on-exec handle for the same socket (POSIX; operation_not_supported on Windows).
+inline handle duplicate(handle h, std::error_code& ec) noexcept {
+    int e = 0;
+    const handle d = os::duplicate(h, e);
+    ec = d == os::invalid ? socket_error(e) : std::error_code{};
+    return d;
 }
 
 inline bool pton(int family, const char* text, void* out) noexcept { return os::pton(family, text, out); }
@@ -3504,6 +3724,87 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/throw.ipp ----
+// ---- begin net/impl/cancel.ipp ----
+#ifndef NETSOCK_IMPL_CANCEL_IPP
+#define NETSOCK_IMPL_CANCEL_IPP
+
+// Definitions for cancel.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION. The canceller is a connected socket pair, both ends
+// non-blocking: cancel() sends one byte, so the reading end stays readable (for every poll()
+// that watches it) until reset() drains it.
+
+
+#include <atomic>
+#include <cstdint>
+#include <utility>
+
+NETSOCK_BEGIN_NAMESPACE
+
+static_assert(std::atomic<bool>::is_always_lock_free, "cancel() must be async-signal-safe");
+
+namespace detail {
+inline std::uint64_t next_canceller_id() noexcept {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+} // namespace detail
+
+canceller::canceller() {
+    if (auto r = open(); !r) detail::throw_error(r.error(), "canceller");
+}
+
+result<canceller> canceller::try_create() noexcept {
+    canceller c{tag{}};
+    if (auto r = c.open(); !r) return detail::fail(r.error());
+    return c;
+}
+
+result<void> canceller::open() noexcept {
+    auto pair = try_socket_pair(socket_type::stream);
+    if (!pair) return detail::fail(pair.error());
+    for (const socket* s : {&pair->first, &pair->second})
+        if (auto ec = detail::sys::set_nonblocking(s->native_handle(), true)) return detail::fail(ec);
+    state_.reader = pair->first.release();
+    state_.writer = pair->second.release();
+    state_.id = detail::next_canceller_id();
+    return {};
+}
+
+canceller::canceller(canceller&& other) noexcept { *this = std::move(other); }
+
+canceller& canceller::operator=(canceller&& other) noexcept {
+    if (this != &other) {
+        close();
+        state_.cancelled.store(other.state_.is_cancelled(), std::memory_order_release);
+        state_.reader = std::exchange(other.state_.reader, invalid_handle);
+        state_.writer = std::exchange(other.state_.writer, invalid_handle);
+        state_.id = std::exchange(other.state_.id, 0);
+    }
+    return *this;
+}
+
+canceller::~canceller() { close(); }
+
+void canceller::close() noexcept {
+    for (native_handle_type* h : {&state_.reader, &state_.writer})
+        if (*h != invalid_handle) (void)detail::sys::close(std::exchange(*h, invalid_handle));
+}
+
+void canceller::cancel() noexcept {
+    // The flag first: a call that sees the byte (or starts later) sees the flag too.
+    if (!state_.cancelled.exchange(true, std::memory_order_acq_rel) && state_.writer != invalid_handle)
+        detail::sys::wake(state_.writer);
+}
+
+void canceller::reset() noexcept {
+    if (state_.reader != invalid_handle) detail::sys::drain(state_.reader);
+    state_.cancelled.store(false, std::memory_order_release);
+}
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/impl/cancel.ipp ----
 // ---- begin net/impl/address.ipp ----
 #ifndef NETSOCK_IMPL_ADDRESS_IPP
 #define NETSOCK_IMPL_ADDRESS_IPP
@@ -4155,7 +4456,7 @@ void listen(const socket& s, int backlog) { detail::unwrap(try_listen(s, backlog
 result<accept_result> try_accept(const socket& s, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     auto until = detail::sys::deadline::after(t);
-    if (until.infinite()) until = detail::sys::accept_deadline(s.native_handle());
+    if (until.infinite()) until = until.earliest(detail::sys::accept_deadline(s.native_handle()));
     auto once = [&]() -> result<accept_result> {
         accept_result r;
         auto sink = r.peer.prepare_native();
@@ -4165,7 +4466,8 @@ result<accept_result> try_accept(const socket& s, timeout t) noexcept {
         if (r.peer.commit_native()) r.peer = address::any(family::local); // an unnamed peer
         return r;
     };
-    if (until.infinite()) return once();
+    if (until.blocks()) return once();
+    if (until.cancelled()) return detail::fail(detail::sys::canceled());
     return detail::with_nonblocking(s.native_handle(), once);
 }
 
@@ -4176,7 +4478,8 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
     namespace sys = detail::sys;
     const auto h = s.native_handle();
     const auto until = sys::deadline::after(t);
-    if (until.infinite()) {
+    if (until.cancelled()) return detail::fail(sys::canceled());
+    if (until.blocks()) {
         auto ec = sys::connect(h, a.data(), a.size());
         if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
         if (ec) return detail::fail(ec);
@@ -4188,9 +4491,10 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
         // EAGAIN (Linux): nothing was started and no event will say when to retry, so retry
         // every 10 ms until the deadline.
         while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
+            if (until.cancelled()) return detail::fail(sys::canceled());
             if (until.expired()) return detail::fail(sys::timed_out());
             const int ms = until.remaining_ms();
-            sys::sleep_ms(ms < 10 ? ms : 10);
+            sys::sleep_ms(ms >= 0 && ms < 10 ? ms : 10); // -1: no time limit (a canceller)
             ec = sys::connect(h, a.data(), a.size());
         }
         if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);
@@ -4626,9 +4930,11 @@ using sys::deadline;
 inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 
 // Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
-// attempt fails; the first to connect wins and the others are closed. One shared deadline.
+// attempt fails; the first to connect wins and the others are closed. One shared deadline;
+// its canceller is watched as the last poll entry.
 inline result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
     if (targets.empty()) return fail(std::errc::invalid_argument);
+    if (until.cancelled()) return fail(sys::canceled());
     struct attempt {
         socket sock;
         std::size_t index;
@@ -4666,14 +4972,21 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
             f.events = POLLOUT;
             fds.push_back(f);
         }
+        if (const auto* stop = until.stop()) {
+            sys::pollfd_type f{};
+            f.fd = stop->reader;
+            f.events = POLLIN;
+            fds.push_back(f);
+        }
         // Wait for a result, at most until the next attempt is due (if any is left).
         const auto wait_until =
             next < targets.size() ? until.earliest(deadline::after(connection_attempt_delay)) : until;
         std::error_code wait_error;
         const int r = sys::poll_until(fds.data(), fds.size(), wait_until, wait_error);
         if (r < 0) return fail(wait_error);
+        if (until.cancelled()) return fail(sys::canceled()); // the losers are closed on return
         bool progressed = false;
-        for (std::size_t i = fds.size(); i-- > 0;) {
+        for (std::size_t i = pending.size(); i-- > 0;) {
             // Windows before 10 2004 reports a failed connect through nothing but SO_ERROR.
             auto ec = sys::pending_error(pending[i].sock.native_handle());
             if (fds[i].revents == 0 && !ec) continue;
@@ -4701,9 +5014,11 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
 result<socket> try_create_connection(std::string_view host, std::uint16_t port, timeout t) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    auto found = try_resolve(host, service);
+    const auto until = detail::deadline::after(t);
+    if (until.cancelled()) return detail::fail(detail::sys::canceled());
+    auto found = try_resolve(host, service); // not interruptible: the canceller is checked after it
     if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(t));
+    return detail::connect_racing(detail::interleave(*found), until);
 }
 
 result<socket> try_create_connection(const std::vector<address>& targets, timeout t) noexcept {
@@ -4797,6 +5112,56 @@ NETSOCK_END_NAMESPACE
 // no lookup structure and no allocation. Implementation only: included by poller_backend.hpp, which states
 // the backend contract.
 
+// ---- begin net/detail/poller_queue.hpp ----
+#ifndef NETSOCK_DETAIL_POLLER_QUEUE_HPP
+#define NETSOCK_DETAIL_POLLER_QUEUE_HPP
+
+// What the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp) share: watching the
+// canceller of a wait. Implementation only, POSIX only.
+//
+// A wait given a canceller (net::timeout) must also wake when it is cancelled. The queue holds
+// a duplicate of the canceller's socket that the poller owns, added once and kept while waits
+// use the same canceller (no extra system call per wait), swapped when another one comes, and
+// removed when a wait has none (otherwise a cancelled canceller would wake every later wait).
+// Owning the duplicate matters: the queue never holds a descriptor number the poller does not
+// own, which could be reused by a socket of the program once the canceller is destroyed.
+
+
+#include <cstdint>
+#include <system_error>
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
+
+// Makes s watch canceller c (nullptr: none). `ctl(fd, add)` adds fd (readable) to the queue
+// or removes it.
+template <class Ctl> std::error_code watch_stop(queue_state& s, const cancel_state* c, Ctl&& ctl) {
+    const std::uint64_t wanted = c != nullptr ? c->id : 0;
+    if (s.stop_id == wanted) return {};
+    if (s.stop_fd >= 0) {
+        (void)ctl(s.stop_fd, false);
+        (void)sys::close(s.stop_fd);
+        s.stop_fd = -1;
+        s.stop_id = 0;
+    }
+    if (c == nullptr) return {};
+    std::error_code ec;
+    const int fd = sys::duplicate(c->reader, ec);
+    if (ec) return ec;
+    if ((ec = ctl(fd, true))) {
+        (void)sys::close(fd);
+        return ec;
+    }
+    s.stop_fd = fd;
+    s.stop_id = wanted;
+    return {};
+}
+
+} // namespace detail
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/detail/poller_queue.hpp ----
 
 #include <sys/epoll.h>
 
@@ -4818,24 +5183,33 @@ static_assert(sizeof(queue_event) == sizeof(::epoll_event), "queue_event must be
 
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
-    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
+      stop_id(o.stop_id) {
     o.fd = -1;
     o.count = 0;
+    o.stop_fd = -1;
+    o.stop_id = 0;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
+        if (stop_fd >= 0) sys::close(stop_fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
+        stop_fd = o.stop_fd;
+        stop_id = o.stop_id;
         o.fd = -1;
         o.count = 0;
+        o.stop_fd = -1;
+        o.stop_id = 0;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
+    if (stop_fd >= 0) sys::close(stop_fd);
 }
 
 // The backend code, working on the state a poller keeps.
@@ -4881,6 +5255,16 @@ public:
 
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
+        if (until.cancelled()) return sys::canceled();
+        if (auto ec = watch_stop(s, until.stop(), [&](int fd, bool add) {
+                ::epoll_event ev{};
+                ev.data.fd = fd;
+                ev.events = EPOLLIN;
+                if (::epoll_ctl(s.fd, add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) != 0)
+                    return last_socket_error();
+                return std::error_code{};
+            }))
+            return ec;
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
         int n = 0;
@@ -4891,6 +5275,10 @@ public:
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const int h = ev.data.fd;
+            if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
+                out.clear();
+                return sys::canceled();
+            }
             events what = events::none;
             if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
             if (ev.events & EPOLLOUT) what |= events::writable;
@@ -4955,24 +5343,33 @@ static_assert(sizeof(queue_event) == sizeof(struct ::kevent), "queue_event must 
 
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
-    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
+      stop_id(o.stop_id) {
     o.fd = -1;
     o.count = 0;
+    o.stop_fd = -1;
+    o.stop_id = 0;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
+        if (stop_fd >= 0) sys::close(stop_fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
+        stop_fd = o.stop_fd;
+        stop_id = o.stop_id;
         o.fd = -1;
         o.count = 0;
+        o.stop_fd = -1;
+        o.stop_id = 0;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
+    if (stop_fd >= 0) sys::close(stop_fd);
 }
 
 // The backend code, working on the state a poller keeps.
@@ -5021,6 +5418,15 @@ public:
     }
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
+        if (until.cancelled()) return sys::canceled();
+        if (auto ec = watch_stop(s, until.stop(), [&](int fd, bool add) {
+                struct ::kevent change;
+                EV_SET(&change, static_cast<uintptr_t>(fd), EVFILT_READ, add ? EV_ADD : EV_DELETE, 0, 0,
+                       nullptr);
+                if (::kevent(s.fd, &change, 1, nullptr, 0, nullptr) != 0) return last_socket_error();
+                return std::error_code{};
+            }))
+            return ec;
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
         int n = 0;
@@ -5035,6 +5441,10 @@ public:
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const auto h = static_cast<native_handle_type>(ev.ident);
+            if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
+                out.clear();
+                return sys::canceled();
+            }
             events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
             if (ev.flags & EV_EOF) what |= events::hangup;
             if (ev.flags & EV_ERROR) what |= events::error;
@@ -5119,6 +5529,8 @@ public:
         os::pollfd_type p{};
         p.fd = h;
         p.events = sys::to_poll(what);
+        // Room for one more entry, so that a wait can append its canceller without allocating.
+        if (s.fds.size() + 2 > s.fds.capacity()) s.fds.reserve(2 * s.fds.size() + 2);
         s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
         s.fds.push_back(p);
         s.data.push_back(data);
@@ -5147,9 +5559,18 @@ public:
     }
     static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
+        const cancel_state* stop = until.stop();
+        if (stop != nullptr && stop->is_cancelled()) return sys::canceled();
+        if (s.fds.empty() && stop == nullptr) { // nothing can become ready: sleep out the timeout
             while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
+        }
+        // The canceller's socket is the last entry for the duration of the wait.
+        if (stop != nullptr) {
+            os::pollfd_type p{};
+            p.fd = stop->reader;
+            p.events = POLLIN;
+            s.fds.push_back(p);
         }
         std::error_code ec;
         int n = 0;
@@ -5158,6 +5579,11 @@ public:
                     ? -1
                     : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
             if (w.done(n, ec)) break;
+        }
+        if (stop != nullptr) {
+            const short r = s.fds.back().revents;
+            s.fds.pop_back();
+            if (n > 0 && r != 0) return sys::canceled();
         }
         if (n < 0) return ec;
         // Scan from where the last batch stopped, so that with more ready sockets than
@@ -5297,7 +5723,7 @@ void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::re
 result<poller::ready_events> poller::try_wait(timeout t) noexcept {
     // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
     // poller), so report it instead of hanging.
-    if (t.is_none() && detail::poller_backend::size(state_) == 0)
+    if (t.is_none() && !t.has_canceller() && detail::poller_backend::size(state_) == 0)
         return detail::fail(std::errc::invalid_argument);
     if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_))
         return detail::fail(ec);

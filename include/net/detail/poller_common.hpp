@@ -12,6 +12,7 @@
 #include "platform.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -70,6 +71,10 @@ struct queue_state {
     std::vector<queue_entry> table;
     std::size_t count = 0;
     std::vector<queue_event> raw;
+    // The canceller of the last wait that had one (net::timeout): a duplicate of its socket,
+    // owned by the poller and kept in the queue while waits use the same canceller.
+    int stop_fd = -1;
+    std::uint64_t stop_id = 0;
 };
 #endif
 

@@ -7,6 +7,7 @@
 // the backend contract.
 
 #include "poller_common.hpp"
+#include "poller_queue.hpp"
 #include "sys.hpp"
 
 #include <sys/epoll.h>
@@ -29,24 +30,33 @@ static_assert(sizeof(queue_event) == sizeof(::epoll_event), "queue_event must be
 
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
-    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
+      stop_id(o.stop_id) {
     o.fd = -1;
     o.count = 0;
+    o.stop_fd = -1;
+    o.stop_id = 0;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
+        if (stop_fd >= 0) sys::close(stop_fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
+        stop_fd = o.stop_fd;
+        stop_id = o.stop_id;
         o.fd = -1;
         o.count = 0;
+        o.stop_fd = -1;
+        o.stop_id = 0;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
+    if (stop_fd >= 0) sys::close(stop_fd);
 }
 
 // The backend code, working on the state a poller keeps.
@@ -92,6 +102,16 @@ public:
 
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
+        if (until.cancelled()) return sys::canceled();
+        if (auto ec = watch_stop(s, until.stop(), [&](int fd, bool add) {
+                ::epoll_event ev{};
+                ev.data.fd = fd;
+                ev.events = EPOLLIN;
+                if (::epoll_ctl(s.fd, add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) != 0)
+                    return last_socket_error();
+                return std::error_code{};
+            }))
+            return ec;
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
         int n = 0;
@@ -102,6 +122,10 @@ public:
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const int h = ev.data.fd;
+            if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
+                out.clear();
+                return sys::canceled();
+            }
             events what = events::none;
             if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
             if (ev.events & EPOLLOUT) what |= events::writable;

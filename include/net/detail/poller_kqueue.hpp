@@ -7,6 +7,7 @@
 // poller_backend.hpp, which states the backend contract.
 
 #include "poller_common.hpp"
+#include "poller_queue.hpp"
 #include "sys.hpp"
 
 #include <sys/event.h>
@@ -32,24 +33,33 @@ static_assert(sizeof(queue_event) == sizeof(struct ::kevent), "queue_event must 
 
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
-    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)) {
+    : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
+      stop_id(o.stop_id) {
     o.fd = -1;
     o.count = 0;
+    o.stop_fd = -1;
+    o.stop_id = 0;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
+        if (stop_fd >= 0) sys::close(stop_fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
+        stop_fd = o.stop_fd;
+        stop_id = o.stop_id;
         o.fd = -1;
         o.count = 0;
+        o.stop_fd = -1;
+        o.stop_id = 0;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
+    if (stop_fd >= 0) sys::close(stop_fd);
 }
 
 // The backend code, working on the state a poller keeps.
@@ -98,6 +108,15 @@ public:
     }
     static std::error_code wait(queue_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
+        if (until.cancelled()) return sys::canceled();
+        if (auto ec = watch_stop(s, until.stop(), [&](int fd, bool add) {
+                struct ::kevent change;
+                EV_SET(&change, static_cast<uintptr_t>(fd), EVFILT_READ, add ? EV_ADD : EV_DELETE, 0, 0,
+                       nullptr);
+                if (::kevent(s.fd, &change, 1, nullptr, 0, nullptr) != 0) return last_socket_error();
+                return std::error_code{};
+            }))
+            return ec;
         const int max = static_cast<int>(s.raw.size() < out.capacity() ? s.raw.size() : out.capacity());
         std::error_code ec;
         int n = 0;
@@ -112,6 +131,10 @@ public:
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const auto h = static_cast<native_handle_type>(ev.ident);
+            if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
+                out.clear();
+                return sys::canceled();
+            }
             events what = ev.filter == EVFILT_WRITE ? events::writable : events::readable;
             if (ev.flags & EV_EOF) what |= events::hangup;
             if (ev.flags & EV_ERROR) what |= events::error;

@@ -36,6 +36,8 @@ public:
         os::pollfd_type p{};
         p.fd = h;
         p.events = sys::to_poll(what);
+        // Room for one more entry, so that a wait can append its canceller without allocating.
+        if (s.fds.size() + 2 > s.fds.capacity()) s.fds.reserve(2 * s.fds.size() + 2);
         s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
         s.fds.push_back(p);
         s.data.push_back(data);
@@ -64,9 +66,18 @@ public:
     }
     static std::error_code wait(poll_state& s, const sys::deadline& until, ready_list& out) {
         out.clear();
-        if (s.fds.empty()) { // nothing can become ready: sleep out the (finite) timeout
+        const cancel_state* stop = until.stop();
+        if (stop != nullptr && stop->is_cancelled()) return sys::canceled();
+        if (s.fds.empty() && stop == nullptr) { // nothing can become ready: sleep out the timeout
             while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
+        }
+        // The canceller's socket is the last entry for the duration of the wait.
+        if (stop != nullptr) {
+            os::pollfd_type p{};
+            p.fd = stop->reader;
+            p.events = POLLIN;
+            s.fds.push_back(p);
         }
         std::error_code ec;
         int n = 0;
@@ -75,6 +86,11 @@ public:
                     ? -1
                     : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
             if (w.done(n, ec)) break;
+        }
+        if (stop != nullptr) {
+            const short r = s.fds.back().revents;
+            s.fds.pop_back();
+            if (n > 0 && r != 0) return sys::canceled();
         }
         if (n < 0) return ec;
         // Scan from where the last batch stopped, so that with more ready sockets than

@@ -8,13 +8,15 @@
 //   else can overwrite errno / WSAGetLastError();
 // - EINTR is retried for every call except connect (never re-issued: the connect goes on in
 //   the kernel, so wait for writability and read SO_ERROR) and close (never retried);
-// - a deadline turns a blocking call into "try, wait for readiness, try again" (struct retry);
+// - a deadline or a canceller turns a blocking call into "try, wait for readiness, try again"
+//   (struct retry), and every wait also watches the canceller's socket (cancel.hpp);
 // - every wait is one loop over poll()/WSAPoll() (or epoll_wait/kevent for the pollers) with a
 //   steady-clock deadline (waiter), never select(), which cannot watch descriptors above
 //   FD_SETSIZE;
 // - the test fault hook (detail/fault.hpp) is asked before each call that has a fault point.
 
 #include "../error.hpp"
+#include "cancel_state.hpp"
 #include "fault.hpp"
 #include "platform.hpp"
 
@@ -37,13 +39,15 @@ using os::nfds_type;
 using os::pollfd_type;
 using os::socklen_type;
 
-// A point in time after which a blocking call gives up with timed_out; `never()` blocks.
-// Made from a net::timeout, which has already clamped the value (timeout.hpp).
+// A point in time after which a blocking call gives up with timed_out (`never()`: no limit),
+// and the canceller that can end it sooner with operation_canceled. Made from a net::timeout,
+// which has already clamped the value (timeout.hpp).
 class deadline {
 public:
     static deadline never() noexcept { return deadline(); }
     static deadline after(timeout t) noexcept {
         deadline d;
+        d.stop_ = t.cancel_state();
         if (!t.is_none()) {
             d.infinite_ = false;
             d.at_ = clock::now() + std::chrono::ceil<clock::duration>(t.duration());
@@ -51,6 +55,10 @@ public:
         return d;
     }
     bool infinite() const noexcept { return infinite_; }
+    // True when nothing can end the call early: it may block in the kernel.
+    bool blocks() const noexcept { return infinite_ && stop_ == nullptr; }
+    const cancel_state* stop() const noexcept { return stop_; }
+    bool cancelled() const noexcept { return stop_ != nullptr && stop_->is_cancelled(); }
     clock::time_point time() const noexcept { return at_; }
     // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
     int remaining_ms() const noexcept {
@@ -61,18 +69,21 @@ public:
         return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
     }
     bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
-    // The earlier of two deadlines.
+    // The earlier of two deadlines, with the canceller of either (this one's first).
     deadline earliest(const deadline& o) const noexcept {
-        if (infinite_) return o;
-        return !o.infinite_ && o.at_ < at_ ? o : *this;
+        deadline d = infinite_ || (!o.infinite_ && o.at_ < at_) ? o : *this;
+        d.stop_ = stop_ != nullptr ? stop_ : o.stop_;
+        return d;
     }
 
 private:
     clock::time_point at_{};
     bool infinite_ = true;
+    const cancel_state* stop_ = nullptr;
 };
 
 inline std::error_code timed_out() noexcept { return make_errc(std::errc::timed_out); }
+inline std::error_code canceled() noexcept { return make_errc(std::errc::operation_canceled); }
 
 inline bool is_in_progress(const std::error_code& ec) noexcept {
     return ec.category() == socket_category() && os::is_in_progress(ec.value());
@@ -139,18 +150,47 @@ inline int poll_until(pollfd_type* fds, std::size_t n, const deadline& until, st
     }
 }
 
-// Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out. Returns the
-// revents seen (a closed descriptor, POLLNVAL, is bad_file_descriptor).
+// Waits until `events` (POLLIN/POLLOUT) are ready on h; expiry is timed_out, a cancel
+// operation_canceled. Returns the revents seen (a closed descriptor, POLLNVAL, is
+// bad_file_descriptor).
 inline short wait(handle h, short events, const deadline& until, std::error_code& ec) noexcept {
-    pollfd_type p{};
-    p.fd = h;
-    p.events = events;
+    pollfd_type p[2]{};
+    p[0].fd = h;
+    p[0].events = events;
+    os::nfds_type count = 1;
+    if (const cancel_state* c = until.stop()) {
+        if (c->is_cancelled()) {
+            ec = canceled();
+            return 0;
+        }
+        p[1].fd = c->reader;
+        p[1].events = POLLIN;
+        count = 2;
+    }
     for (waiter w(until);;) {
-        int n = w.injected() ? -1 : os::poll(&p, 1, w.timeout_ms());
+        int n = w.injected() ? -1 : os::poll(p, count, w.timeout_ms());
         if (!w.done(n, ec)) continue;
         if (n == 0) ec = timed_out();
-        else if (n > 0 && (p.revents & POLLNVAL)) ec = make_errc(std::errc::bad_file_descriptor);
-        return n > 0 ? p.revents : 0;
+        else if (n > 0 && p[1].revents != 0) ec = canceled();
+        else if (n > 0 && (p[0].revents & POLLNVAL)) ec = make_errc(std::errc::bad_file_descriptor);
+        return n > 0 && !ec ? p[0].revents : 0;
+    }
+}
+
+// The canceller's two ends (cancel.ipp): one byte makes the reading end readable; drain empties
+// it. Both sockets are non-blocking; wake is async-signal-safe on POSIX (one send()).
+inline void wake(handle h) noexcept {
+    const char byte = 1;
+    int e = 0;
+    for (int i = 0; i < 16; ++i)
+        if (os::send_once(h, &byte, 1, 0, -1, e) >= 0 || !os::is_interrupted(e)) return;
+}
+inline void drain(handle h) noexcept {
+    char sink[64];
+    int e = 0;
+    for (int i = 0; i < 1024; ++i) {
+        const long n = os::recv_once(h, sink, sizeof sink, 0, -1, e);
+        if (n <= 0 && !(n < 0 && os::is_interrupted(e))) return;
     }
 }
 
@@ -243,23 +283,33 @@ inline std::error_code pending_error(handle h) noexcept {
 //   socket (would-block, for the caller).
 // - anything else: that error.
 // With a deadline, no attempt waits past it (os::send_once and the others, given wait_ms()).
+// A canceller works as a deadline that poll() watches: attempts never block, the waits between
+// them end on cancel, and a cancelled canceller fails the call before its first attempt.
 class retry {
 public:
     retry(handle h, short events, int option, const deadline& until) noexcept
         : h_(h), events_(events), option_(option), until_(until) {}
 
-    // The wait_ms of the next attempt: -1 without a deadline, else the milliseconds left where
-    // the attempt itself waits (os::attempt_waits), 0 where it only must not block (no clock
-    // read on that fast path).
+    // operation_canceled before the first attempt if the canceller already fired.
+    bool stopped(std::error_code& ec) const noexcept {
+        if (!until_.cancelled()) return false;
+        ec = canceled();
+        return true;
+    }
+
+    // The wait_ms of the next attempt: -1 when it may block (no deadline, no canceller), else
+    // the milliseconds left where the attempt itself waits (os::attempt_waits; 0 with a
+    // canceller, which only poll() can watch), 0 where it only must not block (no clock read on
+    // that fast path).
     int wait_ms() const noexcept {
-        if (until_.infinite()) return -1;
-        if constexpr (os::attempt_waits) return until_.remaining_ms();
+        if (until_.blocks()) return -1;
+        if constexpr (os::attempt_waits) return until_.stop() != nullptr ? 0 : until_.remaining_ms();
         return 0;
     }
 
     // After a failed attempt with error e: true to try again, false with ec set.
     bool again(int e, std::error_code& ec) noexcept {
-        if (os::is_interrupted(e) && until_.infinite()) {
+        if (os::is_interrupted(e) && until_.blocks()) {
             if (checked_) return true;
             checked_ = true;
             const long long ms = socket_timeout_ms(h_, option_);
@@ -267,7 +317,7 @@ public:
             until_ = deadline::after(std::chrono::milliseconds(ms));
             return wait_for_readiness(ec);
         }
-        if (os::is_interrupted(e) || (os::is_would_block(e) && !until_.infinite()))
+        if (os::is_interrupted(e) || (os::is_would_block(e) && !until_.blocks()))
             return wait_for_readiness(ec);
         ec = socket_error(e);
         if (os::is_would_block(e) && !checked_) {
@@ -279,6 +329,10 @@ public:
 
 private:
     bool wait_for_readiness(std::error_code& ec) noexcept {
+        if (until_.cancelled()) {
+            ec = canceled();
+            return false;
+        }
         if (until_.expired()) {
             ec = timed_out();
             return false;
@@ -391,6 +445,7 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
                      std::error_code& ec) noexcept {
     const socklen_type capacity = len ? *len : 0;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return os::invalid;
     for (;;) {
         if (len) *len = capacity;
         int e = fault::next(fault::call::accept).error;
@@ -409,6 +464,7 @@ inline handle accept(handle h, ::sockaddr* sa, socklen_type* len, const deadline
 inline std::size_t send(handle h, const void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     if (size > os::send_piece) size = os::send_piece;
     for (;;) {
         const auto f = fault::next(fault::call::send);
@@ -426,6 +482,7 @@ inline std::size_t send(handle h, const void* data, std::size_t size, int flags,
 inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const deadline& until,
                         std::error_code& ec) noexcept {
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     for (;;) {
         const auto f = fault::next(fault::call::recv);
         int e = f.error;
@@ -442,6 +499,7 @@ inline std::size_t recv(handle h, void* data, std::size_t size, int flags, const
 inline std::size_t sendto(handle h, const void* data, std::size_t size, int flags, const ::sockaddr* sa,
                           std::size_t len, const deadline& until, std::error_code& ec) noexcept {
     retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     for (;;) {
         int e = fault::next(fault::call::sendto).error;
         const long n = e != 0 ? -1
@@ -461,6 +519,7 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
                             std::error_code& ec) noexcept {
     const socklen_type capacity = *len;
     retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return 0;
     for (;;) {
         *len = capacity;
         int e = fault::next(fault::call::recvfrom).error;
@@ -515,6 +574,14 @@ using os::eai_system;
 inline std::error_code set_cloexec(handle h) noexcept {
     if (int e = os::set_cloexec(h); e != 0) return socket_error(e);
     return {};
+}
+
+// A second, close-on-exec handle for the same socket (POSIX; operation_not_supported on Windows).
+inline handle duplicate(handle h, std::error_code& ec) noexcept {
+    int e = 0;
+    const handle d = os::duplicate(h, e);
+    ec = d == os::invalid ? socket_error(e) : std::error_code{};
+    return d;
 }
 
 inline bool pton(int family, const char* text, void* out) noexcept { return os::pton(family, text, out); }

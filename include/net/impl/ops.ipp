@@ -107,7 +107,7 @@ void listen(const socket& s, int backlog) { detail::unwrap(try_listen(s, backlog
 result<accept_result> try_accept(const socket& s, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     auto until = detail::sys::deadline::after(t);
-    if (until.infinite()) until = detail::sys::accept_deadline(s.native_handle());
+    if (until.infinite()) until = until.earliest(detail::sys::accept_deadline(s.native_handle()));
     auto once = [&]() -> result<accept_result> {
         accept_result r;
         auto sink = r.peer.prepare_native();
@@ -117,7 +117,8 @@ result<accept_result> try_accept(const socket& s, timeout t) noexcept {
         if (r.peer.commit_native()) r.peer = address::any(family::local); // an unnamed peer
         return r;
     };
-    if (until.infinite()) return once();
+    if (until.blocks()) return once();
+    if (until.cancelled()) return detail::fail(detail::sys::canceled());
     return detail::with_nonblocking(s.native_handle(), once);
 }
 
@@ -128,7 +129,8 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
     namespace sys = detail::sys;
     const auto h = s.native_handle();
     const auto until = sys::deadline::after(t);
-    if (until.infinite()) {
+    if (until.cancelled()) return detail::fail(sys::canceled());
+    if (until.blocks()) {
         auto ec = sys::connect(h, a.data(), a.size());
         if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
         if (ec) return detail::fail(ec);
@@ -140,9 +142,10 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
         // EAGAIN (Linux): nothing was started and no event will say when to retry, so retry
         // every 10 ms until the deadline.
         while (ec && sys::is_would_block(ec) && !sys::is_in_progress(ec)) {
+            if (until.cancelled()) return detail::fail(sys::canceled());
             if (until.expired()) return detail::fail(sys::timed_out());
             const int ms = until.remaining_ms();
-            sys::sleep_ms(ms < 10 ? ms : 10);
+            sys::sleep_ms(ms >= 0 && ms < 10 ? ms : 10); // -1: no time limit (a canceller)
             ec = sys::connect(h, a.data(), a.size());
         }
         if (ec && (sys::is_in_progress(ec) || sys::is_interrupted(ec))) ec = sys::finish_connect(h, until);

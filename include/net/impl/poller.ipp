@@ -83,7 +83,7 @@ void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::re
 result<poller::ready_events> poller::try_wait(timeout t) noexcept {
     // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
     // poller), so report it instead of hanging.
-    if (t.is_none() && detail::poller_backend::size(state_) == 0)
+    if (t.is_none() && !t.has_canceller() && detail::poller_backend::size(state_) == 0)
         return detail::fail(std::errc::invalid_argument);
     if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_))
         return detail::fail(ec);

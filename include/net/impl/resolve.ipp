@@ -106,9 +106,11 @@ using sys::deadline;
 inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 
 // Races connects to `targets` in order: a new attempt starts every 250 ms, or at once when an
-// attempt fails; the first to connect wins and the others are closed. One shared deadline.
+// attempt fails; the first to connect wins and the others are closed. One shared deadline;
+// its canceller is watched as the last poll entry.
 inline result<socket> connect_racing(const std::vector<address>& targets, const deadline& until) {
     if (targets.empty()) return fail(std::errc::invalid_argument);
+    if (until.cancelled()) return fail(sys::canceled());
     struct attempt {
         socket sock;
         std::size_t index;
@@ -146,14 +148,21 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
             f.events = POLLOUT;
             fds.push_back(f);
         }
+        if (const auto* stop = until.stop()) {
+            sys::pollfd_type f{};
+            f.fd = stop->reader;
+            f.events = POLLIN;
+            fds.push_back(f);
+        }
         // Wait for a result, at most until the next attempt is due (if any is left).
         const auto wait_until =
             next < targets.size() ? until.earliest(deadline::after(connection_attempt_delay)) : until;
         std::error_code wait_error;
         const int r = sys::poll_until(fds.data(), fds.size(), wait_until, wait_error);
         if (r < 0) return fail(wait_error);
+        if (until.cancelled()) return fail(sys::canceled()); // the losers are closed on return
         bool progressed = false;
-        for (std::size_t i = fds.size(); i-- > 0;) {
+        for (std::size_t i = pending.size(); i-- > 0;) {
             // Windows before 10 2004 reports a failed connect through nothing but SO_ERROR.
             auto ec = sys::pending_error(pending[i].sock.native_handle());
             if (fds[i].revents == 0 && !ec) continue;
@@ -181,9 +190,11 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
 result<socket> try_create_connection(std::string_view host, std::uint16_t port, timeout t) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    auto found = try_resolve(host, service);
+    const auto until = detail::deadline::after(t);
+    if (until.cancelled()) return detail::fail(detail::sys::canceled());
+    auto found = try_resolve(host, service); // not interruptible: the canceller is checked after it
     if (!found) return detail::fail(found.error());
-    return detail::connect_racing(detail::interleave(*found), detail::deadline::after(t));
+    return detail::connect_racing(detail::interleave(*found), until);
 }
 
 result<socket> try_create_connection(const std::vector<address>& targets, timeout t) noexcept {

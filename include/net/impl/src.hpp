@@ -23,6 +23,7 @@
 #include "address.ipp"
 #include "socket.ipp"
 #include "ops.ipp"
+#include "cancel.ipp"
 #include "options.ipp"
 #include "resolve.ipp"
 #include "poller.ipp"

@@ -317,6 +317,14 @@ inline constexpr int eai_system = -1;
 
 // Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
 inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
+
+// A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of
+// a canceller's socket); invalid with err set on failure.
+inline handle duplicate(handle h, int& err) noexcept {
+    const handle d = ::fcntl(h, F_DUPFD_CLOEXEC, 0);
+    if (d < 0) err = errno;
+    return d < 0 ? invalid : d;
+}
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
 

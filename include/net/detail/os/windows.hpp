@@ -530,6 +530,13 @@ inline int set_cloexec(handle h) noexcept {
                ? 0
                : static_cast<int>(::GetLastError());
 }
+
+// Only the kernel-queue pollers (epoll, kqueue) duplicate a socket; Windows has WSAPoll, and
+// WSADuplicateSocket is for other processes.
+inline handle duplicate(handle, int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return invalid;
+}
 } // namespace detail::os
 NETSOCK_END_NAMESPACE
 
