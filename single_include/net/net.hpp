@@ -26,6 +26,13 @@
 #ifndef NETSOCK_CONFIG_HPP
 #define NETSOCK_CONFIG_HPP
 
+// C++17 or later. Below it, one error instead of hundreds: #error, then an #include of a file
+// that does not exist, which ends the compilation (GCC and Clang go on after #error; MSVC stops).
+#if (defined(_MSVC_LANG) ? _MSVC_LANG : __cplusplus) < 201703L
+#error "netsock needs C++17 or later: compile with -std=c++17 (MSVC: /std:c++17)"
+#include <netsock_needs_cpp17_stopping_here> // NOLINT: stops GCC and Clang
+#endif
+
 // Build-mode switches (not platform switches: those live in detail/platform.hpp).
 //
 // NETSOCK_NO_EXCEPTIONS: define to make the throwing functions call NETSOCK_THROW_HOOK(ec, op)
