@@ -68,6 +68,17 @@ inline constexpr bool is_byte_like_v =
     ;
 template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
 constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return size < max ? size : max; }
+// The bytes a const array means: a character array ending in NUL (a string literal) without
+// its terminator; any other array, all of it.
+template <class T, std::size_t N> constexpr std::size_t text_size(T (&a)[N]) noexcept {
+    constexpr bool text = std::is_same_v<std::remove_cv_t<T>, char>
+#if defined(__cpp_char8_t)
+                          || std::is_same_v<std::remove_cv_t<T>, char8_t>
+#endif
+        ;
+    if constexpr (text) return a[N - 1] == 0 ? N - 1 : N;
+    else return N;
+}
 } // namespace detail
 
 /// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
@@ -75,8 +86,13 @@ constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return
 /// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
 /// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
 /// An extra `max_size` argument limits the view to the first `max_size` bytes:
-/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
-/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
+/// `net::sendall(s, net::buffer(buf, n))`.
+///
+/// Trap: a `const char` array that ends in NUL is taken as text, so that a string literal means
+/// its characters (as `std::string_view` does): `net::buffer("GET / HTTP/1.1\r\n\r\n")` is 18
+/// bytes, without the terminator. For binary data in a `const char` array whose last byte is 0
+/// (rare), use `unsigned char`/`std::byte` arrays or `net::buffer(pointer, size)`. Non-const
+/// arrays (receive buffers) always mean all of their bytes.
 constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
 constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
 constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
@@ -89,12 +105,12 @@ constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
 }
 
 template <class T, std::size_t N, detail::byte_like<T> = 0> constexpr auto buffer(T (&a)[N]) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::text_size(a));
     else return mutable_buffer(a, N);
 }
 template <class T, std::size_t N, detail::byte_like<T> = 0>
 constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(detail::text_size(a), max_size));
     else return mutable_buffer(a, detail::clamp(N, max_size));
 }
 

@@ -52,7 +52,7 @@ public:
     /// A canceller that is not cancelled. Throws net::error if the OS gives no sockets.
     NETSOCK_DECL canceller();
     /// Non-throwing construction. Errors: too_many_files_open, ...
-    NETSOCK_DECL static result<canceller> try_create() noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<canceller> try_create() noexcept;
     NETSOCK_DECL canceller(canceller&& other) noexcept;
     NETSOCK_DECL canceller& operator=(canceller&& other) noexcept;
     canceller(const canceller&) = delete;
@@ -74,7 +74,7 @@ private:
     friend class timeout;
     struct tag {};
     explicit canceller(tag) noexcept {}
-    NETSOCK_DECL result<void> open() noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> open() noexcept;
     NETSOCK_DECL void close() noexcept;
 
     detail::cancel_state state_;

@@ -15,6 +15,7 @@
 #include "timeout.hpp"
 
 #include <cstddef>
+#include <string_view>
 #include <utility>
 
 NETSOCK_BEGIN_NAMESPACE
@@ -24,14 +25,14 @@ enum class shutdown_type { receive, send, both };
 
 /// What `accept` returns: the connected socket and the peer's address.
 /// `auto [conn, peer] = net::accept(listener);`
-struct accept_result {
+struct [[nodiscard]] accept_result {
     net::socket socket;
     net::address peer;
 };
 
 /// What `recvfrom` returns: bytes received, the sender, and whether the datagram was larger
 /// than the buffer (the rest is discarded; the socket stays usable).
-struct recvfrom_result {
+struct [[nodiscard]] recvfrom_result {
     std::size_t size = 0;
     net::address sender;
     bool truncated = false;
@@ -47,7 +48,8 @@ inline constexpr int default_backlog = SOMAXCONN;
 /// (non-inheritable on Windows), never raises SIGPIPE, and, for IPv6, has IPV6_V6ONLY set
 /// explicitly to true (the same on every OS; `create_server` offers dual stack).
 /// Errors: address_family_not_supported, too_many_files_open, ...
-NETSOCK_DECL result<socket> try_make_socket(family f, socket_type t = socket_type::stream) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_make_socket(family f,
+                                                          socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_make_socket`.
 NETSOCK_DECL socket make_socket(family f, socket_type t = socket_type::stream);
 
@@ -56,12 +58,12 @@ NETSOCK_DECL socket make_socket(family f, socket_type t = socket_type::stream);
 /// TIME_WAIT), SO_EXCLUSIVEADDRUSE on Windows. A second bind to an address that a live listener
 /// holds fails with address_in_use on every OS. Errors: address_in_use, address_not_available,
 /// permission_denied, ...
-NETSOCK_DECL result<void> try_bind(const socket& s, const address& a) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_bind(const socket& s, const address& a) noexcept;
 /// Throwing form of `try_bind`.
 NETSOCK_DECL void bind(const socket& s, const address& a);
 
 /// Marks a bound stream socket as accepting connections.
-NETSOCK_DECL result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept;
 /// Throwing form of `try_listen`.
 NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 
@@ -78,7 +80,8 @@ NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 /// on every OS (Windows ignores it for accept; netsock makes it apply).
 /// On Windows, which cannot report a socket's mode, "non-blocking" means set with
 /// `net::set_nonblocking` (a mode set with ioctlsocket directly is not seen).
-NETSOCK_DECL result<accept_result> try_accept(const socket& s, timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<accept_result> try_accept(const socket& s,
+                                                            timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_accept`.
 NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 
@@ -94,8 +97,8 @@ NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 /// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
 ///     std::puts(r.error().message().c_str());
 /// ```
-NETSOCK_DECL result<void> try_connect(const socket& s, const address& a,
-                                      timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_connect(const socket& s, const address& a,
+                                                    timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_connect`.
 NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout::none());
 
@@ -106,39 +109,59 @@ NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout
 /// Windows at most 64 KiB per call, so that a failure never hides how much went). With a
 /// timeout it waits at most that long for room to send, on a blocking socket too.
 /// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
-NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
-                                          timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
+                                                        timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_send`.
 NETSOCK_DECL std::size_t send(const socket& s, const_buffer b, timeout t = timeout::none());
+/// `send` of text: a string literal (its characters, no NUL), std::string or std::string_view.
+[[nodiscard]] inline result<std::size_t> try_send(const socket& s, std::string_view text,
+                                                  timeout t = timeout::none()) noexcept {
+    return try_send(s, const_buffer(text.data(), text.size()), t);
+}
+inline std::size_t send(const socket& s, std::string_view text, timeout t = timeout::none()) {
+    return send(s, const_buffer(text.data(), text.size()), t);
+}
 
 /// Sends every byte (looping over partial sends; also on non-blocking sockets) and returns the
 /// count; a timeout is one deadline for the whole buffer. On failure, `*sent` (if given) holds
 /// how many bytes went out before the error.
-NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t = timeout::none(),
-                                             std::size_t* sent = nullptr) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                                           timeout t = timeout::none(),
+                                                           std::size_t* sent = nullptr) noexcept;
 /// `try_sendall` with no time limit, reporting the bytes sent before an error in `*sent`.
-inline result<std::size_t> try_sendall(const socket& s, const_buffer b, std::size_t* sent) noexcept {
+[[nodiscard]] inline result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                                     std::size_t* sent) noexcept {
     return try_sendall(s, b, timeout::none(), sent);
 }
 /// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
 NETSOCK_DECL std::size_t sendall(const socket& s, const_buffer b, timeout t = timeout::none());
+/// `sendall` of text: `net::sendall(conn, "HTTP/1.1 200 OK\r\n")`, a std::string, ...
+[[nodiscard]] inline result<std::size_t> try_sendall(const socket& s, std::string_view text,
+                                                     timeout t = timeout::none(),
+                                                     std::size_t* sent = nullptr) noexcept {
+    return try_sendall(s, const_buffer(text.data(), text.size()), t, sent);
+}
+inline std::size_t sendall(const socket& s, std::string_view text, timeout t = timeout::none()) {
+    return sendall(s, const_buffer(text.data(), text.size()), t);
+}
 
 /// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
-/// stream (orderly EOF) — or that `b` was empty. With a timeout it gives up with timed_out if
-/// nothing arrives within it.
-NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b,
-                                          timeout t = timeout::none()) noexcept;
+/// stream (orderly EOF); an empty `b` is invalid_argument (a 0 that is not EOF would look like
+/// one). With a timeout it gives up with timed_out if nothing arrives within it.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b,
+                                                        timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recv`.
 NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 /// Receives exactly `b.size()` bytes; a timeout is one deadline for the whole buffer. If the
 /// stream ends first the error is `net::errc::eof`; `*received` (if given) holds how many
 /// bytes arrived before any error.
-NETSOCK_DECL result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
-                                                timeout t = timeout::none(),
-                                                std::size_t* received = nullptr) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                                              timeout t = timeout::none(),
+                                                              std::size_t* received = nullptr) noexcept;
 /// `try_recv_exact` with no time limit, reporting the bytes received before an error.
-inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, std::size_t* received) noexcept {
+[[nodiscard]] inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                                        std::size_t* received) noexcept {
     return try_recv_exact(s, b, timeout::none(), received);
 }
 /// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
@@ -148,16 +171,25 @@ NETSOCK_DECL std::size_t recv_exact(const socket& s, mutable_buffer b, timeout t
 // Datagrams
 
 /// Sends one datagram to `to`. Errors: message_size if it is too large for the protocol, ...
-NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
-                                            timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
+                                                          timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto`.
 NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
                                 timeout t = timeout::none());
+/// `sendto` of text (a string literal's characters, std::string, std::string_view).
+[[nodiscard]] inline result<std::size_t> try_sendto(const socket& s, std::string_view text, const address& to,
+                                                    timeout t = timeout::none()) noexcept {
+    return try_sendto(s, const_buffer(text.data(), text.size()), to, t);
+}
+inline std::size_t sendto(const socket& s, std::string_view text, const address& to,
+                          timeout t = timeout::none()) {
+    return sendto(s, const_buffer(text.data(), text.size()), to, t);
+}
 
 /// Receives one datagram: `{size, sender, truncated}`. A datagram larger than `b` fills `b`,
 /// the rest is discarded and `truncated` is true, the same on every OS.
-NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
-                                                  timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
+                                                                timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recvfrom`.
 NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
@@ -166,30 +198,31 @@ NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout
 
 /// Shuts down one or both directions. `shutdown_type::send` sends EOF (FIN) to the peer while
 /// still allowing to receive. Errors: not_connected, ...
-NETSOCK_DECL result<void> try_shutdown(const socket& s, shutdown_type how) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_shutdown(const socket& s, shutdown_type how) noexcept;
 /// Throwing form of `try_shutdown`.
 NETSOCK_DECL void shutdown(const socket& s, shutdown_type how);
 
 /// The address the socket is bound to (e.g. the port picked by binding port 0).
-NETSOCK_DECL result<address> try_local_address(const socket& s) noexcept;
+[[nodiscard]] NETSOCK_DECL result<address> try_local_address(const socket& s) noexcept;
 /// Throwing form of `try_local_address`.
 NETSOCK_DECL address local_address(const socket& s);
 
 /// The address of the connected peer. Errors: not_connected.
-NETSOCK_DECL result<address> try_peer_address(const socket& s) noexcept;
+[[nodiscard]] NETSOCK_DECL result<address> try_peer_address(const socket& s) noexcept;
 /// Throwing form of `try_peer_address`.
 NETSOCK_DECL address peer_address(const socket& s);
 
 /// Switches non-blocking mode on or off. In non-blocking mode send/recv/accept fail with
 /// operation_would_block instead of waiting (check with `net::is_would_block(ec)`);
 /// sendall/recv_exact still wait, using poll.
-NETSOCK_DECL result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept;
 /// Throwing form of `try_set_nonblocking`.
 NETSOCK_DECL void set_nonblocking(const socket& s, bool on = true);
 
 /// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
 /// events seen (which may include error and hangup). Expiry is timed_out.
-NETSOCK_DECL result<events> try_wait(const socket& s, events wanted, timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<events> try_wait(const socket& s, events wanted,
+                                                   timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_wait`.
 NETSOCK_DECL events wait(const socket& s, events wanted, timeout t = timeout::none());
 
@@ -199,14 +232,15 @@ NETSOCK_DECL events wait(const socket& s, events wanted, timeout t = timeout::no
 /// reset, which can destroy the reply the peer has not read yet.) `s` is closed afterwards in
 /// every case. There is no default timeout: a peer that never closes would hold it for ever.
 /// Errors: timed_out if the peer did not finish within `t` (the socket is still closed).
-NETSOCK_DECL result<void> try_graceful_close(socket& s, timeout t) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_graceful_close(socket& s, timeout t) noexcept;
 /// Throwing form of `try_graceful_close`.
 NETSOCK_DECL void graceful_close(socket& s, timeout t);
 
 /// Two sockets connected to each other, e.g. for tests and wake-ups:
 /// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
 /// (or UDP) pair.
-NETSOCK_DECL result<std::pair<socket, socket>> try_socket_pair(socket_type t = socket_type::stream) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::pair<socket, socket>>
+try_socket_pair(socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_socket_pair`.
 NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream);
 

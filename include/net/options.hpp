@@ -241,7 +241,8 @@ struct socket_error {
 
 /// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
 /// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
-template <class Option> result<void> try_set_option(const socket& s, const Option& option) noexcept {
+template <class Option>
+[[nodiscard]] result<void> try_set_option(const socket& s, const Option& option) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
     return {};
@@ -252,7 +253,7 @@ template <class Option> void set_option(const socket& s, const Option& option) {
 }
 
 /// Reads a typed option: `auto size = net::get_option<net::receive_buffer_size>(s).value;`.
-template <class Option> result<Option> try_get_option(const socket& s) noexcept {
+template <class Option> [[nodiscard]] result<Option> try_get_option(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     Option option{};
     if (auto ec = option.get_from(s.native_handle())) return detail::fail(ec);

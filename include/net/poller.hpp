@@ -86,7 +86,7 @@ public:
     /// Throws net::error if the OS cannot create one (see `try_create`).
     NETSOCK_DECL explicit poller(std::size_t max_events = 256);
     /// Non-throwing construction. Errors: too_many_files_open, ...
-    NETSOCK_DECL static result<poller> try_create(std::size_t max_events = 256) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<poller> try_create(std::size_t max_events = 256) noexcept;
     poller(poller&&) noexcept = default;
     poller& operator=(poller&&) noexcept = default;
     poller(const poller&) = delete;
@@ -94,22 +94,24 @@ public:
 
     /// Watches `s` for `what` (readable and/or writable) with user `data` returned in events.
     /// Errors: file_exists if already added, bad_file_descriptor for a closed socket.
-    NETSOCK_DECL result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_add(const socket& s, events what,
+                                                    void* data = nullptr) noexcept;
     NETSOCK_DECL void add(const socket& s, events what, void* data = nullptr);
     /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
     /// is not watched.
-    NETSOCK_DECL result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_modify(const socket& s, events what,
+                                                       void* data = nullptr) noexcept;
     NETSOCK_DECL void modify(const socket& s, events what, void* data = nullptr);
     /// Stops watching `s`; its events still pending in the current batch are dropped.
     /// Errors: no_such_file_or_directory if it is not watched.
-    NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
     NETSOCK_DECL void remove(const socket& s);
 
     /// Waits until at least one watched socket is ready or `t` passes (then the result is
     /// empty: a timeout is not an error). Signals (EINTR) never end the wait early. Without a
     /// timeout, a poller that watches no socket fails with invalid_argument (the wait could
     /// never end).
-    NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
     /// Throwing form of `try_wait`.
     NETSOCK_DECL ready_events wait(timeout t = timeout::none());
 

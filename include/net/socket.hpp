@@ -40,7 +40,7 @@ public:
     /// Closes the handle. The socket is not open afterwards even if the OS reports an error
     /// (the handle is gone either way; close is never retried). Closing a socket that is not
     /// open does nothing, as in Python.
-    NETSOCK_DECL result<void> try_close() noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_close() noexcept;
     /// Throwing form of `try_close`.
     NETSOCK_DECL void close();
 

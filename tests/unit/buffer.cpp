@@ -6,6 +6,7 @@
 #include <net/net.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -134,7 +135,7 @@ constexpr std::string_view constant_view = "network";
 static_assert(net::buffer(constant_view).size() == 7);
 static_assert(net::buffer(constant_view, 3).size() == 3);
 static_assert(net::buffer(constant_view, 100).size() == 7);
-static_assert(net::buffer(constant_text).size() == sizeof constant_text);
+static_assert(net::buffer(constant_text).size() == sizeof constant_text - 1); // text: no NUL
 static_assert(net::buffer(constant_text, 2).size() == 2);
 static_assert(net::buffer(constant_text).data() == constant_text);
 static_assert(net::const_buffer().size() == 0 && net::const_buffer().data() == nullptr);
@@ -283,7 +284,9 @@ TEST_CASE("buffer of an array with max_size takes at most max_size bytes") {
     CHECK(net::buffer(storage, 0).size() == 0);
     const char cstorage[8] = {};
     CHECK(net::buffer(cstorage, 5).size() == 5);
-    CHECK(net::buffer(cstorage, 50).size() == 8);
+    CHECK(net::buffer(cstorage, 50).size() == 7); // a const char array ending in NUL is text
+    const unsigned char ustorage[8] = {};
+    CHECK(net::buffer(ustorage, 50).size() == 8); // binary: all of it
 }
 
 TEST_CASE("buffer of byte-like arrays of every element type") {
@@ -300,13 +303,42 @@ TEST_CASE("buffer of byte-like arrays of every element type") {
     CHECK(net::buffer(cy, 2).size() == 2);
 }
 
-TEST_CASE("buffer of a string literal includes its terminating NUL") {
+TEST_CASE("buffer of a string literal means its characters, without the terminating NUL") {
     auto b = net::buffer("abc");
-    CHECK(b.size() == 4);
-    CHECK(bytes(b.data())[3] == '\0');
-    CHECK(std::memcmp(b.data(), "abc", 4) == 0);
-    // The documented way to leave the NUL out.
-    CHECK(net::buffer(std::string_view("abc")).size() == 3);
+    CHECK(b.size() == 3);
+    CHECK(std::memcmp(b.data(), "abc", 3) == 0);
+    CHECK(net::buffer("abc", 2).size() == 2);
+    CHECK(net::buffer("abc", 10).size() == 3);
+    CHECK(net::buffer("").size() == 0);
+    static_assert(net::buffer("GET / HTTP/1.1\r\n\r\n").size() == 18);
+    // The same as std::string_view, which the rule follows.
+    CHECK(net::buffer("abc").size() == net::buffer(std::string_view("abc")).size());
+}
+
+TEST_CASE("const arrays that are not NUL-terminated text keep all their bytes") {
+    static const char no_terminator[3] = {'a', 'b', 'c'};
+    CHECK(net::buffer(no_terminator).size() == 3);
+    static const unsigned char binary[4] = {1, 2, 3, 0}; // not char: binary, all of it
+    CHECK(net::buffer(binary).size() == 4);
+    static const std::byte bytes_[2] = {std::byte{7}, std::byte{0}};
+    CHECK(net::buffer(bytes_).size() == 2);
+    char receive[4] = {}; // non-const: a receive buffer, all of it
+    CHECK(net::buffer(receive).size() == 4);
+}
+
+TEST_CASE("a string literal sent over a socket arrives without its NUL") {
+    auto [a, b] = net::socket_pair();
+    REQUIRE(net::sendall(a, net::buffer("ping")) == 4);
+    net::shutdown(a, net::shutdown_type::send);
+    char got[16];
+    std::size_t total = 0;
+    for (int i = 0; i < 16; ++i) {
+        const std::size_t n =
+            net::recv(b, net::buffer(got + total, sizeof got - total), std::chrono::seconds(10));
+        if (n == 0) break;
+        total += n;
+    }
+    CHECK(std::string(got, total) == "ping");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1185,7 +1185,7 @@ TEST_CASE("set_nonblocking makes recv, send and accept fail with would-block ins
         CHECK_MESSAGE(net::is_would_block(r.error()), describe(r.error()));
         bool thrown = false;
         try {
-            net::accept(listener);
+            (void)net::accept(listener);
         } catch (const net::error& e) {
             thrown = true;
             CHECK_MESSAGE(net::is_would_block(e.code()), describe(e.code()));
@@ -1546,4 +1546,50 @@ TEST_CASE("a local path longer than sun_path fails with filename_too_long and cr
     }
     // Nothing else was created: no truncated name, no stray file.
     CHECK(fs::is_empty(dir.path()));
+}
+
+TEST_CASE("recv into an empty buffer is invalid_argument, never a 0 that looks like EOF") {
+    auto c = netsock_test::connected_pair();
+    char none[1];
+    auto r = net::try_recv(c.server, net::buffer(none, 0), io_timeout);
+    REQUIRE_FALSE(r);
+    CHECK_EC(r.error(), std::errc::invalid_argument);
+    std::string op;
+    CHECK_EC(netsock_test::thrown_code([&] { (void)net::recv(c.server, net::mutable_buffer()); }, &op),
+             std::errc::invalid_argument);
+    CHECK(op == "recv");
+    netsock_test::check_delivers(c.client, c.server, "unharmed");
+}
+
+TEST_CASE("send, sendall and sendto take text directly") {
+    auto c = netsock_test::connected_pair();
+    const std::string owned = "owned|";
+    REQUIRE(net::sendall(c.client, "literal|", io_timeout) == 8); // no NUL
+    REQUIRE(net::sendall(c.client, owned) == owned.size());
+    REQUIRE(net::sendall(c.client, std::string_view("view|")) == 5);
+    std::size_t sent = 0;
+    auto r = net::try_sendall(c.client, "try|", io_timeout, &sent);
+    REQUIRE(r);
+    CHECK(sent == 4);
+    std::size_t n = 0;
+    while (n < 2) n += net::send(c.client, std::string_view("s|").substr(n), io_timeout);
+    auto one = net::try_send(c.client, "!", io_timeout);
+    REQUIRE(one);
+    CHECK(*one == 1);
+    const std::string expected = "literal|owned|view|try|s|!";
+    std::string got(expected.size(), '\0');
+    REQUIRE(net::recv_exact(c.server, net::buffer(got), io_timeout) == got.size());
+    CHECK(got == expected);
+
+    auto a = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+    net::bind(a, net::address::loopback());
+    auto b = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+    CHECK(net::sendto(b, "dgram", net::local_address(a), io_timeout) == 5);
+    auto t = net::try_sendto(b, std::string("second"), net::local_address(a), io_timeout);
+    REQUIRE(t);
+    char buf[16];
+    auto first = net::recvfrom(a, net::buffer(buf), io_timeout);
+    CHECK(std::string(buf, first.size) == "dgram");
+    auto second = net::recvfrom(a, net::buffer(buf), io_timeout);
+    CHECK(std::string(buf, second.size) == "second");
 }

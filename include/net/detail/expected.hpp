@@ -107,9 +107,10 @@ template <> struct copy_assign_gate<false> {
 };
 
 template <class T>
-class expected : private expected_storage<T>,
-                 private copy_ctor_gate<std::is_copy_constructible_v<T>>,
-                 private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
+class [[nodiscard]] expected
+    : private expected_storage<T>,
+      private copy_ctor_gate<std::is_copy_constructible_v<T>>,
+      private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
     static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
     using base = expected_storage<T>;
     template <class> friend class expected;
@@ -218,7 +219,7 @@ private:
     }
 };
 
-template <> class expected<void> {
+template <> class [[nodiscard]] expected<void> {
 public:
     using value_type = void;
     using error_type = std::error_code;

@@ -194,6 +194,7 @@ std::size_t sendall(const socket& s, const_buffer b, timeout t) {
 
 result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
+    if (b.size() == 0) return detail::fail(std::errc::invalid_argument); // 0 would read as EOF
     std::error_code ec;
     const std::size_t n =
         detail::sys::recv(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
