@@ -6,6 +6,7 @@
 #include "detail/throw.hpp"
 
 #include <cstddef>
+#include <string_view>
 #include <system_error>
 
 #if defined(NETSOCK_HAS_STD_EXPECTED)
@@ -51,6 +52,19 @@ template <class T> T unwrap(result<T>&& r, const char* operation) {
 }
 inline void unwrap(result<void>&& r, const char* operation) {
     if (!r) throw_error(r.error(), operation);
+}
+// The same naming the address the operation used: "bind 127.0.0.1:8080: Address already in use".
+template <class T> T unwrap(result<T>&& r, const char* operation, const address& where) {
+    if (!r) throw_error(r.error(), operation, where);
+    return std::move(*r);
+}
+inline void unwrap(result<void>&& r, const char* operation, const address& where) {
+    if (!r) throw_error(r.error(), operation, where);
+}
+// The same naming a subject as text, e.g. "example.com:443" for create_connection by name.
+template <class T> T unwrap(result<T>&& r, const char* operation, std::string_view subject) {
+    if (!r) throw_error(r.error(), operation, subject, 0, nullptr);
+    return std::move(*r);
 }
 // For sendall/recv_exact: the error carries the bytes moved before it (read after the call).
 inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operation,

@@ -403,3 +403,125 @@ TEST_CASE("a throwing operation on a closed socket reports bad_file_descriptor")
     }
     CHECK(thrown);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors that say what failed: the address, the reason, a hint
+
+static_assert(std::is_nothrow_copy_constructible_v<net::error>, "copying an exception never throws");
+
+TEST_CASE("net::error with an address reads \"operation address: message\"") {
+    const std::error_code ec = std::make_error_code(std::errc::address_in_use);
+    const net::error e(ec, "bind", "127.0.0.1:8080");
+    CHECK(std::string(e.what()) == "bind 127.0.0.1:8080: " + ec.message());
+    CHECK(e.address() == "127.0.0.1:8080");
+    CHECK(std::string(e.operation()) == "bind");
+    CHECK(e.code() == ec);
+    CHECK(e.bytes_transferred() == 0);
+    const net::error copy = e; // NOLINT(performance-unnecessary-copy-initialization)
+    CHECK(copy.address() == "127.0.0.1:8080");
+    CHECK(std::string(copy.what()) == e.what());
+}
+
+TEST_CASE("net::error without an address names none") {
+    const net::error e(std::make_error_code(std::errc::timed_out), "recv");
+    CHECK(e.address().empty());
+    CHECK(std::string(e.what()) == "recv: " + std::make_error_code(std::errc::timed_out).message());
+}
+
+TEST_CASE("net::error appends a hint in parentheses and keeps the byte count") {
+    const std::error_code ec = std::make_error_code(std::errc::connection_reset);
+    const net::error e(ec, "sendall", "[::1]:9", 12, "try again");
+    CHECK(std::string(e.what()) == "sendall [::1]:9: " + ec.message() + " (try again)");
+    CHECK(e.address() == "[::1]:9");
+    CHECK(e.bytes_transferred() == 12);
+}
+
+namespace {
+// What detail::unwrap(result, op, address) throws for `ec`.
+std::string unwrap_what(std::error_code ec, const char* op, const net::address& where) {
+    try {
+        net::detail::unwrap(net::result<void>(net::unexpected<std::error_code>(ec)), op, where);
+    } catch (const net::error& e) {
+        CHECK(e.address() == where.to_string());
+        CHECK(std::string(e.operation()) == op);
+        return e.what();
+    }
+    FAIL_CHECK("no error thrown");
+    return {};
+}
+} // namespace
+
+TEST_CASE("unwrap with an address names it, and hints at privileged ports for bind") {
+    const auto denied = std::make_error_code(std::errc::permission_denied);
+    const std::string hint = " (ports below 1024 need privileges)";
+    const auto low = net::address::parse("0.0.0.0:80");
+    CHECK(unwrap_what(denied, "bind", low) == "bind 0.0.0.0:80: " + denied.message() + hint);
+    CHECK(unwrap_what(denied, "create_server", net::address::parse("[::]:443")) ==
+          "create_server [::]:443: " + denied.message() + hint);
+    // No hint for other ports, other errors or other operations.
+    CHECK(unwrap_what(denied, "bind", net::address::parse("0.0.0.0:8080")) ==
+          "bind 0.0.0.0:8080: " + denied.message());
+    CHECK(unwrap_what(denied, "bind", net::address::parse("0.0.0.0:0")) ==
+          "bind 0.0.0.0:0: " + denied.message());
+    CHECK(unwrap_what(denied, "connect", low) == "connect 0.0.0.0:80: " + denied.message());
+    const auto in_use = std::make_error_code(std::errc::address_in_use);
+    CHECK(unwrap_what(in_use, "bind", low) == "bind 0.0.0.0:80: " + in_use.message());
+    CHECK(unwrap_what(in_use, "bind", net::address::local("/tmp/x.sock")) ==
+          "bind /tmp/x.sock: " + in_use.message());
+}
+
+TEST_CASE("unwrap with an address passes a value through") {
+    CHECK(net::detail::unwrap(net::result<int>(5), "op", net::address()) == 5);
+    CHECK(net::detail::unwrap(net::result<int>(6), "op", std::string_view("example.com:80")) == 6);
+}
+
+TEST_CASE("a real bind on a port in use names the operation and the address") {
+    auto first = net::make_socket(net::family::ipv4, net::socket_type::stream);
+    net::bind(first, net::address::parse("127.0.0.1:0"));
+    net::listen(first);
+    const auto taken = net::local_address(first);
+    auto second = net::make_socket(net::family::ipv4, net::socket_type::stream);
+    const auto r = net::try_bind(second, taken);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == std::errc::address_in_use);
+    CHECK(unwrap_what(r.error(), "bind", taken) == "bind " + taken.to_string() + ": " + r.error().message());
+}
+
+TEST_CASE("a real bind below 1024 without privileges gets the hint") {
+    auto s = net::make_socket(net::family::ipv4, net::socket_type::stream);
+    const auto low = net::address::parse("127.0.0.1:1");
+    const auto r = net::try_bind(s, low);
+    if (r.has_value() || r.error() != std::errc::permission_denied) {
+        MESSAGE("skipped: binding port 1 " << (r ? "worked" : r.error().message())
+                                           << " (privileged or a lowered unprivileged port start)");
+        return;
+    }
+    CHECK(unwrap_what(r.error(), "bind", low).find("(ports below 1024 need privileges)") !=
+          std::string::npos);
+}
+
+TEST_CASE("the reasons of address parsing are netsock codes equal to invalid_argument") {
+    const net::errc reasons[] = {
+        net::errc::empty_address, net::errc::address_too_long,    net::errc::not_numeric,
+        net::errc::invalid_ipv4,  net::errc::ipv4_leading_zero,   net::errc::invalid_ipv6,
+        net::errc::invalid_zone,  net::errc::invalid_port,        net::errc::port_out_of_range,
+        net::errc::bad_brackets,  net::errc::ipv6_needs_brackets,
+    };
+    std::vector<std::string> messages;
+    for (net::errc why : reasons) {
+        const std::error_code ec = why;
+        CAPTURE(ec.message());
+        CHECK(ec.category() == net::netsock_category());
+        CHECK(ec == std::errc::invalid_argument);
+        CHECK(ec != net::errc::eof);
+        CHECK(ec != std::errc::no_such_device);
+        CHECK_FALSE(contains(ec.message(), "unknown"));
+        for (const auto& m : messages) CHECK(m != ec.message());
+        messages.push_back(ec.message());
+    }
+    const std::error_code zone = net::errc::unknown_zone;
+    CHECK(zone == std::errc::no_such_device);
+    CHECK(zone != std::errc::invalid_argument);
+    const std::error_code eof = net::errc::eof;
+    CHECK(eof != std::errc::invalid_argument);
+}

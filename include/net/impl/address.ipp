@@ -132,6 +132,17 @@ inline std::size_t format_host(const address& a, char* out) noexcept {
 
 } // namespace detail
 
+[[noreturn]] void detail::throw_error(std::error_code ec, const char* operation, const address& where,
+                                      std::size_t bytes_transferred) {
+    const char* hint = nullptr;
+    const bool binds = std::strcmp(operation, "bind") == 0 || std::strcmp(operation, "create_server") == 0;
+    if (binds && ec == std::errc::permission_denied && where.family() != family::local && where.port() != 0 &&
+        where.port() < 1024)
+        hint = "ports below 1024 need privileges";
+    const std::string text = where.to_string();
+    detail::throw_error(ec, operation, std::string_view(text), bytes_transferred, hint);
+}
+
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
     auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);

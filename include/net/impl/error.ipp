@@ -8,13 +8,47 @@
 #include "../detail/sys.hpp"
 
 #include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 NETSOCK_BEGIN_NAMESPACE
 
 error::error(std::error_code ec, const char* operation, std::size_t bytes_transferred)
-    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred) {}
+    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred),
+      text_(std::system_error::what()) {}
+
+namespace detail {
+// Where the address starts in error_text's result.
+inline std::size_t error_address_offset(const char* operation, std::string_view address) noexcept {
+    return address.empty() || !operation || !*operation ? 0 : std::char_traits<char>::length(operation) + 1;
+}
+
+// "operation address: message (hint)".
+inline std::string error_text(const std::error_code& ec, const char* operation, std::string_view address,
+                              const char* hint) {
+    std::string text = operation ? operation : "";
+    if (!address.empty()) {
+        if (!text.empty()) text += ' ';
+        text.append(address.data(), address.size());
+    }
+    text += ": ";
+    text += ec.message();
+    if (hint && *hint) {
+        text += " (";
+        text += hint;
+        text += ')';
+    }
+    return text;
+}
+} // namespace detail
+
+error::error(std::error_code ec, const char* operation, std::string_view address,
+             std::size_t bytes_transferred, const char* hint)
+    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred),
+      text_(detail::error_text(ec, operation, address, hint)),
+      address_offset_(detail::error_address_offset(operation, address)), address_size_(address.size()) {}
 
 namespace detail {
 // errno / WSAGetLastError() values.
@@ -48,7 +82,29 @@ public:
     std::string message(int ev) const override {
         switch (static_cast<errc>(ev)) {
         case errc::eof: return "end of stream";
+        case errc::empty_address: return "empty address, or no host before the port";
+        case errc::address_too_long: return "address text too long";
+        case errc::not_numeric: return "not a numeric address (net::resolve looks up host names)";
+        case errc::invalid_ipv4: return "invalid IPv4 address (four decimal numbers 0-255)";
+        case errc::ipv4_leading_zero: return "leading zero in an IPv4 number (octal or decimal?)";
+        case errc::invalid_ipv6: return "invalid IPv6 address";
+        case errc::invalid_zone: return "invalid IPv6 zone (an interface name of [A-Za-z0-9._-] or a number)";
+        case errc::unknown_zone: return "no interface of the IPv6 zone's name";
+        case errc::invalid_port: return "invalid port (decimal digits expected)";
+        case errc::port_out_of_range: return "port out of range";
+        case errc::ipv6_needs_brackets: return "an IPv6 address with a port needs brackets: [address]:port";
+        case errc::bad_brackets: return "brackets must enclose an IPv6 address, followed by nothing or :port";
         default: return "unknown netsock error";
+        }
+    }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        switch (static_cast<errc>(ev)) {
+        case errc::eof: return {ev, *this};
+        case errc::unknown_zone: return std::errc::no_such_device;
+        default:
+            if (ev > static_cast<int>(errc::eof) && ev <= static_cast<int>(errc::bad_brackets))
+                return std::errc::invalid_argument;
+            return {ev, *this};
         }
     }
 };
