@@ -26,24 +26,49 @@ enum class socket_type { stream, datagram };
 /// socket path). A plain value type: copyable, comparable, hashable, printable.
 /// A default-constructed address is `0.0.0.0:0`.
 ///
-/// Parsing is numeric only and never calls DNS (use `net::resolve` for names):
+/// Parsing is numeric only and never calls DNS (use `net::resolve` for names), and reads the
+/// same texts on every OS (netsock's own parser and formatter, not the OS's inet_pton and
+/// inet_ntop):
 /// ```cpp
 /// auto a = net::address::parse("127.0.0.1:8080");
 /// auto b = net::address::parse("[fe80::1%lo]:22");
 /// if (auto r = net::address::try_parse(user_text); !r) std::puts(r.error().message().c_str());
 /// ```
+/// The rules, and their traps:
+/// - IPv4 is exactly four decimal numbers 0-255. "127.1", "0x7f.0.0.1", "2130706433" and
+///   "012.0.0.1" are rejected: inet_aton reads them as 127.0.0.1 and 10.0.0.1 (octal), others
+///   do not (CVE-2021-29921); `resolve` applies the same rule to numeric-looking hosts.
+/// - IPv6 is RFC 4291 text: groups of 1-4 hex digits, one "::" (for at least one zero group),
+///   an optional dotted IPv4 tail without leading zeros, an optional zone "%eth0" or "%2". A
+///   zone is an interface name of [A-Za-z0-9._-] (at most 63) or a number below 2^32.
+/// - With a port, IPv6 needs brackets: "[::1]:80". Unbracketed IPv6 in the one-argument form is
+///   rejected with `net::errc::ipv6_needs_brackets` when it could also be read as an address and
+///   a port: "::1:80" (the address ::0.1.0.128, or [::1] port 80?), "fe80::1%lo:8080",
+///   "2001:db8::1:2". Texts that cannot, such as "::1", "fe80::1%lo" or
+///   "1:2:3:4:5:6:7:8", are accepted with port 0. To pass any bare IPv6 host, use
+///   `parse(host, port)` or brackets.
+/// - Errors are codes of `net::errc` naming the reason (`port_out_of_range`, `invalid_ipv4`,
+///   `ipv4_leading_zero`, ...); each compares equal to `std::errc::invalid_argument`, except
+///   `unknown_zone` (a zone name no interface has), equal to `std::errc::no_such_device`. The
+///   throwing forms echo the input: `address::parse "1.2.3.4:99999": port out of range`.
+/// - Printing follows RFC 5952 ("2001:db8::1", lowercase, the longest zero run as "::", a lone
+///   zero group as "0"); only IPv4-mapped addresses print a dotted tail ("::ffff:1.2.3.4"), as
+///   Python, Go and Rust print them. `parse(a.to_string()) == a` for every IP address.
 class address {
 public:
     /// `0.0.0.0:0`.
     NETSOCK_DECL address() noexcept;
 
     /// Parses "1.2.3.4:80", "1.2.3.4" (port 0), "[::1]:443", "[::1]", "::1" (port 0) and
-    /// "[fe80::1%eth0]:22" (zone by interface name or number). Errors: `invalid_argument` for
-    /// malformed text or a port above 65535, `no_such_device` for an unknown zone name.
+    /// "[fe80::1%eth0]:22" (zone by interface name or number). Rejects "::1:80" (write
+    /// "[::1]:80"; see the rules above). Errors: a `net::errc` reason, equal to
+    /// `invalid_argument` for malformed text or a port above 65535, to `no_such_device` for an
+    /// unknown zone name. Never allocates.
     NETSOCK_DECL static result<address> try_parse(std::string_view text) noexcept;
-    /// Throwing form of `try_parse(text)`.
+    /// Throwing form of `try_parse(text)`; `net::error::address()` holds the quoted input.
     NETSOCK_DECL static address parse(std::string_view text);
-    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
+    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2", "::1:80" = ::0.1.0.128)
+    /// with a separate port: a bare IPv6 host is never ambiguous here.
     NETSOCK_DECL static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept;
     /// Throwing form of `try_parse(host, port)`.
     NETSOCK_DECL static address parse(std::string_view host, std::uint16_t port);

@@ -187,7 +187,7 @@ TEST_CASE("parse reads a bracketed IPv6 address without a port as port 0") {
     CHECK(a.v6_bytes() == v6({}, {1}));
 }
 
-TEST_CASE("parse reads a bare IPv6 address as port 0") {
+TEST_CASE("parse reads a bare IPv6 address that cannot end in a port as port 0") {
     const auto a = net::address::parse("::1");
     CHECK(a.family() == net::family::ipv6);
     CHECK(a.port() == 0);
@@ -261,22 +261,11 @@ TEST_CASE("parse accepts any valid spelling of an IPv6 address and prints it can
     CHECK(net::address::parse("[2001:db8:0:0:0:0:0:1]:8080").to_string() == "[2001:db8::1]:8080");
 }
 
-TEST_CASE("leading zeros in an IPv4 part are never read as octal") {
-    // inet_pton rejects "01.2.3.4" on some systems and accepts it as decimal on others; either
-    // is fine, reading 010 as 8 is not.
-    struct case_ {
-        const char* text;
-        std::uint8_t first_byte;
-    };
-    for (const case_& c : {case_{"01.2.3.4", 1}, case_{"010.0.0.1:80", 10}, case_{"1.2.3.010", 1}}) {
-        CAPTURE(c.text);
-        const auto r = net::address::try_parse(c.text);
-        if (r.has_value()) {
-            CHECK(r->v4_bytes()[0] == c.first_byte);
-            if (c.first_byte == 1 && r->v4_bytes()[3] != 4) CHECK(r->v4_bytes()[3] == 10);
-        } else {
-            CHECK(r.error() == std::errc::invalid_argument);
-        }
+TEST_CASE("leading zeros in an IPv4 part are rejected, never read as octal or decimal") {
+    // inet_aton reads 010 as 8, inet_pton on some systems as 10: the text is ambiguous.
+    for (const char* text : {"01.2.3.4", "010.0.0.1:80", "1.2.3.010", "00.0.0.0", "[::ffff:1.2.03.4]:80"}) {
+        check_rejected(text);
+        CHECK(net::address::try_parse(text).error() == net::errc::ipv4_leading_zero);
     }
 }
 
@@ -1038,4 +1027,348 @@ TEST_CASE("try_from_native rejects an unknown address family") {
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error() == std::errc::address_family_not_supported);
     CHECK_THROWS_AS((void)net::address::from_native(zeros.data(), zeros.size()), net::error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One address text on every OS: netsock's own parser and RFC 5952 formatter. The tables follow
+// the test tables of Python's ipaddress (Lib/test/test_ipaddress.py), Go's net/netip
+// (netip_test.go) and Rust's std::net (library/core/tests/net/), written anew here.
+
+namespace {
+struct host_case {
+    const char* in;
+    const char* out; // the host() text, RFC 5952
+};
+
+// Valid in all three (Go allows more than four hex digits per group, Python and Rust do not:
+// netsock follows the majority and glibc).
+const host_case valid_hosts[] = {
+    {"0.0.0.0", "0.0.0.0"},
+    {"192.168.140.255", "192.168.140.255"},
+    {"255.255.255.255", "255.255.255.255"},
+    {"::", "::"},
+    {"::1", "::1"},
+    {"0:0:0:0:0:0:0:0", "::"},
+    {"0:0:0:0:0:0:0:1", "::1"},
+    {"0000::0000", "::"},
+    {"000::c0a8:0001", "::c0a8:1"},
+    {"fd7a:115c:a1e0:ab12:4843:cd96:626b:430b", "fd7a:115c:a1e0:ab12:4843:cd96:626b:430b"},
+    {"fd7a:115c::626b:430b", "fd7a:115c::626b:430b"},
+    {"fd7a:115c:a1e0:ab12:4843:cd96::", "fd7a:115c:a1e0:ab12:4843:cd96::"},
+    {"fd7a:115c:a1e0:ab12:4843:cd96:626b::", "fd7a:115c:a1e0:ab12:4843:cd96:626b:0"},
+    {"fd7a:115c:a1e0::4843:cd96:626b:430b", "fd7a:115c:a1e0:0:4843:cd96:626b:430b"},
+    {"::ffff:192.168.140.255", "::ffff:192.168.140.255"},
+    {"::FFFF:192.0.2.33", "::ffff:192.0.2.33"},
+    {"::ffff:c000:0280", "::ffff:192.0.2.128"},
+    {"0:0:0:0:0000:ffff:127.1.2.3", "::ffff:127.1.2.3"},
+    {"1:2::ffff:192.168.140.255", "1:2::ffff:c0a8:8cff"},
+    {"FD9E:1A04:F01D::1", "fd9e:1a04:f01d::1"},
+    {"2001:db8::192.168.0.1", "2001:db8::c0a8:1"},
+    {"2001:db8:0:0:0:0:c0a8:1", "2001:db8::c0a8:1"},
+    {"::192.0.2.33", "::c000:221"},
+    {"::1:192.168.0.1", "::1:c0a8:1"},
+    {"1:1:1:1:1:1:192.168.0.1", "1:1:1:1:1:1:c0a8:1"},
+    {"64:ff9b::192.0.2.33", "64:ff9b::c000:221"},
+    {"2001:db8:122:c000:2:2100:192.0.2.33", "2001:db8:122:c000:2:2100:c000:221"},
+    {"1::", "1::"},
+    {"1:1::", "1:1::"},
+    {"::1:1", "::1:1"},
+    {"2a02:6b8::11:11", "2a02:6b8::11:11"},
+    {"1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0"},
+    {"::2:3:4:5:6:7:8", "0:2:3:4:5:6:7:8"},
+    {"2001:0db8::0001", "2001:db8::1"},
+    {"2001:db8::1:1:1:1:1", "2001:db8:0:1:1:1:1:1"},
+    {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+    {"2001:0:0:1:0:0:0:1", "2001:0:0:1::1"},
+    {"fe80::1%3999999999", "fe80::1%3999999999"},
+};
+
+// Invalid in all three, with the reason netsock gives.
+struct bad_case {
+    const char* in;
+    net::errc why;
+};
+const bad_case invalid_hosts[] = {
+    {"bad", net::errc::invalid_ipv4},
+    {"bogus.com", net::errc::not_numeric},
+    {"1234", net::errc::invalid_ipv4},
+    {"1.2.3.4%eth0", net::errc::invalid_ipv4},
+    {".1.2.3", net::errc::invalid_ipv4},
+    {"1.2.3.", net::errc::invalid_ipv4},
+    {"1..2.3", net::errc::invalid_ipv4},
+    {"1.2.3.4.5", net::errc::invalid_ipv4},
+    {"0300.0250.0214.0377", net::errc::invalid_ipv4}, // four digits
+    {"010.000.015.001", net::errc::ipv4_leading_zero},
+    {"000001.00000002.00000003.000000004", net::errc::invalid_ipv4},
+    {"0xc0.0xa8.0x8c.0xff", net::errc::invalid_ipv4},
+    {"0x10.0.0.1", net::errc::invalid_ipv4},
+    {"192.168.12345", net::errc::invalid_ipv4},
+    {"127.0.1", net::errc::invalid_ipv4},
+    {"192.1234567", net::errc::invalid_ipv4},
+    {"127.1", net::errc::invalid_ipv4},
+    {"192.168.300.1", net::errc::invalid_ipv4},
+    {"257.0.0.0", net::errc::invalid_ipv4},
+    {"42.42.42.-0", net::errc::invalid_ipv4},
+    {"+1.+2.+3.4", net::errc::invalid_ipv4},
+    {"1.2.3.4e0", net::errc::invalid_ipv4},
+    {"0000.000.000.000", net::errc::invalid_ipv4},
+    {"255.0.0.01", net::errc::ipv4_leading_zero},
+    {"255.0.00.0", net::errc::ipv4_leading_zero},
+    {"1:2:3:4:5:6:7", net::errc::invalid_ipv6},
+    {"1:2:3:4:5:6:7:8:9", net::errc::invalid_ipv6},
+    {"1:2:3:4::5:6:7:8", net::errc::invalid_ipv6},
+    {"1:1:1:1::1:1:1:1", net::errc::invalid_ipv6},
+    {"fe801::1", net::errc::invalid_ipv6},
+    {"fe80:tail:scal:e::", net::errc::invalid_ipv6},
+    {"fe80::1%", net::errc::invalid_zone},
+    {"%eth0", net::errc::invalid_ipv4},
+    {"ffff:ffff:ffff:ffff:ffff:ffff:ffff:192.168.140.255", net::errc::invalid_ipv6},
+    {"ffff::ffff:ffff:ffff:ffff:ffff:ffff:192.168.140.255", net::errc::invalid_ipv6},
+    {"::ffff:192.168.140.bad", net::errc::invalid_ipv6},
+    {"::ffff:1.2.03.4", net::errc::ipv4_leading_zero},
+    {"2001:db8::0127.0.0.1", net::errc::invalid_ipv6},
+    {"2001:db8::127.0.0.01", net::errc::ipv4_leading_zero},
+    {"2001:db8::0x10.0.0.1", net::errc::invalid_ipv6},
+    {"fe80::1::1", net::errc::invalid_ipv6},
+    {"fe80:1?:1", net::errc::invalid_ipv6},
+    {"fe80:", net::errc::invalid_ipv6},
+    {":", net::errc::invalid_ipv6},
+    {":1", net::errc::invalid_ipv6},
+    {"FEDC:9878", net::errc::invalid_ipv6},
+    {"9:8:7:6:5:4:3::2:1", net::errc::invalid_ipv6},
+    {"::8:7:6:5:4:3:2:1", net::errc::invalid_ipv6},
+    {"8:7:6:5:4:3:2:1::", net::errc::invalid_ipv6},
+    {"10:9:8:7:6:5:4:3:42.42.42.42", net::errc::invalid_ipv6},
+    {"7:6:5:4:3:42.42.42.42", net::errc::invalid_ipv6},
+    {"3ffe::1::1", net::errc::invalid_ipv6},
+    {"2001::db:::1", net::errc::invalid_ipv6},
+    {":::", net::errc::invalid_ipv6},
+    {"1:2:::6:7:8", net::errc::invalid_ipv6},
+    {":2001:db8::1", net::errc::invalid_ipv6},
+    {"2001:db8::1:", net::errc::invalid_ipv6},
+    {"::1.2.3.4:", net::errc::invalid_ipv6},
+    {"3ffe::1.net", net::errc::invalid_ipv6},
+    {"::1.2.3", net::errc::invalid_ipv6},
+    {"::1.2.3.4.5", net::errc::invalid_ipv6},
+    {"3ffe::goog", net::errc::invalid_ipv6},
+    {"3ffe::-1", net::errc::invalid_ipv6},
+    {"1.2.3.4::", net::errc::invalid_ipv6},
+    {"::00000", net::errc::invalid_ipv6},
+    {"02001:db8::", net::errc::invalid_ipv6},
+    {"2001:888888::1", net::errc::invalid_ipv6},
+    {"1:192.168.0.1::", net::errc::invalid_ipv6},
+    {"1:2:3:4:5:127.0.0.1", net::errc::invalid_ipv6},
+    {"1:2:3:4:5:6:7:127.0.0.1", net::errc::invalid_ipv6},
+    {"::1/24", net::errc::invalid_ipv6},
+    {"127.0.0.1/24", net::errc::invalid_ipv4},
+};
+} // namespace
+
+TEST_CASE("the hosts that Python, Go and Rust accept parse and print per RFC 5952") {
+    for (const host_case& c : valid_hosts) {
+        CAPTURE(std::string(c.in));
+        const auto r = net::address::try_parse(c.in, 7);
+        REQUIRE_MESSAGE(r.has_value(), r.error().message());
+        CHECK(r->host() == c.out);
+        CHECK(r->port() == 7);
+        // Round trip, through both forms.
+        CHECK(net::address::parse(r->to_string()) == *r);
+        CHECK(net::address::parse(r->host(), 7) == *r);
+        CHECK(net::address::parse(c.out, 7) == *r);
+    }
+}
+
+TEST_CASE("the hosts that Python, Go and Rust reject are rejected with a reason") {
+    for (const bad_case& c : invalid_hosts) {
+        CAPTURE(std::string(c.in));
+        const auto r = net::address::try_parse(c.in, 80);
+        if (r.has_value()) {
+            FAIL_CHECK("accepted as " << r->to_string());
+            continue;
+        }
+        CHECK(r.error() == c.why);
+        CHECK(r.error() == std::errc::invalid_argument);
+        check_rejected(c.in);
+        check_rejected_host(c.in, 80);
+    }
+}
+
+TEST_CASE("RFC 5952: compress the longest zero run, the first of equal ones, never a lone zero") {
+    struct case_ {
+        std::array<std::uint16_t, 8> groups;
+        const char* text;
+    };
+    const case_ cases[] = {
+        {{0, 0, 0, 0, 0, 0, 0, 0}, "::"},
+        {{0, 0, 0, 0, 0, 0, 0, 1}, "::1"},
+        {{1, 0, 0, 0, 0, 0, 0, 0}, "1::"},
+        {{0, 0, 0, 0, 0, 0, 1, 1}, "::1:1"},               // glibc: ::0.1.0.1
+        {{0, 0, 0, 0, 0, 0, 0xffff, 0}, "::ffff:0"},       // glibc: ::255.255.0.0
+        {{0, 0, 0, 0, 0, 0xffff, 0, 0}, "::ffff:0.0.0.0"}, // IPv4-mapped
+        {{0, 0, 0, 0, 0, 0xffff, 0xc000, 0x280}, "::ffff:192.0.2.128"},
+        {{0, 0, 0, 0, 0, 0, 0xc000, 0x280}, "::c000:280"}, // IPv4-compatible: hex
+        {{0, 0, 0, 0, 0, 0xfffe, 0xc000, 0x280}, "::fffe:c000:280"},
+        {{0, 0, 0, 0, 1, 0xffff, 0xc000, 0x280}, "::1:ffff:c000:280"},
+        {{0xae, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304}, "ae::ffff:102:304"},
+        {{8, 9, 10, 11, 12, 13, 14, 15}, "8:9:a:b:c:d:e:f"},
+        {{0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777, 0x8888},
+         "1111:2222:3333:4444:5555:6666:7777:8888"},
+        {{1, 2, 3, 4, 5, 6, 0, 8}, "1:2:3:4:5:6:0:8"},
+        {{1, 0, 0, 4, 0, 0, 0, 8}, "1:0:0:4::8"},
+        {{1, 0, 0, 4, 5, 0, 0, 8}, "1::4:5:0:0:8"},
+        {{0x2001, 0xdb8, 0, 0, 1, 0, 0, 1}, "2001:db8::1:0:0:1"},
+        {{0x2001, 0xdb8, 0, 1, 1, 1, 1, 1}, "2001:db8:0:1:1:1:1:1"},
+        {{0x2001, 0, 0, 1, 0, 0, 0, 1}, "2001:0:0:1::1"},
+        {{0, 1, 0, 0, 0, 0, 0, 0}, "0:1::"},
+        {{0xabcd, 0xef01, 0, 0, 0, 0, 0, 0x10}, "abcd:ef01::10"},
+    };
+    for (const case_& c : cases) {
+        bytes16 b{};
+        for (std::size_t i = 0; i < 8; ++i) {
+            b[2 * i] = static_cast<std::uint8_t>(c.groups[i] >> 8);
+            b[2 * i + 1] = static_cast<std::uint8_t>(c.groups[i] & 0xff);
+        }
+        const auto a = net::address::ipv6(b, 443);
+        CHECK(a.host() == c.text);
+        CHECK(a.to_string() == "[" + std::string(c.text) + "]:443");
+        CHECK(net::address::parse(a.to_string()) == a);
+    }
+}
+
+TEST_CASE("every IPv6 address with few distinct groups prints as text that parses back") {
+    // Exhaustive over addresses whose groups are 0, 1 or ffff: every zero-run layout.
+    for (std::uint32_t n = 0; n < 6561; ++n) { // 3^8
+        bytes16 b{};
+        std::uint32_t k = n;
+        for (std::size_t i = 0; i < 8; ++i, k /= 3) {
+            const std::uint16_t g = k % 3 == 0 ? 0 : k % 3 == 1 ? 1 : 0xffff;
+            b[2 * i] = static_cast<std::uint8_t>(g >> 8);
+            b[2 * i + 1] = static_cast<std::uint8_t>(g & 0xff);
+        }
+        const auto a = net::address::ipv6(b, 1);
+        const std::string host = a.host();
+        const auto back = net::address::try_parse(a.to_string());
+        if (!back || *back != a) FAIL_CHECK(host << " does not parse back");
+        if (host.find(":::") != std::string::npos || host.find("::") != host.rfind("::"))
+            FAIL_CHECK(host << " is not RFC 5952");
+    }
+}
+
+TEST_CASE("an unbracketed IPv6 address followed by what looks like a port is rejected") {
+    for (const char* text : {"::1:80", "fe80::1:1234", "2001:db8::1:443", "1:1:1:1:1:1:1:1:8080",
+                             "fe80::1%lo:8080", "fe80::1%2:80", "::ffff:1.2.3.4:80"}) {
+        check_rejected(text);
+        CHECK(net::address::try_parse(text).error() == net::errc::ipv6_needs_brackets);
+    }
+    // The same host with a separate port, or in brackets, is fine: there is no ambiguity.
+    CHECK(net::address::parse("::1:80", 0).host() == "::1:80");
+    CHECK(net::address::parse("[::1:80]").host() == "::1:80");
+    CHECK(net::address::parse("[::1]:80").port() == 80);
+    // Texts that cannot end in a port still parse as port 0.
+    for (const char* text : {"::1", "::", "fe80::1", "1:2:3:4:5:6:7:8", "2001:db8::8:800:200c:417a",
+                             "::ffff:1.2.3.4", "fe80::1%7", "1::"}) {
+        CAPTURE(std::string(text));
+        const auto r = net::address::try_parse(text);
+        REQUIRE_MESSAGE(r.has_value(), r.error().message());
+        CHECK(r->port() == 0);
+    }
+}
+
+TEST_CASE("the thrown error of parse says what to write instead") {
+    try {
+        (void)net::address::parse("::1:80");
+        FAIL_CHECK("accepted");
+    } catch (const net::error& e) {
+        const std::string what = e.what();
+        CAPTURE(what);
+        CHECK(what.rfind("address::parse \"::1:80\": ", 0) == 0);
+        CHECK(what.find("[::1]:80") != std::string::npos);
+        CHECK(e.address() == "\"::1:80\"");
+    }
+}
+
+TEST_CASE("a zone is an interface name or number, never text with a ':' or other separators") {
+    check_rejected("fe80::1%lo:garbage");
+    CHECK(net::address::try_parse("fe80::1%lo:garbage").error() == net::errc::invalid_zone);
+    check_rejected("[fe80::1%lo:garbage]:80");
+    check_rejected("[fe80::1%lo:8080]");
+    for (const char* zone : {"a b", "a/b", "a%b", "a:b", "a@b", "a[b", "\xc3\xa9"}) {
+        const std::string text = std::string("[fe80::1%") + zone + "]:22";
+        check_rejected(text);
+        CHECK(net::address::try_parse(text).error() == net::errc::invalid_zone);
+    }
+    check_rejected("[fe80::1%" + std::string(64, 'a') + "]:22");
+    // A name of the allowed characters and length is looked up (and here does not exist).
+    check_rejected("[fe80::1%no-such_if.0]:22", std::errc::no_such_device);
+    CHECK(net::address::try_parse("[fe80::1%no-such_if.0]:22").error() == net::errc::unknown_zone);
+    // The bracketed form with a port keeps working.
+    const auto r = net::address::try_parse("[fe80::1%1]:8080");
+    REQUIRE(r.has_value());
+    CHECK(r->port() == 8080);
+    CHECK(r->scope_id() == 1);
+}
+
+TEST_CASE("parse errors name the reason, and the throwing form echoes the input") {
+    struct case_ {
+        const char* in;
+        net::errc why;
+        const char* what;
+    };
+    const case_ cases[] = {
+        {"1.2.3.4:99999", net::errc::port_out_of_range,
+         "address::parse \"1.2.3.4:99999\": port out of range"},
+        {"1.2.3.4:123456", net::errc::port_out_of_range, nullptr},
+        {"1.2.3.4:", net::errc::invalid_port, nullptr},
+        {"1.2.3.4:http", net::errc::invalid_port, nullptr},
+        {"", net::errc::empty_address, "address::parse \"\": "},
+        {":80", net::errc::empty_address, nullptr},
+        {"localhost:80", net::errc::not_numeric, nullptr},
+        {"[::1", net::errc::bad_brackets, nullptr},
+        {"[::1]80", net::errc::bad_brackets, nullptr},
+        {"[1.2.3.4]:80", net::errc::bad_brackets, nullptr},
+        {"012.0.0.1", net::errc::ipv4_leading_zero, nullptr},
+        {"256.1.1.1:80", net::errc::invalid_ipv4, nullptr},
+        {"1::2::3", net::errc::invalid_ipv6, nullptr},
+    };
+    for (const case_& c : cases) {
+        CAPTURE(std::string(c.in));
+        const auto r = net::address::try_parse(c.in);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error() == c.why);
+        CHECK(r.error() == std::errc::invalid_argument);
+        CHECK(r.error().message() == std::error_code(c.why).message());
+        try {
+            (void)net::address::parse(c.in);
+            FAIL_CHECK("accepted");
+        } catch (const net::error& e) {
+            const std::string what = e.what();
+            CAPTURE(what);
+            CHECK(e.code() == c.why);
+            CHECK(what.rfind("address::parse \"" + std::string(c.in) + "\": ", 0) == 0);
+            CHECK(what.find(std::error_code(c.why).message()) != std::string::npos);
+            if (c.what) CHECK(what.rfind(c.what, 0) == 0);
+            CHECK(e.address() == "\"" + std::string(c.in) + "\"");
+        }
+    }
+    CHECK(net::address::try_parse(std::string(200, '1')).error() == net::errc::address_too_long);
+}
+
+TEST_CASE("the echoed input is escaped and shortened") {
+    try {
+        (void)net::address::parse(std::string("1.2.3.4\n\"\0", 10) + std::string(100, 'x'));
+        FAIL_CHECK("accepted");
+    } catch (const net::error& e) {
+        const std::string what = e.what();
+        CAPTURE(what);
+        CHECK(what.rfind("address::parse \"1.2.3.4\\x0a\\\"\\x00xxx", 0) == 0);
+        CHECK(what.find("(110 bytes)") != std::string::npos);
+        for (char c : what) CHECK(static_cast<unsigned char>(c) >= 0x20);
+    }
+    try {
+        (void)net::address::local(std::string(300, 'p'));
+        FAIL_CHECK("accepted");
+    } catch (const net::error& e) {
+        CHECK(std::string(e.what()).rfind("address::local \"ppp", 0) == 0);
+        CHECK(e.code() == std::errc::filename_too_long);
+    }
 }

@@ -22,73 +22,268 @@ NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 // The longest text parse accepts and format writes.
 inline constexpr std::size_t max_text = 128;
+// The longest zone (interface name) parse accepts.
+inline constexpr std::size_t max_zone = 63;
 
-inline bool parse_port(std::string_view s, std::uint16_t& out) noexcept {
-    if (s.empty() || s.size() > 5) return false;
-    std::uint32_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (v > 65535) return false;
-    out = static_cast<std::uint16_t>(v);
+// A parse result: errc{} is success, anything else the reason (net::errc).
+using parse_status = net::errc;
+inline constexpr parse_status parse_ok{};
+
+inline std::error_code parse_failure(parse_status why) noexcept { return make_error_code(why); }
+
+inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+inline bool all_digits(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_digit(c)) return false;
     return true;
 }
 
-inline std::error_code parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
-    bool digits = zone.size() <= 10;
-    std::uint64_t v = 0;
-    for (char c : zone) {
-        if (c < '0' || c > '9') {
-            digits = false;
+inline parse_status parse_port(std::string_view s, std::uint16_t& out) noexcept {
+    if (!all_digits(s)) return errc::invalid_port;
+    if (s.size() > 5) return errc::port_out_of_range;
+    std::uint32_t v = 0;
+    for (char c : s) v = v * 10 + static_cast<std::uint32_t>(c - '0');
+    if (v > 65535) return errc::port_out_of_range;
+    out = static_cast<std::uint16_t>(v);
+    return parse_ok;
+}
+
+// Exactly four decimal numbers 0-255 without leading zeros: what inet_pton accepts on glibc,
+// never inet_aton's octal, hex or fewer parts ("012.0.0.1", "0x7f.0.0.1", "127.1").
+inline parse_status parse_v4(std::string_view s, std::uint8_t out[4]) noexcept {
+    std::size_t part = 0, i = 0;
+    bool leading_zero = false;
+    while (true) {
+        std::size_t j = i;
+        while (j < s.size() && is_digit(s[j])) ++j;
+        const std::size_t len = j - i;
+        if (len == 0 || len > 3 || part == 4) return errc::invalid_ipv4;
+        unsigned v = 0;
+        for (std::size_t k = i; k < j; ++k) v = v * 10 + static_cast<unsigned>(s[k] - '0');
+        if (v > 255) return errc::invalid_ipv4;
+        if (len > 1 && s[i] == '0') leading_zero = true;
+        out[part++] = static_cast<std::uint8_t>(v);
+        if (j == s.size()) break;
+        if (s[j] != '.') return errc::invalid_ipv4;
+        i = j + 1;
+    }
+    if (part != 4) return errc::invalid_ipv4;
+    return leading_zero ? errc::ipv4_leading_zero : parse_ok;
+}
+
+// RFC 4291 section 2.2 text without a zone: up to eight groups of 1-4 hex digits, one "::"
+// standing for at least one zero group, optionally a dotted IPv4 address as the last 32 bits.
+inline parse_status parse_v6(std::string_view s, std::uint8_t out[16]) noexcept {
+    std::uint16_t groups[8] = {};
+    std::size_t n = 0, i = 0;
+    int gap = -1;
+    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        i = 2;
+    } else if (s.empty() || s[0] == ':') {
+        return errc::invalid_ipv6;
+    }
+    while (i < s.size()) {
+        std::size_t j = i;
+        while (j < s.size() && s[j] != ':') ++j;
+        const std::string_view token = s.substr(i, j - i);
+        if (token.find('.') != std::string_view::npos) { // the trailing IPv4 part
+            if (j != s.size() || n > 6) return errc::invalid_ipv6;
+            std::uint8_t v4[4];
+            const parse_status st = parse_v4(token, v4);
+            if (st == errc::ipv4_leading_zero) return st;
+            if (st != parse_ok) return errc::invalid_ipv6;
+            groups[n++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
+            groups[n++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
             break;
         }
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        if (token.empty() || token.size() > 4 || n == 8) return errc::invalid_ipv6;
+        unsigned v = 0;
+        for (char c : token) {
+            const int h = hex_value(c);
+            if (h < 0) return errc::invalid_ipv6;
+            v = v * 16 + static_cast<unsigned>(h);
+        }
+        groups[n++] = static_cast<std::uint16_t>(v);
+        if (j == s.size()) break;
+        if (j + 1 < s.size() && s[j + 1] == ':') { // "::"
+            if (gap >= 0) return errc::invalid_ipv6;
+            gap = static_cast<int>(n);
+            i = j + 2;
+            if (i < s.size() && s[i] == ':') return errc::invalid_ipv6; // ":::"
+        } else {
+            i = j + 1;
+            if (i == s.size()) return errc::invalid_ipv6; // a trailing single ':'
+        }
     }
-    if (digits) {
-        if (v > 0xffffffffu) return make_errc(std::errc::invalid_argument);
+    if (gap < 0 ? n != 8 : n > 7) return errc::invalid_ipv6;
+    std::uint16_t full[8] = {};
+    const std::size_t head = gap < 0 ? n : static_cast<std::size_t>(gap);
+    for (std::size_t k = 0; k < head; ++k) full[k] = groups[k];
+    for (std::size_t k = head; k < n; ++k) full[8 - (n - k)] = groups[k];
+    for (std::size_t k = 0; k < 8; ++k) {
+        out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
+        out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
+    }
+    return parse_ok;
+}
+
+// Characters of a zone: interface names on Linux, macOS and Windows ("eth0", "en0",
+// "br-lan", "vlan.10", "ethernet_32768") and numbers.
+inline bool is_zone_char(char c) noexcept {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
+           c == '-';
+}
+inline bool zone_syntax_ok(std::string_view zone) noexcept {
+    if (zone.empty() || zone.size() > max_zone) return false;
+    for (char c : zone)
+        if (!is_zone_char(c)) return false;
+    return true;
+}
+
+inline parse_status parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
+    if (!zone_syntax_ok(zone)) return errc::invalid_zone;
+    if (all_digits(zone)) {
+        if (zone.size() > 10) return errc::invalid_zone;
+        std::uint64_t v = 0;
+        for (char c : zone) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        if (v > 0xffffffffu) return errc::invalid_zone;
         scope = static_cast<std::uint32_t>(v);
-        return {};
+        return parse_ok;
     }
-    char name[64];
-    if (zone.size() >= sizeof name) return make_errc(std::errc::invalid_argument);
-    for (char c : zone) // interface names are printable, without separators
-        if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
-            return make_errc(std::errc::invalid_argument);
+    if (sys::start()) return errc::unknown_zone; // Winsock for if_nametoindex
+    char name[max_zone + 1];
     std::memcpy(name, zone.data(), zone.size());
     name[zone.size()] = '\0';
     scope = sys::interface_index(name);
-    return scope == 0 ? make_errc(std::errc::no_such_device) : std::error_code{};
+    return scope == 0 ? errc::unknown_zone : parse_ok;
 }
 
-inline result<address> parse_host(std::string_view host, std::uint16_t port, bool must_be_v6) noexcept {
-    char buf[max_text + 1];
-    // inet_pton stops at a NUL: text after one must not be silently ignored.
-    if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
-        return fail(std::errc::invalid_argument);
-    if (auto ec = sys::start()) return fail(ec);
-    const bool v6 = host.find(':') != std::string_view::npos;
-    if (!v6) {
-        if (must_be_v6) return fail(std::errc::invalid_argument);
-        std::memcpy(buf, host.data(), host.size());
-        buf[host.size()] = '\0';
-        std::array<std::uint8_t, 4> b{};
-        if (!sys::pton(AF_INET, buf, b.data())) return fail(std::errc::invalid_argument);
-        return address::ipv4(b, port);
+// A host name rather than a mangled number: letters beyond hex digits and 'x', and nothing
+// but the characters of a name.
+inline bool looks_like_name(std::string_view s) noexcept {
+    bool letter = false;
+    for (char c : s) {
+        const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alpha && !is_digit(c) && c != '.' && c != '-') return false;
+        if (alpha && hex_value(c) < 0 && c != 'x' && c != 'X') letter = true;
     }
+    return letter;
+}
+
+inline parse_status parse_host_v4(std::string_view host, std::uint16_t port, address& out) noexcept {
+    std::uint8_t b[4];
+    const parse_status st = parse_v4(host, b);
+    if (st != parse_ok) return st == errc::invalid_ipv4 && looks_like_name(host) ? errc::not_numeric : st;
+    out = address::ipv4({b[0], b[1], b[2], b[3]}, port);
+    return parse_ok;
+}
+
+// "addr" or "addr%zone".
+inline parse_status parse_host_v6(std::string_view host, std::uint16_t port, address& out) noexcept {
     std::uint32_t scope = 0;
-    auto pct = host.find('%');
-    if (pct != std::string_view::npos) {
-        auto zone = host.substr(pct + 1);
-        host = host.substr(0, pct);
-        if (zone.empty()) return fail(std::errc::invalid_argument);
-        if (auto ec = parse_zone(zone, scope)) return fail(ec);
-    }
-    std::memcpy(buf, host.data(), host.size());
-    buf[host.size()] = '\0';
+    const auto pct = host.find('%');
     std::array<std::uint8_t, 16> b{};
-    if (!sys::pton(AF_INET6, buf, b.data())) return fail(std::errc::invalid_argument);
-    return address::ipv6(b, port, scope);
+    if (parse_status st = parse_v6(host.substr(0, pct), b.data()); st != parse_ok) return st;
+    if (pct != std::string_view::npos) {
+        if (parse_status st = parse_zone(host.substr(pct + 1), scope); st != parse_ok) return st;
+    }
+    out = address::ipv6(b, port, scope);
+    return parse_ok;
+}
+
+// A bare host, IPv4 or IPv6 by the presence of ':'.
+inline parse_status parse_host(std::string_view host, std::uint16_t port, address& out) noexcept {
+    if (host.empty()) return errc::empty_address;
+    if (host.find(':') == std::string_view::npos) return parse_host_v4(host, port, out);
+    return parse_host_v6(host, port, out);
+}
+
+// True when unbracketed IPv6 text could also be read as an address and a port: "::1:80" is
+// ::0.1.0.128 or [::1]:80, "fe80::1%lo:8080" a zone "lo:8080" or port 8080.
+inline bool ambiguous_port(std::string_view text) noexcept {
+    const auto last = text.rfind(':');
+    if (last == std::string_view::npos || !all_digits(text.substr(last + 1)) || text.size() - last - 1 > 5)
+        return false;
+    const std::string_view host = text.substr(0, last);
+    const auto pct = host.find('%');
+    std::uint8_t b[16];
+    if (parse_v6(host.substr(0, pct), b) != parse_ok) return false;
+    return pct == std::string_view::npos || zone_syntax_ok(host.substr(pct + 1));
+}
+
+inline parse_status parse_text(std::string_view text, address& out) noexcept {
+    if (text.empty()) return errc::empty_address;
+    if (text.size() > max_text) return errc::address_too_long;
+    std::uint16_t port = 0;
+    if (text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) return errc::bad_brackets;
+        const std::string_view host = text.substr(1, close - 1);
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') return errc::bad_brackets;
+            if (parse_status st = parse_port(rest.substr(1), port); st != parse_ok) return st;
+        }
+        if (host.empty()) return errc::empty_address;
+        if (host.find(':') == std::string_view::npos) return errc::bad_brackets;
+        return parse_host_v6(host, port, out);
+    }
+    if (text.find_first_of("[]") != std::string_view::npos) return errc::bad_brackets;
+    const auto first = text.find(':');
+    if (first == std::string_view::npos) return parse_host_v4(text, 0, out);
+    if (text.find(':', first + 1) == std::string_view::npos) { // one colon: IPv4 host and port
+        if (parse_status st = parse_port(text.substr(first + 1), port); st != parse_ok) return st;
+        if (first == 0) return errc::empty_address;
+        return parse_host_v4(text.substr(0, first), port, out);
+    }
+    if (ambiguous_port(text)) return errc::ipv6_needs_brackets;
+    return parse_host_v6(text, 0, out);
+}
+
+inline parse_status parse_host_and_port(std::string_view host, std::uint16_t port, address& out) noexcept {
+    if (host.empty()) return errc::empty_address;
+    if (host.size() > max_text) return errc::address_too_long;
+    if (host.front() == '[') {
+        if (host.size() < 2 || host.back() != ']') return errc::bad_brackets;
+        host = host.substr(1, host.size() - 2);
+        if (host.empty()) return errc::empty_address;
+        if (host.find(':') == std::string_view::npos) return errc::bad_brackets;
+        return parse_host_v6(host, port, out);
+    }
+    if (host.find_first_of("[]") != std::string_view::npos) return errc::bad_brackets;
+    return parse_host(host, port, out);
+}
+
+// `text` as a C++-style quoted literal for error messages: printable ASCII as is, '"' and '\'
+// escaped, other bytes as \xNN, at most 64 bytes shown.
+inline std::string quoted(std::string_view text) {
+    constexpr std::size_t shown = 64;
+    std::string out = "\"";
+    const char* hex = "0123456789abcdef";
+    for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    out += '"';
+    if (text.size() > shown) out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
 }
 
 inline std::size_t format_uint(char* out, std::uint32_t v) noexcept {
@@ -102,25 +297,83 @@ inline std::size_t format_uint(char* out, std::uint32_t v) noexcept {
     return n;
 }
 
-// Writes the host text of an IP address into out (at least max_text bytes), returns its length.
-inline std::size_t format_host(const address& a, char* out) noexcept {
-    if (a.family() == family::ipv4) {
-        auto b = a.v4_bytes();
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < 4; ++i) {
-            if (i) out[n++] = '.';
-            n += format_uint(out + n, b[i]);
+inline std::size_t format_v4(const std::uint8_t* b, char* out) noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (i) out[n++] = '.';
+        n += format_uint(out + n, b[i]);
+    }
+    return n;
+}
+
+// RFC 5952 section 4, the same on every OS (glibc's inet_ntop prints ::1:1 as ::0.1.0.1):
+// lowercase hex without leading zeros; the longest run of two or more zero groups, the first
+// of equal runs, as "::"; a lone zero group as "0". Only an IPv4-mapped address
+// (::ffff:0:0/96) ends in dotted decimal, as Python's ipaddress, Go's net/netip and Rust's
+// std::net print it; IPv4-compatible ::a.b.c.d (deprecated) prints in hex: ::102:304.
+inline std::size_t format_v6(const std::uint8_t* b, char* out) noexcept {
+    std::size_t n = 0;
+    bool mapped = b[10] == 0xff && b[11] == 0xff;
+    for (std::size_t i = 0; i < 10 && mapped; ++i) mapped = b[i] == 0;
+    if (mapped) {
+        std::memcpy(out, "::ffff:", 7);
+        return 7 + format_v4(b + 12, out + 7);
+    }
+    std::uint16_t g[8];
+    for (std::size_t i = 0; i < 8; ++i) g[i] = static_cast<std::uint16_t>(b[2 * i] << 8 | b[2 * i + 1]);
+    std::size_t best = 8, best_len = 0;
+    for (std::size_t i = 0; i < 8;) {
+        if (g[i] != 0) {
+            ++i;
+            continue;
         }
-        return n;
+        std::size_t j = i;
+        while (j < 8 && g[j] == 0) ++j;
+        if (j - i >= 2 && j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+    const char* hex = "0123456789abcdef";
+    for (std::size_t i = 0; i < 8;) {
+        if (i == best) {
+            out[n++] = ':';
+            out[n++] = ':';
+            i += best_len;
+            continue;
+        }
+        if (i > 0 && i != best + best_len) out[n++] = ':';
+        bool started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            const unsigned d = (g[i] >> shift) & 0xfu;
+            if (d != 0 || started || shift == 0) {
+                out[n++] = hex[d];
+                started = true;
+            }
+        }
+        ++i;
+    }
+    return n;
+}
+
+// Writes the host text of an IP address into out (at least max_text bytes), returns its length.
+// The zone is the interface name if it has one that parse reads back, else the number; with
+// `numeric_zone`, always the number (for getaddrinfo).
+inline std::size_t format_host(const address& a, char* out, bool numeric_zone = false) noexcept {
+    if (a.family() == family::ipv4) {
+        const auto b = a.v4_bytes();
+        return format_v4(b.data(), out);
     }
     const auto b = a.v6_bytes();
-    if (!sys::ntop(AF_INET6, b.data(), out, 64)) return 0;
-    std::size_t n = std::strlen(out);
+    std::size_t n = format_v6(b.data(), out);
     if (std::uint32_t scope = a.scope_id(); scope != 0) {
         out[n++] = '%';
         char name[os::interface_name_size] = {};
-        if (sys::interface_name(scope, name)) {
-            std::size_t len = std::strlen(name);
+        std::size_t len = 0;
+        if (!numeric_zone && sys::interface_name(scope, name)) len = std::strlen(name);
+        if (len != 0 && zone_syntax_ok(std::string_view(name, len)) &&
+            !all_digits(std::string_view(name, len))) {
             std::memcpy(out + n, name, len);
             n += len;
         } else {
@@ -152,50 +405,39 @@ address::address() noexcept {
 }
 
 result<address> address::try_parse(std::string_view text) noexcept {
-    if (text.empty() || text.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
-    std::string_view host = text;
-    std::string_view port_text;
-    bool bracketed = false;
-    if (text.front() == '[') {
-        auto close = text.find(']');
-        if (close == std::string_view::npos) return detail::fail(std::errc::invalid_argument);
-        host = text.substr(1, close - 1);
-        auto rest = text.substr(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':') return detail::fail(std::errc::invalid_argument);
-            port_text = rest.substr(1);
-            if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
-        }
-        bracketed = true;
-    } else {
-        auto first = text.find(':');
-        if (first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos) {
-            host = text.substr(0, first); // exactly one colon: IPv4 host and port
-            port_text = text.substr(first + 1);
-            if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
-        }
-    }
-    std::uint16_t port = 0;
-    if (!port_text.empty() && !detail::parse_port(port_text, port))
-        return detail::fail(std::errc::invalid_argument);
-    return detail::parse_host(host, port, bracketed);
+    address a;
+    if (auto why = detail::parse_text(text, a); why != detail::parse_ok)
+        return detail::fail(detail::parse_failure(why));
+    return a;
 }
 
-address address::parse(std::string_view text) { return detail::unwrap(try_parse(text), "address::parse"); }
+address address::parse(std::string_view text) {
+    auto r = try_parse(text);
+    if (!r) {
+        std::string hint;
+        if (r.error() == errc::ipv6_needs_brackets) { // "write [::1]:80, or [::1:80] for no port"
+            const auto colon = text.rfind(':');
+            hint = "write [" + std::string(text.substr(0, colon)) + "]" + std::string(text.substr(colon));
+            if (text.find('%') == std::string_view::npos)
+                hint += ", or [" + std::string(text) + "] for that address without a port";
+        }
+        detail::throw_error(r.error(), "address::parse", detail::quoted(text), 0,
+                            hint.empty() ? nullptr : hint.c_str());
+    }
+    return *r;
+}
 
 result<address> address::try_parse(std::string_view host, std::uint16_t port) noexcept {
-    if (host.empty() || host.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
-    bool bracketed = false;
-    if (host.front() == '[') {
-        if (host.size() < 2 || host.back() != ']') return detail::fail(std::errc::invalid_argument);
-        host = host.substr(1, host.size() - 2);
-        bracketed = true;
-    }
-    return detail::parse_host(host, port, bracketed);
+    address a;
+    if (auto why = detail::parse_host_and_port(host, port, a); why != detail::parse_ok)
+        return detail::fail(detail::parse_failure(why));
+    return a;
 }
 
 address address::parse(std::string_view host, std::uint16_t port) {
-    return detail::unwrap(try_parse(host, port), "address::parse");
+    auto r = try_parse(host, port);
+    if (!r) detail::throw_error(r.error(), "address::parse", detail::quoted(host), 0, nullptr);
+    return *r;
 }
 
 address address::ipv4(std::uint32_t host_order, std::uint16_t port) noexcept {
@@ -263,7 +505,11 @@ result<address> address::try_local(std::string_view path) noexcept {
     return a;
 }
 
-address address::local(std::string_view path) { return detail::unwrap(try_local(path), "address::local"); }
+address address::local(std::string_view path) {
+    auto r = try_local(path);
+    if (!r) detail::throw_error(r.error(), "address::local", detail::quoted(path), 0, nullptr);
+    return *r;
+}
 
 result<address> address::try_from_native(const void* sa, std::size_t size) noexcept {
     address a;
