@@ -32,9 +32,13 @@ struct resolve_hints {
 /// Resolves a host name or numeric address and a service (port number or name such as
 /// "http") into addresses, in the resolver's order, without duplicates. Numeric hosts never
 /// touch DNS (AI_NUMERICHOST), and AI_ADDRCONFIG is never used, so "localhost", "127.0.0.1" and
-/// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
-/// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
-/// Allocation failure terminates (the function is noexcept).
+/// "::1" resolve on a machine with no network. A host with a ':' or one that looks numeric
+/// (dot-separated labels of decimal digits or 0x-hex, such as "127.1", "012.0.0.1",
+/// "0x7f.0.0.1" or "2130706433", which inet_aton would read) is parsed by `address::parse`'s
+/// strict rules on every OS: if they reject it, so does resolve, with the same reason
+/// (`net::errc::ipv4_leading_zero`, ..., equal to `std::errc::invalid_argument`), never DNS. Errors (category
+/// `net::resolve_category()`) compare equal to `net::resolve_errc::host_not_found`, `service_not_found`,
+/// `try_again`, ... Allocation failure terminates (the function is noexcept).
 NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
                                                       const resolve_hints& hints = {}) noexcept;
 /// Throwing form of `try_resolve`.

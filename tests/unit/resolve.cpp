@@ -147,6 +147,46 @@ TEST_CASE("resolving a numeric host returns one address per family requested, qu
     CHECK(mismatch.error().category() == net::resolve_category());
 }
 
+TEST_CASE("numeric-looking hosts go through netsock's strict parser, never inet_aton or DNS") {
+    // CVE-2021-29921/29923: glibc resolves "012.0.0.1" to 10.0.0.1 and "127.1" to 127.0.0.1
+    // while address::parse rejects them. resolve rejects them too, at once, on every OS.
+    const char* numeric_looking[] = {"012.0.0.1",  "127.1",      "0x7f.0.0.1", "2130706433",
+                                     "0x7f000001", "127.0.0.01", "1.2.3.4.",   "127.0.0.1 x",
+                                     "[127.1]",    "1..2.3",     "0x.0.0.0",   "4294967296"};
+    const auto start = steady::now();
+    for (const char* host : numeric_looking) {
+        CAPTURE(std::string(host));
+        const auto r = net::try_resolve(host, "80");
+        if (r.has_value()) {
+            FAIL_CHECK("resolved to " << r->front().to_string());
+            continue;
+        }
+        CHECK(r.error() == std::errc::invalid_argument);
+        CHECK(r.error().category() == net::netsock_category());
+    }
+    CHECK(seconds_since(start) < 2.0); // no DNS round trip
+    CHECK(net::try_resolve("012.0.0.1").error() == net::errc::ipv4_leading_zero);
+    CHECK(net::try_resolve("fe80::1%lo:8080").error() == net::errc::invalid_zone);
+    CHECK(net::try_resolve("1::2::3").error() == net::errc::invalid_ipv6);
+    std::string op;
+    CHECK(thrown_code([] { (void)net::resolve("127.1"); }, &op) == std::errc::invalid_argument);
+    CHECK(op == "resolve");
+
+    // The strict forms still resolve, without DNS, to exactly that address.
+    CHECK(net::resolve("127.0.0.1", "80") == std::vector<net::address>{v4(80)});
+    CHECK(net::resolve("10.0.0.1", "80") == std::vector<net::address>{net::address::parse("10.0.0.1:80")});
+    const auto mapped = net::resolve("::ffff:127.0.0.1", "80");
+    REQUIRE(mapped.size() == 1);
+    CHECK(mapped[0] == net::address::parse("[::ffff:127.0.0.1]:80"));
+}
+
+TEST_CASE("a host with letters beyond hex digits is a name, not a malformed number") {
+    // "1.invalid" has a label that is no number: it goes to the resolver, which cannot find it.
+    const auto r = net::try_resolve("1.invalid");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().category() != net::netsock_category());
+}
+
 TEST_CASE("resolving a name that does not exist fails with a resolver error") {
     const auto start = steady::now();
     auto r = net::try_resolve("nonexistent.invalid");

@@ -35,6 +35,30 @@ struct addrinfo_guard {
     }
 };
 
+// A host that inet_aton or getaddrinfo may read as an IPv4 address: dot-separated labels,
+// each empty, decimal digits or 0x-prefixed hex ("127.1", "0x7f.0.0.1", "012.0.0.1",
+// "2130706433", "1.2.3.4."), up to the first white space ("127.0.0.1 junk"). No DNS name is
+// like this (a top-level domain is never all digits), so these never go to DNS.
+inline bool looks_numeric(std::string_view host) noexcept {
+    host = host.substr(0, host.find_first_of(" \t\n\v\f\r"));
+    bool any = false;
+    std::size_t i = 0;
+    while (i <= host.size()) {
+        std::size_t j = host.find('.', i);
+        if (j == std::string_view::npos) j = host.size();
+        std::string_view label = host.substr(i, j - i);
+        if (label.size() >= 2 && label[0] == '0' && (label[1] == 'x' || label[1] == 'X')) {
+            for (char c : label.substr(2))
+                if (hex_value(c) < 0) return false;
+        } else if (!label.empty() && !all_digits(label)) {
+            return false;
+        }
+        any = any || !label.empty();
+        i = j + 1;
+    }
+    return any;
+}
+
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
 inline std::vector<address> interleave(const std::vector<address>& in) {
     std::vector<address> v6, v4, out;
@@ -65,11 +89,16 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
     want.ai_family = hints.family ? detail::to_native(*hints.family) : AF_UNSPEC;
     want.ai_socktype = detail::to_native(hints.type);
     want.ai_flags = hints.passive ? AI_PASSIVE : 0;
-    std::string bare = h;
+    std::string_view bare = host;
     if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
-    if (!bare.empty() && address::try_parse(bare, 0)) {
+    if (bare.find(':') != std::string_view::npos || detail::looks_numeric(bare)) {
+        // Numeric, or meant to be: netsock's parser decides, never inet_aton ("127.1", "012.0.0.1")
+        // nor DNS. getaddrinfo gets the canonical text, the zone as a number.
+        auto a = address::try_parse(bare, 0);
+        if (!a) return detail::fail(a.error());
+        char text[detail::max_text + 1];
+        h.assign(text, detail::format_host(*a, text, true));
         want.ai_flags |= AI_NUMERICHOST;
-        h = bare;
     }
     if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
         // glibc truncates numeric services to 16 bits without a check: "70000" became 4464.
