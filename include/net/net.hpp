@@ -20,6 +20,7 @@
 #include "options.hpp"
 #include "resolve.hpp"
 #include "poller.hpp"
+#include "reader.hpp"
 
 #endif
 

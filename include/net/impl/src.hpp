@@ -27,5 +27,6 @@
 #include "options.ipp"
 #include "resolve.ipp"
 #include "poller.ipp"
+#include "reader.ipp"
 
 #endif
