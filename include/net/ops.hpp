@@ -38,6 +38,23 @@ struct [[nodiscard]] recvfrom_result {
     bool truncated = false;
 };
 
+/// Flags of one transfer, Python's `flags` argument: `net::recv(s, b, net::message_flags::peek)`.
+/// Combine with `|`.
+/// - `peek`: receive without removing the data from the socket (recv, recvfrom);
+/// - `dontwait`: one attempt that never waits, whatever the socket's mode or the timeout:
+///   operation_would_block if nothing can move (on every OS; Windows has no MSG_DONTWAIT);
+/// - `waitall` (recv only): wait until the buffer is full, the stream ends (then fewer bytes
+///   come back, as with MSG_WAITALL) or the timeout expires; it is `recv_exact` that does not
+///   treat EOF as an error. Not with `peek`.
+/// Other combinations, and `peek`/`waitall` for sending, are invalid_argument.
+enum class message_flags : unsigned { none = 0, peek = 1, dontwait = 2, waitall = 4 };
+constexpr message_flags operator|(message_flags a, message_flags b) noexcept {
+    return static_cast<message_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(message_flags set, message_flags f) noexcept {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+}
+
 /// The default `listen` backlog (SOMAXCONN).
 inline constexpr int default_backlog = SOMAXCONN;
 
@@ -113,6 +130,11 @@ NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout
                                                         timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_send`.
 NETSOCK_DECL std::size_t send(const socket& s, const_buffer b, timeout t = timeout::none());
+/// `send` with flags (dontwait; see `message_flags`).
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b, message_flags f,
+                                                        timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_send` with flags.
+NETSOCK_DECL std::size_t send(const socket& s, const_buffer b, message_flags f, timeout t = timeout::none());
 /// `send` of text: a string literal (its characters, no NUL), std::string or std::string_view.
 [[nodiscard]] inline result<std::size_t> try_send(const socket& s, std::string_view text,
                                                   timeout t = timeout::none()) noexcept {
@@ -152,6 +174,12 @@ inline std::size_t sendall(const socket& s, std::string_view text, timeout t = t
                                                         timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recv`.
 NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b, timeout t = timeout::none());
+/// `recv` with flags (peek, dontwait, waitall; see `message_flags`).
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b, message_flags f,
+                                                        timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recv` with flags.
+NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b, message_flags f,
+                              timeout t = timeout::none());
 
 /// Receives exactly `b.size()` bytes; a timeout is one deadline for the whole buffer. If the
 /// stream ends first the error is `net::errc::eof`; `*received` (if given) holds how many
@@ -192,6 +220,12 @@ inline std::size_t sendto(const socket& s, std::string_view text, const address&
                                                                 timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recvfrom`.
 NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t = timeout::none());
+/// `recvfrom` with flags (peek, dontwait; see `message_flags`).
+[[nodiscard]] NETSOCK_DECL result<recvfrom_result>
+try_recvfrom(const socket& s, mutable_buffer b, message_flags f, timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recvfrom` with flags.
+NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, message_flags f,
+                                      timeout t = timeout::none());
 
 // ---------------------------------------------------------------------------------------------
 // Connection state
@@ -218,6 +252,24 @@ NETSOCK_DECL address peer_address(const socket& s);
 [[nodiscard]] NETSOCK_DECL result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept;
 /// Throwing form of `try_set_nonblocking`.
 NETSOCK_DECL void set_nonblocking(const socket& s, bool on = true);
+
+/// Python's `settimeout`: the default time limit of this socket's blocking calls.
+/// - `timeout::none()`: blocking, no limit (Python `settimeout(None)`);
+/// - zero: non-blocking (Python `settimeout(0.0)`, `setblocking(False)`);
+/// - anything else: blocking, and each accept, connect, send and recv given no timeout of its
+///   own fails with timed_out after that long (SO_RCVTIMEO and SO_SNDTIMEO, in whole
+///   milliseconds rounded up; netsock makes accept and connect honour them on every OS).
+/// Trap: the limit is per system call, so a `sendall`/`recv_exact` of many pieces can take
+/// longer (give them a timeout of their own for one deadline). A timeout with a canceller is
+/// invalid_argument (a socket cannot hold one).
+[[nodiscard]] NETSOCK_DECL result<void> try_set_timeout(const socket& s, timeout t) noexcept;
+/// Throwing form of `try_set_timeout`.
+NETSOCK_DECL void set_timeout(const socket& s, timeout t);
+/// Python's `gettimeout`: what `set_timeout` set (zero for a non-blocking socket, `none()` for
+/// no limit; the receive limit if the two differ).
+[[nodiscard]] NETSOCK_DECL result<timeout> try_get_timeout(const socket& s) noexcept;
+/// Throwing form of `try_get_timeout`.
+NETSOCK_DECL timeout get_timeout(const socket& s);
 
 /// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
 /// events seen (which may include error and hangup). Expiry is timed_out.

@@ -264,6 +264,54 @@ template <class Option> Option get_option(const socket& s) {
     return detail::unwrap(try_get_option<Option>(s), "get_option");
 }
 
+/// The escape hatch for an option netsock has no type for, Python's
+/// `s.setsockopt(level, name, value)`: `net::setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, 1)`. The
+/// level and name constants come from the OS headers, which netsock includes; the value is
+/// passed as it is (an int, or `size` bytes). Errors: the OS's (no_protocol_option,
+/// invalid_argument, ...), bad_file_descriptor for a closed socket.
+[[nodiscard]] inline result<void> try_setsockopt(const socket& s, int level, int name, const void* value,
+                                                 std::size_t size) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::set_option_bytes(s.native_handle(), level, name, value, size))
+        return detail::fail(ec);
+    return {};
+}
+/// `try_setsockopt` of an int value.
+[[nodiscard]] inline result<void> try_setsockopt(const socket& s, int level, int name, int value) noexcept {
+    return try_setsockopt(s, level, name, &value, sizeof value);
+}
+/// Throwing forms of `try_setsockopt`.
+inline void setsockopt(const socket& s, int level, int name, const void* value, std::size_t size) {
+    detail::unwrap(try_setsockopt(s, level, name, value, size), "setsockopt");
+}
+inline void setsockopt(const socket& s, int level, int name, int value) {
+    detail::unwrap(try_setsockopt(s, level, name, value), "setsockopt");
+}
+
+/// Python's `s.getsockopt(level, name, buflen)`: fills at most `size` bytes of `value` and
+/// returns how many the OS wrote.
+[[nodiscard]] inline result<std::size_t> try_getsockopt(const socket& s, int level, int name, void* value,
+                                                        std::size_t size) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::get_option_bytes(s.native_handle(), level, name, value, size))
+        return detail::fail(ec);
+    return size;
+}
+/// Python's `s.getsockopt(level, name)`: the option as an int.
+[[nodiscard]] inline result<int> try_getsockopt(const socket& s, int level, int name) noexcept {
+    int value = 0;
+    auto r = try_getsockopt(s, level, name, &value, sizeof value);
+    if (!r) return detail::fail(r.error());
+    return value;
+}
+/// Throwing forms of `try_getsockopt`.
+inline std::size_t getsockopt(const socket& s, int level, int name, void* value, std::size_t size) {
+    return detail::unwrap(try_getsockopt(s, level, name, value, size), "getsockopt");
+}
+inline int getsockopt(const socket& s, int level, int name) {
+    return detail::unwrap(try_getsockopt(s, level, name), "getsockopt");
+}
+
 NETSOCK_END_NAMESPACE
 
 #if NETSOCK_HEADER_ONLY

@@ -1593,3 +1593,120 @@ TEST_CASE("send, sendall and sendto take text directly") {
     auto second = net::recvfrom(a, net::buffer(buf), io_timeout);
     CHECK(std::string(buf, second.size) == "second");
 }
+
+TEST_CASE("message flags: peek, dontwait, waitall") {
+    auto c = netsock_test::connected_pair();
+    char buf[16];
+    SUBCASE("dontwait on a blocking socket with nothing to read is would-block at once") {
+        auto r = net::try_recv(c.server, net::buffer(buf), net::message_flags::dontwait);
+        REQUIRE_FALSE(r);
+        CHECK(net::is_would_block(r.error()));
+        // ... even with a timeout: dontwait never waits.
+        auto t = net::try_recv(c.server, net::buffer(buf), net::message_flags::dontwait, io_timeout);
+        REQUIRE_FALSE(t);
+        CHECK(net::is_would_block(t.error()));
+    }
+    SUBCASE("peek leaves the data in the socket") {
+        REQUIRE(net::sendall(c.client, "peekaboo", io_timeout) == 8);
+        std::size_t seen = 0;
+        for (int i = 0; i < 1000 && seen < 8; ++i) // the 8 bytes may arrive in pieces
+            seen = net::recv(c.server, net::buffer(buf), net::message_flags::peek, io_timeout);
+        CHECK(std::string(buf, seen) == "peekaboo");
+        CHECK(net::recv(c.server, net::buffer(buf, 4), net::message_flags::waitall, io_timeout) == 4);
+        CHECK(std::string(buf, 4) == "peek");
+        const std::size_t n = net::recv(c.server, net::buffer(buf), net::message_flags::dontwait);
+        CHECK(std::string(buf, n) == "aboo");
+    }
+    SUBCASE("waitall fills the buffer across sends, and returns a short count at EOF") {
+        netsock_test::joining_thread writer([&] {
+            for (const char* piece : {"ab", "cd", "ef"})
+                REQUIRE(net::sendall(c.client, piece, io_timeout) == 2);
+            net::shutdown(c.client, net::shutdown_type::send);
+        });
+        CHECK(net::recv(c.server, net::buffer(buf, 4), net::message_flags::waitall, io_timeout) == 4);
+        CHECK(std::string(buf, 4) == "abcd");
+        writer.join();
+        CHECK(net::recv(c.server, net::buffer(buf, 8), net::message_flags::waitall, io_timeout) == 2);
+        CHECK(std::string(buf, 2) == "ef");
+    }
+    SUBCASE("dontwait send fails with would-block once the buffers are full") {
+        net::set_option(c.client, net::send_buffer_size{4096});
+        const std::vector<char> chunk(65536, 'x');
+        std::error_code failure;
+        for (int i = 0; i < 10000 && !failure; ++i) {
+            auto r = net::try_send(c.client, net::buffer(chunk), net::message_flags::dontwait);
+            if (!r) failure = r.error();
+        }
+        CHECK_MESSAGE(net::is_would_block(failure), describe(failure));
+    }
+    SUBCASE("recvfrom peeks a datagram and its sender") {
+        auto a = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+        net::bind(a, net::address::loopback());
+        auto b = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+        net::bind(b, net::address::loopback());
+        net::sendto(b, "once", net::local_address(a), io_timeout);
+        auto peeked = net::recvfrom(a, net::buffer(buf), net::message_flags::peek, io_timeout);
+        auto taken = net::recvfrom(a, net::buffer(buf), io_timeout);
+        CHECK(peeked.size == 4);
+        CHECK(taken.size == 4);
+        CHECK(peeked.sender == net::local_address(b));
+        auto none = net::try_recvfrom(a, net::buffer(buf), net::message_flags::dontwait);
+        REQUIRE_FALSE(none);
+        CHECK(net::is_would_block(none.error()));
+    }
+    SUBCASE("invalid combinations are invalid_argument") {
+        using net::message_flags;
+        CHECK_EC(
+            net::try_recv(c.server, net::buffer(buf), message_flags::peek | message_flags::waitall).error(),
+            std::errc::invalid_argument);
+        CHECK_EC(net::try_send(c.client, net::buffer(buf), message_flags::peek).error(),
+                 std::errc::invalid_argument);
+        CHECK_EC(net::try_recvfrom(c.server, net::buffer(buf), message_flags::waitall).error(),
+                 std::errc::invalid_argument);
+    }
+}
+
+TEST_CASE("set_timeout is Python's settimeout") {
+    auto listener = netsock_test::make_listener();
+    SUBCASE("a limit: accept and recv given no timeout of their own end with timed_out") {
+        net::set_timeout(listener, 50ms);
+        // The kernel keeps it in its own ticks (Linux: jiffies), so it reads back rounded up.
+        const auto set = net::get_timeout(listener).duration();
+        CHECK(set >= std::chrono::nanoseconds(50ms));
+        CHECK(set < std::chrono::nanoseconds(100ms));
+        CHECK_EC(net::try_accept(listener).error(), std::errc::timed_out);
+        auto c = netsock_test::connect_through(listener);
+        net::set_timeout(c.server, 50ms);
+        char buf[4];
+        CHECK_EC(net::try_recv(c.server, net::buffer(buf)).error(), std::errc::timed_out);
+        netsock_test::check_delivers(c.client, c.server, "still fine");
+    }
+    SUBCASE("zero: non-blocking; none: blocking without a limit") {
+        net::set_timeout(listener, 0ms);
+        CHECK(net::get_timeout(listener).duration() == std::chrono::nanoseconds(0));
+        auto r = net::try_accept(listener);
+        REQUIRE_FALSE(r);
+        CHECK(net::is_would_block(r.error()));
+        net::set_timeout(listener, net::timeout::none());
+        CHECK(net::get_timeout(listener).is_none());
+    }
+    SUBCASE("a canceller cannot be stored in a socket") {
+        net::canceller stop;
+        CHECK_EC(net::try_set_timeout(listener, stop).error(), std::errc::invalid_argument);
+    }
+}
+
+TEST_CASE("setsockopt and getsockopt are the raw escape hatch") {
+    auto s = net::make_socket(net::family::ipv4);
+    net::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1);
+    CHECK(net::getsockopt(s, IPPROTO_TCP, TCP_NODELAY) != 0);
+    CHECK(net::get_option<net::no_delay>(s).value);
+    net::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 0);
+    CHECK_FALSE(net::get_option<net::no_delay>(s).value);
+    int type = 0;
+    CHECK(net::getsockopt(s, SOL_SOCKET, SO_TYPE, &type, sizeof type) == sizeof type);
+    CHECK(type == SOCK_STREAM);
+    CHECK_FALSE(net::try_setsockopt(s, SOL_SOCKET, -12345, 1));
+    net::socket closed;
+    CHECK_EC(net::try_getsockopt(closed, SOL_SOCKET, SO_TYPE).error(), std::errc::bad_file_descriptor);
+}

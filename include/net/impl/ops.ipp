@@ -8,6 +8,7 @@
 
 #include "../ops.hpp"
 #include "../detail/sys.hpp"
+#include "../options.hpp"
 
 #include <cstddef>
 #include <system_error>
@@ -72,6 +73,26 @@ inline result<std::pair<socket, socket>> loopback_pair(socket_type t) noexcept {
     }
     return fail(std::errc::connection_refused);
 }
+// The native flags and the deadline of a transfer with message_flags `f` (`allowed`: the flags
+// this transfer takes); invalid_argument for the others. dontwait is a deadline that has already
+// passed (one attempt that never waits, on every OS: Windows has no MSG_DONTWAIT), reported as
+// would-block by transfer_error.
+inline std::error_code transfer_plan(message_flags f, message_flags allowed, timeout t, int& native,
+                                     sys::deadline& until) noexcept {
+    const auto bits = static_cast<unsigned>(f);
+    if ((bits & ~static_cast<unsigned>(allowed)) != 0 ||
+        (has(f, message_flags::peek) && has(f, message_flags::waitall)) ||
+        (has(f, message_flags::dontwait) && has(f, message_flags::waitall)))
+        return make_errc(std::errc::invalid_argument);
+    native = has(f, message_flags::peek) ? MSG_PEEK : 0;
+    until = sys::deadline::after(has(f, message_flags::dontwait) ? timeout(std::chrono::seconds(0)) : t);
+    return {};
+}
+inline std::error_code transfer_error(message_flags f, std::error_code ec) noexcept {
+    if (has(f, message_flags::dontwait) && ec == std::errc::timed_out)
+        return make_errc(std::errc::operation_would_block);
+    return ec;
+}
 } // namespace detail
 
 result<socket> try_make_socket(family f, socket_type t) noexcept {
@@ -128,8 +149,12 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
     if (!s) return detail::fail(detail::not_open());
     namespace sys = detail::sys;
     const auto h = s.native_handle();
-    const auto until = sys::deadline::after(t);
+    auto until = sys::deadline::after(t);
     if (until.cancelled()) return detail::fail(sys::canceled());
+    if (until.infinite()) { // set_timeout (SO_SNDTIMEO) bounds connect on every OS
+        if (const long long ms = sys::socket_timeout_ms(h, SO_SNDTIMEO); ms > 0)
+            until = until.earliest(sys::deadline::after(std::chrono::milliseconds(ms)));
+    }
     if (until.blocks()) {
         auto ec = sys::connect(h, a.data(), a.size());
         if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
@@ -171,6 +196,22 @@ std::size_t send(const socket& s, const_buffer b, timeout t) {
     return detail::unwrap(try_send(s, b, t), "send");
 }
 
+result<std::size_t> try_send(const socket& s, const_buffer b, message_flags f, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    int native = 0;
+    detail::sys::deadline until;
+    if (auto ec = detail::transfer_plan(f, message_flags::dontwait, t, native, until))
+        return detail::fail(ec);
+    std::error_code ec;
+    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), native, until, ec);
+    if (ec) return detail::fail(detail::transfer_error(f, ec));
+    return n;
+}
+
+std::size_t send(const socket& s, const_buffer b, message_flags f, timeout t) {
+    return detail::unwrap(try_send(s, b, f, t), "send");
+}
+
 // sendall and recv_exact also wait on would-block, so they work on non-blocking sockets too.
 result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t, std::size_t* sent) noexcept {
     std::size_t done = 0;
@@ -204,6 +245,29 @@ result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexc
 
 std::size_t recv(const socket& s, mutable_buffer b, timeout t) {
     return detail::unwrap(try_recv(s, b, t), "recv");
+}
+
+result<std::size_t> try_recv(const socket& s, mutable_buffer b, message_flags f, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (b.size() == 0) return detail::fail(std::errc::invalid_argument);
+    int native = 0;
+    detail::sys::deadline until;
+    const auto allowed = message_flags::peek | message_flags::dontwait | message_flags::waitall;
+    if (auto ec = detail::transfer_plan(f, allowed, t, native, until)) return detail::fail(ec);
+    if (has(f, message_flags::waitall)) { // recv_exact, with a short count at EOF (MSG_WAITALL)
+        std::size_t got = 0;
+        auto r = try_recv_exact(s, b, t, &got);
+        if (!r && r.error() != errc::eof) return detail::fail(r.error());
+        return got;
+    }
+    std::error_code ec;
+    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), native, until, ec);
+    if (ec) return detail::fail(detail::transfer_error(f, ec));
+    return n;
+}
+
+std::size_t recv(const socket& s, mutable_buffer b, message_flags f, timeout t) {
+    return detail::unwrap(try_recv(s, b, f, t), "recv");
 }
 
 result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t,
@@ -259,6 +323,26 @@ recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t) {
     return detail::unwrap(try_recvfrom(s, b, t), "recvfrom");
 }
 
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, message_flags f, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    int native = 0;
+    detail::sys::deadline until;
+    if (auto ec = detail::transfer_plan(f, message_flags::peek | message_flags::dontwait, t, native, until))
+        return detail::fail(ec);
+    recvfrom_result r;
+    auto sink = r.sender.prepare_native();
+    std::error_code ec;
+    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), native, sink.data, sink.size,
+                                   r.truncated, until, ec);
+    if (ec) return detail::fail(detail::transfer_error(f, ec));
+    if (r.sender.commit_native()) r.sender = address::any(family::local);
+    return r;
+}
+
+recvfrom_result recvfrom(const socket& s, mutable_buffer b, message_flags f, timeout t) {
+    return detail::unwrap(try_recvfrom(s, b, f, t), "recvfrom");
+}
+
 result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
     if (!s) return detail::fail(detail::not_open());
     const int h = how == shutdown_type::receive ? detail::os::shut_rd
@@ -301,6 +385,34 @@ result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
 void set_nonblocking(const socket& s, bool on) {
     detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
 }
+
+result<void> try_set_timeout(const socket& s, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (t.has_canceller()) return detail::fail(std::errc::invalid_argument);
+    const auto h = s.native_handle();
+    const bool zero = !t.is_none() && t.duration() == std::chrono::nanoseconds::zero();
+    if (auto ec = detail::sys::set_nonblocking(h, zero)) return detail::fail(ec);
+    const auto ms = t.is_none() || zero ? std::chrono::milliseconds(0)
+                                        : std::chrono::ceil<std::chrono::milliseconds>(t.duration());
+    for (int option : {SO_RCVTIMEO, SO_SNDTIMEO})
+        if (auto ec = detail::set_timeout_option(h, option, ms)) return detail::fail(ec);
+    return {};
+}
+
+void set_timeout(const socket& s, timeout t) { detail::unwrap(try_set_timeout(s, t), "set_timeout"); }
+
+result<timeout> try_get_timeout(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const int nonblocking = detail::sys::is_nonblocking(s.native_handle(), ec);
+    if (ec) return detail::fail(ec);
+    if (nonblocking == 1) return timeout(std::chrono::seconds(0));
+    const long long ms = detail::sys::socket_timeout_ms(s.native_handle(), SO_RCVTIMEO);
+    if (ms <= 0) return timeout::none();
+    return timeout(std::chrono::milliseconds(ms));
+}
+
+timeout get_timeout(const socket& s) { return detail::unwrap(try_get_timeout(s), "get_timeout"); }
 
 result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
