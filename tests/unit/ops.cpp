@@ -1710,3 +1710,33 @@ TEST_CASE("setsockopt and getsockopt are the raw escape hatch") {
     net::socket closed;
     CHECK_EC(net::try_getsockopt(closed, SOL_SOCKET, SO_TYPE).error(), std::errc::bad_file_descriptor);
 }
+
+TEST_CASE("the errors of bind, connect and sendto name the address") {
+    auto listener = netsock_test::make_listener();
+    const auto at = net::local_address(listener);
+    auto second = net::make_socket(net::family::ipv4);
+    bool thrown = false;
+    try {
+        net::bind(second, at);
+    } catch (const net::error& e) {
+        thrown = true;
+        CHECK_EC(e.code(), std::errc::address_in_use);
+        CHECK(std::string(e.what()).rfind("bind " + at.to_string() + ": ", 0) == 0);
+        CHECK(std::string(e.address()) == at.to_string());
+    }
+    CHECK(thrown);
+    // A refused connect: a port that was just free (bound, not listening, then closed).
+    auto probe = net::make_socket(net::family::ipv4);
+    net::bind(probe, net::address::loopback());
+    const auto closed = net::local_address(probe);
+    probe.close();
+    thrown = false;
+    try {
+        auto c = net::make_socket(net::family::ipv4);
+        net::connect(c, closed, io_timeout);
+    } catch (const net::error& e) {
+        thrown = true;
+        CHECK(std::string(e.what()).rfind("connect " + closed.to_string() + ": ", 0) == 0);
+    }
+    CHECK(thrown);
+}

@@ -115,7 +115,7 @@ result<void> try_bind(const socket& s, const address& a) noexcept {
     return {};
 }
 
-void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind"); }
+void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind", a); }
 
 result<void> try_listen(const socket& s, int backlog) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -180,7 +180,7 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
 }
 
 void connect(const socket& s, const address& a, timeout t) {
-    detail::unwrap(try_connect(s, a, t), "connect");
+    detail::unwrap(try_connect(s, a, t), "connect", a);
 }
 
 result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
@@ -303,7 +303,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
 }
 
 std::size_t sendto(const socket& s, const_buffer b, const address& to, timeout t) {
-    return detail::unwrap(try_sendto(s, b, to, t), "sendto");
+    return detail::unwrap(try_sendto(s, b, to, t), "sendto", to);
 }
 
 result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout t) noexcept {
