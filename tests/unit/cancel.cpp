@@ -72,14 +72,16 @@ template <class Call> auto cancel_while_blocked(net::canceller& stop, Call&& cal
     using result_type = decltype(call());
     std::optional<result_type> out;
     std::atomic<long> tid{-1};
+    std::atomic<bool> returned{false};
     {
         joining_thread worker([&] {
             tid.store(this_thread_id());
             out.emplace(call());
+            returned.store(true);
         });
         const auto start = std::chrono::steady_clock::now();
         while (tid.load() < 0 && seconds_since(start) < 10.0) std::this_thread::yield();
-        while (!out && thread_state(tid.load()) != 'S' && seconds_since(start) < 10.0)
+        while (!returned.load() && thread_state(tid.load()) != 'S' && seconds_since(start) < 10.0)
             std::this_thread::yield();
         stop.cancel();
     }
