@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #if defined(NETSOCK_HAS_STD_EXPECTED)
 #include <expected>
@@ -54,12 +55,11 @@ inline void unwrap(result<void>&& r, const char* operation) {
     if (!r) throw_error(r.error(), operation);
 }
 // The same naming the address the operation used: "bind 127.0.0.1:8080: Address already in use".
+// A template also for result<void>: throw_error(..., const address&) is defined with address
+// (impl/address.ipp), so nothing here may use it before a caller that has an address does.
 template <class T> T unwrap(result<T>&& r, const char* operation, const address& where) {
     if (!r) throw_error(r.error(), operation, where);
-    return std::move(*r);
-}
-inline void unwrap(result<void>&& r, const char* operation, const address& where) {
-    if (!r) throw_error(r.error(), operation, where);
+    if constexpr (!std::is_void_v<T>) return std::move(*r);
 }
 // The same naming a subject as text, e.g. "example.com:443" for create_connection by name.
 template <class T> T unwrap(result<T>&& r, const char* operation, std::string_view subject) {

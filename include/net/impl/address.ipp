@@ -505,11 +505,7 @@ result<address> address::try_local(std::string_view path) noexcept {
     return a;
 }
 
-address address::local(std::string_view path) {
-    auto r = try_local(path);
-    if (!r) detail::throw_error(r.error(), "address::local", detail::quoted(path), 0, nullptr);
-    return *r;
-}
+address address::local(std::string_view path) { return detail::unwrap(try_local(path), "address::local"); }
 
 result<address> address::try_from_native(const void* sa, std::size_t size) noexcept {
     address a;
