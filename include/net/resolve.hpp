@@ -75,8 +75,12 @@ struct server_options {
     /// For an IPv6 address: also accept IPv4 clients (IPV6_V6ONLY off). Fails with
     /// operation_not_supported where the OS cannot do it, invalid_argument for IPv4 addresses.
     bool dual_stack = false;
-    /// For a local address: remove an existing file at the path before binding (a stale socket
-    /// file from a previous run). Off by default.
+    /// For a local address whose path is taken: remove a stale socket file (left by a server
+    /// that exited without removing it) and bind again. The file is removed only if it is a
+    /// socket (not a regular file, directory or symbolic link) and a connect to it is refused,
+    /// so a live server keeps its path; otherwise create_server fails with address_in_use and
+    /// leaves the file alone. A server started between that check and the bind can still lose
+    /// its path: the check is no lock. Off by default.
     bool remove_existing_path = false;
 };
 

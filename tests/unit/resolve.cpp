@@ -497,6 +497,7 @@ TEST_CASE("dual_stack on an IPv4 address fails with invalid_argument") {
 }
 
 TEST_CASE("create_server makes a local server, and remove_existing_path replaces a stale socket file") {
+    // A stale socket: a socket file that no one listens on any more (connect is refused).
     if (auto probe = net::try_make_socket(net::family::local); !probe) {
         MESSAGE("skipped: no local (Unix) sockets here: " << probe.error().message());
         return;
@@ -532,6 +533,72 @@ TEST_CASE("create_server makes a local server, and remove_existing_path replaces
     std::string got(hello.size(), '\0');
     net::recv_exact(accepted.socket, net::buffer(got), io_timeout);
     CHECK(got == hello);
+}
+
+TEST_CASE("remove_existing_path leaves a regular file alone and fails with address_in_use") {
+    if (auto probe = net::try_make_socket(net::family::local); !probe) {
+        MESSAGE("skipped: no local (Unix) sockets here: " << probe.error().message());
+        return;
+    }
+    const std::string path = unique_socket_path();
+    CAPTURE(path);
+    struct remove_at_end {
+        std::string path;
+        ~remove_at_end() { std::remove(path.c_str()); }
+    } cleanup{path};
+    const std::string content = "precious data\n";
+    {
+        std::FILE* f = std::fopen(path.c_str(), "wb");
+        REQUIRE(f != nullptr);
+        CHECK(std::fwrite(content.data(), 1, content.size(), f) == content.size());
+        CHECK(std::fclose(f) == 0);
+    }
+    net::server_options replace;
+    replace.remove_existing_path = true;
+    const auto r = net::try_create_server(net::address::local(path), replace);
+    REQUIRE_FALSE(r.has_value());
+    CHECK_MESSAGE(r.error() == std::errc::address_in_use, r.error().message());
+    // The file is still there, unchanged.
+    std::string back(64, '\0');
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    REQUIRE(f != nullptr);
+    back.resize(std::fread(&back[0], 1, back.size(), f));
+    CHECK(std::fclose(f) == 0);
+    CHECK(back == content);
+}
+
+TEST_CASE("remove_existing_path never takes the path of a live listener") {
+    if (auto probe = net::try_make_socket(net::family::local); !probe) {
+        MESSAGE("skipped: no local (Unix) sockets here: " << probe.error().message());
+        return;
+    }
+    const std::string path = unique_socket_path();
+    CAPTURE(path);
+    struct remove_at_end {
+        std::string path;
+        ~remove_at_end() { std::remove(path.c_str()); }
+    } cleanup{path};
+    const auto where = net::address::local(path);
+    auto live = net::create_server(where);
+    net::server_options replace;
+    replace.remove_existing_path = true;
+    const auto r = net::try_create_server(where, replace);
+    REQUIRE_FALSE(r.has_value());
+    CHECK_MESSAGE(r.error() == std::errc::address_in_use, r.error().message());
+    // The live server still owns its path: a client reaches it. (The probe connect of
+    // create_server is in its backlog too: accept it first.)
+    auto client = net::make_socket(net::family::local);
+    net::connect(client, where, io_timeout);
+    const std::string hello = "still here";
+    net::sendall(client, net::buffer(hello), io_timeout);
+    bool reached = false;
+    for (int i = 0; i < 2 && !reached; ++i) { // the probe (closed: EOF at once), then the client
+        auto accepted = net::accept(live, io_timeout);
+        std::string got(hello.size(), '\0');
+        const auto r = net::try_recv_exact(accepted.socket, net::buffer(got), io_timeout);
+        reached = r.has_value() && got == hello;
+    }
+    CHECK(reached);
 }
 
 // ---------------------------------------------------------------------------------------------

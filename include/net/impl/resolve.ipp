@@ -5,6 +5,7 @@
 
 #include "../resolve.hpp"
 
+#include "../detail/path_kind.hpp"
 #include "../detail/sys.hpp"
 #include "../ops.hpp"
 #include "../options.hpp"
@@ -57,6 +58,20 @@ inline bool looks_numeric(std::string_view host) noexcept {
         i = j + 1;
     }
     return any;
+}
+
+// True if `a` names a socket file that no one listens on: a socket (never a regular file, a
+// link or anything else) to which a connect is refused. A live listener accepts the connect
+// (or, with a full backlog, keeps it waiting: not refused either), so its path is kept.
+inline bool stale_socket_file(const address& a) {
+    if (a.family() != family::local) return false;
+    const std::string path = a.path();
+    if (path.empty() || path.front() == '\0') return false; // unnamed or abstract: no file
+    if (kind_of_path(path.c_str()) != path_kind::socket) return false;
+    auto probe = try_make_socket(family::local, socket_type::stream);
+    if (!probe) return false;
+    auto c = try_connect(*probe, a, std::chrono::seconds(1));
+    return !c && c.error() == std::errc::connection_refused;
 }
 
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
@@ -253,11 +268,13 @@ result<socket> try_create_server(const address& a, const server_options& o) noex
             return detail::fail(ec);
         }
     }
-    if (o.remove_existing_path && a.family() == family::local) {
-        const std::string path = a.path();
-        if (!path.empty() && path.front() != '\0') std::remove(path.c_str());
+    if (auto r = try_bind(*s, a); !r) {
+        if (!o.remove_existing_path || r.error() != std::errc::address_in_use ||
+            !detail::stale_socket_file(a))
+            return detail::fail(r.error());
+        std::remove(a.path().c_str());
+        if (auto again = try_bind(*s, a); !again) return detail::fail(again.error());
     }
-    if (auto r = try_bind(*s, a); !r) return detail::fail(r.error());
     if (auto r = try_listen(*s, o.backlog); !r) return detail::fail(r.error());
     return s;
 }
