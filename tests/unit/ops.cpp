@@ -64,7 +64,9 @@ template <class R> std::string why(const R& r) {
             thrown_ = true;                                                                                  \
             CHECK_EC(e_.code(), expected);                                                                   \
             CHECK(std::string(e_.operation()) == std::string(op));                                           \
-            CHECK(std::string(e_.what()).rfind(std::string(op) + ":", 0) == 0);                              \
+            /* "op: message", or "op address: message" when it names the address */                          \
+            CHECK((std::string(e_.what()).rfind(std::string(op) + ":", 0) == 0 ||                            \
+                   std::string(e_.what()).rfind(std::string(op) + " ", 0) == 0));                            \
         }                                                                                                    \
         if (!thrown_) FAIL_CHECK(#expr " did not throw net::error");                                         \
     } while (false)

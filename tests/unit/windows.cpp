@@ -111,7 +111,7 @@ TEST_CASE("a refused connect fails with connection_refused and a readable messag
     } catch (const net::error& e) {
         const std::string what = e.what();
         CAPTURE(what);
-        CHECK(what.rfind("connect:", 0) == 0);
+        CHECK(what.rfind("connect " + target.to_string() + ": ", 0) == 0);
         CHECK(readable(what));
     }
 }
