@@ -576,6 +576,17 @@ inline std::error_code set_cloexec(handle h) noexcept {
     return {};
 }
 
+// What is at a file system path, for create_server's remove_existing_path.
+enum class path_kind { none, socket, other, unknown };
+inline path_kind kind_of_path(const char* path) noexcept {
+    switch (os::path_kind(path)) {
+    case 0: return path_kind::none;
+    case 1: return path_kind::socket;
+    case 2: return path_kind::other;
+    default: return path_kind::unknown;
+    }
+}
+
 // A second, close-on-exec handle for the same socket (POSIX; operation_not_supported on Windows).
 inline handle duplicate(handle h, std::error_code& ec) noexcept {
     int e = 0;

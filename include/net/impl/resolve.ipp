@@ -5,7 +5,6 @@
 
 #include "../resolve.hpp"
 
-#include "../detail/path_kind.hpp"
 #include "../detail/sys.hpp"
 #include "../ops.hpp"
 #include "../options.hpp"
@@ -67,7 +66,7 @@ inline bool stale_socket_file(const address& a) {
     if (a.family() != family::local) return false;
     const std::string path = a.path();
     if (path.empty() || path.front() == '\0') return false; // unnamed or abstract: no file
-    if (kind_of_path(path.c_str()) != path_kind::socket) return false;
+    if (sys::kind_of_path(path.c_str()) != sys::path_kind::socket) return false;
     auto probe = try_make_socket(family::local, socket_type::stream);
     if (!probe) return false;
     auto c = try_connect(*probe, a, std::chrono::seconds(1));

@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -317,6 +318,15 @@ inline constexpr int eai_system = -1;
 
 // Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
 inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
+
+// What is at a file system path (create_server's remove_existing_path removes a path only if
+// it is a socket file): 0 nothing, 1 a socket (itself, not a link to one), 2 anything else,
+// -1 the query failed.
+inline int path_kind(const char* path) noexcept {
+    struct ::stat st;
+    if (::lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
+    return S_ISSOCK(st.st_mode) ? 1 : 2;
+}
 
 // A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of
 // a canceller's socket); invalid with err set on failure.

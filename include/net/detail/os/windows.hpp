@@ -531,6 +531,22 @@ inline int set_cloexec(handle h) noexcept {
                : static_cast<int>(::GetLastError());
 }
 
+// What is at a file system path: 0 nothing, 1 an AF_UNIX socket file (a reparse point tagged
+// IO_REPARSE_TAG_AF_UNIX, which FindFirstFile reports without following it), 2 anything else,
+// -1 the query failed.
+inline int path_kind(const char* path) noexcept {
+    constexpr DWORD af_unix_tag = 0x80000023; // IO_REPARSE_TAG_AF_UNIX; not in every SDK
+    WIN32_FIND_DATAA data;
+    HANDLE h = ::FindFirstFileA(path, &data);
+    if (h == INVALID_HANDLE_VALUE) {
+        const DWORD e = ::GetLastError();
+        return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? 0 : -1;
+    }
+    ::FindClose(h);
+    return (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0 && data.dwReserved0 == af_unix_tag ? 1
+                                                                                                          : 2;
+}
+
 // Only the kernel-queue pollers (epoll, kqueue) duplicate a socket; Windows has WSAPoll, and
 // WSADuplicateSocket is for other processes.
 inline handle duplicate(handle, int& err) noexcept {
