@@ -39,8 +39,8 @@ struct resolve_hints {
 /// (`net::errc::ipv4_leading_zero`, ..., equal to `std::errc::invalid_argument`), never DNS. Errors (category
 /// `net::resolve_category()`) compare equal to `net::resolve_errc::host_not_found`, `service_not_found`,
 /// `try_again`, ... Allocation failure terminates (the function is noexcept).
-NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
-                                                      const resolve_hints& hints = {}) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::vector<address>>
+try_resolve(std::string_view host, std::string_view service = {}, const resolve_hints& hints = {}) noexcept;
 /// Throwing form of `try_resolve`.
 NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
                                           const resolve_hints& hints = {});
@@ -49,18 +49,20 @@ NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_vie
 /// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
 /// alternating families, a new attempt every 250 ms without waiting for the previous one to
 /// fail; the first connection wins and the others are closed. Each attempt uses a fresh
-/// socket; the timeout is one deadline for the whole race (resolution excluded; without one,
-/// each attempt ends when the OS gives up). On failure the most specific error is reported
-/// (e.g. connection_refused rather than timed_out).
-/// The returned socket is blocking; `peer_address` tells which address won.
+/// socket; the timeout (and canceller) is one deadline for resolution and the whole race
+/// (without one, each attempt ends when the OS gives up). getaddrinfo cannot be interrupted:
+/// with a time limit or a canceller a name is resolved on a thread of its own, and on expiry or
+/// cancel the call returns at once and abandons it (the thread finishes the lookup alone). On failure the
+/// most specific error is reported (e.g. connection_refused rather than timed_out). The returned socket is
+/// blocking; `peer_address` tells which address won.
 /// ```cpp
 /// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
 /// ```
-NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::uint16_t port,
-                                                  timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::uint16_t port,
+                                                                timeout t = timeout::none()) noexcept;
 /// Races connects to already-resolved addresses, in the given order.
-NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
-                                                  timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
+                                                                timeout t = timeout::none()) noexcept;
 /// Throwing forms of `try_create_connection`.
 NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port, timeout t = timeout::none());
 NETSOCK_DECL socket create_connection(const std::vector<address>& targets, timeout t = timeout::none());
@@ -90,9 +92,19 @@ struct server_options {
 /// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
 /// auto [conn, peer] = net::accept(server);
 /// ```
-NETSOCK_DECL result<socket> try_create_server(const address& a, const server_options& o = {}) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_server(const address& a,
+                                                            const server_options& o = {}) noexcept;
 /// Throwing form of `try_create_server`.
 NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
+
+/// Python's `socket.create_server((host, port))`: resolves `host` (for binding: "*"-style
+/// wildcards come from the resolver, "" is 0.0.0.0 as in Python, "::" the IPv6 wildcard) and
+/// returns a server on the first address that binds. Errors: the resolver's, or the first
+/// address's error (e.g. address_in_use).
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_server(std::string_view host, std::uint16_t port,
+                                                            const server_options& o = {}) noexcept;
+/// Throwing form of `try_create_server(host, port)`.
+NETSOCK_DECL socket create_server(std::string_view host, std::uint16_t port, const server_options& o = {});
 
 NETSOCK_END_NAMESPACE
 

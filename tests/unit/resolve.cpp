@@ -921,3 +921,54 @@ TEST_CASE("a plain close with unread request bytes resets the connection (what g
     CHECK_FALSE(eof);
     CHECK_MESSAGE(ec == std::errc::connection_reset, ec.message());
 }
+
+TEST_CASE("create_server takes a host name and a port, as Python's create_server((host, port))") {
+    SUBCASE("a numeric host") {
+        auto s = net::create_server("127.0.0.1", 0);
+        const auto at = net::local_address(s);
+        CHECK(at.host() == "127.0.0.1");
+        CHECK(at.port() != 0);
+        auto c = net::create_connection("127.0.0.1", at.port(), 10s);
+        auto [conn, peer] = net::accept(s, 10s);
+        netsock_test::check_delivers(c, conn, "by host");
+    }
+    SUBCASE("a name") {
+        auto s = net::create_server("localhost", 0);
+        CHECK(net::local_address(s).is_loopback());
+    }
+    SUBCASE("an empty host is 0.0.0.0, as in Python") {
+        auto s = net::create_server("", 0);
+        CHECK(net::local_address(s).host() == "0.0.0.0");
+    }
+    SUBCASE("errors name the host and port") {
+        auto first = net::create_server("127.0.0.1", 0);
+        const auto port = net::local_address(first).port();
+        bool thrown = false;
+        try {
+            (void)net::create_server("127.0.0.1", port);
+        } catch (const net::error& e) {
+            thrown = true;
+            CHECK(e.code() == std::errc::address_in_use);
+            CHECK(std::string(e.what()).rfind("create_server 127.0.0.1:" + std::to_string(port) + ": ", 0) ==
+                  0);
+        }
+        CHECK(thrown);
+        auto bad = net::try_create_server("no-such-host.invalid", 0);
+        REQUIRE_FALSE(bad);
+        CHECK(bad.error().category() == net::resolve_category());
+    }
+}
+
+TEST_CASE("create_connection by name with a time limit resolves on a worker thread and connects") {
+    auto listener = netsock_test::make_listener();
+    const auto port = net::local_address(listener).port();
+    net::canceller stop;
+    auto c = net::try_create_connection("localhost", port, {10s, stop});
+    REQUIRE_MESSAGE(c, netsock_test::describe(c ? std::error_code{} : c.error()));
+    auto [conn, peer] = net::accept(listener, 10s);
+    netsock_test::check_delivers(*c, conn, "via a lookup thread");
+    stop.cancel();
+    auto cancelled = net::try_create_connection("localhost", port, stop);
+    REQUIRE_FALSE(cancelled);
+    CHECK(cancelled.error() == std::errc::operation_canceled);
+}

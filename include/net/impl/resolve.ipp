@@ -5,6 +5,7 @@
 
 #include "../resolve.hpp"
 
+#include "../cancel.hpp"
 #include "../detail/sys.hpp"
 #include "../ops.hpp"
 #include "../options.hpp"
@@ -14,8 +15,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 NETSOCK_BEGIN_NAMESPACE
@@ -71,6 +76,12 @@ inline bool stale_socket_file(const address& a) {
     if (!probe) return false;
     auto c = try_connect(*probe, a, std::chrono::seconds(1));
     return !c && c.error() == std::errc::connection_refused;
+}
+
+// "host:port" ("[::1]:80" for an IPv6 host) for error messages.
+inline std::string host_port(std::string_view host, std::uint16_t port) {
+    const bool v6 = host.find(':') != std::string_view::npos && host.front() != '[';
+    return (v6 ? "[" : "") + std::string(host) + (v6 ? "]:" : ":") + std::to_string(port);
 }
 
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
@@ -139,8 +150,56 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
     return out;
 }
 std::vector<address> resolve(std::string_view host, std::string_view service, const resolve_hints& hints) {
-    return detail::unwrap(try_resolve(host, service, hints), "resolve");
+    return detail::unwrap(try_resolve(host, service, hints), "resolve", host);
 }
+
+namespace detail {
+// A lookup on a thread of its own: what it found, and a canceller it cancels when done (the
+// caller waits for its socket with poll, so a deadline and the caller's canceller end the wait).
+struct lookup {
+    canceller done;
+    std::string host, service;
+    resolve_hints hints;
+    std::optional<result<std::vector<address>>> found;
+};
+
+// try_resolve under a deadline or a canceller. getaddrinfo cannot be interrupted, so a name is
+// resolved on a thread of its own while the caller waits; on expiry (timed_out) or cancel
+// (operation_canceled) the caller returns at once and the lookup is abandoned: the thread
+// finishes it alone and frees what it found. One thread and one socket pair per lookup, and only
+// for names: numeric hosts, and calls with neither a time limit nor a canceller, resolve on the
+// caller's thread.
+inline result<std::vector<address>> resolve_until(std::string_view host, std::string_view service,
+                                                  const resolve_hints& hints, const sys::deadline& until) {
+    if (until.cancelled()) return fail(sys::canceled());
+    std::string_view bare = host;
+    if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+    if (until.blocks() || bare.empty() || address::try_parse(bare, 0))
+        return try_resolve(host, service, hints);
+    auto done = canceller::try_create();
+    if (!done) return fail(done.error());
+    auto job = std::make_shared<lookup>(
+        lookup{std::move(*done), std::string(host), std::string(service), hints, {}});
+    auto work = [job] {
+        job->found = try_resolve(job->host, job->service, job->hints);
+        job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
+    };
+#if defined(NETSOCK_NO_EXCEPTIONS)
+    std::thread(std::move(work)).detach();
+#else
+    try {
+        std::thread(std::move(work)).detach();
+    } catch (...) { // no thread to be had: resolve here, without the time limit
+        return try_resolve(host, service, hints);
+    }
+#endif
+    std::error_code ec;
+    sys::wait(job->done.native_handle(), POLLIN, until, ec);
+    if (ec) return fail(ec);
+    if (!job->done.is_cancelled()) return fail(std::errc::resource_unavailable_try_again); // not reached
+    return std::move(*job->found);
+}
+} // namespace detail
 
 namespace detail {
 using sys::deadline;
@@ -233,9 +292,8 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
 result<socket> try_create_connection(std::string_view host, std::uint16_t port, timeout t) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    const auto until = detail::deadline::after(t);
-    if (until.cancelled()) return detail::fail(detail::sys::canceled());
-    auto found = try_resolve(host, service); // not interruptible: the canceller is checked after it
+    const auto until = detail::deadline::after(t); // one deadline for resolution and connects
+    auto found = detail::resolve_until(host, service, resolve_hints{}, until);
     if (!found) return detail::fail(found.error());
     return detail::connect_racing(detail::interleave(*found), until);
 }
@@ -245,7 +303,8 @@ result<socket> try_create_connection(const std::vector<address>& targets, timeou
 }
 
 socket create_connection(std::string_view host, std::uint16_t port, timeout t) {
-    return detail::unwrap(try_create_connection(host, port, t), "create_connection");
+    return detail::unwrap(try_create_connection(host, port, t), "create_connection",
+                          detail::host_port(host, port));
 }
 
 socket create_connection(const std::vector<address>& targets, timeout t) {
@@ -278,7 +337,29 @@ result<socket> try_create_server(const address& a, const server_options& o) noex
     return s;
 }
 socket create_server(const address& a, const server_options& o) {
-    return detail::unwrap(try_create_server(a, o), "create_server");
+    return detail::unwrap(try_create_server(a, o), "create_server", a);
+}
+
+result<socket> try_create_server(std::string_view host, std::uint16_t port,
+                                 const server_options& o) noexcept {
+    if (host.empty()) return try_create_server(address::any(family::ipv4, port), o); // Python's ""
+    resolve_hints hints;
+    hints.passive = true;
+    char service[8];
+    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    auto found = try_resolve(host, service, hints);
+    if (!found) return detail::fail(found.error());
+    std::error_code first;
+    for (const address& a : *found) {
+        auto s = try_create_server(a, o);
+        if (s) return s;
+        if (!first) first = s.error();
+    }
+    return detail::fail(first);
+}
+
+socket create_server(std::string_view host, std::uint16_t port, const server_options& o) {
+    return detail::unwrap(try_create_server(host, port, o), "create_server", detail::host_port(host, port));
 }
 
 NETSOCK_END_NAMESPACE
