@@ -64,12 +64,13 @@ public:
     /// "[::1]:80"; see the rules above). Errors: a `net::errc` reason, equal to
     /// `invalid_argument` for malformed text or a port above 65535, to `no_such_device` for an
     /// unknown zone name. Never allocates.
-    NETSOCK_DECL static result<address> try_parse(std::string_view text) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<address> try_parse(std::string_view text) noexcept;
     /// Throwing form of `try_parse(text)`; `net::error::address()` holds the quoted input.
     NETSOCK_DECL static address parse(std::string_view text);
     /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2", "::1:80" = ::0.1.0.128)
     /// with a separate port: a bare IPv6 host is never ambiguous here.
-    NETSOCK_DECL static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<address> try_parse(std::string_view host,
+                                                                std::uint16_t port) noexcept;
     /// Throwing form of `try_parse(host, port)`.
     NETSOCK_DECL static address parse(std::string_view host, std::uint16_t port);
 
@@ -89,12 +90,13 @@ public:
     /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
     /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
     /// `invalid_argument` for an empty path or an embedded NUL.
-    NETSOCK_DECL static result<address> try_local(std::string_view path) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<address> try_local(std::string_view path) noexcept;
     /// Throwing form of `try_local`.
     NETSOCK_DECL static address local(std::string_view path);
     /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
     /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
-    NETSOCK_DECL static result<address> try_from_native(const void* sa, std::size_t size) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<address> try_from_native(const void* sa,
+                                                                      std::size_t size) noexcept;
     /// Throwing form of `try_from_native`.
     NETSOCK_DECL static address from_native(const void* sa, std::size_t size);
 
