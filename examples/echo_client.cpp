@@ -1,17 +1,20 @@
 // echo_client: sends messages to an echo server and checks that each comes back unchanged.
 //
-//   echo_client --port N [--host H] [--message TEXT]... [--timeout SECONDS]
+//   echo_client -p PORT [-H HOST] [-m TEXT]... [-t SECONDS]
 //
-// Each --message (or, without any, each line read from stdin) is sent with sendall; exactly
-// as many bytes are read back with recv_exact and compared. At the end the client closes
-// gracefully: shutdown(send) tells the server "no more data", and the client reads until the
-// server's EOF before closing, so nothing is lost or reset (a close() with unread data sends
-// RST instead of FIN, and the peer may lose what it has not read yet).
+// Each --message (or, without any, each line read from stdin, with its newline, as nc sends
+// it) is sent with sendall; exactly as many bytes are read back with recv_exact and compared.
+// The host may be a name: net::create_connection resolves it and races its addresses (Happy
+// Eyeballs), all within --timeout. At the end the client closes gracefully: shutdown(send)
+// tells the server "no more data", and the client reads until the server's EOF before closing,
+// so nothing is lost or reset (a close() with unread data sends RST instead of FIN, and the
+// peer may lose what it has not read yet).
 // Exit code: 0 on success, 1 on an error or a wrong echo, 2 on bad arguments.
 
 #include <net/net.hpp>
 
-#include <charconv>
+#include "common.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -24,19 +27,20 @@
 
 namespace {
 
-constexpr const char* usage_text =
-    "usage: echo_client --port N [--host H] [--message TEXT]... [--timeout SECONDS]\n"
-    "  --host H            numeric IPv4 or IPv6 address of the server (default 127.0.0.1)\n"
-    "  --port N            port of the server (1-65535; required)\n"
-    "  --message TEXT      send TEXT (repeatable); without any, send each line of stdin\n"
-    "  --timeout SECONDS   limit for connecting and for each reply (default 5)\n";
+using example::usage_error;
 
-struct usage_error {
-    std::string message;
-};
+constexpr const char* usage_text =
+    "usage: echo_client -p PORT [-H HOST] [-m TEXT]... [-t SECONDS]\n"
+    "  -H, --host HOST        the server: a name or a numeric address (default 127.0.0.1)\n"
+    "  -p, --port N           port of the server (1-65535; required)\n"
+    "  -m, --message TEXT     send TEXT (repeatable); without any, send each line of stdin\n"
+    "                         with its newline\n"
+    "  -t, --timeout SECONDS  limit for connecting and for each reply (default 5)\n"
+    "  -h, --help             this text\n";
 
 struct options {
-    net::address address;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
     std::vector<std::string> messages;
     bool use_stdin = true;
     std::chrono::seconds timeout{5};
@@ -45,55 +49,41 @@ struct options {
 
 void say(const std::string& line) { std::cout << line << std::endl; } // endl: flush each line
 
-std::uint64_t parse_number(std::string_view option, std::string_view text, std::uint64_t min,
-                           std::uint64_t max) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
-                          std::to_string(max) + ", got '" + std::string(text) + "'"};
-    return value;
+// "received: TEXT" without the line end the message carried.
+std::string shown(std::string text) {
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    return text;
 }
 
 options parse_args(int argc, char** argv) {
     options o;
-    std::string host = "127.0.0.1";
-    std::uint16_t port = 0;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        auto value = [&]() -> std::string_view {
-            if (i + 1 >= argc) throw usage_error{std::string(arg) + " needs a value"};
-            return argv[++i];
-        };
-        if (arg == "-h" || arg == "--help") {
+    for (example::args a(argc, argv); a.next();) {
+        if (a.is("-h", "--help")) {
             o.help = true;
-        } else if (arg == "--host") {
-            host = value();
-        } else if (arg == "--port") {
-            port = static_cast<std::uint16_t>(parse_number(arg, value(), 0, 65535));
-        } else if (arg == "--message") {
-            o.messages.emplace_back(value());
+        } else if (a.is("-H", "--host")) {
+            o.host = a.value();
+        } else if (a.is("-p", "--port")) {
+            o.port = static_cast<std::uint16_t>(a.number(0, 65535));
+        } else if (a.is("-m", "--message")) {
+            o.messages.emplace_back(a.value());
             o.use_stdin = false;
-        } else if (arg == "--timeout") {
-            o.timeout = std::chrono::seconds(parse_number(arg, value(), 1, 86400));
+        } else if (a.is("-t", "--timeout")) {
+            o.timeout = std::chrono::seconds(a.number(1, 86400));
         } else {
-            throw usage_error{"unknown argument '" + std::string(arg) + "'"};
+            a.unknown();
         }
     }
     if (o.help) return o;
-    if (port == 0) throw usage_error{"--port: the server's port is required (1-65535)"};
-    auto a = net::address::try_parse(host, port);
-    if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
-    o.address = *a;
+    if (o.port == 0) throw usage_error{"--port: the server's port is required (1-65535)"};
+    if (o.host.empty()) throw usage_error{"--host: empty"};
     return o;
 }
 
 // Sends one message and checks its echo.
 void exchange(const net::socket& s, const std::string& message, std::chrono::seconds timeout) {
     net::sendall(s, net::buffer(message), timeout);
-    say("sent: " + message);
+    say("sent: " + shown(message));
     std::string reply(message.size(), '\0');
     if (auto r = net::try_recv_exact(s, net::buffer(reply), timeout); !r) {
         if (r.error() == net::errc::eof)
@@ -102,19 +92,18 @@ void exchange(const net::socket& s, const std::string& message, std::chrono::sec
             throw std::runtime_error("no complete reply within " + std::to_string(timeout.count()) + " s");
         throw net::error(r.error(), "recv_exact");
     }
-    say("received: " + reply);
+    say("received: " + shown(reply));
     if (reply != message) throw std::runtime_error("the echo differs from what was sent");
 }
 
 int run(const options& opt) {
-    auto s = net::make_socket(opt.address.family());
-    net::connect(s, opt.address, opt.timeout);
+    auto s = net::create_connection(opt.host, opt.port, opt.timeout);
     say("connected to " + net::peer_address(s).to_string() + " from " + net::local_address(s).to_string());
 
     if (opt.use_stdin) {
         std::string line;
         while (std::getline(std::cin, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back(); // CRLF input
+            if (!std::cin.eof()) line += '\n'; // the newline getline removed (none after the last line)
             exchange(s, line, opt.timeout);
         }
     } else {

@@ -1,18 +1,20 @@
 // echo_server: a blocking TCP echo server that serves one client after another.
 //
-//   echo_server [--host H] [--port N] [--max-clients N]
+//   echo_server [-H HOST] [-p PORT] [-n N] [-i SECONDS]
 //
 // Step 1 of the Python socket tutorial's progression: socket, bind, listen, accept, then
 // recv/sendall until the client closes. It prints "listening on HOST:PORT" first (port 0 picks
 // a free port), then one line per connection. It stops cleanly after --max-clients clients, or
-// on Ctrl-C / SIGTERM: accept and recv use short timeouts so the stop flag is seen.
+// at once on Ctrl-C / SIGTERM: every blocking call takes the canceller the signal handler
+// cancels (examples/common.hpp), so a client that never reads cannot hold it up.
+// One client at a time: the others wait in the listen queue; --idle-timeout keeps a silent
+// client from holding the server for ever.
 
 #include <net/net.hpp>
 
-#include <atomic>
-#include <charconv>
+#include "common.hpp"
+
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -25,101 +27,64 @@
 namespace {
 
 using namespace std::chrono_literals;
+using example::usage_error;
 
 constexpr const char* usage_text =
-    "usage: echo_server [--host H] [--port N] [--max-clients N]\n"
-    "  --host H          numeric IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
-    "  --port N          port to listen on; 0 picks a free port and prints it (default 0)\n"
-    "  --max-clients N   serve N clients, then exit (default: until Ctrl-C)\n";
-
-struct usage_error {
-    std::string message;
-};
+    "usage: echo_server [-H HOST] [-p PORT] [-n N] [-i SECONDS]\n"
+    "  -H, --host HOST          numeric address to listen on (default 127.0.0.1;\n"
+    "                           :: listens on IPv6 and IPv4)\n"
+    "  -p, --port N             port to listen on; 0 picks a free port and prints it (default 0)\n"
+    "  -n, --max-clients N      serve N clients, then exit (default: until Ctrl-C)\n"
+    "  -i, --idle-timeout SEC   close a client silent for SEC seconds (default 60)\n"
+    "  -h, --help               this text\n";
 
 struct options {
     net::address address;
     std::uint64_t max_clients = 0; // 0: no limit
+    std::chrono::seconds idle_timeout{60};
     bool help = false;
 };
-
-// Set by SIGINT/SIGTERM; the loops below poll it between short timeouts.
-std::atomic<bool> stop_requested{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
-
-extern "C" void on_stop_signal(int) { stop_requested.store(true); }
 
 void say(const std::string& line) { std::cout << line << std::endl; } // endl: flush each line
 
 void warn(const std::string& line) { std::cerr << "echo_server: " << line << std::endl; }
 
-std::uint64_t parse_number(std::string_view option, std::string_view text, std::uint64_t min,
-                           std::uint64_t max) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
-                          std::to_string(max) + ", got '" + std::string(text) + "'"};
-    return value;
-}
-
 options parse_args(int argc, char** argv) {
     options o;
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        auto value = [&]() -> std::string_view {
-            if (i + 1 >= argc) throw usage_error{std::string(arg) + " needs a value"};
-            return argv[++i];
-        };
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-        } else if (arg == "--host") {
-            host = value();
-        } else if (arg == "--port") {
-            port = static_cast<std::uint16_t>(parse_number(arg, value(), 0, 65535));
-        } else if (arg == "--max-clients") {
-            o.max_clients = parse_number(arg, value(), 1, UINT64_MAX);
-        } else {
-            throw usage_error{"unknown argument '" + std::string(arg) + "'"};
-        }
+    for (example::args a(argc, argv); a.next();) {
+        if (a.is("-h", "--help")) o.help = true;
+        else if (a.is("-H", "--host")) host = a.value();
+        else if (a.is("-p", "--port")) port = static_cast<std::uint16_t>(a.number(0, 65535));
+        else if (a.is("-n", "--max-clients")) o.max_clients = a.number(1, UINT64_MAX);
+        else if (a.is("-i", "--idle-timeout")) o.idle_timeout = std::chrono::seconds(a.number(1, 86400));
+        else a.unknown();
     }
-    auto a = net::address::try_parse(host, port);
-    if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
-    o.address = *a;
+    o.address = example::listen_address(host, port);
     return o;
 }
 
-// Accept failures that mean "out of resources": the pending connection stays queued, so
-// accepting again at once would spin at 100 % CPU. Back off instead.
-bool is_resource_exhaustion(const std::error_code& ec) {
-    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
-           ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
-}
-
 // Echoes until the client closes its sending side (EOF), then closes the connection.
-void serve(net::socket conn, const net::address& peer) {
+void serve(net::socket conn, const net::address& peer, const options& opt) {
+    net::canceller& stop = example::stop_signal();
     say("connection from " + peer.to_string());
     char buf[4096];
     std::uint64_t echoed = 0;
     std::string outcome = "client closed";
     for (;;) {
-        auto n = net::try_recv(conn, net::buffer(buf), 200ms);
+        auto n = net::try_recv(conn, net::buffer(buf), {opt.idle_timeout, stop});
         if (!n) {
-            if (n.error() == std::errc::timed_out) {
-                if (!stop_requested.load()) continue;
-                outcome = "server stopping";
-                break;
-            }
-            outcome = "recv failed: " + n.error().message();
+            if (example::is_stop(n.error())) outcome = "server stopping";
+            else if (n.error() == std::errc::timed_out) outcome = "idle timeout";
+            else outcome = "recv failed: " + n.error().message();
             break;
         }
         if (*n == 0) break; // orderly EOF: the client has sent everything
         // A client that never reads must not stall the server forever.
-        if (auto sent = net::try_sendall(conn, net::buffer(buf, *n), 10s); !sent) {
-            outcome = "send failed: " + sent.error().message();
+        if (auto sent = net::try_sendall(conn, net::buffer(buf, *n), {opt.idle_timeout, stop}); !sent) {
+            outcome =
+                example::is_stop(sent.error()) ? "server stopping" : "send failed: " + sent.error().message();
             break;
         }
         echoed += *n;
@@ -134,19 +99,18 @@ void serve(net::socket conn, const net::address& peer) {
 }
 
 int run(const options& opt) {
-    auto listener = net::make_socket(opt.address.family());
-    net::bind(listener, opt.address);
-    net::listen(listener);
+    net::canceller& stop = example::stop_signal();
+    auto listener = net::create_server(opt.address, example::server_options_for(opt.address));
     say("listening on " + net::local_address(listener).to_string());
 
     std::uint64_t served = 0;
     bool backing_off = false;
-    while (!stop_requested.load() && (opt.max_clients == 0 || served < opt.max_clients)) {
-        auto accepted = net::try_accept(listener, 200ms);
+    while (opt.max_clients == 0 || served < opt.max_clients) {
+        auto accepted = net::try_accept(listener, stop);
         if (!accepted) {
             const auto ec = accepted.error();
-            if (ec == std::errc::timed_out) continue;
-            if (is_resource_exhaustion(ec)) {
+            if (example::is_stop(ec)) break;
+            if (example::is_resource_exhaustion(ec)) {
                 if (!backing_off) warn("accept: " + ec.message() + "; backing off");
                 backing_off = true; // one message per episode, not one per retry
                 std::this_thread::sleep_for(100ms);
@@ -156,10 +120,11 @@ int run(const options& opt) {
             throw net::error(ec, "accept");
         }
         backing_off = false;
-        serve(std::move(accepted->socket), accepted->peer);
+        serve(std::move(accepted->socket), accepted->peer, opt);
         ++served;
+        if (stop.is_cancelled()) break;
     }
-    if (stop_requested.load()) say("stopped after " + std::to_string(served) + " client(s)");
+    if (stop.is_cancelled()) say("stopped after " + std::to_string(served) + " client(s)");
     else say("served " + std::to_string(served) + " client(s), exiting");
     return 0;
 }
@@ -178,9 +143,8 @@ int main(int argc, char** argv) {
         std::cout << usage_text;
         return 0;
     }
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
     try {
+        (void)example::stop_signal(); // Ctrl-C / SIGTERM from here on
         return run(opt);
     } catch (const std::exception& e) {
         warn(e.what());

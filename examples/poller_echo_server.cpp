@@ -1,6 +1,6 @@
 // poller_echo_server: a single-threaded TCP echo server for thousands of connections.
 //
-//   poller_echo_server [--host H] [--port N] [--max-clients N] [--quiet]
+//   poller_echo_server [-H HOST] [-p PORT] [-n N] [-c N] [-i SECONDS] [-q]
 //
 // Step 3 of the Python socket tutorial's progression (the `selectors` version): one thread, one
 // net::poller, non-blocking sockets. What a real event loop has to get right, and how:
@@ -8,17 +8,25 @@
 //   - Partial writes: every connection has an output buffer. The socket is watched for
 //     writable only while that buffer holds bytes, otherwise it would be reported all the time.
 //   - Backpressure: a client that sends but does not read would make the buffer grow without
-//     limit; above 1 MiB of pending output the server stops reading from it until it drains.
+//     limit; above 64 KiB of pending output the server stops reading from it until it drains.
+//     With at most --max-connections connections, what the server buffers is bounded too:
+//     64 KiB per connection plus one shared 64 KiB receive buffer.
 //   - Out of descriptors: accept fails with too_many_files_open and the connection stays
 //     queued, so accepting again at once would spin at 100 % CPU. The server
 //     stops watching the listener for 100 ms (the poller timeout does the waiting) and retries.
+//     Beyond --max-connections a new connection is accepted and closed at once.
+//   - Idle connections (--idle-timeout): a sweep, at a quarter of the timeout, closes those
+//     that have been silent that long; without the option the wait has no timeout at all.
 // Prints "listening on HOST:PORT" first (port 0 picks a free port), then one line per
 // connection unless --quiet. Exits after --max-clients clients have come and gone, or on
-// Ctrl-C / SIGTERM: the signal handler writes a byte to a socket pair the poller watches (the
-// "self-pipe trick"), so the loop waits without a timeout. (A wait with a timeout would arm a
-// kernel timer on every call: a few percent of the cost of a request in a busy server.)
+// Ctrl-C / SIGTERM: the poller's wait takes the canceller the signal handler cancels
+// (examples/common.hpp), so the loop waits without a timeout and wakes at once. (A wait with a
+// timeout would arm a kernel timer on every call: a few percent of the cost of a request in a
+// busy server.)
 
 #include <net/net.hpp>
+
+#include "common.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -44,98 +52,55 @@ using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
 constexpr const char* usage_text =
-    "usage: poller_echo_server [--host H] [--port N] [--max-clients N] [--quiet]\n"
-    "  --host H          numeric IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
-    "  --port N          port to listen on; 0 picks a free port and prints it (default 0)\n"
-    "  --max-clients N   accept N clients, serve them until they close, then exit\n"
-    "                    (default: until Ctrl-C)\n"
-    "  --quiet           no line per connection\n";
+    "usage: poller_echo_server [-H HOST] [-p PORT] [-n N] [-c N] [-i SECONDS] [-q]\n"
+    "  -H, --host HOST          numeric address to listen on (default 127.0.0.1;\n"
+    "                           :: listens on IPv6 and IPv4)\n"
+    "  -p, --port N             port to listen on; 0 picks a free port and prints it (default 0)\n"
+    "  -n, --max-clients N      accept N clients, serve them until they close, then exit\n"
+    "                           (default: until Ctrl-C)\n"
+    "  -c, --max-connections N  at most N connections at once; more are closed at once\n"
+    "                           (default: the descriptor limit minus a reserve)\n"
+    "  -i, --idle-timeout SEC   close a connection silent for SEC seconds (default: never)\n"
+    "  -q, --quiet              no line per connection\n"
+    "  -h, --help               this text\n";
 
 constexpr std::size_t read_chunk = 64 * 1024;          // one recv
 constexpr std::size_t max_read_per_event = 256 * 1024; // then let the other connections run
-constexpr std::size_t max_pending = 1024 * 1024;       // stop reading above this (backpressure)
+constexpr std::size_t max_pending = 64 * 1024;         // stop reading above this (backpressure)
 constexpr int max_accept_per_event = 1024;             // the listener stays readable if more wait
 constexpr auto accept_backoff = 100ms;                 // after too_many_files_open
 
-struct usage_error {
-    std::string message;
-};
+using example::usage_error;
 
 struct options {
     net::address address;
     std::uint64_t max_clients = 0; // 0: no limit
+    std::uint64_t max_connections = example::default_max_connections();
+    std::chrono::seconds idle_timeout{0}; // 0: never
     bool quiet = false;
     bool help = false;
 };
-
-// Set by SIGINT/SIGTERM; the event loop checks it after every wait. The handler also wakes the
-// loop: one byte to the writing end of the server's wake-up socket pair.
-std::atomic<bool> stop_requested{false};
-std::atomic<const net::socket*> wake_writer{nullptr};
-static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
-static_assert(std::atomic<const net::socket*>::is_always_lock_free,
-              "the signal handler needs a lock-free pointer");
-
-extern "C" void on_stop_signal(int) {
-    stop_requested.store(true);
-    const int saved_errno = errno; // the interrupted code may be about to read it
-    if (const net::socket* w = wake_writer.load()) {
-        const char byte = 's';
-        (void)net::try_send(*w, net::buffer(&byte, 1)); // send() is async-signal-safe
-    }
-    errno = saved_errno;
-}
 
 void say(const std::string& line) { std::cout << line << std::endl; } // endl: flush each line
 
 void warn(const std::string& line) { std::cerr << "poller_echo_server: " << line << std::endl; }
 
-std::uint64_t parse_number(std::string_view option, std::string_view text, std::uint64_t min,
-                           std::uint64_t max) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
-                          std::to_string(max) + ", got '" + std::string(text) + "'"};
-    return value;
-}
-
 options parse_args(int argc, char** argv) {
     options o;
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        auto value = [&]() -> std::string_view {
-            if (i + 1 >= argc) throw usage_error{std::string(arg) + " needs a value"};
-            return argv[++i];
-        };
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-        } else if (arg == "--host") {
-            host = value();
-        } else if (arg == "--port") {
-            port = static_cast<std::uint16_t>(parse_number(arg, value(), 0, 65535));
-        } else if (arg == "--max-clients") {
-            o.max_clients = parse_number(arg, value(), 1, UINT64_MAX);
-        } else if (arg == "--quiet") {
-            o.quiet = true;
-        } else {
-            throw usage_error{"unknown argument '" + std::string(arg) + "'"};
-        }
+    for (example::args a(argc, argv); a.next();) {
+        if (a.is("-h", "--help")) o.help = true;
+        else if (a.is("-H", "--host")) host = a.value();
+        else if (a.is("-p", "--port")) port = static_cast<std::uint16_t>(a.number(0, 65535));
+        else if (a.is("-n", "--max-clients")) o.max_clients = a.number(1, UINT64_MAX);
+        else if (a.is("-c", "--max-connections")) o.max_connections = a.number(1, 10000000);
+        else if (a.is("-i", "--idle-timeout")) o.idle_timeout = std::chrono::seconds(a.number(1, 86400));
+        else if (a.is("-q", "--quiet")) o.quiet = true;
+        else a.unknown();
     }
-    auto a = net::address::try_parse(host, port);
-    if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
-    o.address = *a;
+    o.address = example::listen_address(host, port);
     return o;
-}
-
-// Accept failures that mean "out of resources": the pending connection stays queued.
-bool is_resource_exhaustion(const std::error_code& ec) {
-    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
-           ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
 }
 
 struct connection {
@@ -144,7 +109,8 @@ struct connection {
     std::string out; // received, not yet echoed: out[sent_to, size)
     std::size_t sent_to = 0;
     std::uint64_t echoed = 0;
-    bool eof = false; // the client has finished sending
+    bool eof = false;                // the client has finished sending
+    clock_type::time_point active{}; // the last byte received (for --idle-timeout)
     net::events watched = net::events::readable;
 
     std::size_t pending() const noexcept { return out.size() - sent_to; }
@@ -155,43 +121,37 @@ public:
     explicit server(const options& opt) : opt_(opt), chunk_(read_chunk) {}
 
     int run() {
-        listener_ = net::create_server(opt_.address); // socket, listener policy, bind, listen
+        net::canceller& stop = example::stop_signal();
+        // socket, listener policy, bind, listen; "::" also accepts IPv4 clients
+        listener_ = net::create_server(opt_.address, example::server_options_for(opt_.address));
         net::set_nonblocking(listener_);
         say("listening on " + net::local_address(listener_).to_string());
         poller_.add(listener_, net::events::readable, &listener_);
+        next_sweep_ = clock_type::now() + sweep_interval();
 
-        // The wake-up pair: the signal handler writes to one end, the poller watches the other.
-        auto wake = net::socket_pair();
-        wake_reader_ = std::move(wake.first);
-        wake_writer_ = std::move(wake.second);
-        net::set_nonblocking(wake_reader_);
-        net::set_nonblocking(wake_writer_); // a handler must never block
-        drain_wake(); // nothing to read yet; also sets up what a failing send would touch
-        poller_.add(wake_reader_, net::events::readable, &wake_reader_);
-        wake_writer.store(&wake_writer_);
-
-        while (!stop_requested.load()) {
+        for (;;) {
             if (!listener_ && connections_.empty()) break; // --max-clients reached, all gone
-            // No timeout, except to put the listener back after an accept back-off.
-            auto ready =
-                backing_off_
-                    ? poller_.wait(std::clamp(
-                          std::chrono::ceil<std::chrono::milliseconds>(resume_accept_ - clock_type::now()),
-                          std::chrono::milliseconds(0), std::chrono::milliseconds(accept_backoff)))
-                    : poller_.wait();
-            for (const net::poll_event& ev : ready) {
+            // No timeout, except to put the listener back after an accept back-off or for the
+            // next idle sweep; the canceller (Ctrl-C) ends the wait in any case.
+            auto ready = poller_.try_wait(wait_time(stop));
+            if (!ready) {
+                if (example::is_stop(ready.error())) break;
+                throw net::error(ready.error(), "poller::wait");
+            }
+            for (const net::poll_event& ev : *ready) {
                 if (ev.data == &listener_) accept_some();
-                else if (ev.data == &wake_reader_) drain_wake();
                 else serve(*static_cast<connection*>(ev.data), ev.what);
             }
-            if (backing_off_ && clock_type::now() >= resume_accept_) {
+            if (!backing_off_ && opt_.idle_timeout.count() == 0) continue; // no timers: no clock read
+            const auto now = clock_type::now();
+            if (backing_off_ && now >= resume_accept_) {
                 backing_off_ = false;
                 poller_.add(listener_, net::events::readable, &listener_);
             }
+            if (opt_.idle_timeout.count() > 0 && now >= next_sweep_) sweep_idle(now);
         }
 
-        wake_writer.store(nullptr);
-        if (stop_requested.load()) {
+        if (stop.is_cancelled()) {
             while (!connections_.empty()) close(*connections_.begin()->second, "server stopping");
             say("stopped after " + std::to_string(accepted_) + " client(s)");
         } else {
@@ -201,10 +161,27 @@ public:
     }
 
 private:
-    // Reads the wake-up bytes (the loop then sees stop_requested).
-    void drain_wake() {
-        char sink[64];
-        while (net::try_recv(wake_reader_, net::buffer(sink)).value_or(0) > 0) {
+    std::chrono::milliseconds sweep_interval() const {
+        const auto quarter = std::chrono::duration_cast<std::chrono::milliseconds>(opt_.idle_timeout) / 4;
+        return std::max(quarter, std::chrono::milliseconds(100));
+    }
+
+    // What the next wait may take: the canceller alone, or with the time to the next timer.
+    net::timeout wait_time(const net::canceller& stop) const {
+        auto until = clock_type::time_point::max();
+        if (backing_off_) until = resume_accept_;
+        if (opt_.idle_timeout.count() > 0 && !connections_.empty()) until = std::min(until, next_sweep_);
+        if (until == clock_type::time_point::max()) return stop;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - clock_type::now());
+        return {std::max(left, std::chrono::milliseconds(0)), stop};
+    }
+
+    // Closes the connections that received nothing for --idle-timeout.
+    void sweep_idle(clock_type::time_point now) {
+        next_sweep_ = now + sweep_interval();
+        for (auto it = connections_.begin(); it != connections_.end();) {
+            connection& c = *(it++)->second; // close() erases c: step first
+            if (now - c.active >= opt_.idle_timeout) close(c, "idle timeout");
         }
     }
 
@@ -217,7 +194,7 @@ private:
                 const auto ec = accepted.error();
                 if (net::is_would_block(ec)) return;
                 if (ec == std::errc::connection_aborted) continue; // the client gave up first
-                if (is_resource_exhaustion(ec)) {
+                if (example::is_resource_exhaustion(ec)) {
                     if (!exhausted_) warn("accept: " + ec.message() + "; backing off");
                     exhausted_ = true; // one message per episode, not one per retry
                     poller_.remove(listener_);
@@ -228,6 +205,11 @@ private:
                 throw net::error(ec, "accept");
             }
             exhausted_ = false;
+            if (connections_.size() >= opt_.max_connections) { // full: close it at once
+                if (!opt_.quiet)
+                    say("connection refused: " + accepted->peer.to_string() + " (max connections)");
+                continue; // the socket closes here
+            }
             ++accepted_;
             add_connection(std::move(accepted->socket), accepted->peer);
             if (opt_.max_clients != 0 && accepted_ >= opt_.max_clients) {
@@ -242,6 +224,7 @@ private:
         auto c = std::make_unique<connection>();
         c->socket = std::move(s);
         c->peer = peer;
+        c->active = clock_type::now();
         if (!opt_.quiet) say("connection from " + peer.to_string());
         // Accepted sockets are blocking (whatever the listener's mode): make them non-blocking.
         if (auto r = net::try_set_nonblocking(c->socket); !r) {
@@ -298,6 +281,7 @@ private:
                 close(c, "recv failed: " + n.error().message());
                 return false;
             }
+            if (opt_.idle_timeout.count() > 0) c.active = clock_type::now(); // no clock read otherwise
             if (*n == 0) {
                 c.eof = true;
                 break;
@@ -362,13 +346,13 @@ private:
     options opt_;
     net::poller poller_;
     net::socket listener_;
-    net::socket wake_reader_, wake_writer_; // the self-pipe: see on_stop_signal
     std::unordered_map<connection*, std::unique_ptr<connection>> connections_;
     std::vector<char> chunk_; // one receive buffer shared by all connections
     std::uint64_t accepted_ = 0;
     bool backing_off_ = false; // the listener is out of the poller until resume_accept_
     bool exhausted_ = false;
     clock_type::time_point resume_accept_{};
+    clock_type::time_point next_sweep_{};
 };
 
 } // namespace
@@ -385,9 +369,8 @@ int main(int argc, char** argv) {
         std::cout << usage_text;
         return 0;
     }
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
     try {
+        (void)example::stop_signal(); // Ctrl-C / SIGTERM from here on
         server s(opt);
         return s.run();
     } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 // udp_echo_client: sends datagrams to a UDP echo server and checks each echo.
 //
-//   udp_echo_client --port N [--host H] [--message TEXT]... [--timeout SECONDS] [--retries N]
+//   udp_echo_client -p PORT [-H HOST] [-m TEXT]... [-t SECONDS] [-r N]
 //
 // UDP may lose a datagram (or its echo), so the client waits at most --timeout seconds for
 // each echo and sends the datagram again up to --retries times before giving up. Datagrams
@@ -9,7 +9,8 @@
 
 #include <net/net.hpp>
 
-#include <charconv>
+#include "common.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -22,19 +23,17 @@
 
 namespace {
 
-constexpr const char* usage_text =
-    "usage: udp_echo_client --port N [--host H] [--message TEXT]... [--timeout SECONDS]\n"
-    "                       [--retries N]\n"
-    "  --host H            numeric IPv4 or IPv6 address of the server (default 127.0.0.1)\n"
-    "  --port N            port of the server (1-65535; required)\n"
-    "  --message TEXT      send TEXT as one datagram (repeatable); without any, send each\n"
-    "                      line of stdin\n"
-    "  --timeout SECONDS   how long to wait for each echo (default 2)\n"
-    "  --retries N         how often to resend a datagram whose echo is lost (default 3)\n";
+using example::usage_error;
 
-struct usage_error {
-    std::string message;
-};
+constexpr const char* usage_text =
+    "usage: udp_echo_client -p PORT [-H HOST] [-m TEXT]... [-t SECONDS] [-r N]\n"
+    "  -H, --host HOST        the server: a name or a numeric address (default 127.0.0.1)\n"
+    "  -p, --port N           port of the server (1-65535; required)\n"
+    "  -m, --message TEXT     send TEXT as one datagram (repeatable); without any, send each\n"
+    "                         line of stdin\n"
+    "  -t, --timeout SECONDS  how long to wait for each echo (default 2)\n"
+    "  -r, --retries N        how often to resend a datagram whose echo is lost (default 3)\n"
+    "  -h, --help             this text\n";
 
 struct options {
     net::address address;
@@ -47,50 +46,36 @@ struct options {
 
 void say(const std::string& line) { std::cout << line << std::endl; } // endl: flush each line
 
-std::uint64_t parse_number(std::string_view option, std::string_view text, std::uint64_t min,
-                           std::uint64_t max) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
-        throw usage_error{std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
-                          std::to_string(max) + ", got '" + std::string(text) + "'"};
-    return value;
-}
-
 options parse_args(int argc, char** argv) {
     options o;
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        auto value = [&]() -> std::string_view {
-            if (i + 1 >= argc) throw usage_error{std::string(arg) + " needs a value"};
-            return argv[++i];
-        };
-        if (arg == "-h" || arg == "--help") {
+    for (example::args a(argc, argv); a.next();) {
+        if (a.is("-h", "--help")) {
             o.help = true;
-        } else if (arg == "--host") {
-            host = value();
-        } else if (arg == "--port") {
-            port = static_cast<std::uint16_t>(parse_number(arg, value(), 0, 65535));
-        } else if (arg == "--message") {
-            o.messages.emplace_back(value());
+        } else if (a.is("-H", "--host")) {
+            host = a.value();
+        } else if (a.is("-p", "--port")) {
+            port = static_cast<std::uint16_t>(a.number(0, 65535));
+        } else if (a.is("-m", "--message")) {
+            o.messages.emplace_back(a.value());
             o.use_stdin = false;
-        } else if (arg == "--timeout") {
-            o.timeout = std::chrono::seconds(parse_number(arg, value(), 1, 86400));
-        } else if (arg == "--retries") {
-            o.retries = static_cast<unsigned>(parse_number(arg, value(), 0, 100));
+        } else if (a.is("-t", "--timeout")) {
+            o.timeout = std::chrono::seconds(a.number(1, 86400));
+        } else if (a.is("-r", "--retries")) {
+            o.retries = static_cast<unsigned>(a.number(0, 100));
         } else {
-            throw usage_error{"unknown argument '" + std::string(arg) + "'"};
+            a.unknown();
         }
     }
     if (o.help) return o;
     if (port == 0) throw usage_error{"--port: the server's port is required (1-65535)"};
-    auto a = net::address::try_parse(host, port);
-    if (!a)
-        throw usage_error{"--host: '" + host + "' is not a numeric IP address (" + a.error().message() + ")"};
-    o.address = *a;
+    // A name or a numeric address: the first address the resolver gives for datagrams.
+    net::resolve_hints hints;
+    hints.type = net::socket_type::datagram;
+    auto found = net::try_resolve(host, std::to_string(port), hints);
+    if (!found) throw usage_error{"--host: '" + host + "': " + found.error().message()};
+    o.address = found->front();
     return o;
 }
 

@@ -1,11 +1,11 @@
 // http_server.hpp: the static file server of examples/http_server, as a class that main() and
 // the tests both run. Single-threaded: one net::poller, non-blocking sockets everywhere.
 //
-//   std::atomic<bool> stop{false};
+//   net::canceller stop;
 //   http::server srv({net::address::parse("127.0.0.1:0"), "public"});
 //   std::thread t([&] { srv.run(stop); });   // or run it on the main thread
 //   ...
-//   stop = true; t.join();                    // run() notices within 100 ms
+//   stop.cancel(); t.join();                  // run() returns at once (the wait takes `stop`)
 //
 // Per connection: read one request head (at most limits::max_head bytes, which must all arrive
 // within the idle timeout), answer it, and only then read the next request (backpressure;
@@ -119,30 +119,49 @@ public:
     /// Open connections.
     std::size_t connection_count() const noexcept { return conns_.size(); }
 
+    /// Serves until `stop` is cancelled, then closes every connection: the poller's wait takes
+    /// the canceller, so the server wakes only for events, a connection's deadline, or the stop.
+    /// Throws net::error only if the poller itself fails.
+    void run(const net::canceller& stop) {
+        while (poll_once(std::chrono::milliseconds::max(), &stop)) {
+        }
+        close_all();
+    }
+
     /// Serves until `stop` becomes true (checked at least every 100 ms), then closes every
-    /// connection. Throws net::error only if the poller itself fails.
+    /// connection (for callers that have a flag, not a canceller).
     void run(const std::atomic<bool>& stop) {
         while (!stop.load()) poll_once(std::chrono::milliseconds(100));
         close_all();
     }
 
-    /// One round of the event loop: waits at most `max_wait` for events and handles them, then
-    /// closes connections whose time is up.
-    void poll_once(std::chrono::milliseconds max_wait) {
+    /// One round of the event loop: waits at most `max_wait` (and until `stop`, if given, is
+    /// cancelled) for events and handles them, then closes connections whose time is up.
+    /// Returns false if `stop` was cancelled.
+    bool poll_once(std::chrono::milliseconds max_wait, const net::canceller* stop = nullptr) {
         using std::chrono::milliseconds;
         auto now = clock::now();
         if (accept_paused_ && now >= accept_resume_) resume_accepting();
-        auto wake = now + max_wait;
+        auto wake = clock::time_point::max();
+        if (max_wait != milliseconds::max()) wake = now + max_wait;
         for (const auto& entry : conns_) wake = (std::min)(wake, entry.second->deadline);
         if (accept_paused_) wake = (std::min)(wake, accept_resume_);
-        max_wait = (std::max)(max_wait, milliseconds(1));
-        const auto timeout =
-            std::clamp(std::chrono::ceil<milliseconds>(wake - now), milliseconds(1), max_wait);
-        for (const net::poll_event& ev : poller_.wait(timeout)) {
+        net::timeout timeout = net::timeout::none();
+        if (wake != clock::time_point::max()) {
+            max_wait = (std::max)(max_wait, milliseconds(1));
+            timeout = std::clamp(std::chrono::ceil<milliseconds>(wake - now), milliseconds(1), max_wait);
+        }
+        if (stop != nullptr)
+            timeout = timeout.is_none() ? net::timeout(*stop) : net::timeout(timeout.duration(), *stop);
+        auto ready = poller_.try_wait(timeout);
+        if (!ready && ready.error() == std::errc::operation_canceled) return false;
+        if (!ready) throw net::error(ready.error(), "poller::wait");
+        for (const net::poll_event& ev : *ready) {
             if (ev.data == listener_tag()) accept_all();
             else handle(*static_cast<connection*>(ev.data), ev.what);
         }
         expire(clock::now());
+        return true;
     }
 
 private:

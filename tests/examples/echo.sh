@@ -21,12 +21,18 @@ expect_match client_without_port.err '^usage: echo_client'
 expect_rc 2 bad_timeout "$client" --port 1 --timeout soon
 expect_rc 0 help "$server" --help
 expect_match help.out '^usage: echo_server'
+expect_match help.out '^  -p, --port N'
+expect_match help.out '^  -i, --idle-timeout'
+expect_empty help.err
+expect_rc 0 short_help "$server" -h
+expect_rc 0 client_help "$client" --help
+expect_match client_help.out '^  -H, --host HOST'
 
-# Three clients, one after another: --message, stdin lines, and a 64 KiB line (partial sends
-# and receives).
+# Three clients, one after another: --message, stdin lines (sent with their newlines, as nc
+# sends them), and a 64 KiB line (partial sends and receives).
 start_server server "$server" --port 0 --max-clients 3
 
-expect_rc 0 client1 "$client" --port "$PORT" --message "hello" --message "two words"
+expect_rc 0 client1 "$client" -p "$PORT" -m "hello" --message "two words"
 expect_match client1.out "^connected to 127\\.0\\.0\\.1:$PORT from 127\\.0\\.0\\.1:[0-9]+\$"
 expect_line client1.out "sent: hello"
 expect_line client1.out "received: hello"
@@ -54,8 +60,8 @@ expect_line server.out "listening on 127.0.0.1:$PORT"
 expect_count server.out '^connection from 127\.0\.0\.1:[0-9]+$' 3
 expect_count server.out '^connection closed: .*\(client closed\)$' 3
 expect_match server.out '^connection closed: .*, 14 bytes echoed'
-expect_match server.out '^connection closed: .*, 11 bytes echoed'
-expect_match server.out '^connection closed: .*, 65536 bytes echoed'
+expect_match server.out '^connection closed: .*, 15 bytes echoed'
+expect_match server.out '^connection closed: .*, 65537 bytes echoed'
 expect_line server.out "served 3 client(s), exiting"
 expect_empty server.err
 
@@ -74,7 +80,36 @@ else
     echo "note: no IPv6 loopback here; IPv6 part skipped"
 fi
 
-# SIGTERM stops an idle server cleanly (exit code 0) via its accept timeout.
+# A client by host name: create_connection resolves "localhost".
+start_server named "$server" --port 0 --max-clients 1
+expect_rc 0 by_name "$client" --host localhost --port "$PORT" --message "by name"
+expect_line by_name.out "received: by name"
+wait_server 10
+
+# --idle-timeout closes a client that sends nothing, and the server goes on to the next.
+start_server idle "$server" --port 0 --max-clients 2 --idle-timeout 1
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+wait_for_line "$T/idle.out" '\(idle timeout\)$' 10 "$NETSOCK_SERVER_PID"
+exec 3>&-
+expect_rc 0 after_idle "$client" --port "$PORT" --message "next"
+wait_server 10
+
+# Ctrl-C stops the server at once even while it is blocked sending to a client that never
+# reads (the canceller ends the sendall): the writer below sends 64 MiB and reads nothing.
+start_server stuck "$server" --port 0
+exec 4<>"/dev/tcp/127.0.0.1/$PORT"
+head -c 67108864 /dev/zero >&4 2>/dev/null &
+writer=$!
+NETSOCK_PIDS+=("$writer")
+wait_for_line "$T/stuck.out" '^connection from ' 10 "$NETSOCK_SERVER_PID"
+kill -INT "$NETSOCK_SERVER_PID"
+wait_server 5
+kill "$writer" 2>/dev/null || true
+exec 4>&-
+expect_match stuck.out '^connection closed: .*\(server stopping\)$'
+expect_line stuck.out "stopped after 1 client(s)"
+
+# SIGTERM stops an idle server blocked in accept cleanly (exit code 0).
 start_server stopper "$server" --port 0
 kill -TERM "$NETSOCK_SERVER_PID"
 wait_server 10

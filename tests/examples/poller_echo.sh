@@ -67,7 +67,8 @@ expect_empty big.err
 printf 'vptr:*\n' >"$NETSOCK_TEST_TMP/ubsan-vptr.supp"
 # shellcheck disable=SC2016 # $0 and $@ expand in the inner shell
 start_server lowfd env "UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}suppressions=$NETSOCK_TEST_TMP/ubsan-vptr.supp" \
-    bash -c 'ulimit -n 48 && exec "$0" "$@"' "$server" --port 0 --max-clients 150 --quiet
+    bash -c 'ulimit -n 48 && exec "$0" "$@"' "$server" --port 0 --max-clients 150 --quiet \
+    --max-connections 1000 # the descriptor limit, not --max-connections, stops accept here
 expect_rc 0 lowfd_load "$clients" --port "$PORT" --clients 150 --rounds 2 --size 1024 --timeout 60
 cat "$NETSOCK_TEST_TMP/lowfd_load.out"
 expect_match lowfd_load.out '^many_clients: 150 of 150 clients ok'
@@ -88,5 +89,28 @@ expect_line stopper.out "stopped after 0 client(s)"
 expect_rc 1 refused "$clients" --port "$PORT" --clients 3 --timeout 10
 expect_match refused.out '^many_clients: 0 of 3 clients ok'
 expect_match refused.err 'connect'
+
+# 6. Silent clients cannot starve the others: under `ulimit -n 64` the default
+# --max-connections (the limit minus a reserve) keeps descriptors free, a client beyond it is
+# closed at once (not left hanging), and --idle-timeout frees the places the silent ones hold.
+start_server capped bash -c 'ulimit -n 64 && exec "$0" "$@"' "$server" --port 0 --idle-timeout 1
+for ((fd = 20; fd < 80; fd++)); do
+    eval "exec $fd<>/dev/tcp/127.0.0.1/$PORT"
+done
+wait_for_line "$NETSOCK_TEST_TMP/capped.out" '^connection refused: .*\(max connections\)$' 10 "$NETSOCK_SERVER_PID"
+wait_for_line "$NETSOCK_TEST_TMP/capped.out" '\(idle timeout\)$' 10 "$NETSOCK_SERVER_PID"
+expect_rc 0 after_idle "$clients" --port "$PORT" --clients 3 --timeout 10
+expect_match after_idle.out '^many_clients: 3 of 3 clients ok'
+for ((fd = 20; fd < 80; fd++)); do
+    eval "exec $fd>&-"
+done
+kill -INT "$NETSOCK_SERVER_PID"
+wait_server 5
+expect_empty capped.err
+
+# 7. --help on stdout, exit code 0, with the short options.
+expect_rc 0 help "$server" --help
+expect_match help.out '^  -i, --idle-timeout SEC'
+expect_empty help.err
 
 echo "example.poller_echo: OK"

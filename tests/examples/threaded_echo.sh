@@ -77,4 +77,34 @@ NETSOCK_PIDS=()
 [ "$rc" -eq 1 ] || fail "the client of the stopped server exited with code $rc, expected 1"
 expect_match idle.err '^echo_client: .*(closed the connection|reset|pipe)'
 
+# --help on stdout with the short options; Ctrl-C (SIGINT) ends workers blocked in recv at once.
+expect_rc 0 help "$server" --help
+expect_match help.out '^  -c, --max-connections N'
+expect_empty help.err
+
+# --max-connections: two silent clients hold both places; a third is closed at once (EOF
+# without an echo), and once a place is free a client is served again.
+start_server capped "$server" --port 0 --max-connections 2
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+exec 6<>"/dev/tcp/127.0.0.1/$PORT"
+wait_for_line "$T/capped.out" '^connection from .*' 10 "$NETSOCK_SERVER_PID"
+expect_rc 1 third "$client" --port "$PORT" --message "no room" --timeout 5
+wait_for_line "$T/capped.out" '^connection refused: .*\(max connections\)$' 10 "$NETSOCK_SERVER_PID"
+exec 5>&-
+wait_for_line "$T/capped.out" '^connection closed: .*\(client closed\)$' 10 "$NETSOCK_SERVER_PID"
+expect_rc 0 fourth "$client" --port "$PORT" --message "room again"
+expect_line fourth.out "received: room again"
+kill -INT "$NETSOCK_SERVER_PID" # exec 6 is still silent: its worker is blocked in recv
+wait_server 5
+exec 6>&-
+expect_match capped.out '^connection closed: .*\(server stopping\)$'
+
+# --idle-timeout closes a silent connection.
+start_server idler "$server" --port 0 --idle-timeout 1
+exec 7<>"/dev/tcp/127.0.0.1/$PORT"
+wait_for_line "$T/idler.out" '\(idle timeout\)$' 10 "$NETSOCK_SERVER_PID"
+exec 7>&-
+kill -TERM "$NETSOCK_SERVER_PID"
+wait_server 5
+
 echo "example.threaded_echo: OK"
