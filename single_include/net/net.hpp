@@ -146,7 +146,9 @@ NETSOCK_END_NAMESPACE
 
 
 #include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 NETSOCK_BEGIN_NAMESPACE
@@ -163,8 +165,27 @@ enum class resolve_errc {
 };
 
 /// netsock's own error codes (category `net::netsock_category()`).
+///
+/// All but `eof` say why `address::try_parse` (or `resolve`, for a host that looks numeric)
+/// rejected a text. Each of them compares equal to `std::errc::invalid_argument` (and
+/// `unknown_zone` to `std::errc::no_such_device`), so `r.error() == std::errc::invalid_argument`
+/// keeps working, and `r.error().message()` names the reason without any allocation in the
+/// `try_` function. Compare with a value for a specific reason:
+/// `if (r.error() == net::errc::port_out_of_range) ...`.
 enum class errc {
-    eof = 1, ///< the peer closed the stream before the requested number of bytes arrived
+    eof = 1,             ///< the peer closed the stream before the requested number of bytes arrived
+    empty_address,       ///< "" or no host before ":port"
+    address_too_long,    ///< longer than any address text (128 characters)
+    not_numeric,         ///< a host name such as "localhost": parse never uses DNS
+    invalid_ipv4,        ///< not four decimal numbers 0-255 ("127.1", "0x7f.0.0.1", "1.2.3.256")
+    ipv4_leading_zero,   ///< "012.0.0.1": octal to inet_aton, decimal to others, so rejected
+    invalid_ipv6,        ///< not an RFC 4291 IPv6 address ("1::2::3", "fe801::1", "1:2:3")
+    invalid_zone,        ///< an IPv6 zone that is empty, too long or not [A-Za-z0-9._-]
+    unknown_zone,        ///< no interface has the zone's name (compares equal to no_such_device)
+    invalid_port,        ///< a port that is empty or not decimal digits
+    port_out_of_range,   ///< a port above 65535
+    ipv6_needs_brackets, ///< "::1:80": an IPv6 address and a port need "[::1]:80"
+    bad_brackets,        ///< "[::1", "[::1]x", "[1.2.3.4]": brackets enclose an IPv6 address only
 };
 
 /// Category of OS socket errors (errno / WSA codes). Its codes compare equal to `std::errc`
@@ -196,20 +217,41 @@ NETSOCK_DECL std::error_code make_errc(std::errc e) noexcept;
 } // namespace detail
 
 /// The exception thrown by every throwing netsock function. Carries the `std::error_code`, the
-/// name of the operation that failed, and (for `sendall`/`recv_exact`) how many bytes were
-/// transferred before the failure. `what()` reads "connect: Connection refused".
+/// name of the operation that failed, (for `sendall`/`recv_exact`) how many bytes were
+/// transferred before the failure and, where the operation had one, the address it used.
+/// `what()` reads "connect: Connection refused", "bind 127.0.0.1:8080: Address already in use",
+/// or for a text that failed to parse `address::parse "1.2.3.4:99999": port out of range`.
+/// Copies never throw (the texts are shared, as in `std::runtime_error`).
 class error : public std::system_error {
 public:
+    /// `operation` must outlive the error (netsock passes string literals).
     NETSOCK_DECL error(std::error_code ec, const char* operation, std::size_t bytes_transferred = 0);
+    /// The same naming what the operation used: `address` is an address text
+    /// ("127.0.0.1:8080", "[::1]:443", a socket path) or a quoted input; `hint`, if not null,
+    /// is advice appended in parentheses: "bind 0.0.0.0:80: Permission denied (ports below 1024
+    /// need privileges)".
+    NETSOCK_DECL error(std::error_code ec, const char* operation, std::string_view address,
+                       std::size_t bytes_transferred = 0, const char* hint = nullptr);
 
     /// The netsock function that failed, e.g. "connect".
     const char* operation() const noexcept { return operation_; }
     /// Bytes sent or received before the failure (sendall, recv_exact); 0 elsewhere.
     std::size_t bytes_transferred() const noexcept { return bytes_transferred_; }
+    /// The address the operation used, as text ("127.0.0.1:8080"); for `address::parse`, the
+    /// rejected input as a quoted literal (`"1.2.3.4:99999"`, non-printable bytes as \xNN,
+    /// long inputs shortened); "" when the error names no address. A view into this error.
+    std::string_view address() const noexcept {
+        return std::string_view(text_.what() + address_offset_, address_size_);
+    }
+    /// "operation address: message (hint)", or "operation: message" without an address.
+    const char* what() const noexcept override { return text_.what(); }
 
 private:
     const char* operation_;
     std::size_t bytes_transferred_;
+    std::runtime_error text_; // the whole what() text; a runtime_error copies without throwing
+    std::size_t address_offset_ = 0;
+    std::size_t address_size_ = 0;
 };
 
 NETSOCK_END_NAMESPACE
@@ -232,14 +274,27 @@ template <> struct is_error_code_enum<net::errc> : true_type {};
 
 
 #include <cstddef>
+#include <string_view>
 #include <system_error>
 
 NETSOCK_BEGIN_NAMESPACE
+class address;
+
 namespace detail {
 
 // The one place that throws. Under -fno-exceptions (or NETSOCK_NO_EXCEPTIONS) it calls
 // NETSOCK_THROW_HOOK(ec, operation) if the user defined it, then aborts.
 [[noreturn]] NETSOCK_DECL void throw_error(std::error_code ec, const char* operation,
+                                           std::size_t bytes_transferred = 0);
+// The same naming what the operation used: `subject` is an address text or a quoted input
+// (net::error::address()), `hint` advice for what() or null.
+[[noreturn]] NETSOCK_DECL void throw_error(std::error_code ec, const char* operation,
+                                           std::string_view subject, std::size_t bytes_transferred,
+                                           const char* hint);
+// The error of an operation on `where`: what() reads "bind 127.0.0.1:8080: Address already in
+// use", with a hint for a port below 1024 that bind was not allowed to use. Defined in
+// impl/address.ipp, where net::address is complete.
+[[noreturn]] NETSOCK_DECL void throw_error(std::error_code ec, const char* operation, const address& where,
                                            std::size_t bytes_transferred = 0);
 
 } // namespace detail
@@ -250,7 +305,9 @@ NETSOCK_END_NAMESPACE
 // ---- end net/detail/throw.hpp ----
 
 #include <cstddef>
+#include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #if defined(NETSOCK_HAS_STD_EXPECTED)
 #include <expected>
@@ -374,9 +431,10 @@ template <> struct copy_assign_gate<false> {
 };
 
 template <class T>
-class expected : private expected_storage<T>,
-                 private copy_ctor_gate<std::is_copy_constructible_v<T>>,
-                 private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
+class [[nodiscard]] expected
+    : private expected_storage<T>,
+      private copy_ctor_gate<std::is_copy_constructible_v<T>>,
+      private copy_assign_gate<std::is_copy_constructible_v<T> && std::is_copy_assignable_v<T>> {
     static_assert(!std::is_reference_v<T>, "net::result<T&> is not supported");
     using base = expected_storage<T>;
     template <class> friend class expected;
@@ -485,7 +543,7 @@ private:
     }
 };
 
-template <> class expected<void> {
+template <> class [[nodiscard]] expected<void> {
 public:
     using value_type = void;
     using error_type = std::error_code;
@@ -564,6 +622,18 @@ template <class T> T unwrap(result<T>&& r, const char* operation) {
 }
 inline void unwrap(result<void>&& r, const char* operation) {
     if (!r) throw_error(r.error(), operation);
+}
+// The same naming the address the operation used: "bind 127.0.0.1:8080: Address already in use".
+// A template also for result<void>: throw_error(..., const address&) is defined with address
+// (impl/address.ipp), so nothing here may use it before a caller that has an address does.
+template <class T> T unwrap(result<T>&& r, const char* operation, const address& where) {
+    if (!r) throw_error(r.error(), operation, where);
+    if constexpr (!std::is_void_v<T>) return std::move(*r);
+}
+// The same naming a subject as text, e.g. "example.com:443" for create_connection by name.
+template <class T> T unwrap(result<T>&& r, const char* operation, std::string_view subject) {
+    if (!r) throw_error(r.error(), operation, subject, 0, nullptr);
+    return std::move(*r);
 }
 // For sendall/recv_exact: the error carries the bytes moved before it (read after the call).
 inline std::size_t unwrap_transfer(result<std::size_t>&& r, const char* operation,
@@ -1255,6 +1325,22 @@ inline int set_cloexec(handle h) noexcept {
                : static_cast<int>(::GetLastError());
 }
 
+// What is at a file system path: 0 nothing, 1 an AF_UNIX socket file (a reparse point tagged
+// IO_REPARSE_TAG_AF_UNIX, which FindFirstFile reports without following it), 2 anything else,
+// -1 the query failed.
+inline int path_kind(const char* path) noexcept {
+    constexpr DWORD af_unix_tag = 0x80000023; // IO_REPARSE_TAG_AF_UNIX; not in every SDK
+    WIN32_FIND_DATAA data;
+    HANDLE h = ::FindFirstFileA(path, &data);
+    if (h == INVALID_HANDLE_VALUE) {
+        const DWORD e = ::GetLastError();
+        return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? 0 : -1;
+    }
+    ::FindClose(h);
+    return (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0 && data.dwReserved0 == af_unix_tag ? 1
+                                                                                                          : 2;
+}
+
 // Only the kernel-queue pollers (epoll, kqueue) duplicate a socket; Windows has WSAPoll, and
 // WSADuplicateSocket is for other processes.
 inline handle duplicate(handle, int& err) noexcept {
@@ -1284,6 +1370,7 @@ NETSOCK_END_NAMESPACE
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -1587,6 +1674,15 @@ inline constexpr int eai_system = -1;
 // Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
 inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
 
+// What is at a file system path (create_server's remove_existing_path removes a path only if
+// it is a socket file): 0 nothing, 1 a socket (itself, not a link to one), 2 anything else,
+// -1 the query failed.
+inline int path_kind(const char* path) noexcept {
+    struct ::stat st;
+    if (::lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
+    return S_ISSOCK(st.st_mode) ? 1 : 2;
+}
+
 // A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of
 // a canceller's socket); invalid with err set on failure.
 inline handle duplicate(handle h, int& err) noexcept {
@@ -1673,7 +1769,7 @@ public:
     /// A canceller that is not cancelled. Throws net::error if the OS gives no sockets.
     NETSOCK_DECL canceller();
     /// Non-throwing construction. Errors: too_many_files_open, ...
-    NETSOCK_DECL static result<canceller> try_create() noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<canceller> try_create() noexcept;
     NETSOCK_DECL canceller(canceller&& other) noexcept;
     NETSOCK_DECL canceller& operator=(canceller&& other) noexcept;
     canceller(const canceller&) = delete;
@@ -1695,7 +1791,7 @@ private:
     friend class timeout;
     struct tag {};
     explicit canceller(tag) noexcept {}
-    NETSOCK_DECL result<void> open() noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> open() noexcept;
     NETSOCK_DECL void close() noexcept;
 
     detail::cancel_state state_;
@@ -1778,6 +1874,17 @@ inline constexpr bool is_byte_like_v =
     ;
 template <class T> using byte_like = std::enable_if_t<is_byte_like_v<T>, int>;
 constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return size < max ? size : max; }
+// The bytes a const array means: a character array ending in NUL (a string literal) without
+// its terminator; any other array, all of it.
+template <class T, std::size_t N> constexpr std::size_t text_size(T (&a)[N]) noexcept {
+    constexpr bool text = std::is_same_v<std::remove_cv_t<T>, char>
+#if defined(__cpp_char8_t)
+                          || std::is_same_v<std::remove_cv_t<T>, char8_t>
+#endif
+        ;
+    if constexpr (text) return a[N - 1] == 0 ? N - 1 : N;
+    else return N;
+}
 } // namespace detail
 
 /// `net::buffer(...)` makes a buffer view over existing bytes, without copying:
@@ -1785,8 +1892,13 @@ constexpr std::size_t clamp(std::size_t size, std::size_t max) noexcept { return
 /// of byte-like elements (char, signed/unsigned char, std::byte, char8_t), and `std::span` under
 /// C++20. Non-const containers give a `mutable_buffer` (for recv), const ones a `const_buffer`.
 /// An extra `max_size` argument limits the view to the first `max_size` bytes:
-/// `net::sendall(s, net::buffer(buf, n))`. Note that a string literal's array includes its
-/// terminating NUL: prefer `net::buffer(std::string_view("text"))`.
+/// `net::sendall(s, net::buffer(buf, n))`.
+///
+/// Trap: a `const char` array that ends in NUL is taken as text, so that a string literal means
+/// its characters (as `std::string_view` does): `net::buffer("GET / HTTP/1.1\r\n\r\n")` is 18
+/// bytes, without the terminator. For binary data in a `const char` array whose last byte is 0
+/// (rare), use `unsigned char`/`std::byte` arrays or `net::buffer(pointer, size)`. Non-const
+/// arrays (receive buffers) always mean all of their bytes.
 constexpr mutable_buffer buffer(void* data, std::size_t size) noexcept { return {data, size}; }
 constexpr const_buffer buffer(const void* data, std::size_t size) noexcept { return {data, size}; }
 constexpr mutable_buffer buffer(mutable_buffer b) noexcept { return b; }
@@ -1799,12 +1911,12 @@ constexpr const_buffer buffer(const_buffer b, std::size_t max_size) noexcept {
 }
 
 template <class T, std::size_t N, detail::byte_like<T> = 0> constexpr auto buffer(T (&a)[N]) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, N);
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::text_size(a));
     else return mutable_buffer(a, N);
 }
 template <class T, std::size_t N, detail::byte_like<T> = 0>
 constexpr auto buffer(T (&a)[N], std::size_t max_size) noexcept {
-    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(N, max_size));
+    if constexpr (std::is_const_v<T>) return const_buffer(a, detail::clamp(detail::text_size(a), max_size));
     else return mutable_buffer(a, detail::clamp(N, max_size));
 }
 
@@ -1879,25 +1991,51 @@ enum class socket_type { stream, datagram };
 /// socket path). A plain value type: copyable, comparable, hashable, printable.
 /// A default-constructed address is `0.0.0.0:0`.
 ///
-/// Parsing is numeric only and never calls DNS (use `net::resolve` for names):
+/// Parsing is numeric only and never calls DNS (use `net::resolve` for names), and reads the
+/// same texts on every OS (netsock's own parser and formatter, not the OS's inet_pton and
+/// inet_ntop):
 /// ```cpp
 /// auto a = net::address::parse("127.0.0.1:8080");
 /// auto b = net::address::parse("[fe80::1%lo]:22");
 /// if (auto r = net::address::try_parse(user_text); !r) std::puts(r.error().message().c_str());
 /// ```
+/// The rules, and their traps:
+/// - IPv4 is exactly four decimal numbers 0-255. "127.1", "0x7f.0.0.1", "2130706433" and
+///   "012.0.0.1" are rejected: inet_aton reads them as 127.0.0.1 and 10.0.0.1 (octal), others
+///   do not (CVE-2021-29921); `resolve` applies the same rule to numeric-looking hosts.
+/// - IPv6 is RFC 4291 text: groups of 1-4 hex digits, one "::" (for at least one zero group),
+///   an optional dotted IPv4 tail without leading zeros, an optional zone "%eth0" or "%2". A
+///   zone is an interface name of [A-Za-z0-9._-] (at most 63) or a number below 2^32.
+/// - With a port, IPv6 needs brackets: "[::1]:80". Unbracketed IPv6 in the one-argument form is
+///   rejected with `net::errc::ipv6_needs_brackets` when it could also be read as an address and
+///   a port: "::1:80" (the address ::0.1.0.128, or [::1] port 80?), "fe80::1%lo:8080",
+///   "2001:db8::1:2". Texts that cannot, such as "::1", "fe80::1%lo" or
+///   "1:2:3:4:5:6:7:8", are accepted with port 0. To pass any bare IPv6 host, use
+///   `parse(host, port)` or brackets.
+/// - Errors are codes of `net::errc` naming the reason (`port_out_of_range`, `invalid_ipv4`,
+///   `ipv4_leading_zero`, ...); each compares equal to `std::errc::invalid_argument`, except
+///   `unknown_zone` (a zone name no interface has), equal to `std::errc::no_such_device`. The
+///   throwing forms echo the input: `address::parse "1.2.3.4:99999": port out of range`.
+/// - Printing follows RFC 5952 ("2001:db8::1", lowercase, the longest zero run as "::", a lone
+///   zero group as "0"); only IPv4-mapped addresses print a dotted tail ("::ffff:1.2.3.4"), as
+///   Python, Go and Rust print them. `parse(a.to_string()) == a` for every IP address.
 class address {
 public:
     /// `0.0.0.0:0`.
     NETSOCK_DECL address() noexcept;
 
     /// Parses "1.2.3.4:80", "1.2.3.4" (port 0), "[::1]:443", "[::1]", "::1" (port 0) and
-    /// "[fe80::1%eth0]:22" (zone by interface name or number). Errors: `invalid_argument` for
-    /// malformed text or a port above 65535, `no_such_device` for an unknown zone name.
-    NETSOCK_DECL static result<address> try_parse(std::string_view text) noexcept;
-    /// Throwing form of `try_parse(text)`.
+    /// "[fe80::1%eth0]:22" (zone by interface name or number). Rejects "::1:80" (write
+    /// "[::1]:80"; see the rules above). Errors: a `net::errc` reason, equal to
+    /// `invalid_argument` for malformed text or a port above 65535, to `no_such_device` for an
+    /// unknown zone name. Never allocates.
+    [[nodiscard]] NETSOCK_DECL static result<address> try_parse(std::string_view text) noexcept;
+    /// Throwing form of `try_parse(text)`; `net::error::address()` holds the quoted input.
     NETSOCK_DECL static address parse(std::string_view text);
-    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2") with a separate port.
-    NETSOCK_DECL static result<address> try_parse(std::string_view host, std::uint16_t port) noexcept;
+    /// Parses a numeric host ("10.0.0.1", "::1", "[::1]", "fe80::1%2", "::1:80" = ::0.1.0.128)
+    /// with a separate port: a bare IPv6 host is never ambiguous here.
+    [[nodiscard]] NETSOCK_DECL static result<address> try_parse(std::string_view host,
+                                                                std::uint16_t port) noexcept;
     /// Throwing form of `try_parse(host, port)`.
     NETSOCK_DECL static address parse(std::string_view host, std::uint16_t port);
 
@@ -1917,12 +2055,13 @@ public:
     /// A local (Unix domain) socket path. A leading NUL makes a Linux abstract name.
     /// Errors: `filename_too_long` if the path does not fit `sun_path` (never truncated),
     /// `invalid_argument` for an empty path or an embedded NUL.
-    NETSOCK_DECL static result<address> try_local(std::string_view path) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<address> try_local(std::string_view path) noexcept;
     /// Throwing form of `try_local`.
     NETSOCK_DECL static address local(std::string_view path);
     /// Copies a native `sockaddr` of `size` bytes (AF_INET, AF_INET6 or AF_UNIX).
     /// Errors: `address_family_not_supported`, `invalid_argument` for a bad size.
-    NETSOCK_DECL static result<address> try_from_native(const void* sa, std::size_t size) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<address> try_from_native(const void* sa,
+                                                                      std::size_t size) noexcept;
     /// Throwing form of `try_from_native`.
     NETSOCK_DECL static address from_native(const void* sa, std::size_t size);
 
@@ -2101,7 +2240,7 @@ public:
     /// Closes the handle. The socket is not open afterwards even if the OS reports an error
     /// (the handle is gone either way; close is never retried). Closing a socket that is not
     /// open does nothing, as in Python.
-    NETSOCK_DECL result<void> try_close() noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_close() noexcept;
     /// Throwing form of `try_close`.
     NETSOCK_DECL void close();
 
@@ -2134,6 +2273,7 @@ NETSOCK_END_NAMESPACE
 
 
 #include <cstddef>
+#include <string_view>
 #include <utility>
 
 NETSOCK_BEGIN_NAMESPACE
@@ -2143,18 +2283,35 @@ enum class shutdown_type { receive, send, both };
 
 /// What `accept` returns: the connected socket and the peer's address.
 /// `auto [conn, peer] = net::accept(listener);`
-struct accept_result {
+struct [[nodiscard]] accept_result {
     net::socket socket;
     net::address peer;
 };
 
 /// What `recvfrom` returns: bytes received, the sender, and whether the datagram was larger
 /// than the buffer (the rest is discarded; the socket stays usable).
-struct recvfrom_result {
+struct [[nodiscard]] recvfrom_result {
     std::size_t size = 0;
     net::address sender;
     bool truncated = false;
 };
+
+/// Flags of one transfer, Python's `flags` argument: `net::recv(s, b, net::message_flags::peek)`.
+/// Combine with `|`.
+/// - `peek`: receive without removing the data from the socket (recv, recvfrom);
+/// - `dontwait`: one attempt that never waits, whatever the socket's mode or the timeout:
+///   operation_would_block if nothing can move (on every OS; Windows has no MSG_DONTWAIT);
+/// - `waitall` (recv only): wait until the buffer is full, the stream ends (then fewer bytes
+///   come back, as with MSG_WAITALL) or the timeout expires; it is `recv_exact` that does not
+///   treat EOF as an error. Not with `peek`.
+/// Other combinations, and `peek`/`waitall` for sending, are invalid_argument.
+enum class message_flags : unsigned { none = 0, peek = 1, dontwait = 2, waitall = 4 };
+constexpr message_flags operator|(message_flags a, message_flags b) noexcept {
+    return static_cast<message_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(message_flags set, message_flags f) noexcept {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+}
 
 /// The default `listen` backlog (SOMAXCONN).
 inline constexpr int default_backlog = SOMAXCONN;
@@ -2166,7 +2323,8 @@ inline constexpr int default_backlog = SOMAXCONN;
 /// (non-inheritable on Windows), never raises SIGPIPE, and, for IPv6, has IPV6_V6ONLY set
 /// explicitly to true (the same on every OS; `create_server` offers dual stack).
 /// Errors: address_family_not_supported, too_many_files_open, ...
-NETSOCK_DECL result<socket> try_make_socket(family f, socket_type t = socket_type::stream) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_make_socket(family f,
+                                                          socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_make_socket`.
 NETSOCK_DECL socket make_socket(family f, socket_type t = socket_type::stream);
 
@@ -2175,12 +2333,12 @@ NETSOCK_DECL socket make_socket(family f, socket_type t = socket_type::stream);
 /// TIME_WAIT), SO_EXCLUSIVEADDRUSE on Windows. A second bind to an address that a live listener
 /// holds fails with address_in_use on every OS. Errors: address_in_use, address_not_available,
 /// permission_denied, ...
-NETSOCK_DECL result<void> try_bind(const socket& s, const address& a) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_bind(const socket& s, const address& a) noexcept;
 /// Throwing form of `try_bind`.
 NETSOCK_DECL void bind(const socket& s, const address& a);
 
 /// Marks a bound stream socket as accepting connections.
-NETSOCK_DECL result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_listen(const socket& s, int backlog = default_backlog) noexcept;
 /// Throwing form of `try_listen`.
 NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 
@@ -2197,7 +2355,8 @@ NETSOCK_DECL void listen(const socket& s, int backlog = default_backlog);
 /// on every OS (Windows ignores it for accept; netsock makes it apply).
 /// On Windows, which cannot report a socket's mode, "non-blocking" means set with
 /// `net::set_nonblocking` (a mode set with ioctlsocket directly is not seen).
-NETSOCK_DECL result<accept_result> try_accept(const socket& s, timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<accept_result> try_accept(const socket& s,
+                                                            timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_accept`.
 NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 
@@ -2213,8 +2372,8 @@ NETSOCK_DECL accept_result accept(const socket& s, timeout t = timeout::none());
 /// if (auto r = net::try_connect(sock, addr, std::chrono::seconds(2)); !r)
 ///     std::puts(r.error().message().c_str());
 /// ```
-NETSOCK_DECL result<void> try_connect(const socket& s, const address& a,
-                                      timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_connect(const socket& s, const address& a,
+                                                    timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_connect`.
 NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout::none());
 
@@ -2225,39 +2384,70 @@ NETSOCK_DECL void connect(const socket& s, const address& a, timeout t = timeout
 /// Windows at most 64 KiB per call, so that a failure never hides how much went). With a
 /// timeout it waits at most that long for room to send, on a blocking socket too.
 /// Never raises SIGPIPE: a closed peer gives broken_pipe or connection_reset.
-NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
-                                          timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b,
+                                                        timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_send`.
 NETSOCK_DECL std::size_t send(const socket& s, const_buffer b, timeout t = timeout::none());
+/// `send` with flags (dontwait; see `message_flags`).
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send(const socket& s, const_buffer b, message_flags f,
+                                                        timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_send` with flags.
+NETSOCK_DECL std::size_t send(const socket& s, const_buffer b, message_flags f, timeout t = timeout::none());
+/// `send` of text: a string literal (its characters, no NUL), std::string or std::string_view.
+[[nodiscard]] inline result<std::size_t> try_send(const socket& s, std::string_view text,
+                                                  timeout t = timeout::none()) noexcept {
+    return try_send(s, const_buffer(text.data(), text.size()), t);
+}
+inline std::size_t send(const socket& s, std::string_view text, timeout t = timeout::none()) {
+    return send(s, const_buffer(text.data(), text.size()), t);
+}
 
 /// Sends every byte (looping over partial sends; also on non-blocking sockets) and returns the
 /// count; a timeout is one deadline for the whole buffer. On failure, `*sent` (if given) holds
 /// how many bytes went out before the error.
-NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b, timeout t = timeout::none(),
-                                             std::size_t* sent = nullptr) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                                           timeout t = timeout::none(),
+                                                           std::size_t* sent = nullptr) noexcept;
 /// `try_sendall` with no time limit, reporting the bytes sent before an error in `*sent`.
-inline result<std::size_t> try_sendall(const socket& s, const_buffer b, std::size_t* sent) noexcept {
+[[nodiscard]] inline result<std::size_t> try_sendall(const socket& s, const_buffer b,
+                                                     std::size_t* sent) noexcept {
     return try_sendall(s, b, timeout::none(), sent);
 }
 /// Throwing form of `try_sendall`; the `net::error` carries `bytes_transferred()`.
 NETSOCK_DECL std::size_t sendall(const socket& s, const_buffer b, timeout t = timeout::none());
+/// `sendall` of text: `net::sendall(conn, "HTTP/1.1 200 OK\r\n")`, a std::string, ...
+[[nodiscard]] inline result<std::size_t> try_sendall(const socket& s, std::string_view text,
+                                                     timeout t = timeout::none(),
+                                                     std::size_t* sent = nullptr) noexcept {
+    return try_sendall(s, const_buffer(text.data(), text.size()), t, sent);
+}
+inline std::size_t sendall(const socket& s, std::string_view text, timeout t = timeout::none()) {
+    return sendall(s, const_buffer(text.data(), text.size()), t);
+}
 
 /// Receives up to `b.size()` bytes; returns how many arrived. 0 means the peer closed the
-/// stream (orderly EOF) — or that `b` was empty. With a timeout it gives up with timed_out if
-/// nothing arrives within it.
-NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b,
-                                          timeout t = timeout::none()) noexcept;
+/// stream (orderly EOF); an empty `b` is invalid_argument (a 0 that is not EOF would look like
+/// one). With a timeout it gives up with timed_out if nothing arrives within it.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b,
+                                                        timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recv`.
 NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b, timeout t = timeout::none());
+/// `recv` with flags (peek, dontwait, waitall; see `message_flags`).
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv(const socket& s, mutable_buffer b, message_flags f,
+                                                        timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recv` with flags.
+NETSOCK_DECL std::size_t recv(const socket& s, mutable_buffer b, message_flags f,
+                              timeout t = timeout::none());
 
 /// Receives exactly `b.size()` bytes; a timeout is one deadline for the whole buffer. If the
 /// stream ends first the error is `net::errc::eof`; `*received` (if given) holds how many
 /// bytes arrived before any error.
-NETSOCK_DECL result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
-                                                timeout t = timeout::none(),
-                                                std::size_t* received = nullptr) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                                              timeout t = timeout::none(),
+                                                              std::size_t* received = nullptr) noexcept;
 /// `try_recv_exact` with no time limit, reporting the bytes received before an error.
-inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, std::size_t* received) noexcept {
+[[nodiscard]] inline result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b,
+                                                        std::size_t* received) noexcept {
     return try_recv_exact(s, b, timeout::none(), received);
 }
 /// Throwing form of `try_recv_exact`; the `net::error` carries `bytes_transferred()`.
@@ -2267,48 +2457,82 @@ NETSOCK_DECL std::size_t recv_exact(const socket& s, mutable_buffer b, timeout t
 // Datagrams
 
 /// Sends one datagram to `to`. Errors: message_size if it is too large for the protocol, ...
-NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
-                                            timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
+                                                          timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto`.
 NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
                                 timeout t = timeout::none());
+/// `sendto` of text (a string literal's characters, std::string, std::string_view).
+[[nodiscard]] inline result<std::size_t> try_sendto(const socket& s, std::string_view text, const address& to,
+                                                    timeout t = timeout::none()) noexcept {
+    return try_sendto(s, const_buffer(text.data(), text.size()), to, t);
+}
+inline std::size_t sendto(const socket& s, std::string_view text, const address& to,
+                          timeout t = timeout::none()) {
+    return sendto(s, const_buffer(text.data(), text.size()), to, t);
+}
 
 /// Receives one datagram: `{size, sender, truncated}`. A datagram larger than `b` fills `b`,
 /// the rest is discarded and `truncated` is true, the same on every OS.
-NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
-                                                  timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b,
+                                                                timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recvfrom`.
 NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t = timeout::none());
+/// `recvfrom` with flags (peek, dontwait; see `message_flags`).
+[[nodiscard]] NETSOCK_DECL result<recvfrom_result>
+try_recvfrom(const socket& s, mutable_buffer b, message_flags f, timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recvfrom` with flags.
+NETSOCK_DECL recvfrom_result recvfrom(const socket& s, mutable_buffer b, message_flags f,
+                                      timeout t = timeout::none());
 
 // ---------------------------------------------------------------------------------------------
 // Connection state
 
 /// Shuts down one or both directions. `shutdown_type::send` sends EOF (FIN) to the peer while
 /// still allowing to receive. Errors: not_connected, ...
-NETSOCK_DECL result<void> try_shutdown(const socket& s, shutdown_type how) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_shutdown(const socket& s, shutdown_type how) noexcept;
 /// Throwing form of `try_shutdown`.
 NETSOCK_DECL void shutdown(const socket& s, shutdown_type how);
 
 /// The address the socket is bound to (e.g. the port picked by binding port 0).
-NETSOCK_DECL result<address> try_local_address(const socket& s) noexcept;
+[[nodiscard]] NETSOCK_DECL result<address> try_local_address(const socket& s) noexcept;
 /// Throwing form of `try_local_address`.
 NETSOCK_DECL address local_address(const socket& s);
 
 /// The address of the connected peer. Errors: not_connected.
-NETSOCK_DECL result<address> try_peer_address(const socket& s) noexcept;
+[[nodiscard]] NETSOCK_DECL result<address> try_peer_address(const socket& s) noexcept;
 /// Throwing form of `try_peer_address`.
 NETSOCK_DECL address peer_address(const socket& s);
 
 /// Switches non-blocking mode on or off. In non-blocking mode send/recv/accept fail with
 /// operation_would_block instead of waiting (check with `net::is_would_block(ec)`);
 /// sendall/recv_exact still wait, using poll.
-NETSOCK_DECL result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_set_nonblocking(const socket& s, bool on = true) noexcept;
 /// Throwing form of `try_set_nonblocking`.
 NETSOCK_DECL void set_nonblocking(const socket& s, bool on = true);
 
+/// Python's `settimeout`: the default time limit of this socket's blocking calls.
+/// - `timeout::none()`: blocking, no limit (Python `settimeout(None)`);
+/// - zero: non-blocking (Python `settimeout(0.0)`, `setblocking(False)`);
+/// - anything else: blocking, and each accept, connect, send and recv given no timeout of its
+///   own fails with timed_out after that long (SO_RCVTIMEO and SO_SNDTIMEO, in whole
+///   milliseconds rounded up; netsock makes accept and connect honour them on every OS).
+/// Trap: the limit is per system call, so a `sendall`/`recv_exact` of many pieces can take
+/// longer (give them a timeout of their own for one deadline). A timeout with a canceller is
+/// invalid_argument (a socket cannot hold one).
+[[nodiscard]] NETSOCK_DECL result<void> try_set_timeout(const socket& s, timeout t) noexcept;
+/// Throwing form of `try_set_timeout`.
+NETSOCK_DECL void set_timeout(const socket& s, timeout t);
+/// Python's `gettimeout`: what `set_timeout` set (zero for a non-blocking socket, `none()` for
+/// no limit; the receive limit if the two differ).
+[[nodiscard]] NETSOCK_DECL result<timeout> try_get_timeout(const socket& s) noexcept;
+/// Throwing form of `try_get_timeout`.
+NETSOCK_DECL timeout get_timeout(const socket& s);
+
 /// Waits until the socket is ready for `wanted` (readable and/or writable) and returns the
 /// events seen (which may include error and hangup). Expiry is timed_out.
-NETSOCK_DECL result<events> try_wait(const socket& s, events wanted, timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<events> try_wait(const socket& s, events wanted,
+                                                   timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_wait`.
 NETSOCK_DECL events wait(const socket& s, events wanted, timeout t = timeout::none());
 
@@ -2318,14 +2542,15 @@ NETSOCK_DECL events wait(const socket& s, events wanted, timeout t = timeout::no
 /// reset, which can destroy the reply the peer has not read yet.) `s` is closed afterwards in
 /// every case. There is no default timeout: a peer that never closes would hold it for ever.
 /// Errors: timed_out if the peer did not finish within `t` (the socket is still closed).
-NETSOCK_DECL result<void> try_graceful_close(socket& s, timeout t) noexcept;
+[[nodiscard]] NETSOCK_DECL result<void> try_graceful_close(socket& s, timeout t) noexcept;
 /// Throwing form of `try_graceful_close`.
 NETSOCK_DECL void graceful_close(socket& s, timeout t);
 
 /// Two sockets connected to each other, e.g. for tests and wake-ups:
 /// `auto [a, b] = net::socket_pair();`. POSIX: socketpair(AF_UNIX); Windows: a loopback TCP
 /// (or UDP) pair.
-NETSOCK_DECL result<std::pair<socket, socket>> try_socket_pair(socket_type t = socket_type::stream) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::pair<socket, socket>>
+try_socket_pair(socket_type t = socket_type::stream) noexcept;
 /// Throwing form of `try_socket_pair`.
 NETSOCK_DECL std::pair<socket, socket> socket_pair(socket_type t = socket_type::stream);
 
@@ -2573,7 +2798,8 @@ struct socket_error {
 
 /// Sets a typed option. Errors: no_protocol_option where the OS lacks the option,
 /// invalid_argument for a negative size or timeout, bad_file_descriptor for a closed socket.
-template <class Option> result<void> try_set_option(const socket& s, const Option& option) noexcept {
+template <class Option>
+[[nodiscard]] result<void> try_set_option(const socket& s, const Option& option) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if (auto ec = option.set_on(s.native_handle())) return detail::fail(ec);
     return {};
@@ -2584,7 +2810,7 @@ template <class Option> void set_option(const socket& s, const Option& option) {
 }
 
 /// Reads a typed option: `auto size = net::get_option<net::receive_buffer_size>(s).value;`.
-template <class Option> result<Option> try_get_option(const socket& s) noexcept {
+template <class Option> [[nodiscard]] result<Option> try_get_option(const socket& s) noexcept {
     if (!s) return detail::fail(detail::not_open());
     Option option{};
     if (auto ec = option.get_from(s.native_handle())) return detail::fail(ec);
@@ -2593,6 +2819,54 @@ template <class Option> result<Option> try_get_option(const socket& s) noexcept 
 /// Throwing form of `try_get_option`.
 template <class Option> Option get_option(const socket& s) {
     return detail::unwrap(try_get_option<Option>(s), "get_option");
+}
+
+/// The escape hatch for an option netsock has no type for, Python's
+/// `s.setsockopt(level, name, value)`: `net::setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, 1)`. The
+/// level and name constants come from the OS headers, which netsock includes; the value is
+/// passed as it is (an int, or `size` bytes). Errors: the OS's (no_protocol_option,
+/// invalid_argument, ...), bad_file_descriptor for a closed socket.
+[[nodiscard]] inline result<void> try_setsockopt(const socket& s, int level, int name, const void* value,
+                                                 std::size_t size) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::set_option_bytes(s.native_handle(), level, name, value, size))
+        return detail::fail(ec);
+    return {};
+}
+/// `try_setsockopt` of an int value.
+[[nodiscard]] inline result<void> try_setsockopt(const socket& s, int level, int name, int value) noexcept {
+    return try_setsockopt(s, level, name, &value, sizeof value);
+}
+/// Throwing forms of `try_setsockopt`.
+inline void setsockopt(const socket& s, int level, int name, const void* value, std::size_t size) {
+    detail::unwrap(try_setsockopt(s, level, name, value, size), "setsockopt");
+}
+inline void setsockopt(const socket& s, int level, int name, int value) {
+    detail::unwrap(try_setsockopt(s, level, name, value), "setsockopt");
+}
+
+/// Python's `s.getsockopt(level, name, buflen)`: fills at most `size` bytes of `value` and
+/// returns how many the OS wrote.
+[[nodiscard]] inline result<std::size_t> try_getsockopt(const socket& s, int level, int name, void* value,
+                                                        std::size_t size) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (auto ec = detail::get_option_bytes(s.native_handle(), level, name, value, size))
+        return detail::fail(ec);
+    return size;
+}
+/// Python's `s.getsockopt(level, name)`: the option as an int.
+[[nodiscard]] inline result<int> try_getsockopt(const socket& s, int level, int name) noexcept {
+    int value = 0;
+    auto r = try_getsockopt(s, level, name, &value, sizeof value);
+    if (!r) return detail::fail(r.error());
+    return value;
+}
+/// Throwing forms of `try_getsockopt`.
+inline std::size_t getsockopt(const socket& s, int level, int name, void* value, std::size_t size) {
+    return detail::unwrap(try_getsockopt(s, level, name, value, size), "getsockopt");
+}
+inline int getsockopt(const socket& s, int level, int name) {
+    return detail::unwrap(try_getsockopt(s, level, name), "getsockopt");
 }
 
 NETSOCK_END_NAMESPACE
@@ -2628,11 +2902,15 @@ struct resolve_hints {
 /// Resolves a host name or numeric address and a service (port number or name such as
 /// "http") into addresses, in the resolver's order, without duplicates. Numeric hosts never
 /// touch DNS (AI_NUMERICHOST), and AI_ADDRCONFIG is never used, so "localhost", "127.0.0.1" and
-/// "::1" resolve on a machine with no network. Errors (category `net::resolve_category()`)
-/// compare equal to `net::resolve_errc::host_not_found`, `service_not_found`, `try_again`, ...
-/// Allocation failure terminates (the function is noexcept).
-NETSOCK_DECL result<std::vector<address>> try_resolve(std::string_view host, std::string_view service = {},
-                                                      const resolve_hints& hints = {}) noexcept;
+/// "::1" resolve on a machine with no network. A host with a ':' or one that looks numeric
+/// (dot-separated labels of decimal digits or 0x-hex, such as "127.1", "012.0.0.1",
+/// "0x7f.0.0.1" or "2130706433", which inet_aton would read) is parsed by `address::parse`'s
+/// strict rules on every OS: if they reject it, so does resolve, with the same reason
+/// (`net::errc::ipv4_leading_zero`, ..., equal to `std::errc::invalid_argument`), never DNS. Errors (category
+/// `net::resolve_category()`) compare equal to `net::resolve_errc::host_not_found`, `service_not_found`,
+/// `try_again`, ... Allocation failure terminates (the function is noexcept).
+[[nodiscard]] NETSOCK_DECL result<std::vector<address>>
+try_resolve(std::string_view host, std::string_view service = {}, const resolve_hints& hints = {}) noexcept;
 /// Throwing form of `try_resolve`.
 NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_view service = {},
                                           const resolve_hints& hints = {});
@@ -2641,18 +2919,20 @@ NETSOCK_DECL std::vector<address> resolve(std::string_view host, std::string_vie
 /// resolves the name, then races the addresses Happy-Eyeballs style (RFC 8305): IPv6 first,
 /// alternating families, a new attempt every 250 ms without waiting for the previous one to
 /// fail; the first connection wins and the others are closed. Each attempt uses a fresh
-/// socket; the timeout is one deadline for the whole race (resolution excluded; without one,
-/// each attempt ends when the OS gives up). On failure the most specific error is reported
-/// (e.g. connection_refused rather than timed_out).
-/// The returned socket is blocking; `peer_address` tells which address won.
+/// socket; the timeout (and canceller) is one deadline for resolution and the whole race
+/// (without one, each attempt ends when the OS gives up). getaddrinfo cannot be interrupted:
+/// with a time limit or a canceller a name is resolved on a thread of its own, and on expiry or
+/// cancel the call returns at once and abandons it (the thread finishes the lookup alone). On failure the
+/// most specific error is reported (e.g. connection_refused rather than timed_out). The returned socket is
+/// blocking; `peer_address` tells which address won.
 /// ```cpp
 /// net::socket s = net::create_connection("localhost", 8080, std::chrono::seconds(5));
 /// ```
-NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::uint16_t port,
-                                                  timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_connection(std::string_view host, std::uint16_t port,
+                                                                timeout t = timeout::none()) noexcept;
 /// Races connects to already-resolved addresses, in the given order.
-NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
-                                                  timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_connection(const std::vector<address>& targets,
+                                                                timeout t = timeout::none()) noexcept;
 /// Throwing forms of `try_create_connection`.
 NETSOCK_DECL socket create_connection(std::string_view host, std::uint16_t port, timeout t = timeout::none());
 NETSOCK_DECL socket create_connection(const std::vector<address>& targets, timeout t = timeout::none());
@@ -2667,8 +2947,12 @@ struct server_options {
     /// For an IPv6 address: also accept IPv4 clients (IPV6_V6ONLY off). Fails with
     /// operation_not_supported where the OS cannot do it, invalid_argument for IPv4 addresses.
     bool dual_stack = false;
-    /// For a local address: remove an existing file at the path before binding (a stale socket
-    /// file from a previous run). Off by default.
+    /// For a local address whose path is taken: remove a stale socket file (left by a server
+    /// that exited without removing it) and bind again. The file is removed only if it is a
+    /// socket (not a regular file, directory or symbolic link) and a connect to it is refused,
+    /// so a live server keeps its path; otherwise create_server fails with address_in_use and
+    /// leaves the file alone. A server started between that check and the bind can still lose
+    /// its path: the check is no lock. Off by default.
     bool remove_existing_path = false;
 };
 
@@ -2678,9 +2962,19 @@ struct server_options {
 /// auto server = net::create_server(net::address::parse("127.0.0.1:0"));
 /// auto [conn, peer] = net::accept(server);
 /// ```
-NETSOCK_DECL result<socket> try_create_server(const address& a, const server_options& o = {}) noexcept;
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_server(const address& a,
+                                                            const server_options& o = {}) noexcept;
 /// Throwing form of `try_create_server`.
 NETSOCK_DECL socket create_server(const address& a, const server_options& o = {});
+
+/// Python's `socket.create_server((host, port))`: resolves `host` (for binding: "*"-style
+/// wildcards come from the resolver, "" is 0.0.0.0 as in Python, "::" the IPv6 wildcard) and
+/// returns a server on the first address that binds. Errors: the resolver's, or the first
+/// address's error (e.g. address_in_use).
+[[nodiscard]] NETSOCK_DECL result<socket> try_create_server(std::string_view host, std::uint16_t port,
+                                                            const server_options& o = {}) noexcept;
+/// Throwing form of `try_create_server(host, port)`.
+NETSOCK_DECL socket create_server(std::string_view host, std::uint16_t port, const server_options& o = {});
 
 NETSOCK_END_NAMESPACE
 
@@ -2860,7 +3154,7 @@ public:
     /// Throws net::error if the OS cannot create one (see `try_create`).
     NETSOCK_DECL explicit poller(std::size_t max_events = 256);
     /// Non-throwing construction. Errors: too_many_files_open, ...
-    NETSOCK_DECL static result<poller> try_create(std::size_t max_events = 256) noexcept;
+    [[nodiscard]] NETSOCK_DECL static result<poller> try_create(std::size_t max_events = 256) noexcept;
     poller(poller&&) noexcept = default;
     poller& operator=(poller&&) noexcept = default;
     poller(const poller&) = delete;
@@ -2868,22 +3162,24 @@ public:
 
     /// Watches `s` for `what` (readable and/or writable) with user `data` returned in events.
     /// Errors: file_exists if already added, bad_file_descriptor for a closed socket.
-    NETSOCK_DECL result<void> try_add(const socket& s, events what, void* data = nullptr) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_add(const socket& s, events what,
+                                                    void* data = nullptr) noexcept;
     NETSOCK_DECL void add(const socket& s, events what, void* data = nullptr);
     /// Changes the events and data of a watched socket. Errors: no_such_file_or_directory if it
     /// is not watched.
-    NETSOCK_DECL result<void> try_modify(const socket& s, events what, void* data = nullptr) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_modify(const socket& s, events what,
+                                                       void* data = nullptr) noexcept;
     NETSOCK_DECL void modify(const socket& s, events what, void* data = nullptr);
     /// Stops watching `s`; its events still pending in the current batch are dropped.
     /// Errors: no_such_file_or_directory if it is not watched.
-    NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
     NETSOCK_DECL void remove(const socket& s);
 
     /// Waits until at least one watched socket is ready or `t` passes (then the result is
     /// empty: a timeout is not an error). Signals (EINTR) never end the wait early. Without a
     /// timeout, a poller that watches no socket fails with invalid_argument (the wait could
     /// never end).
-    NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
+    [[nodiscard]] NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
     /// Throwing form of `try_wait`.
     NETSOCK_DECL ready_events wait(timeout t = timeout::none());
 
@@ -2906,6 +3202,200 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/poller.hpp ----
+// ---- begin net/reader.hpp ----
+#ifndef NETSOCK_READER_HPP
+#define NETSOCK_READER_HPP
+
+// net::reader: buffered reading of lines, delimited records and exact counts from a stream
+// socket, Python's `sock.makefile("rb").readline()` for blocking sockets.
+
+// ---- begin net/detail/read_buffer.hpp ----
+#ifndef NETSOCK_DETAIL_READ_BUFFER_HPP
+#define NETSOCK_DETAIL_READ_BUFFER_HPP
+
+// The buffer behind net::reader (reader.hpp): bytes received but not yet handed out, and the
+// search for a separator in them. It knows nothing of sockets or waiting, so a reader of any
+// kind (blocking, or a coroutine one) can drive it:
+//     while (!(pos = buf.find(sep))) { if (buf.size() >= limit) error; n = recv(buf.prepare(m));
+//     buf.commit(n); }
+// Growth is geometric and never zero-fills on the receive path; the data is moved to the front
+// only when the free tail is too small. A search resumes where the last one stopped, so reading
+// a long line in small pieces stays linear.
+
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+NETSOCK_BEGIN_NAMESPACE
+namespace detail {
+
+class read_buffer {
+public:
+    // The unread bytes.
+    std::string_view data() const noexcept { return {storage_.get() + begin_, end_ - begin_}; }
+    std::size_t size() const noexcept { return end_ - begin_; }
+    // Drops the first n unread bytes (all if n > size()).
+    void consume(std::size_t n) noexcept {
+        n = n < size() ? n : size();
+        begin_ += n;
+        scanned_ = scanned_ > n ? scanned_ - n : 0;
+        if (begin_ == end_) begin_ = end_ = 0;
+    }
+    // Room for at least `n` more bytes at the end (may move or grow the storage).
+    mutable_buffer prepare(std::size_t n) {
+        if (capacity_ - end_ < n) {
+            const std::size_t live = size();
+            if (capacity_ - live >= n && begin_ > 0) {
+                std::memmove(storage_.get(), storage_.get() + begin_, live);
+            } else {
+                std::size_t grown = capacity_ < 4096 ? 4096 : capacity_ * 2;
+                while (grown - live < n) grown *= 2;
+                std::unique_ptr<char[]> bigger(new char[grown]); // not zero-filled
+                if (live > 0) std::memcpy(bigger.get(), storage_.get() + begin_, live);
+                storage_ = std::move(bigger);
+                capacity_ = grown;
+            }
+            begin_ = 0;
+            end_ = live;
+        }
+        return {storage_.get() + end_, capacity_ - end_};
+    }
+    // Makes `n` bytes written into the last prepare() part of the data.
+    void commit(std::size_t n) noexcept { end_ += n; }
+    // The length of the data up to and including the first `sep`, if it is there. Resumes
+    // where the last search for the same separator stopped.
+    std::optional<std::size_t> find(std::string_view sep) noexcept {
+        const std::string_view d = data();
+        if (sep.empty()) return 0;
+        if (sep != std::string_view(last_sep_, last_sep_size_)) { // another separator: from the start
+            scanned_ = 0;
+            last_sep_size_ = sep.size() <= sizeof last_sep_ ? sep.size() : 0;
+            if (last_sep_size_ > 0) std::memcpy(last_sep_, sep.data(), last_sep_size_);
+        }
+        const std::size_t from = scanned_ >= sep.size() ? scanned_ - (sep.size() - 1) : 0;
+        const std::size_t at = d.find(sep, from);
+        if (at == std::string_view::npos) {
+            scanned_ = d.size();
+            return std::nullopt;
+        }
+        scanned_ = 0;
+        last_sep_size_ = 0;
+        return at + sep.size();
+    }
+
+private:
+    std::unique_ptr<char[]> storage_;
+    std::size_t capacity_ = 0;
+    std::size_t begin_ = 0, end_ = 0;
+    std::size_t scanned_ = 0; // bytes of data() already searched without a match
+    char last_sep_[16] = {};  // the separator scanned_ is for (longer ones never resume)
+    std::size_t last_sep_size_ = 0;
+};
+
+} // namespace detail
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/detail/read_buffer.hpp ----
+
+#include <cstddef>
+#include <string_view>
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// Reads a stream socket through a buffer: `read_until` a separator, `readline`,
+/// `read_exactly`, `read_some`.
+///
+/// ```cpp
+/// net::reader in(conn);
+/// while (auto line = in.try_readline(std::chrono::seconds(30))) // "GET / HTTP/1.1\r\n"
+///     handle(*line);
+/// ```
+///
+/// Traps and guarantees:
+/// - A returned view points into the reader's buffer and is valid until the next call on the
+///   reader (copy it to keep it). Each call consumes what it returns.
+/// - The reader borrows the socket: the socket must outlive it. Bytes the reader has buffered
+///   are not in the socket any more: once you read through a reader, read only through it
+///   (`buffered()` hands over what it holds).
+/// - A timeout (or canceller) is one deadline for the whole call; on expiry, cancellation or an
+///   error nothing is consumed: the bytes received so far stay buffered for the next call.
+/// - End of stream before the separator or count: the error is `net::errc::eof`, and the
+///   partial data is still readable with `buffered()` (and `consume()`); a clean EOF (nothing
+///   buffered) is `net::errc::eof` too, so `while (auto line = in.try_readline())` ends there.
+/// - `read_until` buffers at most `limit` bytes (default 64 KiB) looking for the separator;
+///   beyond it the error is `std::errc::message_size` and the data is kept.
+/// - Allocation failure terminates (the try_ functions are noexcept). No allocation once the
+///   buffer has grown to the largest record.
+class reader {
+public:
+    /// The default bound of `read_until`.
+    static constexpr std::size_t default_limit = 64 * 1024;
+
+    explicit reader(const socket& s, std::size_t limit = default_limit) noexcept
+        : socket_(&s), limit_(limit) {}
+
+    /// The data up to and including the first `separator` (not empty).
+    /// Errors: eof, message_size, timed_out, operation_canceled, the socket's errors.
+    [[nodiscard]] NETSOCK_DECL result<std::string_view> try_read_until(std::string_view separator,
+                                                                       timeout t = timeout::none()) noexcept;
+    /// Throwing form of `try_read_until`.
+    NETSOCK_DECL std::string_view read_until(std::string_view separator, timeout t = timeout::none());
+
+    /// One line, with its "\n" (and "\r\n" if the peer sent it): `read_until("\n")`.
+    [[nodiscard]] result<std::string_view> try_readline(timeout t = timeout::none()) noexcept {
+        return try_read_until("\n", t);
+    }
+    /// Throwing form of `try_readline`.
+    std::string_view readline(timeout t = timeout::none()) { return read_until("\n", t); }
+
+    /// Exactly `n` bytes (the buffer grows to `n`; the limit does not apply).
+    /// Errors: eof, timed_out, operation_canceled, the socket's errors.
+    [[nodiscard]] NETSOCK_DECL result<std::string_view>
+    try_read_exactly(std::size_t n, timeout t = timeout::none()) noexcept;
+    /// Throwing form of `try_read_exactly`.
+    NETSOCK_DECL std::string_view read_exactly(std::size_t n, timeout t = timeout::none());
+
+    /// What is buffered, or else what one `recv` brings (at most `limit` bytes).
+    /// Errors: eof, timed_out, operation_canceled, the socket's errors.
+    [[nodiscard]] NETSOCK_DECL result<std::string_view> try_read_some(timeout t = timeout::none()) noexcept;
+    /// Throwing form of `try_read_some`.
+    NETSOCK_DECL std::string_view read_some(timeout t = timeout::none());
+
+    /// The bytes received and not yet consumed (e.g. after eof or message_size).
+    std::string_view buffered() const noexcept { return buffer_.data().substr(pending_); }
+    /// Drops the first `n` buffered bytes.
+    void consume(std::size_t n) noexcept {
+        settle();
+        buffer_.consume(n);
+    }
+
+private:
+    // Consumes what the last call handed out (its view is invalid from here on).
+    void settle() noexcept {
+        buffer_.consume(pending_);
+        pending_ = 0;
+    }
+    // Hands out the first n bytes: consumed at the next call, valid until then.
+    std::string_view take(std::size_t n) noexcept {
+        pending_ = n;
+        return buffer_.data().substr(0, n);
+    }
+
+    const socket* socket_;
+    std::size_t limit_;
+    detail::read_buffer buffer_;
+    std::size_t pending_ = 0; // bytes handed out by the last call, consumed at the next one
+};
+
+NETSOCK_END_NAMESPACE
+
+
+#endif
+// ---- end net/reader.hpp ----
 
 #endif
 
@@ -3559,6 +4049,17 @@ inline std::error_code set_cloexec(handle h) noexcept {
     return {};
 }
 
+// What is at a file system path, for create_server's remove_existing_path.
+enum class path_kind { none, socket, other, unknown };
+inline path_kind kind_of_path(const char* path) noexcept {
+    switch (os::path_kind(path)) {
+    case 0: return path_kind::none;
+    case 1: return path_kind::socket;
+    case 2: return path_kind::other;
+    default: return path_kind::unknown;
+    }
+}
+
 // A second, close-on-exec handle for the same socket (POSIX; operation_not_supported on Windows).
 inline handle duplicate(handle h, std::error_code& ec) noexcept {
     int e = 0;
@@ -3583,13 +4084,47 @@ NETSOCK_END_NAMESPACE
 // ---- end net/detail/sys.hpp ----
 
 #include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 NETSOCK_BEGIN_NAMESPACE
 
 error::error(std::error_code ec, const char* operation, std::size_t bytes_transferred)
-    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred) {}
+    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred),
+      text_(std::system_error::what()) {}
+
+namespace detail {
+// Where the address starts in error_text's result.
+inline std::size_t error_address_offset(const char* operation, std::string_view address) noexcept {
+    return address.empty() || !operation || !*operation ? 0 : std::char_traits<char>::length(operation) + 1;
+}
+
+// "operation address: message (hint)".
+inline std::string error_text(const std::error_code& ec, const char* operation, std::string_view address,
+                              const char* hint) {
+    std::string text = operation ? operation : "";
+    if (!address.empty()) {
+        if (!text.empty()) text += ' ';
+        text.append(address.data(), address.size());
+    }
+    text += ": ";
+    text += ec.message();
+    if (hint && *hint) {
+        text += " (";
+        text += hint;
+        text += ')';
+    }
+    return text;
+}
+} // namespace detail
+
+error::error(std::error_code ec, const char* operation, std::string_view address,
+             std::size_t bytes_transferred, const char* hint)
+    : std::system_error(ec, operation), operation_(operation), bytes_transferred_(bytes_transferred),
+      text_(detail::error_text(ec, operation, address, hint)),
+      address_offset_(detail::error_address_offset(operation, address)), address_size_(address.size()) {}
 
 namespace detail {
 // errno / WSAGetLastError() values.
@@ -3623,7 +4158,29 @@ public:
     std::string message(int ev) const override {
         switch (static_cast<errc>(ev)) {
         case errc::eof: return "end of stream";
+        case errc::empty_address: return "empty address, or no host before the port";
+        case errc::address_too_long: return "address text too long";
+        case errc::not_numeric: return "not a numeric address (net::resolve looks up host names)";
+        case errc::invalid_ipv4: return "invalid IPv4 address (four decimal numbers 0-255)";
+        case errc::ipv4_leading_zero: return "leading zero in an IPv4 number (octal or decimal?)";
+        case errc::invalid_ipv6: return "invalid IPv6 address";
+        case errc::invalid_zone: return "invalid IPv6 zone (an interface name of [A-Za-z0-9._-] or a number)";
+        case errc::unknown_zone: return "no interface of the IPv6 zone's name";
+        case errc::invalid_port: return "invalid port (decimal digits expected)";
+        case errc::port_out_of_range: return "port out of range";
+        case errc::ipv6_needs_brackets: return "an IPv6 address with a port needs brackets: [address]:port";
+        case errc::bad_brackets: return "brackets must enclose an IPv6 address, followed by nothing or :port";
         default: return "unknown netsock error";
+        }
+    }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        switch (static_cast<errc>(ev)) {
+        case errc::eof: return {ev, *this};
+        case errc::unknown_zone: return std::errc::no_such_device;
+        default:
+            if (ev > static_cast<int>(errc::eof) && ev <= static_cast<int>(errc::bad_brackets))
+                return std::errc::invalid_argument;
+            return {ev, *this};
         }
     }
 };
@@ -3703,10 +4260,12 @@ NETSOCK_END_NAMESPACE
 // Definitions for detail/throw.hpp: inline in header-only mode, compiled once by
 // <net/impl/src.hpp> under NETSOCK_SEPARATE_COMPILATION (NETSOCK_NO_EXCEPTIONS and
 // NETSOCK_THROW_HOOK must then be the same in every file: they are part of the ABI name).
+// throw_error(ec, operation, const address&) is in impl/address.ipp.
 
 
 #include <cstddef>
 #include <cstdlib>
+#include <string_view>
 #include <system_error>
 
 NETSOCK_BEGIN_NAMESPACE
@@ -3723,6 +4282,23 @@ namespace detail {
     std::abort();
 #else
     throw net::error(ec, operation, bytes_transferred);
+#endif
+}
+
+[[noreturn]] void throw_error(std::error_code ec, const char* operation, std::string_view subject,
+                              std::size_t bytes_transferred, const char* hint) {
+#if defined(NETSOCK_NO_EXCEPTIONS)
+#if defined(NETSOCK_THROW_HOOK)
+    NETSOCK_THROW_HOOK(ec, operation);
+#endif
+    (void)ec;
+    (void)operation;
+    (void)subject;
+    (void)bytes_transferred;
+    (void)hint;
+    std::abort();
+#else
+    throw net::error(ec, operation, subject, bytes_transferred, hint);
 #endif
 }
 
@@ -3878,73 +4454,268 @@ NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 // The longest text parse accepts and format writes.
 inline constexpr std::size_t max_text = 128;
+// The longest zone (interface name) parse accepts.
+inline constexpr std::size_t max_zone = 63;
 
-inline bool parse_port(std::string_view s, std::uint16_t& out) noexcept {
-    if (s.empty() || s.size() > 5) return false;
-    std::uint32_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (v > 65535) return false;
-    out = static_cast<std::uint16_t>(v);
+// A parse result: errc{} is success, anything else the reason (net::errc).
+using parse_status = net::errc;
+inline constexpr parse_status parse_ok{};
+
+inline std::error_code parse_failure(parse_status why) noexcept { return make_error_code(why); }
+
+inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+inline bool all_digits(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_digit(c)) return false;
     return true;
 }
 
-inline std::error_code parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
-    bool digits = zone.size() <= 10;
-    std::uint64_t v = 0;
-    for (char c : zone) {
-        if (c < '0' || c > '9') {
-            digits = false;
+inline parse_status parse_port(std::string_view s, std::uint16_t& out) noexcept {
+    if (!all_digits(s)) return errc::invalid_port;
+    if (s.size() > 5) return errc::port_out_of_range;
+    std::uint32_t v = 0;
+    for (char c : s) v = v * 10 + static_cast<std::uint32_t>(c - '0');
+    if (v > 65535) return errc::port_out_of_range;
+    out = static_cast<std::uint16_t>(v);
+    return parse_ok;
+}
+
+// Exactly four decimal numbers 0-255 without leading zeros: what inet_pton accepts on glibc,
+// never inet_aton's octal, hex or fewer parts ("012.0.0.1", "0x7f.0.0.1", "127.1").
+inline parse_status parse_v4(std::string_view s, std::uint8_t out[4]) noexcept {
+    std::size_t part = 0, i = 0;
+    bool leading_zero = false;
+    while (true) {
+        std::size_t j = i;
+        while (j < s.size() && is_digit(s[j])) ++j;
+        const std::size_t len = j - i;
+        if (len == 0 || len > 3 || part == 4) return errc::invalid_ipv4;
+        unsigned v = 0;
+        for (std::size_t k = i; k < j; ++k) v = v * 10 + static_cast<unsigned>(s[k] - '0');
+        if (v > 255) return errc::invalid_ipv4;
+        if (len > 1 && s[i] == '0') leading_zero = true;
+        out[part++] = static_cast<std::uint8_t>(v);
+        if (j == s.size()) break;
+        if (s[j] != '.') return errc::invalid_ipv4;
+        i = j + 1;
+    }
+    if (part != 4) return errc::invalid_ipv4;
+    return leading_zero ? errc::ipv4_leading_zero : parse_ok;
+}
+
+// RFC 4291 section 2.2 text without a zone: up to eight groups of 1-4 hex digits, one "::"
+// standing for at least one zero group, optionally a dotted IPv4 address as the last 32 bits.
+inline parse_status parse_v6(std::string_view s, std::uint8_t out[16]) noexcept {
+    std::uint16_t groups[8] = {};
+    std::size_t n = 0, i = 0;
+    int gap = -1;
+    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        i = 2;
+    } else if (s.empty() || s[0] == ':') {
+        return errc::invalid_ipv6;
+    }
+    while (i < s.size()) {
+        std::size_t j = i;
+        while (j < s.size() && s[j] != ':') ++j;
+        const std::string_view token = s.substr(i, j - i);
+        if (token.find('.') != std::string_view::npos) { // the trailing IPv4 part
+            if (j != s.size() || n > 6) return errc::invalid_ipv6;
+            std::uint8_t v4[4];
+            const parse_status st = parse_v4(token, v4);
+            if (st == errc::ipv4_leading_zero) return st;
+            if (st != parse_ok) return errc::invalid_ipv6;
+            groups[n++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
+            groups[n++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
             break;
         }
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        if (token.empty() || token.size() > 4 || n == 8) return errc::invalid_ipv6;
+        unsigned v = 0;
+        for (char c : token) {
+            const int h = hex_value(c);
+            if (h < 0) return errc::invalid_ipv6;
+            v = v * 16 + static_cast<unsigned>(h);
+        }
+        groups[n++] = static_cast<std::uint16_t>(v);
+        if (j == s.size()) break;
+        if (j + 1 < s.size() && s[j + 1] == ':') { // "::"
+            if (gap >= 0) return errc::invalid_ipv6;
+            gap = static_cast<int>(n);
+            i = j + 2;
+            if (i < s.size() && s[i] == ':') return errc::invalid_ipv6; // ":::"
+        } else {
+            i = j + 1;
+            if (i == s.size()) return errc::invalid_ipv6; // a trailing single ':'
+        }
     }
-    if (digits) {
-        if (v > 0xffffffffu) return make_errc(std::errc::invalid_argument);
+    if (gap < 0 ? n != 8 : n > 7) return errc::invalid_ipv6;
+    std::uint16_t full[8] = {};
+    const std::size_t head = gap < 0 ? n : static_cast<std::size_t>(gap);
+    for (std::size_t k = 0; k < head; ++k) full[k] = groups[k];
+    for (std::size_t k = head; k < n; ++k) full[8 - (n - k)] = groups[k];
+    for (std::size_t k = 0; k < 8; ++k) {
+        out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
+        out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
+    }
+    return parse_ok;
+}
+
+// Characters of a zone: interface names on Linux, macOS and Windows ("eth0", "en0",
+// "br-lan", "vlan.10", "ethernet_32768") and numbers.
+inline bool is_zone_char(char c) noexcept {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
+           c == '-';
+}
+inline bool zone_syntax_ok(std::string_view zone) noexcept {
+    if (zone.empty() || zone.size() > max_zone) return false;
+    for (char c : zone)
+        if (!is_zone_char(c)) return false;
+    return true;
+}
+
+inline parse_status parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
+    if (!zone_syntax_ok(zone)) return errc::invalid_zone;
+    if (all_digits(zone)) {
+        if (zone.size() > 10) return errc::invalid_zone;
+        std::uint64_t v = 0;
+        for (char c : zone) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        if (v > 0xffffffffu) return errc::invalid_zone;
         scope = static_cast<std::uint32_t>(v);
-        return {};
+        return parse_ok;
     }
-    char name[64];
-    if (zone.size() >= sizeof name) return make_errc(std::errc::invalid_argument);
-    for (char c : zone) // interface names are printable, without separators
-        if (c <= ' ' || c == '%' || c == ']' || c == '[' || c == '/' || c > '~')
-            return make_errc(std::errc::invalid_argument);
+    if (sys::start()) return errc::unknown_zone; // Winsock for if_nametoindex
+    char name[max_zone + 1];
     std::memcpy(name, zone.data(), zone.size());
     name[zone.size()] = '\0';
     scope = sys::interface_index(name);
-    return scope == 0 ? make_errc(std::errc::no_such_device) : std::error_code{};
+    return scope == 0 ? errc::unknown_zone : parse_ok;
 }
 
-inline result<address> parse_host(std::string_view host, std::uint16_t port, bool must_be_v6) noexcept {
-    char buf[max_text + 1];
-    // inet_pton stops at a NUL: text after one must not be silently ignored.
-    if (host.empty() || host.size() > max_text || host.find('\0') != std::string_view::npos)
-        return fail(std::errc::invalid_argument);
-    if (auto ec = sys::start()) return fail(ec);
-    const bool v6 = host.find(':') != std::string_view::npos;
-    if (!v6) {
-        if (must_be_v6) return fail(std::errc::invalid_argument);
-        std::memcpy(buf, host.data(), host.size());
-        buf[host.size()] = '\0';
-        std::array<std::uint8_t, 4> b{};
-        if (!sys::pton(AF_INET, buf, b.data())) return fail(std::errc::invalid_argument);
-        return address::ipv4(b, port);
+// A host name rather than a mangled number: letters beyond hex digits and 'x', and nothing
+// but the characters of a name.
+inline bool looks_like_name(std::string_view s) noexcept {
+    bool letter = false;
+    for (char c : s) {
+        const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alpha && !is_digit(c) && c != '.' && c != '-') return false;
+        if (alpha && hex_value(c) < 0 && c != 'x' && c != 'X') letter = true;
     }
+    return letter;
+}
+
+inline parse_status parse_host_v4(std::string_view host, std::uint16_t port, address& out) noexcept {
+    std::uint8_t b[4];
+    const parse_status st = parse_v4(host, b);
+    if (st != parse_ok) return st == errc::invalid_ipv4 && looks_like_name(host) ? errc::not_numeric : st;
+    out = address::ipv4({b[0], b[1], b[2], b[3]}, port);
+    return parse_ok;
+}
+
+// "addr" or "addr%zone".
+inline parse_status parse_host_v6(std::string_view host, std::uint16_t port, address& out) noexcept {
     std::uint32_t scope = 0;
-    auto pct = host.find('%');
-    if (pct != std::string_view::npos) {
-        auto zone = host.substr(pct + 1);
-        host = host.substr(0, pct);
-        if (zone.empty()) return fail(std::errc::invalid_argument);
-        if (auto ec = parse_zone(zone, scope)) return fail(ec);
-    }
-    std::memcpy(buf, host.data(), host.size());
-    buf[host.size()] = '\0';
+    const auto pct = host.find('%');
     std::array<std::uint8_t, 16> b{};
-    if (!sys::pton(AF_INET6, buf, b.data())) return fail(std::errc::invalid_argument);
-    return address::ipv6(b, port, scope);
+    if (parse_status st = parse_v6(host.substr(0, pct), b.data()); st != parse_ok) return st;
+    if (pct != std::string_view::npos) {
+        if (parse_status st = parse_zone(host.substr(pct + 1), scope); st != parse_ok) return st;
+    }
+    out = address::ipv6(b, port, scope);
+    return parse_ok;
+}
+
+// A bare host, IPv4 or IPv6 by the presence of ':'.
+inline parse_status parse_host(std::string_view host, std::uint16_t port, address& out) noexcept {
+    if (host.empty()) return errc::empty_address;
+    if (host.find(':') == std::string_view::npos) return parse_host_v4(host, port, out);
+    return parse_host_v6(host, port, out);
+}
+
+// True when unbracketed IPv6 text could also be read as an address and a port: "::1:80" is
+// ::0.1.0.128 or [::1]:80, "fe80::1%lo:8080" a zone "lo:8080" or port 8080.
+inline bool ambiguous_port(std::string_view text) noexcept {
+    const auto last = text.rfind(':');
+    if (last == std::string_view::npos || !all_digits(text.substr(last + 1)) || text.size() - last - 1 > 5)
+        return false;
+    const std::string_view host = text.substr(0, last);
+    const auto pct = host.find('%');
+    std::uint8_t b[16];
+    if (parse_v6(host.substr(0, pct), b) != parse_ok) return false;
+    return pct == std::string_view::npos || zone_syntax_ok(host.substr(pct + 1));
+}
+
+inline parse_status parse_text(std::string_view text, address& out) noexcept {
+    if (text.empty()) return errc::empty_address;
+    if (text.size() > max_text) return errc::address_too_long;
+    std::uint16_t port = 0;
+    if (text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) return errc::bad_brackets;
+        const std::string_view host = text.substr(1, close - 1);
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') return errc::bad_brackets;
+            if (parse_status st = parse_port(rest.substr(1), port); st != parse_ok) return st;
+        }
+        if (host.empty()) return errc::empty_address;
+        if (host.find(':') == std::string_view::npos) return errc::bad_brackets;
+        return parse_host_v6(host, port, out);
+    }
+    if (text.find_first_of("[]") != std::string_view::npos) return errc::bad_brackets;
+    const auto first = text.find(':');
+    if (first == std::string_view::npos) return parse_host_v4(text, 0, out);
+    if (text.find(':', first + 1) == std::string_view::npos) { // one colon: IPv4 host and port
+        if (parse_status st = parse_port(text.substr(first + 1), port); st != parse_ok) return st;
+        if (first == 0) return errc::empty_address;
+        return parse_host_v4(text.substr(0, first), port, out);
+    }
+    if (ambiguous_port(text)) return errc::ipv6_needs_brackets;
+    return parse_host_v6(text, 0, out);
+}
+
+inline parse_status parse_host_and_port(std::string_view host, std::uint16_t port, address& out) noexcept {
+    if (host.empty()) return errc::empty_address;
+    if (host.size() > max_text) return errc::address_too_long;
+    if (host.front() == '[') {
+        if (host.size() < 2 || host.back() != ']') return errc::bad_brackets;
+        host = host.substr(1, host.size() - 2);
+        if (host.empty()) return errc::empty_address;
+        if (host.find(':') == std::string_view::npos) return errc::bad_brackets;
+        return parse_host_v6(host, port, out);
+    }
+    if (host.find_first_of("[]") != std::string_view::npos) return errc::bad_brackets;
+    return parse_host(host, port, out);
+}
+
+// `text` as a C++-style quoted literal for error messages: printable ASCII as is, '"' and '\'
+// escaped, other bytes as \xNN, at most 64 bytes shown.
+inline std::string quoted(std::string_view text) {
+    constexpr std::size_t shown = 64;
+    std::string out = "\"";
+    const char* hex = "0123456789abcdef";
+    for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    out += '"';
+    if (text.size() > shown) out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
 }
 
 inline std::size_t format_uint(char* out, std::uint32_t v) noexcept {
@@ -3958,25 +4729,83 @@ inline std::size_t format_uint(char* out, std::uint32_t v) noexcept {
     return n;
 }
 
-// Writes the host text of an IP address into out (at least max_text bytes), returns its length.
-inline std::size_t format_host(const address& a, char* out) noexcept {
-    if (a.family() == family::ipv4) {
-        auto b = a.v4_bytes();
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < 4; ++i) {
-            if (i) out[n++] = '.';
-            n += format_uint(out + n, b[i]);
+inline std::size_t format_v4(const std::uint8_t* b, char* out) noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (i) out[n++] = '.';
+        n += format_uint(out + n, b[i]);
+    }
+    return n;
+}
+
+// RFC 5952 section 4, the same on every OS (glibc's inet_ntop prints ::1:1 as ::0.1.0.1):
+// lowercase hex without leading zeros; the longest run of two or more zero groups, the first
+// of equal runs, as "::"; a lone zero group as "0". Only an IPv4-mapped address
+// (::ffff:0:0/96) ends in dotted decimal, as Python's ipaddress, Go's net/netip and Rust's
+// std::net print it; IPv4-compatible ::a.b.c.d (deprecated) prints in hex: ::102:304.
+inline std::size_t format_v6(const std::uint8_t* b, char* out) noexcept {
+    std::size_t n = 0;
+    bool mapped = b[10] == 0xff && b[11] == 0xff;
+    for (std::size_t i = 0; i < 10 && mapped; ++i) mapped = b[i] == 0;
+    if (mapped) {
+        std::memcpy(out, "::ffff:", 7);
+        return 7 + format_v4(b + 12, out + 7);
+    }
+    std::uint16_t g[8];
+    for (std::size_t i = 0; i < 8; ++i) g[i] = static_cast<std::uint16_t>(b[2 * i] << 8 | b[2 * i + 1]);
+    std::size_t best = 8, best_len = 0;
+    for (std::size_t i = 0; i < 8;) {
+        if (g[i] != 0) {
+            ++i;
+            continue;
         }
-        return n;
+        std::size_t j = i;
+        while (j < 8 && g[j] == 0) ++j;
+        if (j - i >= 2 && j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+    const char* hex = "0123456789abcdef";
+    for (std::size_t i = 0; i < 8;) {
+        if (i == best) {
+            out[n++] = ':';
+            out[n++] = ':';
+            i += best_len;
+            continue;
+        }
+        if (i > 0 && i != best + best_len) out[n++] = ':';
+        bool started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            const unsigned d = (g[i] >> shift) & 0xfu;
+            if (d != 0 || started || shift == 0) {
+                out[n++] = hex[d];
+                started = true;
+            }
+        }
+        ++i;
+    }
+    return n;
+}
+
+// Writes the host text of an IP address into out (at least max_text bytes), returns its length.
+// The zone is the interface name if it has one that parse reads back, else the number; with
+// `numeric_zone`, always the number (for getaddrinfo).
+inline std::size_t format_host(const address& a, char* out, bool numeric_zone = false) noexcept {
+    if (a.family() == family::ipv4) {
+        const auto b = a.v4_bytes();
+        return format_v4(b.data(), out);
     }
     const auto b = a.v6_bytes();
-    if (!sys::ntop(AF_INET6, b.data(), out, 64)) return 0;
-    std::size_t n = std::strlen(out);
+    std::size_t n = format_v6(b.data(), out);
     if (std::uint32_t scope = a.scope_id(); scope != 0) {
         out[n++] = '%';
         char name[os::interface_name_size] = {};
-        if (sys::interface_name(scope, name)) {
-            std::size_t len = std::strlen(name);
+        std::size_t len = 0;
+        if (!numeric_zone && sys::interface_name(scope, name)) len = std::strlen(name);
+        if (len != 0 && zone_syntax_ok(std::string_view(name, len)) &&
+            !all_digits(std::string_view(name, len))) {
             std::memcpy(out + n, name, len);
             n += len;
         } else {
@@ -3988,6 +4817,17 @@ inline std::size_t format_host(const address& a, char* out) noexcept {
 
 } // namespace detail
 
+[[noreturn]] void detail::throw_error(std::error_code ec, const char* operation, const address& where,
+                                      std::size_t bytes_transferred) {
+    const char* hint = nullptr;
+    const bool binds = std::strcmp(operation, "bind") == 0 || std::strcmp(operation, "create_server") == 0;
+    if (binds && ec == std::errc::permission_denied && where.family() != family::local && where.port() != 0 &&
+        where.port() < 1024)
+        hint = "ports below 1024 need privileges";
+    const std::string text = where.to_string();
+    detail::throw_error(ec, operation, std::string_view(text), bytes_transferred, hint);
+}
+
 address::address() noexcept {
     std::memset(&storage_, 0, sizeof storage_);
     auto* sin = reinterpret_cast<::sockaddr_in*>(&storage_);
@@ -3997,50 +4837,39 @@ address::address() noexcept {
 }
 
 result<address> address::try_parse(std::string_view text) noexcept {
-    if (text.empty() || text.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
-    std::string_view host = text;
-    std::string_view port_text;
-    bool bracketed = false;
-    if (text.front() == '[') {
-        auto close = text.find(']');
-        if (close == std::string_view::npos) return detail::fail(std::errc::invalid_argument);
-        host = text.substr(1, close - 1);
-        auto rest = text.substr(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':') return detail::fail(std::errc::invalid_argument);
-            port_text = rest.substr(1);
-            if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
-        }
-        bracketed = true;
-    } else {
-        auto first = text.find(':');
-        if (first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos) {
-            host = text.substr(0, first); // exactly one colon: IPv4 host and port
-            port_text = text.substr(first + 1);
-            if (port_text.empty()) return detail::fail(std::errc::invalid_argument);
-        }
-    }
-    std::uint16_t port = 0;
-    if (!port_text.empty() && !detail::parse_port(port_text, port))
-        return detail::fail(std::errc::invalid_argument);
-    return detail::parse_host(host, port, bracketed);
+    address a;
+    if (auto why = detail::parse_text(text, a); why != detail::parse_ok)
+        return detail::fail(detail::parse_failure(why));
+    return a;
 }
 
-address address::parse(std::string_view text) { return detail::unwrap(try_parse(text), "address::parse"); }
+address address::parse(std::string_view text) {
+    auto r = try_parse(text);
+    if (!r) {
+        std::string hint;
+        if (r.error() == errc::ipv6_needs_brackets) { // "write [::1]:80, or [::1:80] for no port"
+            const auto colon = text.rfind(':');
+            hint = "write [" + std::string(text.substr(0, colon)) + "]" + std::string(text.substr(colon));
+            if (text.find('%') == std::string_view::npos)
+                hint += ", or [" + std::string(text) + "] for that address without a port";
+        }
+        detail::throw_error(r.error(), "address::parse", detail::quoted(text), 0,
+                            hint.empty() ? nullptr : hint.c_str());
+    }
+    return *r;
+}
 
 result<address> address::try_parse(std::string_view host, std::uint16_t port) noexcept {
-    if (host.empty() || host.size() > detail::max_text) return detail::fail(std::errc::invalid_argument);
-    bool bracketed = false;
-    if (host.front() == '[') {
-        if (host.size() < 2 || host.back() != ']') return detail::fail(std::errc::invalid_argument);
-        host = host.substr(1, host.size() - 2);
-        bracketed = true;
-    }
-    return detail::parse_host(host, port, bracketed);
+    address a;
+    if (auto why = detail::parse_host_and_port(host, port, a); why != detail::parse_ok)
+        return detail::fail(detail::parse_failure(why));
+    return a;
 }
 
 address address::parse(std::string_view host, std::uint16_t port) {
-    return detail::unwrap(try_parse(host, port), "address::parse");
+    auto r = try_parse(host, port);
+    if (!r) detail::throw_error(r.error(), "address::parse", detail::quoted(host), 0, nullptr);
+    return *r;
 }
 
 address address::ipv4(std::uint32_t host_order, std::uint16_t port) noexcept {
@@ -4428,6 +5257,26 @@ inline result<std::pair<socket, socket>> loopback_pair(socket_type t) noexcept {
     }
     return fail(std::errc::connection_refused);
 }
+// The native flags and the deadline of a transfer with message_flags `f` (`allowed`: the flags
+// this transfer takes); invalid_argument for the others. dontwait is a deadline that has already
+// passed (one attempt that never waits, on every OS: Windows has no MSG_DONTWAIT), reported as
+// would-block by transfer_error.
+inline std::error_code transfer_plan(message_flags f, message_flags allowed, timeout t, int& native,
+                                     sys::deadline& until) noexcept {
+    const auto bits = static_cast<unsigned>(f);
+    if ((bits & ~static_cast<unsigned>(allowed)) != 0 ||
+        (has(f, message_flags::peek) && has(f, message_flags::waitall)) ||
+        (has(f, message_flags::dontwait) && has(f, message_flags::waitall)))
+        return make_errc(std::errc::invalid_argument);
+    native = has(f, message_flags::peek) ? MSG_PEEK : 0;
+    until = sys::deadline::after(has(f, message_flags::dontwait) ? timeout(std::chrono::seconds(0)) : t);
+    return {};
+}
+inline std::error_code transfer_error(message_flags f, std::error_code ec) noexcept {
+    if (has(f, message_flags::dontwait) && ec == std::errc::timed_out)
+        return make_errc(std::errc::operation_would_block);
+    return ec;
+}
 } // namespace detail
 
 result<socket> try_make_socket(family f, socket_type t) noexcept {
@@ -4450,7 +5299,7 @@ result<void> try_bind(const socket& s, const address& a) noexcept {
     return {};
 }
 
-void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind"); }
+void bind(const socket& s, const address& a) { detail::unwrap(try_bind(s, a), "bind", a); }
 
 result<void> try_listen(const socket& s, int backlog) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -4484,8 +5333,12 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
     if (!s) return detail::fail(detail::not_open());
     namespace sys = detail::sys;
     const auto h = s.native_handle();
-    const auto until = sys::deadline::after(t);
+    auto until = sys::deadline::after(t);
     if (until.cancelled()) return detail::fail(sys::canceled());
+    if (until.infinite()) { // set_timeout (SO_SNDTIMEO) bounds connect on every OS
+        if (const long long ms = sys::socket_timeout_ms(h, SO_SNDTIMEO); ms > 0)
+            until = until.earliest(sys::deadline::after(std::chrono::milliseconds(ms)));
+    }
     if (until.blocks()) {
         auto ec = sys::connect(h, a.data(), a.size());
         if (ec && sys::is_interrupted(ec)) ec = sys::finish_connect(h, until);
@@ -4511,7 +5364,7 @@ result<void> try_connect(const socket& s, const address& a, timeout t) noexcept 
 }
 
 void connect(const socket& s, const address& a, timeout t) {
-    detail::unwrap(try_connect(s, a, t), "connect");
+    detail::unwrap(try_connect(s, a, t), "connect", a);
 }
 
 result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
@@ -4525,6 +5378,22 @@ result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcep
 
 std::size_t send(const socket& s, const_buffer b, timeout t) {
     return detail::unwrap(try_send(s, b, t), "send");
+}
+
+result<std::size_t> try_send(const socket& s, const_buffer b, message_flags f, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    int native = 0;
+    detail::sys::deadline until;
+    if (auto ec = detail::transfer_plan(f, message_flags::dontwait, t, native, until))
+        return detail::fail(ec);
+    std::error_code ec;
+    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), native, until, ec);
+    if (ec) return detail::fail(detail::transfer_error(f, ec));
+    return n;
+}
+
+std::size_t send(const socket& s, const_buffer b, message_flags f, timeout t) {
+    return detail::unwrap(try_send(s, b, f, t), "send");
 }
 
 // sendall and recv_exact also wait on would-block, so they work on non-blocking sockets too.
@@ -4550,6 +5419,7 @@ std::size_t sendall(const socket& s, const_buffer b, timeout t) {
 
 result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
+    if (b.size() == 0) return detail::fail(std::errc::invalid_argument); // 0 would read as EOF
     std::error_code ec;
     const std::size_t n =
         detail::sys::recv(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
@@ -4559,6 +5429,29 @@ result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexc
 
 std::size_t recv(const socket& s, mutable_buffer b, timeout t) {
     return detail::unwrap(try_recv(s, b, t), "recv");
+}
+
+result<std::size_t> try_recv(const socket& s, mutable_buffer b, message_flags f, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (b.size() == 0) return detail::fail(std::errc::invalid_argument);
+    int native = 0;
+    detail::sys::deadline until;
+    const auto allowed = message_flags::peek | message_flags::dontwait | message_flags::waitall;
+    if (auto ec = detail::transfer_plan(f, allowed, t, native, until)) return detail::fail(ec);
+    if (has(f, message_flags::waitall)) { // recv_exact, with a short count at EOF (MSG_WAITALL)
+        std::size_t got = 0;
+        auto r = try_recv_exact(s, b, t, &got);
+        if (!r && r.error() != errc::eof) return detail::fail(r.error());
+        return got;
+    }
+    std::error_code ec;
+    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), native, until, ec);
+    if (ec) return detail::fail(detail::transfer_error(f, ec));
+    return n;
+}
+
+std::size_t recv(const socket& s, mutable_buffer b, message_flags f, timeout t) {
+    return detail::unwrap(try_recv(s, b, f, t), "recv");
 }
 
 result<std::size_t> try_recv_exact(const socket& s, mutable_buffer b, timeout t,
@@ -4594,7 +5487,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
 }
 
 std::size_t sendto(const socket& s, const_buffer b, const address& to, timeout t) {
-    return detail::unwrap(try_sendto(s, b, to, t), "sendto");
+    return detail::unwrap(try_sendto(s, b, to, t), "sendto", to);
 }
 
 result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout t) noexcept {
@@ -4612,6 +5505,26 @@ result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout 
 
 recvfrom_result recvfrom(const socket& s, mutable_buffer b, timeout t) {
     return detail::unwrap(try_recvfrom(s, b, t), "recvfrom");
+}
+
+result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, message_flags f, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    int native = 0;
+    detail::sys::deadline until;
+    if (auto ec = detail::transfer_plan(f, message_flags::peek | message_flags::dontwait, t, native, until))
+        return detail::fail(ec);
+    recvfrom_result r;
+    auto sink = r.sender.prepare_native();
+    std::error_code ec;
+    r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), native, sink.data, sink.size,
+                                   r.truncated, until, ec);
+    if (ec) return detail::fail(detail::transfer_error(f, ec));
+    if (r.sender.commit_native()) r.sender = address::any(family::local);
+    return r;
+}
+
+recvfrom_result recvfrom(const socket& s, mutable_buffer b, message_flags f, timeout t) {
+    return detail::unwrap(try_recvfrom(s, b, f, t), "recvfrom");
 }
 
 result<void> try_shutdown(const socket& s, shutdown_type how) noexcept {
@@ -4656,6 +5569,34 @@ result<void> try_set_nonblocking(const socket& s, bool on) noexcept {
 void set_nonblocking(const socket& s, bool on) {
     detail::unwrap(try_set_nonblocking(s, on), "set_nonblocking");
 }
+
+result<void> try_set_timeout(const socket& s, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (t.has_canceller()) return detail::fail(std::errc::invalid_argument);
+    const auto h = s.native_handle();
+    const bool zero = !t.is_none() && t.duration() == std::chrono::nanoseconds::zero();
+    if (auto ec = detail::sys::set_nonblocking(h, zero)) return detail::fail(ec);
+    const auto ms = t.is_none() || zero ? std::chrono::milliseconds(0)
+                                        : std::chrono::ceil<std::chrono::milliseconds>(t.duration());
+    for (int option : {SO_RCVTIMEO, SO_SNDTIMEO})
+        if (auto ec = detail::set_timeout_option(h, option, ms)) return detail::fail(ec);
+    return {};
+}
+
+void set_timeout(const socket& s, timeout t) { detail::unwrap(try_set_timeout(s, t), "set_timeout"); }
+
+result<timeout> try_get_timeout(const socket& s) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    std::error_code ec;
+    const int nonblocking = detail::sys::is_nonblocking(s.native_handle(), ec);
+    if (ec) return detail::fail(ec);
+    if (nonblocking == 1) return timeout(std::chrono::seconds(0));
+    const long long ms = detail::sys::socket_timeout_ms(s.native_handle(), SO_RCVTIMEO);
+    if (ms <= 0) return timeout::none();
+    return timeout(std::chrono::milliseconds(ms));
+}
+
+timeout get_timeout(const socket& s) { return detail::unwrap(try_get_timeout(s), "get_timeout"); }
 
 result<events> try_wait(const socket& s, events wanted, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
@@ -4845,8 +5786,12 @@ NETSOCK_END_NAMESPACE
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 NETSOCK_BEGIN_NAMESPACE
@@ -4865,6 +5810,50 @@ struct addrinfo_guard {
         if (list) sys::freeaddrinfo(list);
     }
 };
+
+// A host that inet_aton or getaddrinfo may read as an IPv4 address: dot-separated labels,
+// each empty, decimal digits or 0x-prefixed hex ("127.1", "0x7f.0.0.1", "012.0.0.1",
+// "2130706433", "1.2.3.4."), up to the first white space ("127.0.0.1 junk"). No DNS name is
+// like this (a top-level domain is never all digits), so these never go to DNS.
+inline bool looks_numeric(std::string_view host) noexcept {
+    host = host.substr(0, host.find_first_of(" \t\n\v\f\r"));
+    bool any = false;
+    std::size_t i = 0;
+    while (i <= host.size()) {
+        std::size_t j = host.find('.', i);
+        if (j == std::string_view::npos) j = host.size();
+        std::string_view label = host.substr(i, j - i);
+        if (label.size() >= 2 && label[0] == '0' && (label[1] == 'x' || label[1] == 'X')) {
+            for (char c : label.substr(2))
+                if (hex_value(c) < 0) return false;
+        } else if (!label.empty() && !all_digits(label)) {
+            return false;
+        }
+        any = any || !label.empty();
+        i = j + 1;
+    }
+    return any;
+}
+
+// True if `a` names a socket file that no one listens on: a socket (never a regular file, a
+// link or anything else) to which a connect is refused. A live listener accepts the connect
+// (or, with a full backlog, keeps it waiting: not refused either), so its path is kept.
+inline bool stale_socket_file(const address& a) {
+    if (a.family() != family::local) return false;
+    const std::string path = a.path();
+    if (path.empty() || path.front() == '\0') return false; // unnamed or abstract: no file
+    if (sys::kind_of_path(path.c_str()) != sys::path_kind::socket) return false;
+    auto probe = try_make_socket(family::local, socket_type::stream);
+    if (!probe) return false;
+    auto c = try_connect(*probe, a, std::chrono::seconds(1));
+    return !c && c.error() == std::errc::connection_refused;
+}
+
+// "host:port" ("[::1]:80" for an IPv6 host) for error messages.
+inline std::string host_port(std::string_view host, std::uint16_t port) {
+    const bool v6 = host.find(':') != std::string_view::npos && host.front() != '[';
+    return (v6 ? "[" : "") + std::string(host) + (v6 ? "]:" : ":") + std::to_string(port);
+}
 
 // Happy Eyeballs order (RFC 8305 section 4): alternate families, starting with IPv6.
 inline std::vector<address> interleave(const std::vector<address>& in) {
@@ -4896,11 +5885,16 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
     want.ai_family = hints.family ? detail::to_native(*hints.family) : AF_UNSPEC;
     want.ai_socktype = detail::to_native(hints.type);
     want.ai_flags = hints.passive ? AI_PASSIVE : 0;
-    std::string bare = h;
+    std::string_view bare = host;
     if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
-    if (!bare.empty() && address::try_parse(bare, 0)) {
+    if (bare.find(':') != std::string_view::npos || detail::looks_numeric(bare)) {
+        // Numeric, or meant to be: netsock's parser decides, never inet_aton ("127.1", "012.0.0.1")
+        // nor DNS. getaddrinfo gets the canonical text, the zone as a number.
+        auto a = address::try_parse(bare, 0);
+        if (!a) return detail::fail(a.error());
+        char text[detail::max_text + 1];
+        h.assign(text, detail::format_host(*a, text, true));
         want.ai_flags |= AI_NUMERICHOST;
-        h = bare;
     }
     if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
         // glibc truncates numeric services to 16 bits without a check: "70000" became 4464.
@@ -4927,8 +5921,56 @@ result<std::vector<address>> try_resolve(std::string_view host, std::string_view
     return out;
 }
 std::vector<address> resolve(std::string_view host, std::string_view service, const resolve_hints& hints) {
-    return detail::unwrap(try_resolve(host, service, hints), "resolve");
+    return detail::unwrap(try_resolve(host, service, hints), "resolve", host);
 }
+
+namespace detail {
+// A lookup on a thread of its own: what it found, and a canceller it cancels when done (the
+// caller waits for its socket with poll, so a deadline and the caller's canceller end the wait).
+struct lookup {
+    canceller done;
+    std::string host, service;
+    resolve_hints hints;
+    std::optional<result<std::vector<address>>> found;
+};
+
+// try_resolve under a deadline or a canceller. getaddrinfo cannot be interrupted, so a name is
+// resolved on a thread of its own while the caller waits; on expiry (timed_out) or cancel
+// (operation_canceled) the caller returns at once and the lookup is abandoned: the thread
+// finishes it alone and frees what it found. One thread and one socket pair per lookup, and only
+// for names: numeric hosts, and calls with neither a time limit nor a canceller, resolve on the
+// caller's thread.
+inline result<std::vector<address>> resolve_until(std::string_view host, std::string_view service,
+                                                  const resolve_hints& hints, const sys::deadline& until) {
+    if (until.cancelled()) return fail(sys::canceled());
+    std::string_view bare = host;
+    if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+    if (until.blocks() || bare.empty() || address::try_parse(bare, 0))
+        return try_resolve(host, service, hints);
+    auto done = canceller::try_create();
+    if (!done) return fail(done.error());
+    auto job = std::make_shared<lookup>(
+        lookup{std::move(*done), std::string(host), std::string(service), hints, {}});
+    auto work = [job] {
+        job->found = try_resolve(job->host, job->service, job->hints);
+        job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
+    };
+#if defined(NETSOCK_NO_EXCEPTIONS)
+    std::thread(std::move(work)).detach();
+#else
+    try {
+        std::thread(std::move(work)).detach();
+    } catch (...) { // no thread to be had: resolve here, without the time limit
+        return try_resolve(host, service, hints);
+    }
+#endif
+    std::error_code ec;
+    sys::wait(job->done.native_handle(), POLLIN, until, ec);
+    if (ec) return fail(ec);
+    if (!job->done.is_cancelled()) return fail(std::errc::resource_unavailable_try_again); // not reached
+    return std::move(*job->found);
+}
+} // namespace detail
 
 namespace detail {
 using sys::deadline;
@@ -5021,9 +6063,8 @@ inline result<socket> connect_racing(const std::vector<address>& targets, const 
 result<socket> try_create_connection(std::string_view host, std::uint16_t port, timeout t) noexcept {
     char service[8];
     std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    const auto until = detail::deadline::after(t);
-    if (until.cancelled()) return detail::fail(detail::sys::canceled());
-    auto found = try_resolve(host, service); // not interruptible: the canceller is checked after it
+    const auto until = detail::deadline::after(t); // one deadline for resolution and connects
+    auto found = detail::resolve_until(host, service, resolve_hints{}, until);
     if (!found) return detail::fail(found.error());
     return detail::connect_racing(detail::interleave(*found), until);
 }
@@ -5033,7 +6074,8 @@ result<socket> try_create_connection(const std::vector<address>& targets, timeou
 }
 
 socket create_connection(std::string_view host, std::uint16_t port, timeout t) {
-    return detail::unwrap(try_create_connection(host, port, t), "create_connection");
+    return detail::unwrap(try_create_connection(host, port, t), "create_connection",
+                          detail::host_port(host, port));
 }
 
 socket create_connection(const std::vector<address>& targets, timeout t) {
@@ -5055,16 +6097,40 @@ result<socket> try_create_server(const address& a, const server_options& o) noex
             return detail::fail(ec);
         }
     }
-    if (o.remove_existing_path && a.family() == family::local) {
-        const std::string path = a.path();
-        if (!path.empty() && path.front() != '\0') std::remove(path.c_str());
+    if (auto r = try_bind(*s, a); !r) {
+        if (!o.remove_existing_path || r.error() != std::errc::address_in_use ||
+            !detail::stale_socket_file(a))
+            return detail::fail(r.error());
+        std::remove(a.path().c_str());
+        if (auto again = try_bind(*s, a); !again) return detail::fail(again.error());
     }
-    if (auto r = try_bind(*s, a); !r) return detail::fail(r.error());
     if (auto r = try_listen(*s, o.backlog); !r) return detail::fail(r.error());
     return s;
 }
 socket create_server(const address& a, const server_options& o) {
-    return detail::unwrap(try_create_server(a, o), "create_server");
+    return detail::unwrap(try_create_server(a, o), "create_server", a);
+}
+
+result<socket> try_create_server(std::string_view host, std::uint16_t port,
+                                 const server_options& o) noexcept {
+    if (host.empty()) return try_create_server(address::any(family::ipv4, port), o); // Python's ""
+    resolve_hints hints;
+    hints.passive = true;
+    char service[8];
+    std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    auto found = try_resolve(host, service, hints);
+    if (!found) return detail::fail(found.error());
+    std::error_code first;
+    for (const address& a : *found) {
+        auto s = try_create_server(a, o);
+        if (s) return s;
+        if (!first) first = s.error();
+    }
+    return detail::fail(first);
+}
+
+socket create_server(std::string_view host, std::uint16_t port, const server_options& o) {
+    return detail::unwrap(try_create_server(host, port, o), "create_server", detail::host_port(host, port));
 }
 
 NETSOCK_END_NAMESPACE
@@ -5747,4 +6813,88 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/poller.ipp ----
+// ---- begin net/impl/reader.ipp ----
+#ifndef NETSOCK_IMPL_READER_IPP
+#define NETSOCK_IMPL_READER_IPP
+
+// Definitions for reader.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION.
+
+
+#include <cstddef>
+#include <string_view>
+#include <system_error>
+
+NETSOCK_BEGIN_NAMESPACE
+
+namespace detail {
+// One receive into the free end of `buf` (at least `room` bytes of it), with the retry and
+// wait rules of sys::recv until `until`; an orderly end of stream is net::errc::eof.
+inline std::error_code fill(const socket& s, read_buffer& buf, std::size_t room, const sys::deadline& until) {
+    if (!s) return not_open();
+    const mutable_buffer space = buf.prepare(room);
+    std::error_code ec;
+    std::size_t n = 0;
+    do {
+        n = sys::recv(s.native_handle(), space.data(), space.size(), 0, until, ec);
+        // A non-blocking socket without a deadline reports would-block: wait like recv_exact.
+        if (sys::is_would_block(ec)) sys::wait(s.native_handle(), POLLIN, until, ec);
+        else break;
+    } while (!ec);
+    if (ec) return ec;
+    if (n == 0) return make_error_code(errc::eof);
+    buf.commit(n);
+    return {};
+}
+} // namespace detail
+
+result<std::string_view> reader::try_read_until(std::string_view separator, timeout t) noexcept {
+    if (separator.empty()) return detail::fail(std::errc::invalid_argument);
+    settle();
+    const auto until = detail::sys::deadline::after(t);
+    for (;;) {
+        if (auto end = buffer_.find(separator)) {
+            if (*end > limit_) return detail::fail(std::errc::message_size);
+            return take(*end);
+        }
+        if (buffer_.size() >= limit_) return detail::fail(std::errc::message_size);
+        const std::size_t room = limit_ - buffer_.size() < 4096 ? limit_ - buffer_.size() : 4096;
+        if (auto ec = detail::fill(*socket_, buffer_, room, until)) return detail::fail(ec);
+    }
+}
+
+std::string_view reader::read_until(std::string_view separator, timeout t) {
+    return detail::unwrap(try_read_until(separator, t), "read_until");
+}
+
+result<std::string_view> reader::try_read_exactly(std::size_t n, timeout t) noexcept {
+    settle();
+    const auto until = detail::sys::deadline::after(t);
+    while (buffer_.size() < n) {
+        if (auto ec = detail::fill(*socket_, buffer_, n - buffer_.size(), until)) return detail::fail(ec);
+    }
+    return take(n);
+}
+
+std::string_view reader::read_exactly(std::size_t n, timeout t) {
+    return detail::unwrap(try_read_exactly(n, t), "read_exactly");
+}
+
+result<std::string_view> reader::try_read_some(timeout t) noexcept {
+    settle();
+    if (buffer_.size() == 0) {
+        if (auto ec = detail::fill(*socket_, buffer_, limit_ < 4096 ? limit_ : 4096,
+                                   detail::sys::deadline::after(t)))
+            return detail::fail(ec);
+    }
+    const std::size_t n = buffer_.size() < limit_ ? buffer_.size() : limit_;
+    return take(n);
+}
+
+std::string_view reader::read_some(timeout t) { return detail::unwrap(try_read_some(t), "read_some"); }
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/impl/reader.ipp ----
 #endif // NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
