@@ -1,5 +1,5 @@
 # Runs one packaging check; invoked by ctest as
-#   cmake -DNETSOCK_MODE=<install|find_package|add_subdirectory|fetch_content|pkg_config> -D...
+#   cmake -DNETSOCK_MODE=<install|find_package|add_subdirectory|fetch_content|fetch_content_git|pkg_config> -D...
 #         -P run_consumer.cmake
 # See tests/cmake/CMakeLists.txt for the variables passed in.
 cmake_minimum_required(VERSION 3.16)
@@ -157,6 +157,19 @@ if(NETSOCK_MODE STREQUAL "find_package")
 elseif(NETSOCK_MODE STREQUAL "add_subdirectory" OR NETSOCK_MODE STREQUAL "fetch_content")
     set(project_dir "${NETSOCK_TESTS_DIR}/${NETSOCK_MODE}")
     set(mode_args "-DNETSOCK_SOURCE_DIR=${NETSOCK_SOURCE_DIR}")
+elseif(NETSOCK_MODE STREQUAL "fetch_content_git")
+    # GIT_REPOSITORY + GIT_TAG as in the README, from this checkout's committed HEAD.
+    find_program(git_exe git)
+    if(NOT git_exe)
+        netsock_fail("git not found")
+    endif()
+    execute_process(COMMAND "${git_exe}" -C "${NETSOCK_SOURCE_DIR}" rev-parse HEAD
+        OUTPUT_VARIABLE head OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        netsock_fail("git rev-parse HEAD failed in ${NETSOCK_SOURCE_DIR}")
+    endif()
+    set(project_dir "${NETSOCK_TESTS_DIR}/fetch_content")
+    set(mode_args "-DNETSOCK_GIT_REPOSITORY=${NETSOCK_SOURCE_DIR}" "-DNETSOCK_GIT_TAG=${head}")
 else()
     netsock_fail("unknown NETSOCK_MODE '${NETSOCK_MODE}'")
 endif()
