@@ -21,6 +21,7 @@
 #include "resolve.hpp"
 #include "poller.hpp"
 #include "reader.hpp"
+#include "host.hpp"
 
 #endif
 

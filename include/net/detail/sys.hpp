@@ -576,6 +576,24 @@ inline std::error_code set_cloexec(handle h) noexcept {
     return {};
 }
 
+// This host (host.hpp): its name, reverse lookup (getnameinfo's EAI_* code), its interfaces.
+inline std::error_code host_name(char* out, std::size_t size) noexcept {
+    if (auto ec = start()) return ec;
+    if (int e = os::host_name(out, size); e != 0) return socket_error(e);
+    return {};
+}
+inline int name_info(const ::sockaddr* sa, std::size_t len, char* host, std::size_t host_size, char* service,
+                     std::size_t service_size, int flags) noexcept {
+    if (start()) return os::eai_system;
+    return os::name_info(sa, static_cast<socklen_type>(len), host, host_size, service, service_size, flags);
+}
+using os::interface_entry;
+template <class Visit> std::error_code each_interface(Visit&& visit) {
+    if (auto ec = start()) return ec;
+    if (int e = os::each_interface(visit); e != 0) return socket_error(e);
+    return {};
+}
+
 // What is at a file system path, for create_server's remove_existing_path.
 enum class path_kind { none, socket, other, unknown };
 inline path_kind kind_of_path(const char* path) noexcept {

@@ -28,5 +28,6 @@
 #include "resolve.ipp"
 #include "poller.ipp"
 #include "reader.ipp"
+#include "host.ipp"
 
 #endif

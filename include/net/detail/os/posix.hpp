@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -326,6 +327,83 @@ inline int path_kind(const char* path) noexcept {
     struct ::stat st;
     if (::lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
     return S_ISSOCK(st.st_mode) ? 1 : 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// This host: its name, reverse lookup, its interfaces (host.hpp)
+
+// gethostname; 0 or the error.
+inline int host_name(char* out, std::size_t size) noexcept {
+    return ::gethostname(out, size) == 0 ? 0 : errno;
+}
+
+// getnameinfo's own code (EAI_*), 0 on success.
+inline int name_info(const ::sockaddr* sa, socklen_type len, char* host, std::size_t host_size, char* service,
+                     std::size_t service_size, int flags) noexcept {
+    return ::getnameinfo(sa, len, host, static_cast<socklen_t>(host_size), service,
+                         static_cast<socklen_t>(service_size), flags);
+}
+
+// One address of one interface (an interface without an address comes once, address null).
+struct interface_entry {
+    const char* name = nullptr; // UTF-8
+    unsigned index = 0;
+    bool up = false, running = false, loopback = false, multicast = false, broadcast = false,
+         point_to_point = false;
+    const ::sockaddr* address = nullptr;
+    int prefix_length = -1; // -1: unknown
+};
+
+// The number of leading one bits of an IPv4 or IPv6 netmask, or -1.
+inline int prefix_of(const ::sockaddr* mask) noexcept {
+    if (mask == nullptr) return -1;
+    const unsigned char* bytes = nullptr;
+    std::size_t n = 0;
+    if (mask->sa_family == AF_INET) {
+        bytes =
+            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in*>(mask)->sin_addr);
+        n = 4;
+    } else if (mask->sa_family == AF_INET6) {
+        bytes =
+            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in6*>(mask)->sin6_addr);
+        n = 16;
+    } else {
+        return -1;
+    }
+    int bits = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        for (int b = 7; b >= 0; --b) {
+            if ((bytes[i] >> b) & 1) ++bits;
+            else return bits;
+        }
+    return bits;
+}
+
+// Calls visit(const interface_entry&) for every address of every interface (getifaddrs);
+// 0 or the error.
+template <class Visit> int each_interface(Visit&& visit) {
+    ::ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) return errno;
+    struct guard {
+        ::ifaddrs* p;
+        ~guard() { ::freeifaddrs(p); }
+    } owner{list};
+    for (const ::ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
+        interface_entry e;
+        e.name = p->ifa_name;
+        e.index = ::if_nametoindex(p->ifa_name);
+        const unsigned f = p->ifa_flags;
+        e.up = (f & IFF_UP) != 0;
+        e.running = (f & IFF_RUNNING) != 0;
+        e.loopback = (f & IFF_LOOPBACK) != 0;
+        e.multicast = (f & IFF_MULTICAST) != 0;
+        e.broadcast = (f & IFF_BROADCAST) != 0;
+        e.point_to_point = (f & IFF_POINTOPOINT) != 0;
+        e.address = p->ifa_addr;
+        e.prefix_length = prefix_of(p->ifa_netmask);
+        visit(e);
+    }
+    return 0;
 }
 
 // A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of

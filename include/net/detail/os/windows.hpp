@@ -28,10 +28,12 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <afunix.h>
+#include <iphlpapi.h>
 
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <new>
 #include <system_error>
@@ -545,6 +547,75 @@ inline int path_kind(const char* path) noexcept {
     ::FindClose(h);
     return (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0 && data.dwReserved0 == af_unix_tag ? 1
                                                                                                           : 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// This host: its name, reverse lookup, its interfaces (host.hpp)
+
+// gethostname (Winsock must be started); 0 or the error.
+inline int host_name(char* out, std::size_t size) noexcept {
+    return ::gethostname(out, static_cast<int>(size)) == 0 ? 0 : ::WSAGetLastError();
+}
+
+// getnameinfo's own code (EAI_*), 0 on success.
+inline int name_info(const ::sockaddr* sa, socklen_type len, char* host, std::size_t host_size, char* service,
+                     std::size_t service_size, int flags) noexcept {
+    return ::getnameinfo(sa, len, host, static_cast<DWORD>(host_size), service,
+                         static_cast<DWORD>(service_size), flags);
+}
+
+// One address of one interface (an interface without an address comes once, address null).
+struct interface_entry {
+    const char* name = nullptr; // UTF-8
+    unsigned index = 0;
+    bool up = false, running = false, loopback = false, multicast = false, broadcast = false,
+         point_to_point = false;
+    const ::sockaddr* address = nullptr;
+    int prefix_length = -1; // -1: unknown
+};
+
+// Calls visit(const interface_entry&) for every address of every adapter: GetAdaptersAddresses,
+// loaded from iphlpapi.dll on first use so that programs need not link iphlpapi.lib. The name
+// is the adapter's FriendlyName in UTF-8 ("Ethernet", "Loopback Pseudo-Interface 1").
+// 0 or the error (WSAEOPNOTSUPP if the function is not there).
+template <class Visit> int each_interface(Visit&& visit) {
+    using get_adapters = ULONG(WINAPI*)(ULONG, ULONG, PVOID, PIP_ADAPTER_ADDRESSES, PULONG);
+    static const get_adapters get = [] {
+        HMODULE m = ::LoadLibraryExW(L"iphlpapi.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
+        return m != nullptr ? reinterpret_cast<get_adapters>(
+                                  reinterpret_cast<void (*)()>(::GetProcAddress(m, "GetAdaptersAddresses")))
+                            : nullptr;
+    }();
+    if (get == nullptr) return WSAEOPNOTSUPP;
+    ULONG size = 16 * 1024;
+    std::unique_ptr<char[]> buf;
+    ULONG r = ERROR_BUFFER_OVERFLOW;
+    for (int attempt = 0; attempt < 4 && r == ERROR_BUFFER_OVERFLOW; ++attempt) {
+        buf.reset(new char[size]);
+        r = get(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+                nullptr, reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()), &size);
+    }
+    if (r != NO_ERROR) return static_cast<int>(r);
+    for (auto* a = reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()); a != nullptr; a = a->Next) {
+        char name[256] = {};
+        if (::WideCharToMultiByte(CP_UTF8, 0, a->FriendlyName, -1, name, sizeof name, nullptr, nullptr) == 0)
+            std::snprintf(name, sizeof name, "%s", a->AdapterName);
+        interface_entry e;
+        e.name = name;
+        e.index = a->IfIndex != 0 ? static_cast<unsigned>(a->IfIndex) : static_cast<unsigned>(a->Ipv6IfIndex);
+        e.up = e.running = a->OperStatus == IfOperStatusUp;
+        e.loopback = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+        e.multicast = (a->Flags & IP_ADAPTER_NO_MULTICAST) == 0;
+        e.point_to_point = a->IfType == IF_TYPE_PPP || a->IfType == IF_TYPE_TUNNEL;
+        e.broadcast = a->IfType == IF_TYPE_ETHERNET_CSMACD || a->IfType == IF_TYPE_IEEE80211;
+        if (a->FirstUnicastAddress == nullptr) visit(e);
+        for (auto* u = a->FirstUnicastAddress; u != nullptr; u = u->Next) {
+            e.address = u->Address.lpSockaddr;
+            e.prefix_length = u->OnLinkPrefixLength;
+            visit(e);
+        }
+    }
+    return 0;
 }
 
 // Only the kernel-queue pollers (epoll, kqueue) duplicate a socket; Windows has WSAPoll, and
