@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . tools/ci/lib.sh
 
-netsock_ensure_packages cmake g++ make doctest-dev pkg-config
+netsock_ensure_packages cmake g++ make doctest-dev pkg-config libfmt-dev
 
 build=build/test
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug \

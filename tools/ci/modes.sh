@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tools/ci/lib.sh
 
-netsock_ensure_packages cmake make g++ doctest-dev python3 clang-19 libc++-19-dev libc++abi-19-dev
+netsock_ensure_packages cmake make g++ doctest-dev python3 clang-19 libc++-19-dev libc++abi-19-dev libfmt-dev
 
 jobs=2
 start=$(date +%s)
