@@ -822,10 +822,12 @@ NETSOCK_END_NAMESPACE
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <afunix.h>
+#include <iphlpapi.h>
 
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <new>
 #include <system_error>
@@ -1341,6 +1343,75 @@ inline int path_kind(const char* path) noexcept {
                                                                                                           : 2;
 }
 
+// ---------------------------------------------------------------------------------------------
+// This host: its name, reverse lookup, its interfaces (host.hpp)
+
+// gethostname (Winsock must be started); 0 or the error.
+inline int host_name(char* out, std::size_t size) noexcept {
+    return ::gethostname(out, static_cast<int>(size)) == 0 ? 0 : ::WSAGetLastError();
+}
+
+// getnameinfo's own code (EAI_*), 0 on success.
+inline int name_info(const ::sockaddr* sa, socklen_type len, char* host, std::size_t host_size, char* service,
+                     std::size_t service_size, int flags) noexcept {
+    return ::getnameinfo(sa, len, host, static_cast<DWORD>(host_size), service,
+                         static_cast<DWORD>(service_size), flags);
+}
+
+// One address of one interface (an interface without an address comes once, address null).
+struct interface_entry {
+    const char* name = nullptr; // UTF-8
+    unsigned index = 0;
+    bool up = false, running = false, loopback = false, multicast = false, broadcast = false,
+         point_to_point = false;
+    const ::sockaddr* address = nullptr;
+    int prefix_length = -1; // -1: unknown
+};
+
+// Calls visit(const interface_entry&) for every address of every adapter: GetAdaptersAddresses,
+// loaded from iphlpapi.dll on first use so that programs need not link iphlpapi.lib. The name
+// is the adapter's FriendlyName in UTF-8 ("Ethernet", "Loopback Pseudo-Interface 1").
+// 0 or the error (WSAEOPNOTSUPP if the function is not there).
+template <class Visit> int each_interface(Visit&& visit) {
+    using get_adapters = ULONG(WINAPI*)(ULONG, ULONG, PVOID, PIP_ADAPTER_ADDRESSES, PULONG);
+    static const get_adapters get = [] {
+        HMODULE m = ::LoadLibraryExW(L"iphlpapi.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
+        return m != nullptr ? reinterpret_cast<get_adapters>(
+                                  reinterpret_cast<void (*)()>(::GetProcAddress(m, "GetAdaptersAddresses")))
+                            : nullptr;
+    }();
+    if (get == nullptr) return WSAEOPNOTSUPP;
+    ULONG size = 16 * 1024;
+    std::unique_ptr<char[]> buf;
+    ULONG r = ERROR_BUFFER_OVERFLOW;
+    for (int attempt = 0; attempt < 4 && r == ERROR_BUFFER_OVERFLOW; ++attempt) {
+        buf.reset(new char[size]);
+        r = get(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+                nullptr, reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()), &size);
+    }
+    if (r != NO_ERROR) return static_cast<int>(r);
+    for (auto* a = reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()); a != nullptr; a = a->Next) {
+        char name[256] = {};
+        if (::WideCharToMultiByte(CP_UTF8, 0, a->FriendlyName, -1, name, sizeof name, nullptr, nullptr) == 0)
+            std::snprintf(name, sizeof name, "%s", a->AdapterName);
+        interface_entry e;
+        e.name = name;
+        e.index = a->IfIndex != 0 ? static_cast<unsigned>(a->IfIndex) : static_cast<unsigned>(a->Ipv6IfIndex);
+        e.up = e.running = a->OperStatus == IfOperStatusUp;
+        e.loopback = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+        e.multicast = (a->Flags & IP_ADAPTER_NO_MULTICAST) == 0;
+        e.point_to_point = a->IfType == IF_TYPE_PPP || a->IfType == IF_TYPE_TUNNEL;
+        e.broadcast = a->IfType == IF_TYPE_ETHERNET_CSMACD || a->IfType == IF_TYPE_IEEE80211;
+        if (a->FirstUnicastAddress == nullptr) visit(e);
+        for (auto* u = a->FirstUnicastAddress; u != nullptr; u = u->Next) {
+            e.address = u->Address.lpSockaddr;
+            e.prefix_length = u->OnLinkPrefixLength;
+            visit(e);
+        }
+    }
+    return 0;
+}
+
 // Only the kernel-queue pollers (epoll, kqueue) duplicate a socket; Windows has WSAPoll, and
 // WSADuplicateSocket is for other processes.
 inline handle duplicate(handle, int& err) noexcept {
@@ -1364,6 +1435,7 @@ NETSOCK_END_NAMESPACE
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -1681,6 +1753,83 @@ inline int path_kind(const char* path) noexcept {
     struct ::stat st;
     if (::lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
     return S_ISSOCK(st.st_mode) ? 1 : 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// This host: its name, reverse lookup, its interfaces (host.hpp)
+
+// gethostname; 0 or the error.
+inline int host_name(char* out, std::size_t size) noexcept {
+    return ::gethostname(out, size) == 0 ? 0 : errno;
+}
+
+// getnameinfo's own code (EAI_*), 0 on success.
+inline int name_info(const ::sockaddr* sa, socklen_type len, char* host, std::size_t host_size, char* service,
+                     std::size_t service_size, int flags) noexcept {
+    return ::getnameinfo(sa, len, host, static_cast<socklen_t>(host_size), service,
+                         static_cast<socklen_t>(service_size), flags);
+}
+
+// One address of one interface (an interface without an address comes once, address null).
+struct interface_entry {
+    const char* name = nullptr; // UTF-8
+    unsigned index = 0;
+    bool up = false, running = false, loopback = false, multicast = false, broadcast = false,
+         point_to_point = false;
+    const ::sockaddr* address = nullptr;
+    int prefix_length = -1; // -1: unknown
+};
+
+// The number of leading one bits of an IPv4 or IPv6 netmask, or -1.
+inline int prefix_of(const ::sockaddr* mask) noexcept {
+    if (mask == nullptr) return -1;
+    const unsigned char* bytes = nullptr;
+    std::size_t n = 0;
+    if (mask->sa_family == AF_INET) {
+        bytes =
+            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in*>(mask)->sin_addr);
+        n = 4;
+    } else if (mask->sa_family == AF_INET6) {
+        bytes =
+            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in6*>(mask)->sin6_addr);
+        n = 16;
+    } else {
+        return -1;
+    }
+    int bits = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        for (int b = 7; b >= 0; --b) {
+            if ((bytes[i] >> b) & 1) ++bits;
+            else return bits;
+        }
+    return bits;
+}
+
+// Calls visit(const interface_entry&) for every address of every interface (getifaddrs);
+// 0 or the error.
+template <class Visit> int each_interface(Visit&& visit) {
+    ::ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) return errno;
+    struct guard {
+        ::ifaddrs* p;
+        ~guard() { ::freeifaddrs(p); }
+    } owner{list};
+    for (const ::ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
+        interface_entry e;
+        e.name = p->ifa_name;
+        e.index = ::if_nametoindex(p->ifa_name);
+        const unsigned f = p->ifa_flags;
+        e.up = (f & IFF_UP) != 0;
+        e.running = (f & IFF_RUNNING) != 0;
+        e.loopback = (f & IFF_LOOPBACK) != 0;
+        e.multicast = (f & IFF_MULTICAST) != 0;
+        e.broadcast = (f & IFF_BROADCAST) != 0;
+        e.point_to_point = (f & IFF_POINTOPOINT) != 0;
+        e.address = p->ifa_addr;
+        e.prefix_length = prefix_of(p->ifa_netmask);
+        visit(e);
+    }
+    return 0;
 }
 
 // A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of
@@ -3396,6 +3545,105 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/reader.hpp ----
+// ---- begin net/host.hpp ----
+#ifndef NETSOCK_HOST_HPP
+#define NETSOCK_HOST_HPP
+
+// This host: its name, its network interfaces, and reverse name lookup (Python's
+// socket.gethostname, socket.getnameinfo and socket.if_nameindex / psutil.net_if_addrs).
+
+
+#include <string>
+#include <vector>
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// This machine's host name (gethostname): `net::gethostname()` is Python's
+/// `socket.gethostname()`. Not necessarily a name that resolves.
+[[nodiscard]] NETSOCK_DECL result<std::string> try_gethostname() noexcept;
+/// Throwing form of `try_gethostname`.
+NETSOCK_DECL std::string gethostname();
+
+/// What `getnameinfo` does (combine with `|`), NI_* of getnameinfo(3).
+enum class name_flags : unsigned {
+    none = 0,
+    numeric_host = 1,    ///< the numeric address, never a lookup (NI_NUMERICHOST)
+    numeric_service = 2, ///< the port number, not its service name (NI_NUMERICSERV)
+    name_required = 4,   ///< fail with host_not_found when the address has no name (NI_NAMEREQD)
+    datagram = 8,        ///< service names for UDP (NI_DGRAM)
+    no_fqdn = 16,        ///< only the host part of a local name (NI_NOFQDN)
+};
+constexpr name_flags operator|(name_flags a, name_flags b) noexcept {
+    return static_cast<name_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(name_flags set, name_flags f) noexcept {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+}
+
+/// What `getnameinfo` returns: the host's name (or numeric text) and the service.
+struct name_info {
+    std::string host;
+    std::string service;
+};
+
+/// Reverse lookup, Python's `socket.getnameinfo((host, port), flags)`: the name of `a`'s host
+/// (from /etc/hosts, DNS, ...; the numeric text when it has none, unless `name_required`) and
+/// the name of its port ("http", or the number). It may query DNS and wait for it: the
+/// resolver's timeout applies, and the call cannot be cancelled. Errors in
+/// `net::resolve_category()` (compare with `net::resolve_errc::host_not_found`, ...);
+/// invalid_argument for a local (Unix) address.
+[[nodiscard]] NETSOCK_DECL result<name_info> try_getnameinfo(const address& a,
+                                                             name_flags f = name_flags::none) noexcept;
+/// Throwing form of `try_getnameinfo`.
+NETSOCK_DECL name_info getnameinfo(const address& a, name_flags f = name_flags::none);
+
+/// The state of a network interface (combine with `|`, test with `has`).
+enum class interface_flags : unsigned {
+    none = 0,
+    up = 1,             ///< administratively up (Windows: operational)
+    running = 2,        ///< the link is up
+    loopback = 4,       ///< the loopback interface
+    multicast = 8,      ///< supports multicast
+    broadcast = 16,     ///< has a broadcast address (Ethernet, Wi-Fi)
+    point_to_point = 32 ///< a point-to-point link (PPP, tunnels)
+};
+constexpr interface_flags operator|(interface_flags a, interface_flags b) noexcept {
+    return static_cast<interface_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(interface_flags set, interface_flags f) noexcept {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+}
+
+/// One IP address of an interface and its network prefix length ("127.0.0.1/8"); -1 when
+/// the OS does not say.
+struct interface_address {
+    net::address address;
+    int prefix_length = -1;
+};
+
+/// One network interface: its name ("lo", "eth0"; on Windows the adapter's friendly name,
+/// "Ethernet", in UTF-8), its index (the scope id of link-local IPv6 addresses on it), its
+/// state and its IPv4 and IPv6 addresses (port 0). An interface with no IP address is listed
+/// too, with no addresses.
+struct interface_info {
+    std::string name;
+    unsigned index = 0;
+    interface_flags flags = interface_flags::none;
+    std::vector<interface_address> addresses;
+};
+
+/// The network interfaces of this host, in the order the OS lists them (getifaddrs on POSIX,
+/// GetAdaptersAddresses on Windows, loaded at run time: nothing more to link).
+/// Errors: the OS's (not_enough_memory, ...); operation_not_supported where the OS has no list.
+[[nodiscard]] NETSOCK_DECL result<std::vector<interface_info>> try_interfaces() noexcept;
+/// Throwing form of `try_interfaces`.
+NETSOCK_DECL std::vector<interface_info> interfaces();
+
+NETSOCK_END_NAMESPACE
+
+
+#endif
+// ---- end net/host.hpp ----
 
 #endif
 
@@ -4046,6 +4294,24 @@ using os::eai_system;
 
 inline std::error_code set_cloexec(handle h) noexcept {
     if (int e = os::set_cloexec(h); e != 0) return socket_error(e);
+    return {};
+}
+
+// This host (host.hpp): its name, reverse lookup (getnameinfo's EAI_* code), its interfaces.
+inline std::error_code host_name(char* out, std::size_t size) noexcept {
+    if (auto ec = start()) return ec;
+    if (int e = os::host_name(out, size); e != 0) return socket_error(e);
+    return {};
+}
+inline int name_info(const ::sockaddr* sa, std::size_t len, char* host, std::size_t host_size, char* service,
+                     std::size_t service_size, int flags) noexcept {
+    if (start()) return os::eai_system;
+    return os::name_info(sa, static_cast<socklen_type>(len), host, host_size, service, service_size, flags);
+}
+using os::interface_entry;
+template <class Visit> std::error_code each_interface(Visit&& visit) {
+    if (auto ec = start()) return ec;
+    if (int e = os::each_interface(visit); e != 0) return socket_error(e);
     return {};
 }
 
@@ -6897,4 +7163,84 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/reader.ipp ----
+// ---- begin net/impl/host.ipp ----
+#ifndef NETSOCK_IMPL_HOST_IPP
+#define NETSOCK_IMPL_HOST_IPP
+
+// Definitions for host.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION.
+
+
+#include <string>
+#include <vector>
+
+NETSOCK_BEGIN_NAMESPACE
+
+result<std::string> try_gethostname() noexcept {
+    char name[256] = {};
+    if (auto ec = detail::sys::host_name(name, sizeof name - 1)) return detail::fail(ec);
+    return std::string(name);
+}
+
+std::string gethostname() { return detail::unwrap(try_gethostname(), "gethostname"); }
+
+result<name_info> try_getnameinfo(const address& a, name_flags f) noexcept {
+    if (a.family() == family::local) return detail::fail(std::errc::invalid_argument);
+    int native = 0;
+    if (has(f, name_flags::numeric_host)) native |= NI_NUMERICHOST;
+    if (has(f, name_flags::numeric_service)) native |= NI_NUMERICSERV;
+    if (has(f, name_flags::name_required)) native |= NI_NAMEREQD;
+    if (has(f, name_flags::datagram)) native |= NI_DGRAM;
+    if (has(f, name_flags::no_fqdn)) native |= NI_NOFQDN;
+    char host[NI_MAXHOST] = {};
+    char service[NI_MAXSERV] = {};
+    const int rc =
+        detail::sys::name_info(a.data(), a.size(), host, sizeof host, service, sizeof service, native);
+    if (rc != 0) return detail::fail(detail::resolver_error(rc));
+    return name_info{host, service};
+}
+
+name_info getnameinfo(const address& a, name_flags f) {
+    return detail::unwrap(try_getnameinfo(a, f), "getnameinfo", a);
+}
+
+result<std::vector<interface_info>> try_interfaces() noexcept {
+    std::vector<interface_info> out;
+    auto ec = detail::sys::each_interface([&](const detail::sys::interface_entry& e) {
+        interface_info* it = nullptr;
+        for (auto& i : out)
+            if (i.name == e.name) it = &i;
+        if (it == nullptr) {
+            interface_info i;
+            i.name = e.name;
+            i.index = e.index;
+            auto flag = [&](bool on, interface_flags v) {
+                if (on) i.flags = i.flags | v;
+            };
+            flag(e.up, interface_flags::up);
+            flag(e.running, interface_flags::running);
+            flag(e.loopback, interface_flags::loopback);
+            flag(e.multicast, interface_flags::multicast);
+            flag(e.broadcast, interface_flags::broadcast);
+            flag(e.point_to_point, interface_flags::point_to_point);
+            out.push_back(std::move(i));
+            it = &out.back();
+        }
+        if (e.address == nullptr) return;
+        if (e.address->sa_family != AF_INET && e.address->sa_family != AF_INET6) return; // AF_PACKET, AF_LINK
+        const std::size_t size =
+            e.address->sa_family == AF_INET ? sizeof(::sockaddr_in) : sizeof(::sockaddr_in6);
+        if (auto a = address::try_from_native(e.address, size))
+            it->addresses.push_back({*a, e.prefix_length});
+    });
+    if (ec) return detail::fail(ec);
+    return out;
+}
+
+std::vector<interface_info> interfaces() { return detail::unwrap(try_interfaces(), "interfaces"); }
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/impl/host.ipp ----
 #endif // NETSOCK_HEADER_ONLY || defined(NETSOCK_IMPLEMENTATION)
