@@ -12,6 +12,21 @@ expect_rc 2 no_args "$lookup"
 expect_match no_args.err '^usage: lookup'
 expect_rc 2 bad_flag "$lookup" localhost --tcp
 expect_rc 2 too_many "$lookup" localhost 80 81
+expect_rc 2 unknown "$lookup" localhost -x
+expect_match unknown.err "^lookup: unknown argument '-x'\$"
+expect_match unknown.err '^usage: lookup'
+expect_empty unknown.out
+
+# --help: usage on stdout with the short options, exit code 0, nothing on stderr.
+expect_rc 0 help "$lookup" --help
+expect_match help.out '^usage: lookup HOST'
+expect_match help.out '^  -4, --ipv4'
+expect_match help.out '^  -6, --ipv6'
+expect_match help.out '^  -u, --udp'
+expect_match help.out '^  -h, --help'
+expect_empty help.err
+expect_rc 0 short_help "$lookup" -h
+expect_match short_help.out '^usage: lookup HOST'
 
 expect_rc 0 v4 "$lookup" 127.0.0.1 8080
 expect_line v4.out "ipv4 127.0.0.1:8080 loopback"
@@ -24,6 +39,12 @@ expect_count v6.out . 1
 
 expect_rc 0 localhost "$lookup" localhost 7 --ipv4
 expect_line localhost.out "ipv4 127.0.0.1:7 loopback"
+expect_rc 0 short_v4 "$lookup" -4 localhost 7 -u
+expect_line short_v4.out "ipv4 127.0.0.1:7 loopback"
+expect_count short_v4.out . 1
+expect_rc 0 short_v6 "$lookup" ::1 7 -6
+expect_line short_v6.out "ipv6 [::1]:7 loopback"
+expect_rc 1 short_wrong_family "$lookup" ::1 7 -4
 
 expect_rc 0 any "$lookup" 0.0.0.0
 expect_line any.out "ipv4 0.0.0.0:0"
