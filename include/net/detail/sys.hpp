@@ -577,8 +577,8 @@ inline std::error_code set_cloexec(handle h) noexcept {
 }
 
 // This host (host.hpp): its name, reverse lookup (getnameinfo's EAI_* code), its interfaces.
+// The name needs no Winsock (GetComputerNameExW on Windows); the other two start it.
 inline std::error_code host_name(char* out, std::size_t size) noexcept {
-    if (auto ec = start()) return ec;
     if (int e = os::host_name(out, size); e != 0) return socket_error(e);
     return {};
 }

@@ -552,16 +552,44 @@ inline int path_kind(const char* path) noexcept {
 // ---------------------------------------------------------------------------------------------
 // This host: its name, reverse lookup, its interfaces (host.hpp)
 
-// gethostname (Winsock must be started); 0 or the error.
-inline int host_name(char* out, std::size_t size) noexcept {
-    return ::gethostname(out, static_cast<int>(size)) == 0 ? 0 : ::WSAGetLastError();
+// UTF-8 of a NUL-terminated wide string into out[size], NUL included; false if it does not fit.
+inline bool to_utf8(const wchar_t* in, char* out, std::size_t size) noexcept {
+    if (size == 0) return false;
+    if (in == nullptr || *in == 0) {
+        *out = 0;
+        return true;
+    }
+    return ::WideCharToMultiByte(CP_UTF8, 0, in, -1, out, static_cast<int>(size), nullptr, nullptr) != 0;
 }
 
-// getnameinfo's own code (EAI_*), 0 on success.
+// The host name in UTF-8, as Python's socket.gethostname() finds it on Windows:
+// GetComputerNameExW(ComputerNamePhysicalDnsHostname) (Winsock's gethostname would give it in
+// the ANSI code page). 0 or the error.
+inline int host_name(char* out, std::size_t size) noexcept {
+    wchar_t wide[256] = {};
+    DWORD n = 256;
+    if (!::GetComputerNameExW(ComputerNamePhysicalDnsHostname, wide, &n)) {
+        const DWORD e = ::GetLastError();
+        return e == ERROR_MORE_DATA ? WSAENAMETOOLONG : static_cast<int>(e);
+    }
+    return to_utf8(wide, out, size) ? 0 : WSAENAMETOOLONG;
+}
+
+// getnameinfo's own code (EAI_*, that is WSA* on Windows), 0 on success. GetNameInfoW and
+// UTF-8, so that a name outside the ANSI code page arrives intact.
 inline int name_info(const ::sockaddr* sa, socklen_type len, char* host, std::size_t host_size, char* service,
                      std::size_t service_size, int flags) noexcept {
-    return ::getnameinfo(sa, len, host, static_cast<DWORD>(host_size), service,
-                         static_cast<DWORD>(service_size), flags);
+    wchar_t h[NI_MAXHOST] = {};
+    wchar_t s[NI_MAXSERV] = {};
+    // The code is the return value (Wine leaves WSAGetLastError at 0); the last error only if
+    // it returned SOCKET_ERROR instead.
+    if (const int rc = ::GetNameInfoW(sa, len, h, NI_MAXHOST, s, NI_MAXSERV, flags); rc != 0) {
+        if (rc != SOCKET_ERROR) return rc;
+        const int e = ::WSAGetLastError();
+        return e != 0 ? e : WSANO_RECOVERY;
+    }
+    if (!to_utf8(h, host, host_size) || !to_utf8(s, service, service_size)) return WSAENOBUFS;
+    return 0;
 }
 
 // One address of one interface (an interface without an address comes once, address null).
@@ -587,19 +615,25 @@ template <class Visit> int each_interface(Visit&& visit) {
                             : nullptr;
     }();
     if (get == nullptr) return WSAEOPNOTSUPP;
+    // The size it asks for may grow between two calls (an adapter added): a few attempts.
     ULONG size = 16 * 1024;
     std::unique_ptr<char[]> buf;
     ULONG r = ERROR_BUFFER_OVERFLOW;
     for (int attempt = 0; attempt < 4 && r == ERROR_BUFFER_OVERFLOW; ++attempt) {
-        buf.reset(new char[size]);
+        buf.reset(new (std::nothrow) char[size]); // operator new[]: aligned for the structures
+        if (!buf) return ERROR_NOT_ENOUGH_MEMORY;
         r = get(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
                 nullptr, reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()), &size);
     }
-    if (r != NO_ERROR) return static_cast<int>(r);
+    if (r == ERROR_NO_DATA) return 0; // no adapter at all: an empty list
+    if (r == ERROR_BUFFER_OVERFLOW) return WSAENOBUFS;
+    if (r == ERROR_INVALID_PARAMETER) return WSAEINVAL;
+    if (r != NO_ERROR) return static_cast<int>(r); // ERROR_NOT_ENOUGH_MEMORY: not_enough_memory
     for (auto* a = reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()); a != nullptr; a = a->Next) {
         char name[256] = {};
-        if (::WideCharToMultiByte(CP_UTF8, 0, a->FriendlyName, -1, name, sizeof name, nullptr, nullptr) == 0)
-            std::snprintf(name, sizeof name, "%s", a->AdapterName);
+        if (a->FriendlyName == nullptr || a->FriendlyName[0] == 0 ||
+            !to_utf8(a->FriendlyName, name, sizeof name))
+            std::snprintf(name, sizeof name, "%s", a->AdapterName != nullptr ? a->AdapterName : "");
         interface_entry e;
         e.name = name;
         e.index = a->IfIndex != 0 ? static_cast<unsigned>(a->IfIndex) : static_cast<unsigned>(a->Ipv6IfIndex);
