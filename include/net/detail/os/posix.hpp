@@ -354,29 +354,57 @@ struct interface_entry {
     int prefix_length = -1; // -1: unknown
 };
 
-// The number of leading one bits of an IPv4 or IPv6 netmask, or -1.
-inline int prefix_of(const ::sockaddr* mask) noexcept {
+// The number of leading one bits of the netmask of an address of `family` (AF_INET, AF_INET6),
+// or -1. The family is the address's: macOS and the BSDs build masks like routing messages,
+// trimmed after their last non-zero byte (sa_len 5 for 255.0.0.0) and not always with a family.
+inline int prefix_of(const ::sockaddr* mask, int family) noexcept {
     if (mask == nullptr) return -1;
-    const unsigned char* bytes = nullptr;
-    std::size_t n = 0;
-    if (mask->sa_family == AF_INET) {
-        bytes =
-            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in*>(mask)->sin_addr);
+    std::size_t offset = 0, n = 0;
+    if (family == AF_INET) {
+        offset = offsetof(::sockaddr_in, sin_addr);
         n = 4;
-    } else if (mask->sa_family == AF_INET6) {
-        bytes =
-            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in6*>(mask)->sin6_addr);
+    } else if (family == AF_INET6) {
+        offset = offsetof(::sockaddr_in6, sin6_addr);
         n = 16;
     } else {
         return -1;
     }
+#if defined(NETSOCK_HAS_SA_LEN)
+    const std::size_t present = mask->sa_len;
+#else
+    if (mask->sa_family != family) return -1;
+    const std::size_t present = offset + n;
+#endif
+    const auto* raw = reinterpret_cast<const unsigned char*>(mask);
     int bits = 0;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = offset; i < offset + n; ++i) {
+        const unsigned byte = i < present ? raw[i] : 0u;
         for (int b = 7; b >= 0; --b) {
-            if ((bytes[i] >> b) & 1) ++bits;
+            if ((byte >> b) & 1u) ++bits;
             else return bits;
         }
+    }
     return bits;
+}
+
+// macOS and the BSDs (KAME) may hand out a link-local IPv6 address with its interface index
+// embedded in bytes 2-3 (fe80:4::1) and sin6_scope_id 0, as ifconfig's source notes: move it
+// to sin6_scope_id so that the address prints and compares as fe80::1%4. Linux never does it
+// (and fe80:4::1 could be a real address there).
+inline const ::sockaddr* unembed_scope(const ::sockaddr* sa, ::sockaddr_in6& copy) noexcept {
+#if defined(NETSOCK_OS_APPLE) || defined(NETSOCK_OS_BSD)
+    if (sa == nullptr || sa->sa_family != AF_INET6) return sa;
+    std::memcpy(&copy, sa, sizeof copy);
+    unsigned char* b = copy.sin6_addr.s6_addr;
+    if (b[0] != 0xfe || (b[1] & 0xc0) != 0x80 || (b[2] == 0 && b[3] == 0)) return sa;
+    if (copy.sin6_scope_id == 0)
+        copy.sin6_scope_id = static_cast<decltype(copy.sin6_scope_id)>(b[2] << 8 | b[3]);
+    b[2] = b[3] = 0;
+    return reinterpret_cast<const ::sockaddr*>(&copy);
+#else
+    (void)copy;
+    return sa;
+#endif
 }
 
 // Calls visit(const interface_entry&) for every address of every interface (getifaddrs);
@@ -389,6 +417,8 @@ template <class Visit> int each_interface(Visit&& visit) {
         ~guard() { ::freeifaddrs(p); }
     } owner{list};
     for (const ::ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
+        if (p->ifa_name == nullptr) continue;
+        ::sockaddr_in6 unembedded{};
         interface_entry e;
         e.name = p->ifa_name;
         e.index = ::if_nametoindex(p->ifa_name);
@@ -399,8 +429,8 @@ template <class Visit> int each_interface(Visit&& visit) {
         e.multicast = (f & IFF_MULTICAST) != 0;
         e.broadcast = (f & IFF_BROADCAST) != 0;
         e.point_to_point = (f & IFF_POINTOPOINT) != 0;
-        e.address = p->ifa_addr;
-        e.prefix_length = prefix_of(p->ifa_netmask);
+        e.address = unembed_scope(p->ifa_addr, unembedded);
+        e.prefix_length = e.address != nullptr ? prefix_of(p->ifa_netmask, e.address->sa_family) : -1;
         visit(e);
     }
     return 0;
