@@ -8,13 +8,16 @@
 #include "../detail/sys.hpp"
 #include "../resolve.hpp"
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 NETSOCK_BEGIN_NAMESPACE
 
 result<std::string> try_gethostname() noexcept {
-    char name[256] = {};
+    char name[257] = {}; // 256: MAXHOSTNAMELEN on macOS and the BSDs, NUL included; one more: ours
     if (auto ec = detail::sys::host_name(name, sizeof name - 1)) return detail::fail(ec);
     return std::string(name);
 }
@@ -33,12 +36,29 @@ result<name_info> try_getnameinfo(const address& a, name_flags f) noexcept {
     char service[NI_MAXSERV] = {};
     const int rc =
         detail::sys::name_info(a.data(), a.size(), host, sizeof host, service, sizeof service, native);
+    // resolve.ipp's EAI_* -> error_code mapping: defined before this file in both modes (resolve.hpp
+    // includes resolve.ipp in header-only mode; impl/src.hpp lists resolve.ipp first).
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
     return name_info{host, service};
 }
 
 name_info getnameinfo(const address& a, name_flags f) {
     return detail::unwrap(try_getnameinfo(a, f), "getnameinfo", a);
+}
+
+net::address interface_address::netmask() const noexcept {
+    const int bits = prefix_length;
+    auto fill = [bits](auto bytes) {
+        for (int i = 0; i < static_cast<int>(bytes.size()); ++i) {
+            const int ones = bits - 8 * i;
+            bytes[static_cast<std::size_t>(i)] = ones >= 8   ? std::uint8_t{0xff}
+                                                 : ones <= 0 ? std::uint8_t{0}
+                                                             : static_cast<std::uint8_t>(0xff << (8 - ones));
+        }
+        return bytes;
+    };
+    if (address.family() == family::ipv6) return net::address::ipv6(fill(std::array<std::uint8_t, 16>{}));
+    return net::address::ipv4(fill(std::array<std::uint8_t, 4>{}));
 }
 
 result<std::vector<interface_info>> try_interfaces() noexcept {
