@@ -8,9 +8,11 @@
 //   - Partial writes: every connection has an output buffer. The socket is watched for
 //     writable only while that buffer holds bytes, otherwise it would be reported all the time.
 //   - Backpressure: a client that sends but does not read would make the buffer grow without
-//     limit; above 64 KiB of pending output the server stops reading from it until it drains.
-//     With at most --max-connections connections, what the server buffers is bounded too:
-//     64 KiB per connection plus one shared 64 KiB receive buffer.
+//     limit; once 64 KiB of its echo are pending the server stops reading from it until the
+//     client reads (its own sends then block: TCP flow control does the rest). A recv never
+//     takes more than the room left, so a connection's buffer never exceeds 64 KiB, and with at
+//     most --max-connections connections what the server buffers is bounded too: 64 KiB per
+//     connection that does not read, plus one shared 64 KiB receive buffer.
 //   - Out of descriptors: accept fails with too_many_files_open and the connection stays
 //     queued, so accepting again at once would spin at 100 % CPU. The server
 //     stops watching the listener for 100 ms (the poller timeout does the waiting) and retries.
@@ -66,7 +68,7 @@ constexpr const char* usage_text =
 
 constexpr std::size_t read_chunk = 64 * 1024;          // one recv
 constexpr std::size_t max_read_per_event = 256 * 1024; // then let the other connections run
-constexpr std::size_t max_pending = 64 * 1024;         // stop reading above this (backpressure)
+constexpr std::size_t max_pending = 64 * 1024;         // per connection; then stop reading
 constexpr int max_accept_per_event = 1024;             // the listener stays readable if more wait
 constexpr auto accept_backoff = 100ms;                 // after too_many_files_open
 
@@ -267,7 +269,9 @@ private:
 
     // Reads until would-block, a short read, EOF, the per-event budget or the backpressure
     // limit. Each chunk is echoed straight from the receive buffer when nothing is queued before
-    // it; only what the socket does not take is copied into the connection's buffer.
+    // it; only what the socket does not take is copied into the connection's buffer. A recv
+    // never takes more than the room left below max_pending, so a connection never holds more
+    // than max_pending bytes: c.out is compacted before it grows and reserved once at that size.
     // A short read means the socket buffer was drained: stopping there saves the recv that
     // would only say would-block (the poller is level-triggered, so bytes or an EOF that
     // arrive meanwhile are reported by the next wait).
@@ -275,7 +279,9 @@ private:
     bool read_some(connection& c) {
         std::size_t total = 0;
         while (total < max_read_per_event && c.pending() < max_pending) {
-            auto n = net::try_recv(c.socket, net::buffer(chunk_));
+            const std::size_t room = max_pending - c.pending();
+            const std::size_t want = room < chunk_.size() ? room : chunk_.size();
+            auto n = net::try_recv(c.socket, net::buffer(chunk_.data(), want));
             if (!n) {
                 if (net::is_would_block(n.error())) break; // spurious or drained
                 close(c, "recv failed: " + n.error().message());
@@ -299,9 +305,16 @@ private:
                 }
                 c.echoed += sent;
             }
-            c.out.append(chunk_.data() + sent, *n - sent);
+            if (sent < *n) {
+                if (c.sent_to > 0) { // drop what is already echoed before the buffer grows
+                    c.out.erase(0, c.sent_to);
+                    c.sent_to = 0;
+                }
+                if (c.out.capacity() < max_pending) c.out.reserve(max_pending);
+                c.out.append(chunk_.data() + sent, *n - sent);
+            }
             total += *n;
-            if (*n < chunk_.size()) break; // short read: drained for now
+            if (*n < want) break; // short read: drained for now
         }
         return true;
     }
@@ -318,11 +331,8 @@ private:
             c.sent_to += *n;
             c.echoed += *n;
         }
-        if (c.sent_to == c.out.size()) {
+        if (c.sent_to == c.out.size()) { // all echoed (read_some compacts a partial rest)
             c.out.clear();
-            c.sent_to = 0;
-        } else if (c.sent_to >= read_chunk && c.sent_to * 2 >= c.out.size()) {
-            c.out.erase(0, c.sent_to); // keep the buffer from creeping forward forever
             c.sent_to = 0;
         }
         return true;

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# End-to-end test of examples/poller_echo_server driven by the load client many_clients:
-#   bash tests/examples/poller_echo.sh POLLER_ECHO_SERVER MANY_CLIENTS
+# End-to-end test of examples/poller_echo_server driven by the load client many_clients and by
+# flood_client (sends, never reads):
+#   bash tests/examples/poller_echo.sh POLLER_ECHO_SERVER MANY_CLIENTS FLOOD_CLIENT
 # Exit code 77 (CTest: skipped) if the descriptor limit cannot be raised to what it needs.
 set -euo pipefail
 # shellcheck source=tests/examples/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-[ $# -eq 2 ] || { echo "usage: $0 POLLER_ECHO_SERVER MANY_CLIENTS" >&2; exit 2; }
-server=$1 clients=$2
+[ $# -eq 3 ] || { echo "usage: $0 POLLER_ECHO_SERVER MANY_CLIENTS FLOOD_CLIENT" >&2; exit 2; }
+server=$1 clients=$2 flood=$3
 
 # 500 connections in each process plus a few descriptors: raise the soft limit if needed
 # (the programs themselves never touch it).
@@ -108,7 +109,37 @@ kill -INT "$NETSOCK_SERVER_PID"
 wait_server 5
 expect_empty capped.err
 
-# 7. --help on stdout, exit code 0, with the short options.
+# 7. Clients that send and never read cost the server at most 64 KiB each: 32 of them push
+# until every connection is stalled (the server stopped reading them, TCP flow control holds
+# the rest in the kernel); the server's resident memory grows by far less than the 32 MiB that
+# 1 MiB per client would take, and it still serves others meanwhile and after.
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+start_server flooded "$server" --port 0 --quiet
+if [ -r "/proc/$NETSOCK_SERVER_PID/status" ]; then
+    before=$(rss_kib "$NETSOCK_SERVER_PID")
+    : >"$NETSOCK_TEST_TMP/flood.out"
+    "$flood" "$PORT" 32 >"$NETSOCK_TEST_TMP/flood.out" 2>"$NETSOCK_TEST_TMP/flood.err" &
+    flooder=$!
+    NETSOCK_PIDS+=("$flooder")
+    wait_for_line "$NETSOCK_TEST_TMP/flood.out" '^stalled: 32 connections' 40 "$flooder"
+    after=$(rss_kib "$NETSOCK_SERVER_PID")
+    echo "poller_echo_server RSS: ${before} KiB, ${after} KiB with 32 clients that never read"
+    [ $((after - before)) -lt 8192 ] ||
+        fail "32 clients that never read grew the server by $((after - before)) KiB (limit 8192)"
+    expect_rc 0 while_flooded "$clients" --port "$PORT" --clients 3 --size 100000 --timeout 10
+    kill "$flooder" 2>/dev/null || true
+    wait "$flooder" 2>/dev/null || true
+    expect_rc 0 after_flood "$clients" --port "$PORT" --clients 3 --timeout 10
+    kill -INT "$NETSOCK_SERVER_PID"
+    wait_server 5
+    expect_empty flooded.err
+else
+    echo "note: no /proc/PID/status here; the memory check of clients that never read skipped"
+    kill -INT "$NETSOCK_SERVER_PID"
+    wait_server 5
+fi
+
+# 8. --help on stdout, exit code 0, with the short options.
 expect_rc 0 help "$server" --help
 expect_match help.out '^  -i, --idle-timeout SEC'
 expect_empty help.err
