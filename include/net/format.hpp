@@ -82,6 +82,11 @@ template <> struct fmt::formatter<net::errc> : fmt::formatter<fmt::string_view> 
         return fmt::formatter<fmt::string_view>::format(net::detail::format_text(e), ctx);
     }
 };
+template <> struct fmt::formatter<net::resolve_errc> : fmt::formatter<fmt::string_view> {
+    template <class Context> auto format(net::resolve_errc e, Context& ctx) const {
+        return fmt::formatter<fmt::string_view>::format(net::detail::format_text(e), ctx);
+    }
+};
 #endif
 
 #endif

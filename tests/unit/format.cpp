@@ -42,6 +42,8 @@ TEST_CASE("{fmt} formatting of addresses and errors") {
     const net::error e(std::make_error_code(std::errc::connection_refused), "connect", "127.0.0.1:9");
     CHECK(fmt::format("{}", e) == std::string(e.what()));
     CHECK(fmt::format("{}", net::errc::eof) == net::make_error_code(net::errc::eof).message());
+    CHECK(fmt::format("{}", net::resolve_errc::host_not_found) ==
+          net::make_error_condition(net::resolve_errc::host_not_found).message());
 #else
     MESSAGE("skipped: no <fmt/format.h> here (Debian: libfmt-dev)");
 #endif
