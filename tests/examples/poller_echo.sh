@@ -144,4 +144,15 @@ expect_rc 0 help "$server" --help
 expect_match help.out '^  -i, --idle-timeout SEC'
 expect_empty help.err
 
+# "::" listens on IPv6 and IPv4 in every server (examples/common.hpp): an IPv4 and an IPv6
+# client, when the machine has IPv6.
+if try_start_server dual "$server" --host :: --port 0 --max-clients 2 --quiet; then
+    expect_line dual.out "listening on [::]:$PORT"
+    expect_rc 0 dual_v4 "$clients" --host 127.0.0.1 --port "$PORT" --clients 1 --timeout 10
+    expect_rc 0 dual_v6 "$clients" --host ::1 --port "$PORT" --clients 1 --timeout 10
+    wait_server 10
+else
+    echo "note: no IPv6 here; the dual-stack part skipped"
+fi
+
 echo "example.poller_echo: OK"

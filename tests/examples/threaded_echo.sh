@@ -107,4 +107,17 @@ exec 7>&-
 kill -TERM "$NETSOCK_SERVER_PID"
 wait_server 5
 
+# "::" listens on IPv6 and IPv4 in every server (examples/common.hpp): an IPv4 and an IPv6
+# client, when the machine has IPv6.
+if try_start_server dual "$server" --host :: --port 0 --max-clients 2; then
+    expect_line dual.out "listening on [::]:$PORT"
+    expect_rc 0 dual_v4 "$client" --host 127.0.0.1 --port "$PORT" --message "v4 on ::"
+    expect_line dual_v4.out "received: v4 on ::"
+    expect_rc 0 dual_v6 "$client" --host ::1 --port "$PORT" --message "v6 on ::"
+    expect_line dual_v6.out "received: v6 on ::"
+    wait_server 10
+else
+    echo "note: no IPv6 here; the dual-stack part skipped"
+fi
+
 echo "example.threaded_echo: OK"
