@@ -594,6 +594,12 @@ template <class Visit> std::error_code each_interface(Visit&& visit) {
     return {};
 }
 
+// Runs f(arg) on a new, detached thread (a lookup under a deadline: impl/resolve.ipp).
+inline std::error_code start_thread(void (*f)(void*), void* arg) noexcept {
+    if (int e = os::start_thread(f, arg); e != 0) return socket_error(e);
+    return {};
+}
+
 // What is at a file system path, for create_server's remove_existing_path.
 enum class path_kind { none, socket, other, unknown };
 inline path_kind kind_of_path(const char* path) noexcept {

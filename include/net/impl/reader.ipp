@@ -39,9 +39,9 @@ result<std::string_view> reader::try_read_until(std::string_view separator, time
     settle();
     const auto until = detail::sys::deadline::after(t);
     for (;;) {
-        if (auto end = buffer_.find(separator)) {
-            if (*end > limit_) return detail::fail(std::errc::message_size);
-            return take(*end);
+        if (const std::size_t end = buffer_.find(separator); end != detail::read_buffer::npos) {
+            if (end > limit_) return detail::fail(std::errc::message_size);
+            return take(end);
         }
         if (buffer_.size() >= limit_) return detail::fail(std::errc::message_size);
         const std::size_t room = limit_ - buffer_.size() < 4096 ? limit_ - buffer_.size() : 4096;

@@ -15,11 +15,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -156,11 +155,23 @@ std::vector<address> resolve(std::string_view host, std::string_view service, co
 namespace detail {
 // A lookup on a thread of its own: what it found, and a canceller it cancels when done (the
 // caller waits for its socket with poll, so a deadline and the caller's canceller end the wait).
+// Owned by the caller and the thread together: the last to let go deletes it.
 struct lookup {
     canceller done;
     std::string host, service;
     resolve_hints hints;
     std::optional<result<std::vector<address>>> found;
+    std::atomic<int> owners{2};
+
+    void release() noexcept {
+        if (owners.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+    static void run(void* p) noexcept {
+        auto* job = static_cast<lookup*>(p);
+        job->found = try_resolve(job->host, job->service, job->hints);
+        job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
+        job->release();
+    }
 };
 
 // try_resolve under a deadline or a canceller. getaddrinfo cannot be interrupted, so a name is
@@ -168,7 +179,8 @@ struct lookup {
 // (operation_canceled) the caller returns at once and the lookup is abandoned: the thread
 // finishes it alone and frees what it found. One thread and one socket pair per lookup, and only
 // for names: numeric hosts, and calls with neither a time limit nor a canceller, resolve on the
-// caller's thread.
+// caller's thread. Without a thread to be had, the name is resolved on the caller's thread,
+// without the time limit.
 inline result<std::vector<address>> resolve_until(std::string_view host, std::string_view service,
                                                   const resolve_hints& hints, const sys::deadline& until) {
     if (until.cancelled()) return fail(sys::canceled());
@@ -178,26 +190,18 @@ inline result<std::vector<address>> resolve_until(std::string_view host, std::st
         return try_resolve(host, service, hints);
     auto done = canceller::try_create();
     if (!done) return fail(done.error());
-    auto job = std::make_shared<lookup>(
-        lookup{std::move(*done), std::string(host), std::string(service), hints, {}});
-    auto work = [job] {
-        job->found = try_resolve(job->host, job->service, job->hints);
-        job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
-    };
-#if defined(NETSOCK_NO_EXCEPTIONS)
-    std::thread(std::move(work)).detach();
-#else
-    try {
-        std::thread(std::move(work)).detach();
-    } catch (...) { // no thread to be had: resolve here, without the time limit
+    auto* job = new lookup{std::move(*done), std::string(host), std::string(service), hints, {}};
+    if (sys::start_thread(&lookup::run, job)) {
+        delete job;
         return try_resolve(host, service, hints);
     }
-#endif
     std::error_code ec;
     sys::wait(job->done.native_handle(), POLLIN, until, ec);
-    if (ec) return fail(ec);
-    if (!job->done.is_cancelled()) return fail(std::errc::resource_unavailable_try_again); // not reached
-    return std::move(*job->found);
+    result<std::vector<address>> out = fail(ec);
+    if (!ec && job->done.is_cancelled()) out = std::move(*job->found);   // acquire: `found` is complete
+    else if (!ec) out = fail(std::errc::resource_unavailable_try_again); // not reached
+    job->release();
+    return out;
 }
 } // namespace detail
 

@@ -533,6 +533,30 @@ inline int set_cloexec(handle h) noexcept {
                : static_cast<int>(::GetLastError());
 }
 
+// Runs f(arg) on a new thread (CreateThread, handle closed at once); 0 or the error.
+struct thread_start {
+    void (*f)(void*);
+    void* arg;
+};
+inline DWORD WINAPI run_thread_start(LPVOID p) {
+    const thread_start s = *static_cast<thread_start*>(p);
+    delete static_cast<thread_start*>(p);
+    s.f(s.arg);
+    return 0;
+}
+inline int start_thread(void (*f)(void*), void* arg) noexcept {
+    auto* s = new (std::nothrow) thread_start{f, arg};
+    if (s == nullptr) return ERROR_NOT_ENOUGH_MEMORY;
+    HANDLE h = ::CreateThread(nullptr, 0, &run_thread_start, s, 0, nullptr);
+    if (h == nullptr) {
+        const int e = static_cast<int>(::GetLastError());
+        delete s;
+        return e;
+    }
+    ::CloseHandle(h);
+    return 0;
+}
+
 // What is at a file system path: 0 nothing, 1 an AF_UNIX socket file (a reparse point tagged
 // IO_REPARSE_TAG_AF_UNIX, which FindFirstFile reports without following it), 2 anything else,
 // -1 the query failed.
