@@ -20,6 +20,12 @@ expect_rc 2 missing_value "$server" --directory
 expect_rc 2 two_ports "$server" 8000 8001
 expect_rc 0 help "$server" --help
 expect_match help.out '^usage: http_server'
+expect_match help.out '^  -H, --host HOST'
+expect_match help.out '^  -d, --directory DIR'
+expect_match help.out '^  -h, --help'
+expect_empty help.err
+expect_rc 0 short_help "$server" -h
+expect_match short_help.out '^usage: http_server'
 expect_rc 1 no_dir "$server" --directory "$T/does-not-exist"
 expect_match no_dir.err '^http_server: '
 

@@ -13,6 +13,20 @@ expect_match bad_server_arg.err '^usage: udp_echo_server'
 expect_rc 2 bad_client_arg "$client" --port 1 --retries lots
 expect_match bad_client_arg.err '^usage: udp_echo_client'
 expect_rc 2 client_without_port "$client" --message x
+expect_rc 2 unknown_server_arg "$server" --no-such-option
+expect_match unknown_server_arg.err '^usage: udp_echo_server'
+expect_empty unknown_server_arg.out
+
+# --help: usage with the short options on stdout, exit code 0, nothing on stderr.
+expect_rc 0 server_help "$server" --help
+expect_match server_help.out '^  -H, --host HOST'
+expect_match server_help.out '^  -n, --max-datagrams N'
+expect_match server_help.out '^  -h, --help'
+expect_empty server_help.err
+expect_rc 0 client_help "$client" -h
+expect_match client_help.out '^  -p, --port N'
+expect_match client_help.out '^  -r, --retries N'
+expect_empty client_help.err
 
 # Five datagrams: two --message, three stdin lines (one empty: a zero-length datagram).
 start_server server "$server" --port 0 --max-datagrams 5
