@@ -94,6 +94,7 @@ expect_match refused.err 'connect'
 # 6. Silent clients cannot starve the others: under `ulimit -n 64` the default
 # --max-connections (the limit minus a reserve) keeps descriptors free, a client beyond it is
 # closed at once (not left hanging), and --idle-timeout frees the places the silent ones hold.
+# shellcheck disable=SC2016 # $0 and $@ expand in the inner shell
 start_server capped bash -c 'ulimit -n 64 && exec "$0" "$@"' "$server" --port 0 --idle-timeout 1
 for ((fd = 20; fd < 80; fd++)); do
     eval "exec $fd<>/dev/tcp/127.0.0.1/$PORT"
