@@ -110,8 +110,9 @@ struct interface_address {
 ///   Trap: on Windows that is a display name that the user may rename, and not the name an
 ///   IPv6 zone takes: use the index there ("fe80::1%12").
 /// - `index`: POSIX: if_nametoindex(name). Windows: IfIndex, or Ipv6IfIndex on an adapter
-///   without IPv4. It is the scope id of the interface's link-local IPv6 addresses and what
-///   multicast options take. Indexes can be reused once an interface goes away.
+///   without IPv4 (0 on one with neither). It is the scope id of the interface's link-local
+///   IPv6 addresses and what multicast options take. Indexes can be reused once an interface
+///   goes away.
 /// Linux lists an IPv4 alias with a label ("eth0:1") as an interface of its own, with the
 /// index of "eth0".
 struct interface_info {

@@ -171,7 +171,7 @@ TEST_CASE("interfaces lists the loopback interface with 127.0.0.1, and its addre
     for (const auto& i : *list) {
         CAPTURE(i.name);
         CHECK_FALSE(i.name.empty());
-        CHECK(i.index != 0);
+        if (!i.addresses.empty()) CHECK(i.index != 0); // Windows: 0 with neither IPv4 nor IPv6 bound
         // Names are unique: one entry per interface, however many addresses it has.
         CHECK(std::count_if(list->begin(), list->end(), [&](const auto& j) { return j.name == i.name; }) ==
               1);
