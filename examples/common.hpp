@@ -11,7 +11,8 @@
 //                              clients: the server, a name or a numeric address
 //   -p, --port N               0 (servers only) picks a free port and prints it
 //   -n, --max-clients N        servers: serve N clients, then exit
-//   -c, --max-connections N    servers: at most N connections at once; more are accepted and
+//   -c, --max-connections N    threaded_echo_server, poller_echo_server (echo_server serves one
+//                              at a time): at most N connections at once; more are accepted and
 //                              closed at once (default: the descriptor limit minus a reserve)
 //   -i, --idle-timeout SEC     servers: close a connection that sends nothing for SEC seconds
 //   -t, --timeout SEC          clients: limit for connecting and for each reply
@@ -133,7 +134,8 @@ extern "C" inline void cancel_on_signal(int) {
 /// The canceller that SIGINT (Ctrl-C) and SIGTERM cancel; the handlers are installed on the
 /// first call.
 inline net::canceller& stop_signal() {
-    static net::canceller stop;
+    // Never destroyed: a signal during exit must not reach a destroyed canceller.
+    static net::canceller& stop = *new net::canceller;
     if (detail::signal_target.exchange(&stop) == nullptr) {
         std::signal(SIGINT, detail::cancel_on_signal);
         std::signal(SIGTERM, detail::cancel_on_signal);

@@ -330,6 +330,8 @@ private:
             }
             c.sent_to += *n;
             c.echoed += *n;
+            // A client that reads is not idle, even while backpressure stops the server reading.
+            if (opt_.idle_timeout.count() > 0) c.active = clock_type::now();
         }
         if (c.sent_to == c.out.size()) { // all echoed (read_some compacts a partial rest)
             c.out.clear();

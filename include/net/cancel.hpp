@@ -37,12 +37,16 @@ NETSOCK_BEGIN_NAMESPACE
 ///   A cancelled `connect` leaves the socket in an unspecified state, as a timeout does: close it.
 /// - A call given a canceller waits with poll() instead of blocking in the kernel, so it works
 ///   like a call with a timeout: on a non-blocking socket it waits too, and accept and connect
-///   switch the socket to non-blocking mode for the duration of the call.
+///   switch the socket to non-blocking mode for the duration of the call. That mode belongs to
+///   the socket, not the call: a listener accepted from by several threads at once (or
+///   processes after fork) should be made non-blocking once (`net::set_nonblocking`) and then
+///   given timeouts or cancellers, so that no call switches it under another.
 /// - `cancel()` is thread-safe and async-signal-safe on POSIX (one atomic store and one send()
 ///   to an internal socket pair); on Windows it is safe from any thread, including a console
 ///   control handler (SetConsoleCtrlHandler).
 /// - The canceller must outlive every call it was given, and must not be moved while in use.
-///   `reset()` must not race with `cancel()`.
+///   `reset()` only when no call is using the canceller and no `cancel()` can run (a call
+///   between its check and its wait would miss a cancel that reset() drained).
 /// - It owns two sockets (a connected pair). `native_handle()` becomes readable on cancel, for
 ///   your own poll loop.
 /// - Name resolution (getaddrinfo in `resolve` and `create_connection(host, port)`) cannot be

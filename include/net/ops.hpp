@@ -43,9 +43,9 @@ struct [[nodiscard]] recvfrom_result {
 /// - `peek`: receive without removing the data from the socket (recv, recvfrom);
 /// - `dontwait`: one attempt that never waits, whatever the socket's mode or the timeout:
 ///   operation_would_block if nothing can move (on every OS; Windows has no MSG_DONTWAIT);
-/// - `waitall` (recv only): wait until the buffer is full, the stream ends (then fewer bytes
-///   come back, as with MSG_WAITALL) or the timeout expires; it is `recv_exact` that does not
-///   treat EOF as an error. Not with `peek`.
+/// - `waitall` (recv only): wait until the buffer is full; if the stream ends, the timeout
+///   expires or a canceller fires first, the bytes that came are returned (as with
+///   MSG_WAITALL; an error only if none came). For stream sockets. Not with `peek`.
 /// Other combinations, and `peek`/`waitall` for sending, are invalid_argument.
 enum class message_flags : unsigned { none = 0, peek = 1, dontwait = 2, waitall = 4 };
 constexpr message_flags operator|(message_flags a, message_flags b) noexcept {

@@ -36,8 +36,9 @@ NETSOCK_BEGIN_NAMESPACE
 /// - End of stream before the separator or count: the error is `net::errc::eof`, and the
 ///   partial data is still readable with `buffered()` (and `consume()`); a clean EOF (nothing
 ///   buffered) is `net::errc::eof` too, so `while (auto line = in.try_readline())` ends there.
-/// - `read_until` buffers at most `limit` bytes (default 64 KiB) looking for the separator;
-///   beyond it the error is `std::errc::message_size` and the data is kept.
+/// - The reader never buffers more than `limit` bytes (default 64 KiB): a separator not found
+///   within it, or a `read_exactly` of more, is `std::errc::message_size` and the data is
+///   kept. Raise the limit for larger records.
 /// - Allocation failure terminates (the try_ functions are noexcept). No allocation once the
 ///   buffer has grown to the largest record.
 class reader {
@@ -47,6 +48,8 @@ public:
 
     explicit reader(const socket& s, std::size_t limit = default_limit) noexcept
         : socket_(&s), limit_(limit) {}
+    /// A reader of a temporary socket would point to a destroyed one.
+    reader(socket&&, std::size_t = default_limit) = delete;
 
     /// The data up to and including the first `separator` (not empty).
     /// Errors: eof, message_size, timed_out, operation_canceled, the socket's errors.
@@ -62,8 +65,9 @@ public:
     /// Throwing form of `try_readline`.
     std::string_view readline(timeout t = timeout::none()) { return read_until("\n", t); }
 
-    /// Exactly `n` bytes (the buffer grows to `n`; the limit does not apply).
-    /// Errors: eof, timed_out, operation_canceled, the socket's errors.
+    /// Exactly `n` bytes. Errors: message_size if `n` is over the limit (a length read from the
+    /// peer cannot make the reader allocate without bound), eof, timed_out, operation_canceled,
+    /// the socket's errors.
     [[nodiscard]] NETSOCK_DECL result<std::string_view>
     try_read_exactly(std::size_t n, timeout t = timeout::none()) noexcept;
     /// Throwing form of `try_read_exactly`.

@@ -1631,6 +1631,14 @@ TEST_CASE("message flags: peek, dontwait, waitall") {
         CHECK(net::recv(c.server, net::buffer(buf, 8), net::message_flags::waitall, io_timeout) == 2);
         CHECK(std::string(buf, 2) == "ef");
     }
+    SUBCASE("waitall returns what came before a timeout, never drops it") {
+        REQUIRE(net::sendall(c.client, "ab", io_timeout) == 2);
+        CHECK(net::recv(c.server, net::buffer(buf, 8), net::message_flags::waitall, 50ms) == 2);
+        CHECK(std::string(buf, 2) == "ab");
+        auto none = net::try_recv(c.server, net::buffer(buf, 8), net::message_flags::waitall, 20ms);
+        REQUIRE_FALSE(none);
+        CHECK_EC(none.error(), std::errc::timed_out);
+    }
     SUBCASE("dontwait send fails with would-block once the buffers are full") {
         net::set_option(c.client, net::send_buffer_size{4096});
         const std::vector<char> chunk(65536, 'x');

@@ -180,10 +180,12 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
 // The canceller's two ends (cancel.ipp): one byte makes the reading end readable; drain empties
 // it. Both sockets are non-blocking; wake is async-signal-safe on POSIX (one send()).
 inline void wake(handle h) noexcept {
+    const int saved = os::last_error(); // a signal handler must leave errno as it found it
     const char byte = 1;
     int e = 0;
     for (int i = 0; i < 16; ++i)
-        if (os::send_once(h, &byte, 1, 0, -1, e) >= 0 || !os::is_interrupted(e)) return;
+        if (os::send_once(h, &byte, 1, 0, -1, e) >= 0 || !os::is_interrupted(e)) break;
+    os::set_last_error(saved);
 }
 inline void drain(handle h) noexcept {
     char sink[64];

@@ -38,8 +38,13 @@ result<canceller> canceller::try_create() noexcept {
 result<void> canceller::open() noexcept {
     auto pair = try_socket_pair(socket_type::stream);
     if (!pair) return detail::fail(pair.error());
-    for (const socket* s : {&pair->first, &pair->second})
+    for (const socket* s : {&pair->first, &pair->second}) {
         if (auto ec = detail::sys::set_nonblocking(s->native_handle(), true)) return detail::fail(ec);
+        // Where the pair is loopback TCP (Windows), the byte of a cancel must not wait for Nagle
+        // (a cancel right after a reset() would else arrive late, after reset() drained). The
+        // option fails on a Unix socketpair, which needs none.
+        (void)detail::sys::set_int_option(s->native_handle(), IPPROTO_TCP, TCP_NODELAY, 1);
+    }
     state_.reader = pair->first.release();
     state_.writer = pair->second.release();
     state_.id = detail::next_canceller_id();

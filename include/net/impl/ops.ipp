@@ -257,7 +257,9 @@ result<std::size_t> try_recv(const socket& s, mutable_buffer b, message_flags f,
     if (has(f, message_flags::waitall)) { // recv_exact, with a short count at EOF (MSG_WAITALL)
         std::size_t got = 0;
         auto r = try_recv_exact(s, b, t, &got);
-        if (!r && r.error() != errc::eof) return detail::fail(r.error());
+        // What arrived before EOF, a timeout or a cancel is returned, never dropped: the bytes
+        // are out of the socket (MSG_WAITALL does the same when interrupted).
+        if (!r && got == 0 && r.error() != errc::eof) return detail::fail(r.error());
         return got;
     }
     std::error_code ec;

@@ -18,7 +18,7 @@ namespace detail {
 // wait rules of sys::recv until `until`; an orderly end of stream is net::errc::eof.
 inline std::error_code fill(const socket& s, read_buffer& buf, std::size_t room, const sys::deadline& until) {
     if (!s) return not_open();
-    const mutable_buffer space = buf.prepare(room);
+    const mutable_buffer space = buffer(buf.prepare(room), room); // never more than `room`
     std::error_code ec;
     std::size_t n = 0;
     do {
@@ -55,6 +55,7 @@ std::string_view reader::read_until(std::string_view separator, timeout t) {
 
 result<std::string_view> reader::try_read_exactly(std::size_t n, timeout t) noexcept {
     settle();
+    if (n > limit_) return detail::fail(std::errc::message_size);
     const auto until = detail::sys::deadline::after(t);
     while (buffer_.size() < n) {
         if (auto ec = detail::fill(*socket_, buffer_, n - buffer_.size(), until)) return detail::fail(ec);
@@ -68,6 +69,7 @@ std::string_view reader::read_exactly(std::size_t n, timeout t) {
 
 result<std::string_view> reader::try_read_some(timeout t) noexcept {
     settle();
+    if (limit_ == 0) return detail::fail(std::errc::invalid_argument); // a 0 would read as EOF
     if (buffer_.size() == 0) {
         if (auto ec = detail::fill(*socket_, buffer_, limit_ < 4096 ? limit_ : 4096,
                                    detail::sys::deadline::after(t)))

@@ -56,8 +56,13 @@ inline constexpr int send_flags = 0;
 inline constexpr std::size_t send_piece = static_cast<std::size_t>(-1);
 // A timed attempt (send_once, ...) does not wait: sys waits with poll.
 inline constexpr bool attempt_waits = false;
-// accept() honours SO_RCVTIMEO.
+// accept() honours SO_RCVTIMEO on Linux; macOS and the BSDs sleep in accept without a limit,
+// so there netsock makes it apply (sys::accept_deadline), as on Windows.
+#if defined(NETSOCK_OS_LINUX)
 inline constexpr bool accept_uses_rcvtimeo = true;
+#else
+inline constexpr bool accept_uses_rcvtimeo = false;
+#endif
 // socketpair() exists.
 inline constexpr bool has_socketpair = true;
 
@@ -107,6 +112,7 @@ struct timeout_value {
 };
 
 inline int last_error() noexcept { return errno; }
+inline void set_last_error(int e) noexcept { errno = e; }
 inline bool is_interrupted(int e) noexcept { return e == EINTR; }
 inline bool is_would_block(int e) noexcept { return e == EAGAIN || e == EWOULDBLOCK; }
 inline bool is_connection_aborted(int e) noexcept { return e == ECONNABORTED; }

@@ -92,6 +92,7 @@ struct timeout_value {
 };
 
 inline int last_error() noexcept { return ::WSAGetLastError(); }
+inline void set_last_error(int e) noexcept { ::WSASetLastError(e); }
 inline bool is_interrupted(int e) noexcept { return e == WSAEINTR; }
 inline bool is_would_block(int e) noexcept { return e == WSAEWOULDBLOCK; }
 inline bool is_connection_aborted(int e) noexcept { return e == WSAECONNABORTED; }
