@@ -886,6 +886,7 @@ struct timeout_value {
 };
 
 inline int last_error() noexcept { return ::WSAGetLastError(); }
+inline void set_last_error(int e) noexcept { ::WSASetLastError(e); }
 inline bool is_interrupted(int e) noexcept { return e == WSAEINTR; }
 inline bool is_would_block(int e) noexcept { return e == WSAEWOULDBLOCK; }
 inline bool is_connection_aborted(int e) noexcept { return e == WSAECONNABORTED; }
@@ -1327,6 +1328,30 @@ inline int set_cloexec(handle h) noexcept {
                : static_cast<int>(::GetLastError());
 }
 
+// Runs f(arg) on a new thread (CreateThread, handle closed at once); 0 or the error.
+struct thread_start {
+    void (*f)(void*);
+    void* arg;
+};
+inline DWORD WINAPI run_thread_start(LPVOID p) {
+    const thread_start s = *static_cast<thread_start*>(p);
+    delete static_cast<thread_start*>(p);
+    s.f(s.arg);
+    return 0;
+}
+inline int start_thread(void (*f)(void*), void* arg) noexcept {
+    auto* s = new (std::nothrow) thread_start{f, arg};
+    if (s == nullptr) return ERROR_NOT_ENOUGH_MEMORY;
+    HANDLE h = ::CreateThread(nullptr, 0, &run_thread_start, s, 0, nullptr);
+    if (h == nullptr) {
+        const int e = static_cast<int>(::GetLastError());
+        delete s;
+        return e;
+    }
+    ::CloseHandle(h);
+    return 0;
+}
+
 // What is at a file system path: 0 nothing, 1 an AF_UNIX socket file (a reparse point tagged
 // IO_REPARSE_TAG_AF_UNIX, which FindFirstFile reports without following it), 2 anything else,
 // -1 the query failed.
@@ -1346,16 +1371,44 @@ inline int path_kind(const char* path) noexcept {
 // ---------------------------------------------------------------------------------------------
 // This host: its name, reverse lookup, its interfaces (host.hpp)
 
-// gethostname (Winsock must be started); 0 or the error.
-inline int host_name(char* out, std::size_t size) noexcept {
-    return ::gethostname(out, static_cast<int>(size)) == 0 ? 0 : ::WSAGetLastError();
+// UTF-8 of a NUL-terminated wide string into out[size], NUL included; false if it does not fit.
+inline bool to_utf8(const wchar_t* in, char* out, std::size_t size) noexcept {
+    if (size == 0) return false;
+    if (in == nullptr || *in == 0) {
+        *out = 0;
+        return true;
+    }
+    return ::WideCharToMultiByte(CP_UTF8, 0, in, -1, out, static_cast<int>(size), nullptr, nullptr) != 0;
 }
 
-// getnameinfo's own code (EAI_*), 0 on success.
+// The host name in UTF-8, as Python's socket.gethostname() finds it on Windows:
+// GetComputerNameExW(ComputerNamePhysicalDnsHostname) (Winsock's gethostname would give it in
+// the ANSI code page). 0 or the error.
+inline int host_name(char* out, std::size_t size) noexcept {
+    wchar_t wide[256] = {};
+    DWORD n = 256;
+    if (!::GetComputerNameExW(ComputerNamePhysicalDnsHostname, wide, &n)) {
+        const DWORD e = ::GetLastError();
+        return e == ERROR_MORE_DATA ? WSAENAMETOOLONG : static_cast<int>(e);
+    }
+    return to_utf8(wide, out, size) ? 0 : WSAENAMETOOLONG;
+}
+
+// getnameinfo's own code (EAI_*, that is WSA* on Windows), 0 on success. GetNameInfoW and
+// UTF-8, so that a name outside the ANSI code page arrives intact.
 inline int name_info(const ::sockaddr* sa, socklen_type len, char* host, std::size_t host_size, char* service,
                      std::size_t service_size, int flags) noexcept {
-    return ::getnameinfo(sa, len, host, static_cast<DWORD>(host_size), service,
-                         static_cast<DWORD>(service_size), flags);
+    wchar_t h[NI_MAXHOST] = {};
+    wchar_t s[NI_MAXSERV] = {};
+    // The code is the return value (Wine leaves WSAGetLastError at 0); the last error only if
+    // it returned SOCKET_ERROR instead.
+    if (const int rc = ::GetNameInfoW(sa, len, h, NI_MAXHOST, s, NI_MAXSERV, flags); rc != 0) {
+        if (rc != SOCKET_ERROR) return rc;
+        const int e = ::WSAGetLastError();
+        return e != 0 ? e : WSANO_RECOVERY;
+    }
+    if (!to_utf8(h, host, host_size) || !to_utf8(s, service, service_size)) return WSAENOBUFS;
+    return 0;
 }
 
 // One address of one interface (an interface without an address comes once, address null).
@@ -1381,19 +1434,25 @@ template <class Visit> int each_interface(Visit&& visit) {
                             : nullptr;
     }();
     if (get == nullptr) return WSAEOPNOTSUPP;
+    // The size it asks for may grow between two calls (an adapter added): a few attempts.
     ULONG size = 16 * 1024;
     std::unique_ptr<char[]> buf;
     ULONG r = ERROR_BUFFER_OVERFLOW;
     for (int attempt = 0; attempt < 4 && r == ERROR_BUFFER_OVERFLOW; ++attempt) {
-        buf.reset(new char[size]);
+        buf.reset(new (std::nothrow) char[size]); // operator new[]: aligned for the structures
+        if (!buf) return ERROR_NOT_ENOUGH_MEMORY;
         r = get(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
                 nullptr, reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()), &size);
     }
-    if (r != NO_ERROR) return static_cast<int>(r);
+    if (r == ERROR_NO_DATA) return 0; // no adapter at all: an empty list
+    if (r == ERROR_BUFFER_OVERFLOW) return WSAENOBUFS;
+    if (r == ERROR_INVALID_PARAMETER) return WSAEINVAL;
+    if (r != NO_ERROR) return static_cast<int>(r); // ERROR_NOT_ENOUGH_MEMORY: not_enough_memory
     for (auto* a = reinterpret_cast<PIP_ADAPTER_ADDRESSES>(buf.get()); a != nullptr; a = a->Next) {
         char name[256] = {};
-        if (::WideCharToMultiByte(CP_UTF8, 0, a->FriendlyName, -1, name, sizeof name, nullptr, nullptr) == 0)
-            std::snprintf(name, sizeof name, "%s", a->AdapterName);
+        if (a->FriendlyName == nullptr || a->FriendlyName[0] == 0 ||
+            !to_utf8(a->FriendlyName, name, sizeof name))
+            std::snprintf(name, sizeof name, "%s", a->AdapterName != nullptr ? a->AdapterName : "");
         interface_entry e;
         e.name = name;
         e.index = a->IfIndex != 0 ? static_cast<unsigned>(a->IfIndex) : static_cast<unsigned>(a->Ipv6IfIndex);
@@ -1441,6 +1500,7 @@ NETSOCK_END_NAMESPACE
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1451,6 +1511,7 @@ NETSOCK_END_NAMESPACE
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <new>
 #include <string>
 #include <system_error>
 
@@ -1480,8 +1541,13 @@ inline constexpr int send_flags = 0;
 inline constexpr std::size_t send_piece = static_cast<std::size_t>(-1);
 // A timed attempt (send_once, ...) does not wait: sys waits with poll.
 inline constexpr bool attempt_waits = false;
-// accept() honours SO_RCVTIMEO.
+// accept() honours SO_RCVTIMEO on Linux; macOS and the BSDs sleep in accept without a limit,
+// so there netsock makes it apply (sys::accept_deadline), as on Windows.
+#if defined(NETSOCK_OS_LINUX)
 inline constexpr bool accept_uses_rcvtimeo = true;
+#else
+inline constexpr bool accept_uses_rcvtimeo = false;
+#endif
 // socketpair() exists.
 inline constexpr bool has_socketpair = true;
 
@@ -1531,6 +1597,7 @@ struct timeout_value {
 };
 
 inline int last_error() noexcept { return errno; }
+inline void set_last_error(int e) noexcept { errno = e; }
 inline bool is_interrupted(int e) noexcept { return e == EINTR; }
 inline bool is_would_block(int e) noexcept { return e == EAGAIN || e == EWOULDBLOCK; }
 inline bool is_connection_aborted(int e) noexcept { return e == ECONNABORTED; }
@@ -1746,6 +1813,34 @@ inline constexpr int eai_system = -1;
 // Not inherited by programs this one starts (FD_CLOEXEC); 0 or the error.
 inline int set_cloexec(handle h) noexcept { return ::fcntl(h, F_SETFD, FD_CLOEXEC) == 0 ? 0 : errno; }
 
+// Runs f(arg) on a new, detached thread (pthread_create; not std::thread, whose header would
+// add a quarter to the compile time of every file that includes netsock); 0 or the error.
+struct thread_start {
+    void (*f)(void*);
+    void* arg;
+};
+inline void* run_thread_start(void* p) {
+    const thread_start s = *static_cast<thread_start*>(p);
+    delete static_cast<thread_start*>(p);
+    s.f(s.arg);
+    return nullptr;
+}
+inline int start_thread(void (*f)(void*), void* arg) noexcept {
+    auto* s = new (std::nothrow) thread_start{f, arg};
+    if (s == nullptr) return ENOMEM;
+    ::pthread_attr_t attr;
+    if (int e = ::pthread_attr_init(&attr); e != 0) {
+        delete s;
+        return e;
+    }
+    ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    ::pthread_t t;
+    const int e = ::pthread_create(&t, &attr, &run_thread_start, s);
+    ::pthread_attr_destroy(&attr);
+    if (e != 0) delete s;
+    return e;
+}
+
 // What is at a file system path (create_server's remove_existing_path removes a path only if
 // it is a socket file): 0 nothing, 1 a socket (itself, not a link to one), 2 anything else,
 // -1 the query failed.
@@ -1780,29 +1875,57 @@ struct interface_entry {
     int prefix_length = -1; // -1: unknown
 };
 
-// The number of leading one bits of an IPv4 or IPv6 netmask, or -1.
-inline int prefix_of(const ::sockaddr* mask) noexcept {
+// The number of leading one bits of the netmask of an address of `family` (AF_INET, AF_INET6),
+// or -1. The family is the address's: macOS and the BSDs build masks like routing messages,
+// trimmed after their last non-zero byte (sa_len 5 for 255.0.0.0) and not always with a family.
+inline int prefix_of(const ::sockaddr* mask, int family) noexcept {
     if (mask == nullptr) return -1;
-    const unsigned char* bytes = nullptr;
-    std::size_t n = 0;
-    if (mask->sa_family == AF_INET) {
-        bytes =
-            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in*>(mask)->sin_addr);
+    std::size_t offset = 0, n = 0;
+    if (family == AF_INET) {
+        offset = offsetof(::sockaddr_in, sin_addr);
         n = 4;
-    } else if (mask->sa_family == AF_INET6) {
-        bytes =
-            reinterpret_cast<const unsigned char*>(&reinterpret_cast<const ::sockaddr_in6*>(mask)->sin6_addr);
+    } else if (family == AF_INET6) {
+        offset = offsetof(::sockaddr_in6, sin6_addr);
         n = 16;
     } else {
         return -1;
     }
+#if defined(NETSOCK_HAS_SA_LEN)
+    const std::size_t present = mask->sa_len;
+#else
+    if (mask->sa_family != family) return -1;
+    const std::size_t present = offset + n;
+#endif
+    const auto* raw = reinterpret_cast<const unsigned char*>(mask);
     int bits = 0;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = offset; i < offset + n; ++i) {
+        const unsigned byte = i < present ? raw[i] : 0u;
         for (int b = 7; b >= 0; --b) {
-            if ((bytes[i] >> b) & 1) ++bits;
+            if ((byte >> b) & 1u) ++bits;
             else return bits;
         }
+    }
     return bits;
+}
+
+// macOS and the BSDs (KAME) may hand out a link-local IPv6 address with its interface index
+// embedded in bytes 2-3 (fe80:4::1) and sin6_scope_id 0, as ifconfig's source notes: move it
+// to sin6_scope_id so that the address prints and compares as fe80::1%4. Linux never does it
+// (and fe80:4::1 could be a real address there).
+inline const ::sockaddr* unembed_scope(const ::sockaddr* sa, ::sockaddr_in6& copy) noexcept {
+#if defined(NETSOCK_OS_APPLE) || defined(NETSOCK_OS_BSD)
+    if (sa == nullptr || sa->sa_family != AF_INET6) return sa;
+    std::memcpy(&copy, sa, sizeof copy);
+    unsigned char* b = copy.sin6_addr.s6_addr;
+    if (b[0] != 0xfe || (b[1] & 0xc0) != 0x80 || (b[2] == 0 && b[3] == 0)) return sa;
+    if (copy.sin6_scope_id == 0)
+        copy.sin6_scope_id = static_cast<decltype(copy.sin6_scope_id)>(b[2] << 8 | b[3]);
+    b[2] = b[3] = 0;
+    return reinterpret_cast<const ::sockaddr*>(&copy);
+#else
+    (void)copy;
+    return sa;
+#endif
 }
 
 // Calls visit(const interface_entry&) for every address of every interface (getifaddrs);
@@ -1815,6 +1938,8 @@ template <class Visit> int each_interface(Visit&& visit) {
         ~guard() { ::freeifaddrs(p); }
     } owner{list};
     for (const ::ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
+        if (p->ifa_name == nullptr) continue;
+        ::sockaddr_in6 unembedded{};
         interface_entry e;
         e.name = p->ifa_name;
         e.index = ::if_nametoindex(p->ifa_name);
@@ -1825,8 +1950,8 @@ template <class Visit> int each_interface(Visit&& visit) {
         e.multicast = (f & IFF_MULTICAST) != 0;
         e.broadcast = (f & IFF_BROADCAST) != 0;
         e.point_to_point = (f & IFF_POINTOPOINT) != 0;
-        e.address = p->ifa_addr;
-        e.prefix_length = prefix_of(p->ifa_netmask);
+        e.address = unembed_scope(p->ifa_addr, unembedded);
+        e.prefix_length = e.address != nullptr ? prefix_of(p->ifa_netmask, e.address->sa_family) : -1;
         visit(e);
     }
     return 0;
@@ -1903,12 +2028,16 @@ NETSOCK_BEGIN_NAMESPACE
 ///   A cancelled `connect` leaves the socket in an unspecified state, as a timeout does: close it.
 /// - A call given a canceller waits with poll() instead of blocking in the kernel, so it works
 ///   like a call with a timeout: on a non-blocking socket it waits too, and accept and connect
-///   switch the socket to non-blocking mode for the duration of the call.
+///   switch the socket to non-blocking mode for the duration of the call. That mode belongs to
+///   the socket, not the call: a listener accepted from by several threads at once (or
+///   processes after fork) should be made non-blocking once (`net::set_nonblocking`) and then
+///   given timeouts or cancellers, so that no call switches it under another.
 /// - `cancel()` is thread-safe and async-signal-safe on POSIX (one atomic store and one send()
 ///   to an internal socket pair); on Windows it is safe from any thread, including a console
 ///   control handler (SetConsoleCtrlHandler).
 /// - The canceller must outlive every call it was given, and must not be moved while in use.
-///   `reset()` must not race with `cancel()`.
+///   `reset()` only when no call is using the canceller and no `cancel()` can run (a call
+///   between its check and its wait would miss a cancel that reset() drained).
 /// - It owns two sockets (a connected pair). `native_handle()` becomes readable on cancel, for
 ///   your own poll loop.
 /// - Name resolution (getaddrinfo in `resolve` and `create_connection(host, port)`) cannot be
@@ -2450,9 +2579,9 @@ struct [[nodiscard]] recvfrom_result {
 /// - `peek`: receive without removing the data from the socket (recv, recvfrom);
 /// - `dontwait`: one attempt that never waits, whatever the socket's mode or the timeout:
 ///   operation_would_block if nothing can move (on every OS; Windows has no MSG_DONTWAIT);
-/// - `waitall` (recv only): wait until the buffer is full, the stream ends (then fewer bytes
-///   come back, as with MSG_WAITALL) or the timeout expires; it is `recv_exact` that does not
-///   treat EOF as an error. Not with `peek`.
+/// - `waitall` (recv only): wait until the buffer is full; if the stream ends, the timeout
+///   expires or a canceller fires first, the bytes that came are returned (as with
+///   MSG_WAITALL; an error only if none came). For stream sockets. Not with `peek`.
 /// Other combinations, and `peek`/`waitall` for sending, are invalid_argument.
 enum class message_flags : unsigned { none = 0, peek = 1, dontwait = 2, waitall = 4 };
 constexpr message_flags operator|(message_flags a, message_flags b) noexcept {
@@ -3369,22 +3498,37 @@ NETSOCK_END_NAMESPACE
 //     buf.commit(n); }
 // Growth is geometric and never zero-fills on the receive path; the data is moved to the front
 // only when the free tail is too small. A search resumes where the last one stopped, so reading
-// a long line in small pieces stays linear.
+// a long line in small pieces stays linear. (The storage is a plain new[] array: <memory> would
+// add a tenth to the compile time of every file that includes netsock.)
 
 
 #include <cstddef>
 #include <cstring>
-#include <memory>
-#include <optional>
 #include <string_view>
+#include <utility>
 
 NETSOCK_BEGIN_NAMESPACE
 namespace detail {
 
 class read_buffer {
 public:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    read_buffer() noexcept = default;
+    read_buffer(read_buffer&& o) noexcept { take(o); }
+    read_buffer& operator=(read_buffer&& o) noexcept {
+        if (this != &o) {
+            delete[] storage_;
+            take(o);
+        }
+        return *this;
+    }
+    read_buffer(const read_buffer&) = delete;
+    read_buffer& operator=(const read_buffer&) = delete;
+    ~read_buffer() { delete[] storage_; }
+
     // The unread bytes.
-    std::string_view data() const noexcept { return {storage_.get() + begin_, end_ - begin_}; }
+    std::string_view data() const noexcept { return {storage_ + begin_, end_ - begin_}; }
     std::size_t size() const noexcept { return end_ - begin_; }
     // Drops the first n unread bytes (all if n > size()).
     void consume(std::size_t n) noexcept {
@@ -3398,25 +3542,26 @@ public:
         if (capacity_ - end_ < n) {
             const std::size_t live = size();
             if (capacity_ - live >= n && begin_ > 0) {
-                std::memmove(storage_.get(), storage_.get() + begin_, live);
+                std::memmove(storage_, storage_ + begin_, live);
             } else {
                 std::size_t grown = capacity_ < 4096 ? 4096 : capacity_ * 2;
                 while (grown - live < n) grown *= 2;
-                std::unique_ptr<char[]> bigger(new char[grown]); // not zero-filled
-                if (live > 0) std::memcpy(bigger.get(), storage_.get() + begin_, live);
-                storage_ = std::move(bigger);
+                char* bigger = new char[grown]; // not zero-filled
+                if (live > 0) std::memcpy(bigger, storage_ + begin_, live);
+                delete[] storage_;
+                storage_ = bigger;
                 capacity_ = grown;
             }
             begin_ = 0;
             end_ = live;
         }
-        return {storage_.get() + end_, capacity_ - end_};
+        return {storage_ + end_, capacity_ - end_};
     }
     // Makes `n` bytes written into the last prepare() part of the data.
     void commit(std::size_t n) noexcept { end_ += n; }
-    // The length of the data up to and including the first `sep`, if it is there. Resumes
-    // where the last search for the same separator stopped.
-    std::optional<std::size_t> find(std::string_view sep) noexcept {
+    // The length of the data up to and including the first `sep`, or npos if it is not there.
+    // Resumes where the last search for the same separator stopped.
+    std::size_t find(std::string_view sep) noexcept {
         const std::string_view d = data();
         if (sep.empty()) return 0;
         if (sep != std::string_view(last_sep_, last_sep_size_)) { // another separator: from the start
@@ -3428,7 +3573,7 @@ public:
         const std::size_t at = d.find(sep, from);
         if (at == std::string_view::npos) {
             scanned_ = d.size();
-            return std::nullopt;
+            return npos;
         }
         scanned_ = 0;
         last_sep_size_ = 0;
@@ -3436,7 +3581,17 @@ public:
     }
 
 private:
-    std::unique_ptr<char[]> storage_;
+    void take(read_buffer& o) noexcept {
+        storage_ = std::exchange(o.storage_, nullptr);
+        capacity_ = std::exchange(o.capacity_, 0);
+        begin_ = std::exchange(o.begin_, 0);
+        end_ = std::exchange(o.end_, 0);
+        scanned_ = std::exchange(o.scanned_, 0);
+        last_sep_size_ = std::exchange(o.last_sep_size_, 0);
+        std::memcpy(last_sep_, o.last_sep_, sizeof last_sep_);
+    }
+
+    char* storage_ = nullptr;
     std::size_t capacity_ = 0;
     std::size_t begin_ = 0, end_ = 0;
     std::size_t scanned_ = 0; // bytes of data() already searched without a match
@@ -3475,8 +3630,9 @@ NETSOCK_BEGIN_NAMESPACE
 /// - End of stream before the separator or count: the error is `net::errc::eof`, and the
 ///   partial data is still readable with `buffered()` (and `consume()`); a clean EOF (nothing
 ///   buffered) is `net::errc::eof` too, so `while (auto line = in.try_readline())` ends there.
-/// - `read_until` buffers at most `limit` bytes (default 64 KiB) looking for the separator;
-///   beyond it the error is `std::errc::message_size` and the data is kept.
+/// - The reader never buffers more than `limit` bytes (default 64 KiB): a separator not found
+///   within it, or a `read_exactly` of more, is `std::errc::message_size` and the data is
+///   kept. Raise the limit for larger records.
 /// - Allocation failure terminates (the try_ functions are noexcept). No allocation once the
 ///   buffer has grown to the largest record.
 class reader {
@@ -3486,6 +3642,8 @@ public:
 
     explicit reader(const socket& s, std::size_t limit = default_limit) noexcept
         : socket_(&s), limit_(limit) {}
+    /// A reader of a temporary socket would point to a destroyed one.
+    reader(socket&&, std::size_t = default_limit) = delete;
 
     /// The data up to and including the first `separator` (not empty).
     /// Errors: eof, message_size, timed_out, operation_canceled, the socket's errors.
@@ -3501,8 +3659,9 @@ public:
     /// Throwing form of `try_readline`.
     std::string_view readline(timeout t = timeout::none()) { return read_until("\n", t); }
 
-    /// Exactly `n` bytes (the buffer grows to `n`; the limit does not apply).
-    /// Errors: eof, timed_out, operation_canceled, the socket's errors.
+    /// Exactly `n` bytes. Errors: message_size if `n` is over the limit (a length read from the
+    /// peer cannot make the reader allocate without bound), eof, timed_out, operation_canceled,
+    /// the socket's errors.
     [[nodiscard]] NETSOCK_DECL result<std::string_view>
     try_read_exactly(std::size_t n, timeout t = timeout::none()) noexcept;
     /// Throwing form of `try_read_exactly`.
@@ -3558,83 +3717,125 @@ NETSOCK_END_NAMESPACE
 
 NETSOCK_BEGIN_NAMESPACE
 
-/// This machine's host name (gethostname): `net::gethostname()` is Python's
-/// `socket.gethostname()`. Not necessarily a name that resolves.
+/// This machine's host name, Python's `socket.gethostname()`: `"build-07"`, sometimes a fully
+/// qualified `"build-07.example.org"` (whatever the administrator set).
+/// - POSIX: `gethostname(2)` (`uname -n`).
+/// - Windows: `GetComputerNameExW(ComputerNamePhysicalDnsHostname)` in UTF-8, as Python does
+///   (Winsock's `gethostname` would give it in the ANSI code page); Winsock is not needed.
+/// Trap: it is not necessarily a name that resolves, nor one that resolves to this machine.
+/// Errors: filename_too_long if the name does not fit in 255 bytes (not seen in practice).
 [[nodiscard]] NETSOCK_DECL result<std::string> try_gethostname() noexcept;
 /// Throwing form of `try_gethostname`.
 NETSOCK_DECL std::string gethostname();
 
-/// What `getnameinfo` does (combine with `|`), NI_* of getnameinfo(3).
+/// What `getnameinfo` does (combine with `|`), the NI_* flags of getnameinfo(3).
 enum class name_flags : unsigned {
     none = 0,
     numeric_host = 1,    ///< the numeric address, never a lookup (NI_NUMERICHOST)
     numeric_service = 2, ///< the port number, not its service name (NI_NUMERICSERV)
     name_required = 4,   ///< fail with host_not_found when the address has no name (NI_NAMEREQD)
-    datagram = 8,        ///< service names for UDP (NI_DGRAM)
-    no_fqdn = 16,        ///< only the host part of a local name (NI_NOFQDN)
+    datagram = 8,        ///< service names for UDP, where they differ (NI_DGRAM)
+    no_fqdn = 16,        ///< only the first label of a local host's name (NI_NOFQDN)
 };
 constexpr name_flags operator|(name_flags a, name_flags b) noexcept {
     return static_cast<name_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
-constexpr bool has(name_flags set, name_flags f) noexcept {
-    return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+constexpr name_flags operator&(name_flags a, name_flags b) noexcept {
+    return static_cast<name_flags>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
 }
+constexpr name_flags& operator|=(name_flags& a, name_flags b) noexcept { return a = a | b; }
+/// True if `set` contains any flag of `f`.
+constexpr bool has(name_flags set, name_flags f) noexcept { return (set & f) != name_flags::none; }
 
-/// What `getnameinfo` returns: the host's name (or numeric text) and the service.
+/// What `getnameinfo` returns: the host's name (or its numeric text) and the service's.
 struct name_info {
-    std::string host;
-    std::string service;
+    std::string host;    ///< "localhost", "example.org", or "127.0.0.1" / "fe80::1%eth0"
+    std::string service; ///< "http", or the port number as text ("8080")
 };
 
 /// Reverse lookup, Python's `socket.getnameinfo((host, port), flags)`: the name of `a`'s host
-/// (from /etc/hosts, DNS, ...; the numeric text when it has none, unless `name_required`) and
-/// the name of its port ("http", or the number). It may query DNS and wait for it: the
-/// resolver's timeout applies, and the call cannot be cancelled. Errors in
-/// `net::resolve_category()` (compare with `net::resolve_errc::host_not_found`, ...);
-/// invalid_argument for a local (Unix) address.
+/// (from the hosts file, DNS, mDNS... as the OS is configured) and the name of its port
+/// (`/etc/services`, or the number as text when it has none).
+/// - Without `name_required`, an address with no name gives its numeric text, not an error.
+/// - An IPv6 address with a scope id gives its zone too ("fe80::1%eth0" or "fe80::1%2").
+/// - POSIX: `getnameinfo(3)`. Windows: `GetNameInfoW`, host and service converted to UTF-8.
+/// Traps: it may query DNS (a PTR lookup) and wait for it: the resolver's own timeout applies
+/// (seconds, per configured server), not a netsock timeout, and the call cannot be cancelled;
+/// use `numeric_host` when you only want text. A name found is not proof of identity: anyone
+/// who controls the reverse zone chooses it (resolve it forwards and compare if that matters).
+/// Errors in `net::resolve_category()`, as `resolve` reports them (compare with
+/// `net::resolve_errc`): host_not_found (`name_required` and no name), try_again (the DNS
+/// server did not answer), family_not_supported (a default-constructed address); a resolver
+/// failure that is an OS error (EAI_SYSTEM) is that errno in `socket_category()` instead.
+/// A local (Unix) address is `std::errc::invalid_argument`: it has no host to look up (its
+/// path is `a.path()`).
 [[nodiscard]] NETSOCK_DECL result<name_info> try_getnameinfo(const address& a,
                                                              name_flags f = name_flags::none) noexcept;
-/// Throwing form of `try_getnameinfo`.
+/// Throwing form of `try_getnameinfo`; what() names the address.
 NETSOCK_DECL name_info getnameinfo(const address& a, name_flags f = name_flags::none);
 
 /// The state of a network interface (combine with `|`, test with `has`).
 enum class interface_flags : unsigned {
     none = 0,
-    up = 1,             ///< administratively up (Windows: operational)
-    running = 2,        ///< the link is up
-    loopback = 4,       ///< the loopback interface
+    up = 1,             ///< administratively up, IFF_UP (Windows: operational, as `running`)
+    running = 2,        ///< the link is up and resources allocated, IFF_RUNNING
+    loopback = 4,       ///< the loopback interface (Windows: IF_TYPE_SOFTWARE_LOOPBACK)
     multicast = 8,      ///< supports multicast
-    broadcast = 16,     ///< has a broadcast address (Ethernet, Wi-Fi)
-    point_to_point = 32 ///< a point-to-point link (PPP, tunnels)
+    broadcast = 16,     ///< has a broadcast address (Windows: Ethernet and Wi-Fi adapters)
+    point_to_point = 32 ///< a point-to-point link: PPP, tunnels
 };
 constexpr interface_flags operator|(interface_flags a, interface_flags b) noexcept {
     return static_cast<interface_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
+constexpr interface_flags operator&(interface_flags a, interface_flags b) noexcept {
+    return static_cast<interface_flags>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
+}
+constexpr interface_flags& operator|=(interface_flags& a, interface_flags b) noexcept { return a = a | b; }
+/// True if `set` contains any flag of `f`.
 constexpr bool has(interface_flags set, interface_flags f) noexcept {
-    return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+    return (set & f) != interface_flags::none;
 }
 
-/// One IP address of an interface and its network prefix length ("127.0.0.1/8"); -1 when
-/// the OS does not say.
+/// One IP address of an interface and the length of its network prefix: "127.0.0.1" and 8,
+/// "::1" and 128.
 struct interface_address {
-    net::address address;
-    int prefix_length = -1;
+    net::address address;   ///< port 0; link-local IPv6 addresses carry the interface's index as scope id
+    int prefix_length = -1; ///< leading one bits of the netmask; -1 when the OS does not say
+    /// The netmask as an address of the same family (255.0.0.0 for a prefix length of 8),
+    /// port 0; the unspecified address (0.0.0.0, ::) when `prefix_length` is -1.
+    NETSOCK_DECL net::address netmask() const noexcept;
 };
 
-/// One network interface: its name ("lo", "eth0"; on Windows the adapter's friendly name,
-/// "Ethernet", in UTF-8), its index (the scope id of link-local IPv6 addresses on it), its
-/// state and its IPv4 and IPv6 addresses (port 0). An interface with no IP address is listed
-/// too, with no addresses.
+/// One network interface: its name, its index, its state and its IPv4 and IPv6 addresses.
+/// - `name`: POSIX: the name of getifaddrs, "lo", "eth0", "en0" (what a zone "%eth0" and
+///   if_nametoindex take). Windows: the adapter's FriendlyName in UTF-8 ("Ethernet",
+///   "Loopback Pseudo-Interface 1"; the AdapterName GUID "{4D36E972-...}" if it has none).
+///   Trap: on Windows that is a display name that the user may rename, and not the name an
+///   IPv6 zone takes: use the index there ("fe80::1%12").
+/// - `index`: POSIX: if_nametoindex(name). Windows: IfIndex, or Ipv6IfIndex on an adapter
+///   without IPv4 (0 on one with neither). It is the scope id of the interface's link-local
+///   IPv6 addresses and what multicast options take. Indexes can be reused once an interface
+///   goes away.
+/// Linux lists an IPv4 alias with a label ("eth0:1") as an interface of its own, with the
+/// index of "eth0".
 struct interface_info {
     std::string name;
     unsigned index = 0;
     interface_flags flags = interface_flags::none;
-    std::vector<interface_address> addresses;
+    std::vector<interface_address> addresses; ///< may be empty: an interface without IP address
 };
 
-/// The network interfaces of this host, in the order the OS lists them (getifaddrs on POSIX,
-/// GetAdaptersAddresses on Windows, loaded at run time: nothing more to link).
-/// Errors: the OS's (not_enough_memory, ...); operation_not_supported where the OS has no list.
+/// The network interfaces of this host, in the order the OS lists them (Python:
+/// `socket.if_nameindex()` plus psutil's `net_if_addrs()` and `net_if_stats()`). Down
+/// interfaces are listed too: test `interface_flags::up`.
+/// - POSIX: getifaddrs (Linux, macOS, the BSDs, musl); link-layer entries (AF_PACKET, AF_LINK)
+///   are not addresses here. macOS/BSD's link-local addresses with the scope embedded in the
+///   address bytes (fe80:4::1) come back as fe80::1 with scope id 4.
+/// - Windows: GetAdaptersAddresses (unicast addresses), loaded from iphlpapi.dll at run time,
+///   once: nothing more to link.
+/// Errors: not_enough_memory; operation_not_supported where the OS has no list (Windows
+/// without GetAdaptersAddresses in iphlpapi.dll); otherwise the OS's error (getifaddrs'
+/// errno). A host with no interface at all gives an empty list, not an error.
 [[nodiscard]] NETSOCK_DECL result<std::vector<interface_info>> try_interfaces() noexcept;
 /// Throwing form of `try_interfaces`.
 NETSOCK_DECL std::vector<interface_info> interfaces();
@@ -3901,10 +4102,12 @@ inline short wait(handle h, short events, const deadline& until, std::error_code
 // The canceller's two ends (cancel.ipp): one byte makes the reading end readable; drain empties
 // it. Both sockets are non-blocking; wake is async-signal-safe on POSIX (one send()).
 inline void wake(handle h) noexcept {
+    const int saved = os::last_error(); // a signal handler must leave errno as it found it
     const char byte = 1;
     int e = 0;
     for (int i = 0; i < 16; ++i)
-        if (os::send_once(h, &byte, 1, 0, -1, e) >= 0 || !os::is_interrupted(e)) return;
+        if (os::send_once(h, &byte, 1, 0, -1, e) >= 0 || !os::is_interrupted(e)) break;
+    os::set_last_error(saved);
 }
 inline void drain(handle h) noexcept {
     char sink[64];
@@ -4298,8 +4501,8 @@ inline std::error_code set_cloexec(handle h) noexcept {
 }
 
 // This host (host.hpp): its name, reverse lookup (getnameinfo's EAI_* code), its interfaces.
+// The name needs no Winsock (GetComputerNameExW on Windows); the other two start it.
 inline std::error_code host_name(char* out, std::size_t size) noexcept {
-    if (auto ec = start()) return ec;
     if (int e = os::host_name(out, size); e != 0) return socket_error(e);
     return {};
 }
@@ -4312,6 +4515,12 @@ using os::interface_entry;
 template <class Visit> std::error_code each_interface(Visit&& visit) {
     if (auto ec = start()) return ec;
     if (int e = os::each_interface(visit); e != 0) return socket_error(e);
+    return {};
+}
+
+// Runs f(arg) on a new, detached thread (a lookup under a deadline: impl/resolve.ipp).
+inline std::error_code start_thread(void (*f)(void*), void* arg) noexcept {
+    if (int e = os::start_thread(f, arg); e != 0) return socket_error(e);
     return {};
 }
 
@@ -4611,8 +4820,13 @@ result<canceller> canceller::try_create() noexcept {
 result<void> canceller::open() noexcept {
     auto pair = try_socket_pair(socket_type::stream);
     if (!pair) return detail::fail(pair.error());
-    for (const socket* s : {&pair->first, &pair->second})
+    for (const socket* s : {&pair->first, &pair->second}) {
         if (auto ec = detail::sys::set_nonblocking(s->native_handle(), true)) return detail::fail(ec);
+        // Where the pair is loopback TCP (Windows), the byte of a cancel must not wait for Nagle
+        // (a cancel right after a reset() would else arrive late, after reset() drained). The
+        // option fails on a Unix socketpair, which needs none.
+        (void)detail::sys::set_int_option(s->native_handle(), IPPROTO_TCP, TCP_NODELAY, 1);
+    }
     state_.reader = pair->first.release();
     state_.writer = pair->second.release();
     state_.id = detail::next_canceller_id();
@@ -5707,7 +5921,9 @@ result<std::size_t> try_recv(const socket& s, mutable_buffer b, message_flags f,
     if (has(f, message_flags::waitall)) { // recv_exact, with a short count at EOF (MSG_WAITALL)
         std::size_t got = 0;
         auto r = try_recv_exact(s, b, t, &got);
-        if (!r && r.error() != errc::eof) return detail::fail(r.error());
+        // What arrived before EOF, a timeout or a cancel is returned, never dropped: the bytes
+        // are out of the socket (MSG_WAITALL does the same when interrupted).
+        if (!r && got == 0 && r.error() != errc::eof) return detail::fail(r.error());
         return got;
     }
     std::error_code ec;
@@ -6052,11 +6268,10 @@ NETSOCK_END_NAMESPACE
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -6193,11 +6408,23 @@ std::vector<address> resolve(std::string_view host, std::string_view service, co
 namespace detail {
 // A lookup on a thread of its own: what it found, and a canceller it cancels when done (the
 // caller waits for its socket with poll, so a deadline and the caller's canceller end the wait).
+// Owned by the caller and the thread together: the last to let go deletes it.
 struct lookup {
     canceller done;
     std::string host, service;
     resolve_hints hints;
     std::optional<result<std::vector<address>>> found;
+    std::atomic<int> owners{2};
+
+    void release() noexcept {
+        if (owners.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+    static void run(void* p) noexcept {
+        auto* job = static_cast<lookup*>(p);
+        job->found = try_resolve(job->host, job->service, job->hints);
+        job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
+        job->release();
+    }
 };
 
 // try_resolve under a deadline or a canceller. getaddrinfo cannot be interrupted, so a name is
@@ -6205,7 +6432,8 @@ struct lookup {
 // (operation_canceled) the caller returns at once and the lookup is abandoned: the thread
 // finishes it alone and frees what it found. One thread and one socket pair per lookup, and only
 // for names: numeric hosts, and calls with neither a time limit nor a canceller, resolve on the
-// caller's thread.
+// caller's thread. Without a thread to be had, the name is resolved on the caller's thread,
+// without the time limit.
 inline result<std::vector<address>> resolve_until(std::string_view host, std::string_view service,
                                                   const resolve_hints& hints, const sys::deadline& until) {
     if (until.cancelled()) return fail(sys::canceled());
@@ -6215,26 +6443,18 @@ inline result<std::vector<address>> resolve_until(std::string_view host, std::st
         return try_resolve(host, service, hints);
     auto done = canceller::try_create();
     if (!done) return fail(done.error());
-    auto job = std::make_shared<lookup>(
-        lookup{std::move(*done), std::string(host), std::string(service), hints, {}});
-    auto work = [job] {
-        job->found = try_resolve(job->host, job->service, job->hints);
-        job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
-    };
-#if defined(NETSOCK_NO_EXCEPTIONS)
-    std::thread(std::move(work)).detach();
-#else
-    try {
-        std::thread(std::move(work)).detach();
-    } catch (...) { // no thread to be had: resolve here, without the time limit
+    auto* job = new lookup{std::move(*done), std::string(host), std::string(service), hints, {}};
+    if (sys::start_thread(&lookup::run, job)) {
+        delete job;
         return try_resolve(host, service, hints);
     }
-#endif
     std::error_code ec;
     sys::wait(job->done.native_handle(), POLLIN, until, ec);
-    if (ec) return fail(ec);
-    if (!job->done.is_cancelled()) return fail(std::errc::resource_unavailable_try_again); // not reached
-    return std::move(*job->found);
+    result<std::vector<address>> out = fail(ec);
+    if (!ec && job->done.is_cancelled()) out = std::move(*job->found);   // acquire: `found` is complete
+    else if (!ec) out = fail(std::errc::resource_unavailable_try_again); // not reached
+    job->release();
+    return out;
 }
 } // namespace detail
 
@@ -7098,7 +7318,7 @@ namespace detail {
 // wait rules of sys::recv until `until`; an orderly end of stream is net::errc::eof.
 inline std::error_code fill(const socket& s, read_buffer& buf, std::size_t room, const sys::deadline& until) {
     if (!s) return not_open();
-    const mutable_buffer space = buf.prepare(room);
+    const mutable_buffer space = buffer(buf.prepare(room), room); // never more than `room`
     std::error_code ec;
     std::size_t n = 0;
     do {
@@ -7119,9 +7339,9 @@ result<std::string_view> reader::try_read_until(std::string_view separator, time
     settle();
     const auto until = detail::sys::deadline::after(t);
     for (;;) {
-        if (auto end = buffer_.find(separator)) {
-            if (*end > limit_) return detail::fail(std::errc::message_size);
-            return take(*end);
+        if (const std::size_t end = buffer_.find(separator); end != detail::read_buffer::npos) {
+            if (end > limit_) return detail::fail(std::errc::message_size);
+            return take(end);
         }
         if (buffer_.size() >= limit_) return detail::fail(std::errc::message_size);
         const std::size_t room = limit_ - buffer_.size() < 4096 ? limit_ - buffer_.size() : 4096;
@@ -7135,6 +7355,7 @@ std::string_view reader::read_until(std::string_view separator, timeout t) {
 
 result<std::string_view> reader::try_read_exactly(std::size_t n, timeout t) noexcept {
     settle();
+    if (n > limit_) return detail::fail(std::errc::message_size);
     const auto until = detail::sys::deadline::after(t);
     while (buffer_.size() < n) {
         if (auto ec = detail::fill(*socket_, buffer_, n - buffer_.size(), until)) return detail::fail(ec);
@@ -7148,6 +7369,7 @@ std::string_view reader::read_exactly(std::size_t n, timeout t) {
 
 result<std::string_view> reader::try_read_some(timeout t) noexcept {
     settle();
+    if (limit_ == 0) return detail::fail(std::errc::invalid_argument); // a 0 would read as EOF
     if (buffer_.size() == 0) {
         if (auto ec = detail::fill(*socket_, buffer_, limit_ < 4096 ? limit_ : 4096,
                                    detail::sys::deadline::after(t)))
@@ -7171,13 +7393,16 @@ NETSOCK_END_NAMESPACE
 // under NETSOCK_SEPARATE_COMPILATION.
 
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 NETSOCK_BEGIN_NAMESPACE
 
 result<std::string> try_gethostname() noexcept {
-    char name[256] = {};
+    char name[257] = {}; // 256: MAXHOSTNAMELEN on macOS and the BSDs, NUL included; one more: ours
     if (auto ec = detail::sys::host_name(name, sizeof name - 1)) return detail::fail(ec);
     return std::string(name);
 }
@@ -7196,12 +7421,29 @@ result<name_info> try_getnameinfo(const address& a, name_flags f) noexcept {
     char service[NI_MAXSERV] = {};
     const int rc =
         detail::sys::name_info(a.data(), a.size(), host, sizeof host, service, sizeof service, native);
+    // resolve.ipp's EAI_* -> error_code mapping: defined before this file in both modes (resolve.hpp
+    // includes resolve.ipp in header-only mode; impl/src.hpp lists resolve.ipp first).
     if (rc != 0) return detail::fail(detail::resolver_error(rc));
     return name_info{host, service};
 }
 
 name_info getnameinfo(const address& a, name_flags f) {
     return detail::unwrap(try_getnameinfo(a, f), "getnameinfo", a);
+}
+
+net::address interface_address::netmask() const noexcept {
+    const int bits = prefix_length;
+    auto fill = [bits](auto bytes) {
+        for (int i = 0; i < static_cast<int>(bytes.size()); ++i) {
+            const int ones = bits - 8 * i;
+            bytes[static_cast<std::size_t>(i)] = ones >= 8   ? std::uint8_t{0xff}
+                                                 : ones <= 0 ? std::uint8_t{0}
+                                                             : static_cast<std::uint8_t>(0xff << (8 - ones));
+        }
+        return bytes;
+    };
+    if (address.family() == family::ipv6) return net::address::ipv6(fill(std::array<std::uint8_t, 16>{}));
+    return net::address::ipv4(fill(std::array<std::uint8_t, 4>{}));
 }
 
 result<std::vector<interface_info>> try_interfaces() noexcept {
