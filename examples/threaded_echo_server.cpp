@@ -86,7 +86,9 @@ options parse_args(int argc, char** argv) {
 // try_ functions, so nothing can escape the thread (that would call std::terminate). Every
 // call takes the stop canceller: Ctrl-C ends a blocked recv or sendall at once. Data that is
 // already there costs one recv (the wait with poll happens only when there is nothing yet).
-void serve(net::socket conn, net::address peer, std::chrono::seconds idle) noexcept {
+// `open` turns false just before the socket closes: a connection accepted on the descriptor
+// this close frees must not find it still counted against --max-connections.
+void serve(net::socket conn, net::address peer, std::chrono::seconds idle, std::atomic<bool>& open) noexcept {
     try {
         net::canceller& stop = example::stop_signal();
         say("connection from " + peer.to_string());
@@ -110,19 +112,33 @@ void serve(net::socket conn, net::address peer, std::chrono::seconds idle) noexc
             echoed += *n;
         }
         (void)net::try_shutdown(conn, net::shutdown_type::send); // the client reads EOF
+        open.store(false);
         (void)conn.try_close();
         say("connection closed: " + peer.to_string() + ", " + std::to_string(echoed) + " bytes echoed (" +
             outcome + ")");
     } catch (const std::exception& e) { // std::bad_alloc from the strings, at worst
         warn(e.what());
+        open.store(false);
+        (void)conn.try_close();
     }
 }
 
-// A connection's thread and whether it has finished (so the accept loop can join it early).
+// A connection's thread, whether its connection is still open (it counts against
+// --max-connections until then) and whether the thread has finished (so the accept loop can
+// join it early).
 struct worker {
+    std::atomic<bool> open{true};
     std::atomic<bool> done{false};
     std::thread thread;
 };
+
+// The connections still open: what --max-connections limits (a thread may still be printing
+// its last line after its connection, and its descriptor, are gone).
+std::size_t open_connections(const std::list<worker>& workers) {
+    std::size_t n = 0;
+    for (const worker& w : workers) n += w.open.load() ? 1 : 0;
+    return n;
+}
 
 // Joins the workers that have finished; with `all`, waits for every worker.
 void reap(std::list<worker>& workers, bool all) {
@@ -162,9 +178,9 @@ int run(const options& opt) {
                 throw net::error(ec, "accept");
             }
             backing_off = false;
-            if (workers.size() >= opt.max_connections) {
+            if (open_connections(workers) >= opt.max_connections) {
                 reap(workers, false);
-                if (workers.size() >= opt.max_connections) { // full: close it at once
+                if (open_connections(workers) >= opt.max_connections) { // full: close it at once
                     say("connection refused: " + accepted->peer.to_string() + " (max connections)");
                     continue; // the socket closes here
                 }
@@ -174,7 +190,7 @@ int run(const options& opt) {
             try {
                 w.thread = std::thread([&w, conn = std::move(accepted->socket), peer = accepted->peer,
                                         idle = opt.idle_timeout]() mutable {
-                    serve(std::move(conn), peer, idle);
+                    serve(std::move(conn), peer, idle, w.open);
                     w.done.store(true);
                 });
             } catch (const std::system_error& e) { // no thread: the connection is dropped
