@@ -84,7 +84,10 @@ std::vector<std::string> starved_env() {
 void check_backoff_and_recovery(const std::string& server, std::vector<std::string> extra_args) {
     constexpr rlim_t limit = 32;
     constexpr int clients = 48;
-    std::vector<std::string> argv = {server, "--port", "0", "--max-clients", std::to_string(clients)};
+    // --max-connections above the descriptor limit: the limit, not the cap (which by default
+    // keeps a reserve of descriptors free), is what stops accept here.
+    std::vector<std::string> argv = {
+        server, "--port", "0", "--max-clients", std::to_string(clients), "--max-connections", "1000"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process p(argv, limit, starved_env());
     const auto port = announced_port(p);
