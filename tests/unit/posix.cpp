@@ -473,6 +473,9 @@ TEST_CASE("accept reports too_many_files_open promptly when the process is out o
                 step(38, e.code() != std::errc::too_many_files_open &&
                              std::string(e.operation()) == "connect" && std::string(e.what()).size() > 0);
             }
+            // ... and the form of net::error without an address, which accept throws below.
+            const net::error plain(std::make_error_code(std::errc::too_many_files_open), "accept");
+            step(38, std::string(plain.what()).rfind("accept: ", 0) == 0);
         }
 
         // The lowest free descriptor: every one below it is in use.
