@@ -125,8 +125,9 @@ if [ -r "/proc/$NETSOCK_SERVER_PID/status" ]; then
     wait_for_line "$NETSOCK_TEST_TMP/flood.out" '^stalled: 32 connections' 40 "$flooder"
     after=$(rss_kib "$NETSOCK_SERVER_PID")
     echo "poller_echo_server RSS: ${before} KiB, ${after} KiB with 32 clients that never read"
-    [ $((after - before)) -lt 8192 ] ||
-        fail "32 clients that never read grew the server by $((after - before)) KiB (limit 8192)"
+    # 16 MiB: about 2 MiB here, 8 MiB under ASan (redzones, quarantine), 37 MiB with 1 MiB each.
+    [ $((after - before)) -lt 16384 ] ||
+        fail "32 clients that never read grew the server by $((after - before)) KiB (limit 16384)"
     expect_rc 0 while_flooded "$clients" --port "$PORT" --clients 3 --size 100000 --timeout 10
     kill "$flooder" 2>/dev/null || true
     wait "$flooder" 2>/dev/null || true
