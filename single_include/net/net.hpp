@@ -6413,7 +6413,8 @@ struct lookup {
     canceller done;
     std::string host, service;
     resolve_hints hints;
-    std::optional<result<std::vector<address>>> found;
+    std::vector<address> found; // what the lookup found, or
+    std::error_code failure;    // why it failed
     std::atomic<int> owners{2};
 
     void release() noexcept {
@@ -6421,7 +6422,9 @@ struct lookup {
     }
     static void run(void* p) noexcept {
         auto* job = static_cast<lookup*>(p);
-        job->found = try_resolve(job->host, job->service, job->hints);
+        auto r = try_resolve(job->host, job->service, job->hints);
+        if (r) job->found = std::move(*r);
+        else job->failure = r.error();
         job->done.cancel(); // publishes `found` (release); the caller reads it after is_cancelled()
         job->release();
     }
@@ -6443,18 +6446,24 @@ inline result<std::vector<address>> resolve_until(std::string_view host, std::st
         return try_resolve(host, service, hints);
     auto done = canceller::try_create();
     if (!done) return fail(done.error());
-    auto* job = new lookup{std::move(*done), std::string(host), std::string(service), hints, {}};
+    auto* job = new lookup{std::move(*done), std::string(host), std::string(service), hints, {}, {}};
     if (sys::start_thread(&lookup::run, job)) {
         delete job;
         return try_resolve(host, service, hints);
     }
     std::error_code ec;
     sys::wait(job->done.native_handle(), POLLIN, until, ec);
-    result<std::vector<address>> out = fail(ec);
-    if (!ec && job->done.is_cancelled()) out = std::move(*job->found);   // acquire: `found` is complete
-    else if (!ec) out = fail(std::errc::resource_unavailable_try_again); // not reached
+    // is_cancelled() is the acquire that makes `found` complete (readable implies it is set).
+    if (!ec && !job->done.is_cancelled()) ec = make_errc(std::errc::resource_unavailable_try_again);
+    if (ec) {
+        job->release(); // abandoned: the thread finishes the lookup alone
+        return fail(ec);
+    }
+    std::vector<address> found = std::move(job->found);
+    ec = job->failure;
     job->release();
-    return out;
+    if (ec) return fail(ec);
+    return found;
 }
 } // namespace detail
 
