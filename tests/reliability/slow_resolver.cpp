@@ -4,6 +4,11 @@
 #include <doctest/doctest.h>
 
 #include <net/net.hpp>
+// The hook is an implementation detail: compile-once mode keeps it out of <net/net.hpp> (the
+// single header, which has no detail/ files, has it inline).
+#if !defined(NETSOCK_DETAIL_FAULT_HPP)
+#include <net/detail/fault.hpp>
+#endif
 
 #include "support.hpp"
 
