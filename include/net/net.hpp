@@ -18,6 +18,7 @@
 #include "socket.hpp"
 #include "ops.hpp"
 #include "options.hpp"
+#include "message.hpp"
 #include "resolve.hpp"
 #include "poller.hpp"
 #include "reader.hpp"

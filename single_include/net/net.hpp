@@ -1289,6 +1289,260 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
     return overlapped_result(e, n, err);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Messages: scatter/gather, batches of datagrams and ancillary (control) data
+
+using io_vector = ::WSABUF;
+inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
+    return {static_cast<ULONG>(size > 0x7fffffff ? 0x7fffffff : size),
+            static_cast<char*>(const_cast<void*>(data))};
+}
+// Buffers passed to one WSASend/WSARecv (a longer array is moved in several calls).
+inline constexpr std::size_t max_io_vectors = 64;
+
+// The header of one control message (WSACMSGHDR of <mswsock.h>, which we do not include) and
+// its alignment rules (WSA_CMSGHDR_ALIGN / WSA_CMSGDATA_ALIGN).
+struct control_header {
+    SIZE_T cmsg_len;
+    INT cmsg_level;
+    INT cmsg_type;
+};
+inline constexpr std::size_t control_align(std::size_t n) noexcept {
+    return (n + alignof(control_header) - 1) & ~(alignof(control_header) - 1);
+}
+inline constexpr std::size_t control_data_align(std::size_t n) noexcept {
+    return (n + sizeof(ULONGLONG) - 1) & ~(sizeof(ULONGLONG) - 1);
+}
+inline constexpr std::size_t control_data_offset = control_data_align(sizeof(control_header));
+
+inline constexpr std::size_t control_space = 256;
+inline constexpr std::size_t max_passed_handles = 0;
+// msg_flags bits: the datagram or the control data did not fit (MSG_TRUNC / MSG_CTRUNC).
+inline constexpr int msg_truncated = 0x0100;
+inline constexpr int msg_control_truncated = 0x0200;
+struct alignas(ULONGLONG) control_buffer {
+    unsigned char bytes[control_space];
+};
+
+inline std::size_t handle_control_size(std::size_t) noexcept { return 0; }
+
+// Receive-side options that make the stack attach control data; -1 = not available here.
+inline constexpr int opt_v4_packet_info = IP_PKTINFO;
+inline constexpr int opt_v6_packet_info = IPV6_PKTINFO;
+inline constexpr int opt_v4_receive_hops = -1;
+inline constexpr int opt_v6_receive_hops = -1;
+inline constexpr int opt_timestamp = -1;
+// Descriptor passing (SCM_RIGHTS) does not exist; WSADuplicateSocket is another model.
+inline constexpr bool has_handle_passing = false;
+// Per-call UDP segmentation offload (a control message) is not offered here.
+inline constexpr bool has_segment_control = false;
+inline constexpr int segment_level = IPPROTO_UDP;
+inline constexpr int segment_control_type = -1;
+inline constexpr int gro_control_type = -1;
+
+// What the control data of one received message said (see detail/os/posix.hpp).
+struct control_fields {
+    ::sockaddr_storage destination{};
+    socklen_type destination_size = 0;
+    unsigned interface_index = 0;
+    int hop_limit = -1;
+    bool has_time = false;
+    long long seconds = 0;
+    long nanoseconds = 0;
+    int segment_size = 0;
+    std::size_t handles = 0;
+    bool handles_dropped = false;
+};
+
+inline void close_passed(handle h) noexcept { ::closesocket(h); }
+
+inline void read_control(const void* control, std::size_t size, control_fields& out, handle*,
+                         std::size_t) noexcept {
+    const auto* p = static_cast<const unsigned char*>(control);
+    for (std::size_t at = 0; at + sizeof(control_header) <= size;) {
+        control_header c;
+        std::memcpy(&c, p + at, sizeof c);
+        if (c.cmsg_len < sizeof c || at + c.cmsg_len > size) break;
+        const unsigned char* data = p + at + control_data_offset;
+        const std::size_t len = c.cmsg_len - control_data_offset;
+        if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO && len >= sizeof(::IN_PKTINFO)) {
+            ::IN_PKTINFO info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in sin{};
+            sin.sin_family = AF_INET;
+            sin.sin_addr = info.ipi_addr;
+            std::memcpy(&out.destination, &sin, sizeof sin);
+            out.destination_size = sizeof sin;
+            out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+        } else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO &&
+                   len >= sizeof(::IN6_PKTINFO)) {
+            ::IN6_PKTINFO info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in6 sin6{};
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_addr = info.ipi6_addr;
+            std::memcpy(&out.destination, &sin6, sizeof sin6);
+            out.destination_size = sizeof sin6;
+            out.interface_index = static_cast<unsigned>(info.ipi6_ifindex);
+        }
+        at += control_align(c.cmsg_len);
+    }
+}
+
+// The source address of a datagram as IP_PKTINFO / IPV6_PKTINFO; segments and descriptors are
+// not available here (-1).
+inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+                          int segment, const handle*, std::size_t count) noexcept {
+    std::memset(buf.bytes, 0, sizeof buf.bytes);
+    if (segment > 0 || count > 0) return -1;
+    auto put = [&](int level, int type, const void* data, std::size_t len) {
+        control_header c{};
+        c.cmsg_len = control_data_offset + len;
+        c.cmsg_level = level;
+        c.cmsg_type = type;
+        std::memcpy(buf.bytes, &c, sizeof c);
+        std::memcpy(buf.bytes + control_data_offset, data, len);
+        return static_cast<long>(control_data_align(control_data_offset + len));
+    };
+    if (source != nullptr && source->sa_family == AF_INET) {
+        ::IN_PKTINFO info{};
+        info.ipi_addr = reinterpret_cast<const ::sockaddr_in*>(source)->sin_addr;
+        info.ipi_ifindex = interface_index;
+        return put(IPPROTO_IP, IP_PKTINFO, &info, sizeof info);
+    }
+    if (source != nullptr && source->sa_family == AF_INET6) {
+        ::IN6_PKTINFO info{};
+        info.ipi6_addr = reinterpret_cast<const ::sockaddr_in6*>(source)->sin6_addr;
+        info.ipi6_ifindex = interface_index;
+        return put(IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof info);
+    }
+    return 0;
+}
+
+// WSARecvMsg is reached through WSAIoctl (the same pointer for every socket of the provider).
+using recv_msg_function = INT(PASCAL*)(SOCKET, ::LPWSAMSG, LPDWORD, ::LPWSAOVERLAPPED,
+                                       ::LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+inline recv_msg_function recv_msg_pointer(handle h) noexcept {
+    static recv_msg_function cached = nullptr; // benign race: every thread stores the same value
+    if (cached != nullptr) return cached;
+    GUID id = {
+        0xf689d7c8, 0x6f1f, 0x436b, {0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22}}; // WSAID_WSARECVMSG
+    recv_msg_function f = nullptr;
+    DWORD bytes = 0;
+    if (::WSAIoctl(h, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &bytes, nullptr,
+                   nullptr) != 0)
+        return nullptr;
+    cached = f;
+    return f;
+}
+
+// WSASendMsg with control data (datagram sockets), else WSASendTo / WSASend with the buffer
+// array; wait_ms as in send_once. Returns the bytes sent or -1.
+inline long send_message(handle h, const io_vector* v, std::size_t n, const ::sockaddr* to,
+                         socklen_type to_size, const void* control, std::size_t control_size, int flags,
+                         int wait_ms, int& err) noexcept {
+    auto* bufs = const_cast<io_vector*>(v);
+    const DWORD count = static_cast<DWORD>(n);
+    if (control_size == 0 && wait_ms < 0) {
+        DWORD sent = 0;
+        const int r = ::WSASendTo(h, bufs, count, &sent, static_cast<DWORD>(flags), to,
+                                  to != nullptr ? to_size : 0, nullptr, nullptr);
+        if (r != 0) err = ::WSAGetLastError();
+        return r != 0 ? -1 : static_cast<long>(sent);
+    }
+    ::WSAMSG msg{};
+    msg.name = const_cast<::sockaddr*>(to);
+    msg.namelen = to != nullptr ? to_size : 0;
+    msg.lpBuffers = bufs;
+    msg.dwBufferCount = count;
+    msg.Control.buf = static_cast<char*>(const_cast<void*>(control));
+    msg.Control.len = static_cast<ULONG>(control_size);
+    DWORD sent = 0;
+    if (wait_ms < 0) {
+        const int r = ::WSASendMsg(h, &msg, static_cast<DWORD>(flags), &sent, nullptr, nullptr);
+        if (r != 0) err = ::WSAGetLastError();
+        return r != 0 ? -1 : static_cast<long>(sent);
+    }
+    const int e = overlapped(h, wait_ms, sent, [&](::WSAOVERLAPPED* ov) {
+        if (control_size == 0)
+            return ::WSASendTo(h, bufs, count, nullptr, static_cast<DWORD>(flags), to,
+                               to != nullptr ? to_size : 0, ov, nullptr);
+        return ::WSASendMsg(h, &msg, static_cast<DWORD>(flags), nullptr, ov, nullptr);
+    });
+    return overlapped_result(e, sent, err);
+}
+
+// WSARecvMsg where an address or control data is wanted (datagram sockets), else WSARecv with
+// the buffer array. A datagram larger than the buffers is a success with MSG_TRUNC in
+// msg_flags, as on POSIX (Winsock reports WSAEMSGSIZE after copying what fits).
+inline long recv_message(handle h, io_vector* v, std::size_t n, ::sockaddr* from, socklen_type* from_size,
+                         void* control, std::size_t* control_size, int& msg_flags, int flags, int wait_ms,
+                         int& err) noexcept {
+    msg_flags = 0;
+    const DWORD count = static_cast<DWORD>(n);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += v[i].len;
+    DWORD got = 0;
+    int e = 0;
+    if (from == nullptr && control == nullptr) {
+        DWORD in_flags = static_cast<DWORD>(flags);
+        if (wait_ms < 0)
+            e = ::WSARecv(h, v, count, &got, &in_flags, nullptr, nullptr) != 0 ? ::WSAGetLastError() : 0;
+        else
+            e = overlapped(h, wait_ms, got, [&](::WSAOVERLAPPED* ov) {
+                return ::WSARecv(h, v, count, nullptr, &in_flags, ov, nullptr);
+            });
+    } else {
+        const recv_msg_function recv_msg = recv_msg_pointer(h);
+        if (recv_msg == nullptr) {
+            err = ::WSAGetLastError();
+            return -1;
+        }
+        ::WSAMSG msg{};
+        msg.name = from;
+        msg.namelen = from != nullptr ? *from_size : 0;
+        msg.lpBuffers = v;
+        msg.dwBufferCount = count;
+        msg.Control.buf = static_cast<char*>(control);
+        msg.Control.len = control != nullptr ? static_cast<ULONG>(*control_size) : 0;
+        msg.dwFlags = static_cast<DWORD>(flags);
+        if (wait_ms < 0) e = recv_msg(h, &msg, &got, nullptr, nullptr) != 0 ? ::WSAGetLastError() : 0;
+        else
+            e = overlapped(h, wait_ms, got,
+                           [&](::WSAOVERLAPPED* ov) { return recv_msg(h, &msg, nullptr, ov, nullptr); });
+        if (e == 0 || e == WSAEMSGSIZE) {
+            if (from != nullptr) *from_size = msg.namelen;
+            if (control != nullptr) *control_size = msg.Control.len;
+            msg_flags = static_cast<int>(msg.dwFlags);
+        }
+    }
+    if (e == WSAEMSGSIZE) {
+        msg_flags |= msg_truncated;
+        return static_cast<long>(total);
+    }
+    return overlapped_result(e, got, err);
+}
+
+// One datagram of a batch (see detail/os/posix.hpp).
+struct batch_slot {
+    io_vector data;
+    ::sockaddr* name;
+    socklen_type name_size;
+    std::size_t size;
+    int flags;
+};
+inline constexpr std::size_t batch_chunk = 64;
+// No recvmmsg/sendmmsg: recv_batch/send_batch loop over single calls.
+inline constexpr bool has_message_batch = false;
+inline int recv_batch(handle, batch_slot*, std::size_t, int, int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return -1;
+}
+inline int send_batch(handle, const batch_slot*, std::size_t, int, int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return -1;
+}
+
 // A bind that conflicts with an exclusive one (SO_EXCLUSIVEADDRUSE, which netsock's listeners
 // carry, also across families: [::]:P against 0.0.0.0:P) fails with WSAEACCES on Windows; it is
 // address_in_use on every other OS, and here too.
@@ -1510,6 +1764,7 @@ NETSOCK_END_NAMESPACE
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <string>
@@ -1783,6 +2038,346 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
     *len = msg.msg_namelen;
     truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     return static_cast<long>(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: scatter/gather, batches of datagrams and ancillary (control) data
+
+using io_vector = ::iovec;
+inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
+    io_vector v{};
+    v.iov_base = const_cast<void*>(data);
+    v.iov_len = size;
+    return v;
+}
+// Buffers passed to one sendmsg/recvmsg (IOV_MAX is at least 1024 where POSIX is honoured; a
+// longer array is moved in several calls by the caller, as a partial transfer).
+inline constexpr std::size_t max_io_vectors = 64;
+
+// Control buffers: aligned for cmsghdr, big enough for every item netsock receives at once
+// (packet info, hop limit, timestamp, GRO size) and, for descriptors, max_passed_handles.
+inline constexpr std::size_t control_space = 256;
+#if defined(SCM_MAX_FD)
+inline constexpr std::size_t max_passed_handles = SCM_MAX_FD;
+#else
+inline constexpr std::size_t max_passed_handles = 253; // Linux's SCM_MAX_FD; BSDs allow more
+#endif
+// msg_flags bits: the datagram or the control data did not fit.
+inline constexpr int msg_truncated = MSG_TRUNC;
+inline constexpr int msg_control_truncated = MSG_CTRUNC;
+struct alignas(::cmsghdr) control_buffer {
+    unsigned char bytes[CMSG_SPACE(sizeof(int) * max_passed_handles) > control_space
+                            ? CMSG_SPACE(sizeof(int) * max_passed_handles)
+                            : control_space];
+};
+
+// The control space that holds `count` descriptors (recv_handles sizes its buffer with it, so
+// that the kernel drops, rather than installs, descriptors beyond what the caller can hold).
+inline std::size_t handle_control_size(std::size_t count) noexcept { return CMSG_SPACE(sizeof(int) * count); }
+
+// Receive-side options that make the kernel attach control data; -1 = not available here.
+inline constexpr int opt_v4_packet_info = IP_PKTINFO;
+// macOS declares the RFC 3542 names only under __APPLE_USE_RFC_3542 (set before any system
+// header); without them IPv6 packet info and hop limits are not available there.
+#if defined(IPV6_RECVPKTINFO)
+inline constexpr int opt_v6_packet_info = IPV6_RECVPKTINFO;
+#else
+inline constexpr int opt_v6_packet_info = -1;
+#endif
+#if defined(IP_RECVTTL)
+inline constexpr int opt_v4_receive_hops = IP_RECVTTL;
+#else
+inline constexpr int opt_v4_receive_hops = -1;
+#endif
+#if defined(IPV6_RECVHOPLIMIT)
+inline constexpr int opt_v6_receive_hops = IPV6_RECVHOPLIMIT;
+#else
+inline constexpr int opt_v6_receive_hops = -1;
+#endif
+#if defined(SO_TIMESTAMPNS)
+inline constexpr int opt_timestamp = SO_TIMESTAMPNS; // struct timespec
+#else
+inline constexpr int opt_timestamp = SO_TIMESTAMP; // struct timeval
+#endif
+// Descriptor passing over local sockets (SCM_RIGHTS).
+inline constexpr bool has_handle_passing = true;
+// Per-call UDP GSO (a UDP_SEGMENT control message): Linux 4.18 and newer.
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool has_segment_control = true;
+inline constexpr int segment_level = IPPROTO_UDP;
+inline constexpr int segment_control_type = 103; // UDP_SEGMENT, <linux/udp.h>
+inline constexpr int gro_control_type = 104;     // UDP_GRO
+#else
+inline constexpr bool has_segment_control = false;
+inline constexpr int segment_level = IPPROTO_UDP;
+inline constexpr int segment_control_type = -1;
+inline constexpr int gro_control_type = -1;
+#endif
+
+// What the control data of one received message said. Each field is set only when the
+// message carried that item.
+struct control_fields {
+    ::sockaddr_storage destination{}; // local address the datagram was sent to (port 0)
+    socklen_type destination_size = 0;
+    unsigned interface_index = 0; // interface it arrived on
+    int hop_limit = -1;           // IPv4 TTL or IPv6 hop limit
+    bool has_time = false;        // kernel receive time, since the Unix epoch
+    long long seconds = 0;
+    long nanoseconds = 0;
+    int segment_size = 0;         // UDP GRO: the datagram is segments of this size
+    std::size_t handles = 0;      // descriptors stored in the caller's array
+    bool handles_dropped = false; // descriptors arrived that the array could not hold (closed)
+};
+
+inline void close_passed(int fd) noexcept { ::close(fd); }
+
+// Decodes the control data of a received message. Descriptors go to fds (up to capacity, made
+// close-on-exec where MSG_CMSG_CLOEXEC does not exist); any beyond it are closed.
+inline void read_control(const void* control, std::size_t size, control_fields& out, handle* fds,
+                         std::size_t capacity) noexcept {
+    ::msghdr msg{};
+    msg.msg_control = const_cast<void*>(control);
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(size);
+    for (::cmsghdr* c = size >= sizeof(::cmsghdr) ? CMSG_FIRSTHDR(&msg) : nullptr; c != nullptr;
+         c = CMSG_NXTHDR(&msg, c)) {
+        const unsigned char* data = CMSG_DATA(c);
+        const std::size_t len =
+            c->cmsg_len - static_cast<std::size_t>(data - reinterpret_cast<unsigned char*>(c));
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && len >= sizeof(::in_pktinfo)) {
+            ::in_pktinfo info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in sin{};
+            sin.sin_family = AF_INET;
+            sin.sin_addr = info.ipi_addr;
+            std::memcpy(&out.destination, &sin, sizeof sin);
+            out.destination_size = sizeof sin;
+            out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+                   len >= sizeof(::in6_pktinfo)) {
+            ::in6_pktinfo info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in6 sin6{};
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_addr = info.ipi6_addr;
+            std::memcpy(&out.destination, &sin6, sizeof sin6);
+            out.destination_size = sizeof sin6;
+            out.interface_index = static_cast<unsigned>(info.ipi6_ifindex);
+        } else if ((c->cmsg_level == IPPROTO_IP && (c->cmsg_type == IP_TTL
+#if defined(IP_RECVTTL)
+                                                    || c->cmsg_type == IP_RECVTTL
+#endif
+                                                    )) ||
+                   (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+            // An int on Linux; IP_RECVTTL on macOS and the BSDs carries one byte.
+            if (len >= sizeof(int)) std::memcpy(&out.hop_limit, data, sizeof(int));
+            else if (len >= 1) out.hop_limit = data[0];
+        } else if (c->cmsg_level == SOL_SOCKET) {
+#if defined(SCM_TIMESTAMPNS)
+            if (c->cmsg_type == SCM_TIMESTAMPNS && len >= sizeof(::timespec)) {
+                ::timespec ts;
+                std::memcpy(&ts, data, sizeof ts);
+                out.has_time = true;
+                out.seconds = static_cast<long long>(ts.tv_sec);
+                out.nanoseconds = static_cast<long>(ts.tv_nsec);
+            }
+#endif
+            if (c->cmsg_type == SCM_TIMESTAMP && len >= sizeof(::timeval)) {
+                ::timeval tv;
+                std::memcpy(&tv, data, sizeof tv);
+                out.has_time = true;
+                out.seconds = static_cast<long long>(tv.tv_sec);
+                out.nanoseconds = static_cast<long>(tv.tv_usec) * 1000;
+            }
+            if (c->cmsg_type == SCM_RIGHTS) {
+                const std::size_t n = len / sizeof(int);
+                for (std::size_t i = 0; i < n; ++i) {
+                    int fd;
+                    std::memcpy(&fd, data + i * sizeof(int), sizeof fd);
+                    if (out.handles < capacity) {
+#if !defined(MSG_CMSG_CLOEXEC)
+                        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+                        fds[out.handles++] = fd;
+                    } else {
+                        out.handles_dropped = true;
+                        ::close(fd);
+                    }
+                }
+            }
+        }
+#if defined(NETSOCK_OS_LINUX)
+        else if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == gro_control_type && len >= sizeof(int)) {
+            std::memcpy(&out.segment_size, data, sizeof(int));
+        }
+#endif
+    }
+}
+
+// Builds control data to send: the source address (and interface) of a datagram, a UDP GSO
+// segment size (segment > 0), descriptors (count > 0). Returns the bytes used, 0 for none, or
+// -1 when an item is not available here or does not fit.
+inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+                          int segment, const handle* fds, std::size_t count) noexcept {
+    std::memset(buf.bytes, 0, sizeof buf.bytes);
+    ::msghdr msg{};
+    msg.msg_control = buf.bytes;
+    msg.msg_controllen = sizeof buf.bytes;
+    std::size_t used = 0;
+    ::cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    auto next = [&](int level, int type, std::size_t len) -> unsigned char* {
+        if (c == nullptr || used + CMSG_SPACE(len) > sizeof buf.bytes) return nullptr;
+        ::cmsghdr* here = reinterpret_cast<::cmsghdr*>(buf.bytes + used);
+        here->cmsg_level = level;
+        here->cmsg_type = type;
+        here->cmsg_len = static_cast<decltype(here->cmsg_len)>(CMSG_LEN(len));
+        used += CMSG_SPACE(len);
+        return CMSG_DATA(here);
+    };
+    if (source != nullptr && source->sa_family == AF_INET) {
+        ::in_pktinfo info{};
+        info.ipi_ifindex = static_cast<decltype(info.ipi_ifindex)>(interface_index);
+        info.ipi_spec_dst = reinterpret_cast<const ::sockaddr_in*>(source)->sin_addr;
+        unsigned char* d = next(IPPROTO_IP, IP_PKTINFO, sizeof info);
+        if (d == nullptr) return -1;
+        std::memcpy(d, &info, sizeof info);
+    } else if (source != nullptr && source->sa_family == AF_INET6) {
+        ::in6_pktinfo info{};
+        info.ipi6_ifindex = interface_index;
+        info.ipi6_addr = reinterpret_cast<const ::sockaddr_in6*>(source)->sin6_addr;
+        unsigned char* d = next(IPPROTO_IPV6, IPV6_PKTINFO, sizeof info);
+        if (d == nullptr) return -1;
+        std::memcpy(d, &info, sizeof info);
+    }
+    if (segment > 0) {
+        if constexpr (!has_segment_control) return -1;
+        const std::uint16_t size = static_cast<std::uint16_t>(segment);
+        unsigned char* d = next(segment_level, segment_control_type, sizeof size);
+        if (d == nullptr) return -1;
+        std::memcpy(d, &size, sizeof size);
+    }
+    if (count > 0) {
+        unsigned char* d = next(SOL_SOCKET, SCM_RIGHTS, sizeof(int) * count);
+        if (d == nullptr) return -1;
+        std::memcpy(d, fds, sizeof(int) * count);
+    }
+    return static_cast<long>(used);
+}
+
+// sendmsg: never raises SIGPIPE; wait_ms >= 0: never waits. Returns the bytes sent or -1.
+inline long send_message(handle h, const io_vector* v, std::size_t n, const ::sockaddr* to,
+                         socklen_type to_size, const void* control, std::size_t control_size, int flags,
+                         int wait_ms, int& err) noexcept {
+    ::msghdr msg{};
+    msg.msg_name = const_cast<::sockaddr*>(to);
+    msg.msg_namelen = to != nullptr ? to_size : 0;
+    msg.msg_iov = const_cast<io_vector*>(v);
+    msg.msg_iovlen = static_cast<decltype(msg.msg_iovlen)>(n);
+    msg.msg_control = control_size > 0 ? const_cast<void*>(control) : nullptr;
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(control_size);
+    const ssize_t r = ::sendmsg(h, &msg, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (r < 0) err = errno;
+    return static_cast<long>(r);
+}
+
+// recvmsg: descriptors arrive close-on-exec (MSG_CMSG_CLOEXEC where it exists, else
+// read_control sets it); wait_ms >= 0: never waits. `from` may be null (a connected socket);
+// *control_size is in/out; msg_flags gets the kernel's flags (MSG_TRUNC, MSG_CTRUNC).
+inline long recv_message(handle h, io_vector* v, std::size_t n, ::sockaddr* from, socklen_type* from_size,
+                         void* control, std::size_t* control_size, int& msg_flags, int flags, int wait_ms,
+                         int& err) noexcept {
+    ::msghdr msg{};
+    msg.msg_name = from;
+    msg.msg_namelen = from != nullptr ? *from_size : 0;
+    msg.msg_iov = v;
+    msg.msg_iovlen = static_cast<decltype(msg.msg_iovlen)>(n);
+    msg.msg_control = control;
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(control != nullptr ? *control_size : 0);
+#if defined(MSG_CMSG_CLOEXEC)
+    flags |= MSG_CMSG_CLOEXEC;
+#endif
+    const ssize_t r = ::recvmsg(h, &msg, flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (r < 0) {
+        err = errno;
+        return -1;
+    }
+    if (from != nullptr) *from_size = msg.msg_namelen;
+    if (control != nullptr) *control_size = static_cast<std::size_t>(msg.msg_controllen);
+    msg_flags = msg.msg_flags;
+    return static_cast<long>(r);
+}
+
+// One datagram of a batch: in, its buffer and where the peer's address goes (name_size: the
+// capacity); out, the bytes received, the address length and the kernel's msg_flags.
+struct batch_slot {
+    io_vector data;
+    ::sockaddr* name;
+    socklen_type name_size;
+    std::size_t size;
+    int flags;
+};
+// Datagrams per recvmmsg/sendmmsg call (the stack arrays of one call).
+inline constexpr std::size_t batch_chunk = 64;
+// recvmmsg/sendmmsg exist (Linux); elsewhere recv_batch/send_batch loop over single calls.
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool has_message_batch = true;
+#else
+inline constexpr bool has_message_batch = false;
+#endif
+
+// Receives up to n (<= batch_chunk) datagrams; wait_ms < 0 blocks for the first only
+// (MSG_WAITFORONE), else never waits. Returns the count, or -1 with err (none received).
+inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, int& err) noexcept {
+#if defined(NETSOCK_OS_LINUX)
+    ::mmsghdr msgs[batch_chunk];
+    if (n > batch_chunk) n = batch_chunk;
+    std::memset(msgs, 0, sizeof(::mmsghdr) * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        msgs[i].msg_hdr.msg_name = slots[i].name;
+        msgs[i].msg_hdr.msg_namelen = slots[i].name_size;
+        msgs[i].msg_hdr.msg_iov = &slots[i].data;
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int r =
+        ::recvmmsg(h, msgs, static_cast<unsigned>(n), wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE, nullptr);
+    if (r < 0) {
+        err = errno;
+        return -1;
+    }
+    for (int i = 0; i < r; ++i) {
+        slots[i].name_size = msgs[i].msg_hdr.msg_namelen;
+        slots[i].size = msgs[i].msg_len;
+        slots[i].flags = msgs[i].msg_hdr.msg_flags;
+    }
+    return r;
+#else
+    (void)h, (void)slots, (void)n, (void)wait_ms;
+    err = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+// Sends up to n (<= batch_chunk) datagrams (name null: the connected peer); wait_ms >= 0 never
+// waits. Returns how many went, or -1 with err (none went).
+inline int send_batch(handle h, const batch_slot* slots, std::size_t n, int wait_ms, int& err) noexcept {
+#if defined(NETSOCK_OS_LINUX)
+    ::mmsghdr msgs[batch_chunk];
+    if (n > batch_chunk) n = batch_chunk;
+    std::memset(msgs, 0, sizeof(::mmsghdr) * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        msgs[i].msg_hdr.msg_name = slots[i].name;
+        msgs[i].msg_hdr.msg_namelen = slots[i].name != nullptr ? slots[i].name_size : 0;
+        msgs[i].msg_hdr.msg_iov = const_cast<io_vector*>(&slots[i].data);
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int r =
+        ::sendmmsg(h, msgs, static_cast<unsigned>(n), send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (r < 0) err = errno;
+    return r;
+#else
+    (void)h, (void)slots, (void)n, (void)wait_ms;
+    err = EOPNOTSUPP;
+    return -1;
+#endif
 }
 
 inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
@@ -3152,6 +3747,296 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/options.hpp ----
+// ---- begin net/message.hpp ----
+#ifndef NETSOCK_MESSAGE_HPP
+#define NETSOCK_MESSAGE_HPP
+
+// Beyond one buffer per call: batches of datagrams, scatter/gather, and what a message carries
+// besides its bytes (ancillary data: the address a datagram was sent to, its hop limit, the
+// kernel's receive time, a GRO segment size, descriptors passed over a local socket).
+//
+//     net::datagram batch[64];                        // buffers set once
+//     std::size_t n = net::recv_batch(s, batch);     // waits for one, takes what is queued
+//     net::send_batch(s, batch, n);                  // echoes them back to their senders
+//
+// No call allocates: control data is encoded and decoded on the stack. What an OS lacks is
+// reported as std::errc::operation_not_supported, never emulated silently.
+//
+// | call | Linux | macOS / BSD | Windows |
+// | --- | --- | --- | --- |
+// | recv_batch / send_batch | recvmmsg / sendmmsg, 64 per call | a loop of single calls | a loop |
+// | sendv / recvv | sendmsg / recvmsg | sendmsg / recvmsg | WSASend / WSARecv |
+// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6 needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg |
+// | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same | not supported |
+// | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported |
+// | send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported |
+// | send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
+
+
+#include <chrono>
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <system_error>
+#include <utility>
+
+NETSOCK_BEGIN_NAMESPACE
+
+// ---------------------------------------------------------------------------------------------
+// Batches of datagrams
+
+/// One datagram of a batch. For `recv_batch`, set `buffer` (the space for its payload); the call
+/// sets `size`, `peer` (the sender) and `truncated`. For `send_batch`, it sends the first `size`
+/// bytes of `buffer` to `peer`: a received batch can be echoed as it is.
+struct datagram {
+    mutable_buffer buffer;  ///< the payload's storage
+    std::size_t size = 0;   ///< bytes received / bytes of `buffer` to send
+    net::address peer;      ///< the sender / the destination
+    bool truncated = false; ///< received: larger than `buffer` (the rest was discarded)
+};
+
+/// A datagram to send from const bytes: `{net::buffer("ping"), &to}`; `to == nullptr` sends to
+/// the connected peer. The address is not copied: it must outlive the call.
+struct outgoing_datagram {
+    const_buffer data;
+    const address* to = nullptr;
+};
+
+/// Receives up to `count` datagrams: waits (up to `t`) for the first, then takes those already
+/// queued without waiting. Returns how many arrived (at least 1). Each gets its `size`, `peer`
+/// and `truncated`. An error that follows the first datagram is reported by the next call
+/// (Linux; elsewhere, where this is a loop of single receives, an ICMP error report met after
+/// the first datagram is dropped). `count == 0` is invalid_argument.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t count,
+                                                              timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recv_batch`.
+NETSOCK_DECL std::size_t recv_batch(const socket& s, datagram* batch, std::size_t count,
+                                    timeout t = timeout::none());
+/// `recv_batch` over an array, std::array or std::vector of `datagram`.
+template <class Range>
+[[nodiscard]] auto try_recv_batch(const socket& s, Range& batch, timeout t = timeout::none()) noexcept
+    -> decltype(try_recv_batch(s, std::data(batch), std::size(batch), t)) {
+    return try_recv_batch(s, std::data(batch), std::size(batch), t);
+}
+template <class Range>
+auto recv_batch(const socket& s, Range& batch, timeout t = timeout::none())
+    -> decltype(recv_batch(s, std::data(batch), std::size(batch), t)) {
+    return recv_batch(s, std::data(batch), std::size(batch), t);
+}
+
+/// Sends up to `count` datagrams in order: waits (up to `t`) for room for the first, then sends
+/// as many more as the socket takes without waiting. Returns how many went (at least 1); send
+/// the rest with another call. A datagram that fails after the first is reported when a later
+/// call starts with it (message_size for one too large, ...): skip it there.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send_batch(const socket& s, const datagram* batch,
+                                                              std::size_t count,
+                                                              timeout t = timeout::none()) noexcept;
+/// `try_send_batch` of const bytes, each to its own destination (or the connected peer).
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send_batch(const socket& s, const outgoing_datagram* batch,
+                                                              std::size_t count,
+                                                              timeout t = timeout::none()) noexcept;
+/// Throwing forms of `try_send_batch`.
+NETSOCK_DECL std::size_t send_batch(const socket& s, const datagram* batch, std::size_t count,
+                                    timeout t = timeout::none());
+NETSOCK_DECL std::size_t send_batch(const socket& s, const outgoing_datagram* batch, std::size_t count,
+                                    timeout t = timeout::none());
+template <class Range>
+[[nodiscard]] auto try_send_batch(const socket& s, const Range& batch, timeout t = timeout::none()) noexcept
+    -> decltype(try_send_batch(s, std::data(batch), std::size(batch), t)) {
+    return try_send_batch(s, std::data(batch), std::size(batch), t);
+}
+template <class Range>
+auto send_batch(const socket& s, const Range& batch, timeout t = timeout::none())
+    -> decltype(send_batch(s, std::data(batch), std::size(batch), t)) {
+    return send_batch(s, std::data(batch), std::size(batch), t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scatter/gather
+
+/// Sends the buffers in order as one stream write or one datagram (writev/sendmsg, WSASend):
+/// `net::sendv(conn, {net::buffer(head), net::buffer(body)})`. Returns the bytes the OS took,
+/// possibly fewer than the total (as `send`; at most 64 buffers go per call). Errors as `send`.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers,
+                                                         std::size_t count, timeout t = timeout::none()) noexcept;
+[[nodiscard]] inline result<std::size_t> try_sendv(const socket& s, std::initializer_list<const_buffer> buffers,
+                                                   timeout t = timeout::none()) noexcept {
+    return try_sendv(s, buffers.begin(), buffers.size(), t);
+}
+/// Throwing forms of `try_sendv`.
+NETSOCK_DECL std::size_t sendv(const socket& s, const const_buffer* buffers, std::size_t count,
+                               timeout t = timeout::none());
+inline std::size_t sendv(const socket& s, std::initializer_list<const_buffer> buffers,
+                         timeout t = timeout::none()) {
+    return sendv(s, buffers.begin(), buffers.size(), t);
+}
+/// Receives into the buffers in order, filling each before the next (readv/recvmsg, WSARecv).
+/// Returns the bytes received; 0 is the peer's EOF on a stream (as `recv`; buffers that are all
+/// empty are invalid_argument). At most 64 buffers are filled per call.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers,
+                                                         std::size_t count, timeout t = timeout::none()) noexcept;
+[[nodiscard]] inline result<std::size_t> try_recvv(const socket& s,
+                                                   std::initializer_list<mutable_buffer> buffers,
+                                                   timeout t = timeout::none()) noexcept {
+    return try_recvv(s, buffers.begin(), buffers.size(), t);
+}
+/// Throwing forms of `try_recvv`.
+NETSOCK_DECL std::size_t recvv(const socket& s, const mutable_buffer* buffers, std::size_t count,
+                               timeout t = timeout::none());
+inline std::size_t recvv(const socket& s, std::initializer_list<mutable_buffer> buffers,
+                         timeout t = timeout::none()) {
+    return recvv(s, buffers.begin(), buffers.size(), t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ancillary data of datagrams
+
+namespace detail {
+NETSOCK_DECL std::error_code set_receive_flag(native_handle_type h, int name4, int name6, int level4,
+                                              int level6, bool on) noexcept;
+NETSOCK_DECL std::error_code get_receive_flag(native_handle_type h, int name4, int name6, int level4,
+                                              int level6, bool& on) noexcept;
+// A bool option whose name depends on the socket's family; -1: not available here.
+template <int Name4, int Name6, int Level4 = IPPROTO_IP, int Level6 = IPPROTO_IPV6> struct receive_flag {
+    bool value = false;
+    constexpr receive_flag() noexcept = default;
+    constexpr explicit receive_flag(bool v) noexcept : value(v) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_receive_flag(h, Name4, Name6, Level4, Level6, value);
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        return get_receive_flag(h, Name4, Name6, Level4, Level6, value);
+    }
+};
+} // namespace detail
+
+/// Report, with each datagram `recvmsg` receives, the local address it was sent to and the
+/// interface it came in on (IP_PKTINFO; IPV6_RECVPKTINFO on IPv6 sockets, which covers IPv4
+/// datagrams of a dual-stack socket as mapped addresses). What a server bound to 0.0.0.0 needs
+/// to answer from the address the client used: `net::sendto(s, b, m.sender, m.reply_source())`.
+struct receive_packet_info
+    : detail::receive_flag<detail::os::opt_v4_packet_info, detail::os::opt_v6_packet_info> {
+    using receive_flag::receive_flag;
+};
+/// Report the IPv4 TTL / IPv6 hop limit of each datagram (IP_RECVTTL, IPV6_RECVHOPLIMIT).
+/// Not supported on Windows.
+struct receive_hop_limit
+    : detail::receive_flag<detail::os::opt_v4_receive_hops, detail::os::opt_v6_receive_hops> {
+    using receive_flag::receive_flag;
+};
+/// Report the time the kernel received each datagram (SO_TIMESTAMPNS on Linux, SO_TIMESTAMP,
+/// microseconds, on macOS/BSD). Not supported on Windows.
+struct receive_timestamp : detail::receive_flag<detail::os::opt_timestamp, detail::os::opt_timestamp,
+                                                SOL_SOCKET, SOL_SOCKET> {
+    using receive_flag::receive_flag;
+};
+
+/// The local end a datagram is sent from: its source address (and, if not 0, the interface it
+/// leaves by). Port ignored: the socket's own is used.
+struct source_address {
+    net::address local;
+    unsigned interface_index = 0;
+};
+
+/// What `recvmsg` reports: the `recvfrom` triple, plus each item whose receive option is on.
+struct [[nodiscard]] message {
+    std::size_t size = 0;
+    net::address sender;
+    bool truncated = false; ///< larger than the buffer (the rest was discarded)
+    /// receive_packet_info: the local address the datagram was sent to (port 0) and the index
+    /// of the interface it arrived on; `has_destination` false when the message said nothing.
+    bool has_destination = false;
+    net::address destination;
+    unsigned interface_index = 0;
+    /// receive_hop_limit: the IPv4 TTL / IPv6 hop limit, -1 when not reported.
+    int hop_limit = -1;
+    /// receive_timestamp: the kernel's receive time; `has_timestamp` false when not reported.
+    bool has_timestamp = false;
+    std::chrono::system_clock::time_point timestamp{};
+    /// UDP GRO (`net::udp_gro` on the socket): the datagram is several the sender sent, each
+    /// `segment_size` bytes (the last may be shorter); 0 for an ordinary datagram.
+    std::size_t segment_size = 0;
+    /// The kernel had more control data than fits netsock's buffer (MSG_CTRUNC): some items are
+    /// missing.
+    bool control_truncated = false;
+
+    /// The source for a reply that leaves from the address this datagram was sent to.
+    source_address reply_source() const { return {has_destination ? destination : address(), 0}; }
+};
+
+/// Receives one datagram with its ancillary data (recvmsg / WSARecvMsg). Turn the items on per
+/// socket first: `net::set_option(s, net::receive_packet_info{true})`.
+[[nodiscard]] NETSOCK_DECL result<message> try_recvmsg(const socket& s, mutable_buffer b,
+                                                       timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recvmsg`.
+NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = timeout::none());
+
+/// Sends one datagram to `to` from the local address `from.local` (IP_PKTINFO / IPV6_PKTINFO;
+/// on a socket bound to 0.0.0.0 or ::). A source that is not one of this host's addresses
+/// fails (address_not_available or invalid_argument, by OS); an unset one (0.0.0.0) lets the
+/// OS choose, as plain `sendto`.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
+                                                          const source_address& from,
+                                                          timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_sendto` with a source.
+NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from,
+                                timeout t = timeout::none());
+
+/// UDP GSO (Linux 4.18+): sends `payload` as datagrams of `segment_size` bytes each (the last
+/// may be shorter) in one call; the receiver sees ordinary datagrams. At most 64 segments and
+/// 65507 bytes per call on IPv4 (the kernel's limits: invalid_argument or message_size
+/// beyond). `to == nullptr`: the connected peer. Elsewhere operation_not_supported.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send_segments(const socket& s, const_buffer payload,
+                                                                 std::size_t segment_size, const address* to,
+                                                                 timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_send_segments`.
+NETSOCK_DECL std::size_t send_segments(const socket& s, const_buffer payload, std::size_t segment_size,
+                                       const address* to, timeout t = timeout::none());
+
+// ---------------------------------------------------------------------------------------------
+// Passing descriptors over local sockets (SCM_RIGHTS)
+
+/// The most descriptors one message carries (253 on Linux; 0 where passing is not supported).
+inline constexpr std::size_t max_passed_handles = detail::os::max_passed_handles;
+
+/// Sends `data` (at least one byte: a stream needs a byte to carry them) with duplicates of
+/// the descriptors `handles[0..count)` (sockets, files, pipes), over a local socket. The
+/// originals stay open here. Returns the bytes of `data` sent; if that is fewer than all, the
+/// descriptors went with the first byte. More than `max_passed_handles` is invalid_argument.
+/// Windows: operation_not_supported.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_send_handles(const socket& s, const_buffer data,
+                                                                const native_handle_type* handles,
+                                                                std::size_t count,
+                                                                timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_send_handles`.
+NETSOCK_DECL std::size_t send_handles(const socket& s, const_buffer data, const native_handle_type* handles,
+                                      std::size_t count, timeout t = timeout::none());
+
+/// What `recv_handles` reports.
+struct [[nodiscard]] handles_received {
+    std::size_t size = 0;    ///< bytes of data (0: the peer closed the stream)
+    std::size_t handles = 0; ///< descriptors stored in the caller's array
+    /// More descriptors arrived than the array holds, or the kernel cut the control data
+    /// (MSG_CTRUNC): the ones that did not fit were closed, never leaked.
+    bool truncated = false;
+};
+
+/// Receives data and the descriptors that came with it into `out[0..capacity)`, as owning
+/// `net::socket`s (closing one closes the descriptor, whatever it is). They are close-on-exec
+/// (atomically with MSG_CMSG_CLOEXEC on Linux; set right after receipt elsewhere). Windows:
+/// operation_not_supported.
+[[nodiscard]] NETSOCK_DECL result<handles_received> try_recv_handles(const socket& s, mutable_buffer data,
+                                                                     socket* out, std::size_t capacity,
+                                                                     timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_recv_handles`.
+NETSOCK_DECL handles_received recv_handles(const socket& s, mutable_buffer data, socket* out,
+                                           std::size_t capacity, timeout t = timeout::none());
+
+NETSOCK_END_NAMESPACE
+
+
+#endif
+// ---- end net/message.hpp ----
 // ---- begin net/resolve.hpp ----
 #ifndef NETSOCK_RESOLVE_HPP
 #define NETSOCK_RESOLVE_HPP
@@ -4456,6 +5341,109 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
         }
         if (!policy.again(e, ec)) return 0;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: scatter/gather, control data and batches (impl/message.ipp)
+
+// sendmsg / WSASendMsg (WSASend with no control data) with the retry policy of send;
+// `which` names the call for the fault hook (send for a stream, sendto for a datagram).
+inline std::size_t send_message(handle h, const os::io_vector* v, std::size_t n, const ::sockaddr* to,
+                                std::size_t to_size, const void* control, std::size_t control_size, int flags,
+                                fault::call which, const deadline& until, std::error_code& ec) noexcept {
+    retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    for (;;) {
+        int e = fault::next(which).error;
+        const long r = e != 0 ? -1
+                              : os::send_message(h, v, n, to, static_cast<socklen_type>(to_size), control,
+                                                 control_size, flags, policy.wait_ms(), e);
+        if (r >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(r);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+}
+
+// recvmsg / WSARecvMsg (WSARecv when neither address nor control data is wanted) with the
+// retry policy of recv. *from_size and *control_size are capacities in, lengths out.
+inline std::size_t recv_message(handle h, os::io_vector* v, std::size_t n, ::sockaddr* from,
+                                socklen_type* from_size, void* control, std::size_t* control_size,
+                                int& msg_flags, int flags, fault::call which, const deadline& until,
+                                std::error_code& ec) noexcept {
+    const socklen_type name_capacity = from_size != nullptr ? *from_size : 0;
+    const std::size_t control_capacity = control_size != nullptr ? *control_size : 0;
+    retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    for (;;) {
+        if (from_size != nullptr) *from_size = name_capacity;
+        if (control_size != nullptr) *control_size = control_capacity;
+        int e = fault::next(which).error;
+        const long r = e != 0 ? -1
+                              : os::recv_message(h, v, n, from, from_size, control, control_size, msg_flags,
+                                                 flags, policy.wait_ms(), e);
+        if (r >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(r);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+}
+
+// One attempt at up to n datagrams: recvmmsg/sendmmsg where they exist, else one
+// recvmsg/sendmsg (os::has_message_batch). Returns the count, or -1 with e.
+inline int batch_attempt(handle h, os::batch_slot* slots, std::size_t n, bool receive, int wait_ms,
+                         int& e) noexcept {
+    if constexpr (os::has_message_batch) {
+        return receive ? os::recv_batch(h, slots, n, wait_ms, e) : os::send_batch(h, slots, n, wait_ms, e);
+    } else {
+        os::batch_slot& s = slots[0];
+        long r = 0;
+        if (receive) {
+            int flags = 0;
+            r = os::recv_message(h, &s.data, 1, s.name, &s.name_size, nullptr, nullptr, flags, 0, wait_ms, e);
+            s.flags = flags;
+        } else {
+            r = os::send_message(h, &s.data, 1, s.name, s.name_size, nullptr, 0, 0, wait_ms, e);
+        }
+        if (r < 0) return -1;
+        s.size = static_cast<std::size_t>(r);
+        return 1;
+    }
+}
+
+// A batch of datagrams: waits (the retry policy of recvfrom/sendto) for the first, then moves
+// as many more as the socket takes or holds without waiting, in chunks of os::batch_chunk.
+// Returns how many moved (>= 1), or 0 with ec. An error after the first is left for the next
+// call (recvmmsg/sendmmsg report it there; the single-call loop of other OSes drops an ICMP
+// error report it meets after the first datagram).
+inline std::size_t batch(handle h, os::batch_slot* slots, std::size_t n, bool receive, const deadline& until,
+                         std::error_code& ec) noexcept {
+    retry policy(h, receive ? POLLIN : POLLOUT, receive ? SO_RCVTIMEO : SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    const std::size_t chunk = os::has_message_batch ? os::batch_chunk : 1;
+    std::size_t done = 0, last = 0, want = n < chunk ? n : chunk;
+    for (;;) {
+        int e = fault::next(receive ? fault::call::recvfrom : fault::call::sendto).error;
+        const int r = e != 0 ? -1 : batch_attempt(h, slots, want, receive, policy.wait_ms(), e);
+        if (r > 0) {
+            done = last = static_cast<std::size_t>(r);
+            break;
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+    ec.clear();
+    // A short attempt means the socket is empty (or full): no call that would only fail.
+    while (last == want && done < n) {
+        want = n - done < chunk ? n - done : chunk;
+        int e = 0;
+        const int r = batch_attempt(h, slots + done, want, receive, 0, e);
+        if (r <= 0) break;
+        last = static_cast<std::size_t>(r);
+        done += last;
+    }
+    return done;
 }
 
 inline std::error_code shutdown(handle h, int how) noexcept {
@@ -6255,6 +7243,381 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/options.ipp ----
+// ---- begin net/impl/message.ipp ----
+#ifndef NETSOCK_IMPL_MESSAGE_IPP
+#define NETSOCK_IMPL_MESSAGE_IPP
+
+// Definitions for message.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION. Control data is encoded and decoded by the OS layer
+// (os::write_control / os::read_control) in stack buffers; batches go through sys::batch in
+// pieces of os::batch_chunk slots, also on the stack.
+
+
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <system_error>
+
+NETSOCK_BEGIN_NAMESPACE
+
+namespace detail {
+
+inline std::error_code unsupported() noexcept { return make_errc(std::errc::operation_not_supported); }
+
+std::error_code set_receive_flag(native_handle_type h, int name4, int name6, int level4, int level6,
+                                 bool on) noexcept {
+    std::error_code ec;
+    const bool v6 = socket_family(h, ec) == AF_INET6;
+    if (ec) return ec;
+    const int name = v6 ? name6 : name4;
+    if (name < 0) return unsupported();
+    return set_int_option(h, v6 ? level6 : level4, name, on ? 1 : 0);
+}
+
+std::error_code get_receive_flag(native_handle_type h, int name4, int name6, int level4, int level6,
+                                 bool& on) noexcept {
+    std::error_code ec;
+    const bool v6 = socket_family(h, ec) == AF_INET6;
+    if (ec) return ec;
+    const int name = v6 ? name6 : name4;
+    if (name < 0) return unsupported();
+    int v = 0;
+    ec = get_int_option(h, v6 ? level6 : level4, name, v);
+    on = v != 0;
+    return ec;
+}
+
+// The sender of a received datagram into `a`, as recvfrom reports it (an unnamed local socket
+// has no address: the kernel reports length 0).
+inline void commit_sender(address& a) noexcept {
+    if (a.commit_native()) a = address::any(family::local);
+}
+
+// A try-once deadline for the later pieces of a batch.
+inline sys::deadline try_once() noexcept { return sys::deadline::after(timeout(std::chrono::seconds(0))); }
+
+// One piece of a batch: up to os::batch_chunk datagrams through sys::batch.
+template <class Fill, class Done>
+std::size_t batch_piece(sys::handle h, std::size_t n, bool receive, const sys::deadline& until,
+                        std::error_code& ec, Fill&& fill, Done&& done) noexcept {
+    os::batch_slot slots[os::batch_chunk];
+    if (n > os::batch_chunk) n = os::batch_chunk;
+    for (std::size_t i = 0; i < n; ++i) fill(i, slots[i]);
+    const std::size_t got = sys::batch(h, slots, n, receive, until, ec);
+    for (std::size_t i = 0; i < got; ++i) done(i, slots[i]);
+    return got;
+}
+
+// All pieces: the first waits, the rest only take what is ready. Returns the count, or the
+// first piece's error.
+template <class Fill, class Done>
+result<std::size_t> run_batch(const socket& s, std::size_t count, bool receive, timeout t, Fill&& fill,
+                              Done&& done) noexcept {
+    if (!s) return fail(not_open());
+    if (count == 0) return fail(std::errc::invalid_argument);
+    std::error_code ec;
+    std::size_t total = 0;
+    for (bool first = true; total < count; first = false) {
+        const std::size_t n = count - total < os::batch_chunk ? count - total : os::batch_chunk;
+        const std::size_t base = total;
+        const std::size_t got = batch_piece(
+            s.native_handle(), n, receive, first ? sys::deadline::after(t) : try_once(), ec,
+            [&](std::size_t i, os::batch_slot& slot) { fill(base + i, slot); },
+            [&](std::size_t i, os::batch_slot& slot) { done(base + i, slot); });
+        if (ec) {
+            if (first) return fail(ec);
+            break;
+        }
+        total += got;
+        if (got < n) break;
+    }
+    return total;
+}
+
+// The buffers of sendv/recvv as the OS's vectors (at most os::max_io_vectors; on Windows a
+// send takes at most os::send_piece bytes, so that a failure never hides how much went).
+template <class Buffer>
+std::size_t to_vectors(const Buffer* b, std::size_t count, os::io_vector* out, std::size_t limit,
+                       std::size_t& bytes) noexcept {
+    std::size_t n = 0;
+    bytes = 0;
+    for (std::size_t i = 0; i < count && n < os::max_io_vectors && bytes < limit; ++i) {
+        std::size_t size = b[i].size();
+        if (size > limit - bytes) size = limit - bytes;
+        if (size > static_cast<std::size_t>(0x7fffffff)) size = 0x7fffffff;
+        out[n++] = os::make_io_vector(b[i].data(), size);
+        bytes += size;
+    }
+    return n;
+}
+
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t count, timeout t) noexcept {
+    return detail::run_batch(
+        s, count, true, t,
+        [&](std::size_t i, detail::os::batch_slot& slot) {
+            datagram& d = batch[i];
+            const auto sink = d.peer.prepare_native();
+            slot.data = detail::os::make_io_vector(d.buffer.data(), d.buffer.size());
+            slot.name = sink.data;
+            slot.name_size = *sink.size;
+            slot.size = 0;
+            slot.flags = 0;
+        },
+        [&](std::size_t i, detail::os::batch_slot& slot) {
+            datagram& d = batch[i];
+            // The kernel wrote the sender into d.peer's storage; take it with its length.
+            auto sender = address::try_from_native(slot.name, static_cast<std::size_t>(slot.name_size));
+            d.peer = sender ? *sender : address::any(family::local);
+            d.size = slot.size < d.buffer.size() ? slot.size : d.buffer.size();
+            d.truncated = (slot.flags & detail::os::msg_truncated) != 0;
+        });
+}
+
+std::size_t recv_batch(const socket& s, datagram* batch, std::size_t count, timeout t) {
+    return detail::unwrap(try_recv_batch(s, batch, count, t), "recv_batch");
+}
+
+result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::size_t count, timeout t) noexcept {
+    for (std::size_t i = 0; i < count; ++i)
+        if (batch[i].size > batch[i].buffer.size()) return detail::fail(std::errc::invalid_argument);
+    return detail::run_batch(
+        s, count, false, t,
+        [&](std::size_t i, detail::os::batch_slot& slot) {
+            const datagram& d = batch[i];
+            slot.data = detail::os::make_io_vector(d.buffer.data(), d.size);
+            slot.name = const_cast<::sockaddr*>(d.peer.data());
+            slot.name_size = static_cast<detail::os::socklen_type>(d.peer.size());
+            slot.size = 0;
+            slot.flags = 0;
+        },
+        [](std::size_t, detail::os::batch_slot&) {});
+}
+
+result<std::size_t> try_send_batch(const socket& s, const outgoing_datagram* batch, std::size_t count,
+                                   timeout t) noexcept {
+    return detail::run_batch(
+        s, count, false, t,
+        [&](std::size_t i, detail::os::batch_slot& slot) {
+            const outgoing_datagram& d = batch[i];
+            slot.data = detail::os::make_io_vector(d.data.data(), d.data.size());
+            slot.name = d.to != nullptr ? const_cast<::sockaddr*>(d.to->data()) : nullptr;
+            slot.name_size = d.to != nullptr ? static_cast<detail::os::socklen_type>(d.to->size()) : 0;
+            slot.size = 0;
+            slot.flags = 0;
+        },
+        [](std::size_t, detail::os::batch_slot&) {});
+}
+
+std::size_t send_batch(const socket& s, const datagram* batch, std::size_t count, timeout t) {
+    return detail::unwrap(try_send_batch(s, batch, count, t), "send_batch");
+}
+
+std::size_t send_batch(const socket& s, const outgoing_datagram* batch, std::size_t count, timeout t) {
+    return detail::unwrap(try_send_batch(s, batch, count, t), "send_batch");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scatter/gather
+
+result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std::size_t count, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    detail::os::io_vector v[detail::os::max_io_vectors];
+    std::size_t bytes = 0;
+    const std::size_t n = detail::to_vectors(buffers, count, v, detail::os::send_piece, bytes);
+    std::error_code ec;
+    const std::size_t sent = detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
+                                                       detail::fault::call::send, detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return sent;
+}
+
+std::size_t sendv(const socket& s, const const_buffer* buffers, std::size_t count, timeout t) {
+    return detail::unwrap(try_sendv(s, buffers, count, t), "sendv");
+}
+
+result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, std::size_t count, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    detail::os::io_vector v[detail::os::max_io_vectors];
+    std::size_t bytes = 0;
+    const std::size_t n = detail::to_vectors(buffers, count, v, static_cast<std::size_t>(-1), bytes);
+    if (bytes == 0) return detail::fail(std::errc::invalid_argument); // a 0 that is not EOF
+    std::error_code ec;
+    int flags = 0;
+    const std::size_t got = detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr,
+                                                      flags, 0, detail::fault::call::recv,
+                                                      detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return got;
+}
+
+std::size_t recvv(const socket& s, const mutable_buffer* buffers, std::size_t count, timeout t) {
+    return detail::unwrap(try_recvv(s, buffers, count, t), "recvv");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ancillary data
+
+result<message> try_recvmsg(const socket& s, mutable_buffer b, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (b.size() == 0) return detail::fail(std::errc::invalid_argument);
+    message m;
+    detail::os::control_buffer control;
+    std::size_t control_size = detail::os::control_space;
+    auto v = detail::os::make_io_vector(b.data(), b.size());
+    const auto sink = m.sender.prepare_native();
+    std::error_code ec;
+    int flags = 0;
+    m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes, &control_size,
+                                       flags, 0, detail::fault::call::recvfrom, detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    detail::commit_sender(m.sender);
+    if (m.size > b.size()) m.size = b.size();
+    m.truncated = (flags & detail::os::msg_truncated) != 0;
+    m.control_truncated = (flags & detail::os::msg_control_truncated) != 0;
+    detail::os::control_fields f;
+    detail::os::read_control(control.bytes, control_size, f, nullptr, 0); // stray descriptors: closed
+    if (f.destination_size > 0) {
+        if (auto d = address::try_from_native(&f.destination, static_cast<std::size_t>(f.destination_size))) {
+            m.destination = *d;
+            m.has_destination = true;
+        }
+    }
+    m.interface_index = f.interface_index;
+    m.hop_limit = f.hop_limit;
+    if (f.has_time) {
+        m.has_timestamp = true;
+        const auto since = std::chrono::seconds(f.seconds) + std::chrono::nanoseconds(f.nanoseconds);
+        m.timestamp = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(since));
+    }
+    m.segment_size = f.segment_size > 0 ? static_cast<std::size_t>(f.segment_size) : 0;
+    if (f.handles_dropped) m.control_truncated = true;
+    return m;
+}
+
+message recvmsg(const socket& s, mutable_buffer b, timeout t) {
+    return detail::unwrap(try_recvmsg(s, b, t), "recvmsg");
+}
+
+result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to, const source_address& from,
+                               timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (from.local.family() == family::local || to.family() == family::local)
+        return detail::fail(std::errc::invalid_argument);
+    // A dual-stack IPv6 socket sending to an IPv4-mapped peer: the source is mapped too.
+    address source = from.local;
+    if (to.family() == family::ipv6 && source.family() == family::ipv4) {
+        const auto v4 = source.v4_bytes();
+        std::array<std::uint8_t, 16> mapped{};
+        mapped[10] = mapped[11] = 0xff;
+        for (int i = 0; i < 4; ++i) mapped[12 + i] = v4[static_cast<std::size_t>(i)];
+        source = address::ipv6(mapped);
+    }
+    detail::os::control_buffer control;
+    const long used = detail::os::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
+    if (used < 0) return detail::fail(detail::unsupported());
+    auto v = detail::os::make_io_vector(b.data(), b.size());
+    std::error_code ec;
+    const std::size_t n = detail::sys::send_message(s.native_handle(), &v, 1, to.data(), to.size(), control.bytes,
+                                                    static_cast<std::size_t>(used), 0, detail::fault::call::sendto,
+                                                    detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
+}
+
+std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from, timeout t) {
+    return detail::unwrap(try_sendto(s, b, to, from, t), "sendto", to);
+}
+
+result<std::size_t> try_send_segments(const socket& s, const_buffer payload, std::size_t segment_size,
+                                      const address* to, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if constexpr (!detail::os::has_segment_control) return detail::fail(detail::unsupported());
+    if (segment_size == 0 || segment_size > 65535) return detail::fail(std::errc::invalid_argument);
+    detail::os::control_buffer control;
+    const long used =
+        detail::os::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
+    if (used < 0) return detail::fail(detail::unsupported());
+    auto v = detail::os::make_io_vector(payload.data(), payload.size());
+    std::error_code ec;
+    const std::size_t n = detail::sys::send_message(
+        s.native_handle(), &v, 1, to != nullptr ? to->data() : nullptr, to != nullptr ? to->size() : 0,
+        control.bytes, static_cast<std::size_t>(used), 0, detail::fault::call::sendto,
+        detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
+}
+
+std::size_t send_segments(const socket& s, const_buffer payload, std::size_t segment_size, const address* to,
+                          timeout t) {
+    return detail::unwrap(try_send_segments(s, payload, segment_size, to, t), "send_segments");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptor passing
+
+result<std::size_t> try_send_handles(const socket& s, const_buffer data, const native_handle_type* handles,
+                                     std::size_t count, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if constexpr (!detail::os::has_handle_passing) return detail::fail(detail::unsupported());
+    if (data.size() == 0 || count > max_passed_handles || (count > 0 && handles == nullptr))
+        return detail::fail(std::errc::invalid_argument);
+    detail::os::control_buffer control;
+    const long used = detail::os::write_control(control, nullptr, 0, 0, handles, count);
+    if (used < 0) return detail::fail(std::errc::invalid_argument);
+    auto v = detail::os::make_io_vector(data.data(), data.size());
+    std::error_code ec;
+    const std::size_t n = detail::sys::send_message(s.native_handle(), &v, 1, nullptr, 0, control.bytes,
+                                                    static_cast<std::size_t>(used), 0, detail::fault::call::send,
+                                                    detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    return n;
+}
+
+std::size_t send_handles(const socket& s, const_buffer data, const native_handle_type* handles, std::size_t count,
+                         timeout t) {
+    return detail::unwrap(try_send_handles(s, data, handles, count, t), "send_handles");
+}
+
+result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity,
+                                          timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if constexpr (!detail::os::has_handle_passing) return detail::fail(detail::unsupported());
+    if (data.size() == 0 || (capacity > 0 && out == nullptr)) return detail::fail(std::errc::invalid_argument);
+    if (capacity > max_passed_handles) capacity = max_passed_handles;
+    detail::os::control_buffer control;
+    // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
+    std::size_t control_size = capacity > 0 ? detail::os::handle_control_size(capacity) : 0;
+    auto v = detail::os::make_io_vector(data.data(), data.size());
+    std::error_code ec;
+    int flags = 0;
+    handles_received r;
+    r.size = detail::sys::recv_message(s.native_handle(), &v, 1, nullptr, nullptr,
+                                       control_size > 0 ? control.bytes : nullptr, &control_size, flags, 0,
+                                       detail::fault::call::recv, detail::sys::deadline::after(t), ec);
+    if (ec) return detail::fail(ec);
+    native_handle_type got[detail::os::max_passed_handles > 0 ? detail::os::max_passed_handles : 1];
+    detail::os::control_fields f;
+    detail::os::read_control(control.bytes, control_size, f, got, capacity);
+    for (std::size_t i = 0; i < f.handles; ++i) out[i] = socket(got[i]);
+    r.handles = f.handles;
+    r.truncated = f.handles_dropped || (flags & detail::os::msg_control_truncated) != 0;
+    return r;
+}
+
+handles_received recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity, timeout t) {
+    return detail::unwrap(try_recv_handles(s, data, out, capacity, t), "recv_handles");
+}
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/impl/message.ipp ----
 // ---- begin net/impl/resolve.ipp ----
 #ifndef NETSOCK_IMPL_RESOLVE_IPP
 #define NETSOCK_IMPL_RESOLVE_IPP

@@ -536,6 +536,109 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Messages: scatter/gather, control data and batches (impl/message.ipp)
+
+// sendmsg / WSASendMsg (WSASend with no control data) with the retry policy of send;
+// `which` names the call for the fault hook (send for a stream, sendto for a datagram).
+inline std::size_t send_message(handle h, const os::io_vector* v, std::size_t n, const ::sockaddr* to,
+                                std::size_t to_size, const void* control, std::size_t control_size, int flags,
+                                fault::call which, const deadline& until, std::error_code& ec) noexcept {
+    retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    for (;;) {
+        int e = fault::next(which).error;
+        const long r = e != 0 ? -1
+                              : os::send_message(h, v, n, to, static_cast<socklen_type>(to_size), control,
+                                                 control_size, flags, policy.wait_ms(), e);
+        if (r >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(r);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+}
+
+// recvmsg / WSARecvMsg (WSARecv when neither address nor control data is wanted) with the
+// retry policy of recv. *from_size and *control_size are capacities in, lengths out.
+inline std::size_t recv_message(handle h, os::io_vector* v, std::size_t n, ::sockaddr* from,
+                                socklen_type* from_size, void* control, std::size_t* control_size,
+                                int& msg_flags, int flags, fault::call which, const deadline& until,
+                                std::error_code& ec) noexcept {
+    const socklen_type name_capacity = from_size != nullptr ? *from_size : 0;
+    const std::size_t control_capacity = control_size != nullptr ? *control_size : 0;
+    retry policy(h, POLLIN, SO_RCVTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    for (;;) {
+        if (from_size != nullptr) *from_size = name_capacity;
+        if (control_size != nullptr) *control_size = control_capacity;
+        int e = fault::next(which).error;
+        const long r = e != 0 ? -1
+                              : os::recv_message(h, v, n, from, from_size, control, control_size, msg_flags,
+                                                 flags, policy.wait_ms(), e);
+        if (r >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(r);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+}
+
+// One attempt at up to n datagrams: recvmmsg/sendmmsg where they exist, else one
+// recvmsg/sendmsg (os::has_message_batch). Returns the count, or -1 with e.
+inline int batch_attempt(handle h, os::batch_slot* slots, std::size_t n, bool receive, int wait_ms,
+                         int& e) noexcept {
+    if constexpr (os::has_message_batch) {
+        return receive ? os::recv_batch(h, slots, n, wait_ms, e) : os::send_batch(h, slots, n, wait_ms, e);
+    } else {
+        os::batch_slot& s = slots[0];
+        long r = 0;
+        if (receive) {
+            int flags = 0;
+            r = os::recv_message(h, &s.data, 1, s.name, &s.name_size, nullptr, nullptr, flags, 0, wait_ms, e);
+            s.flags = flags;
+        } else {
+            r = os::send_message(h, &s.data, 1, s.name, s.name_size, nullptr, 0, 0, wait_ms, e);
+        }
+        if (r < 0) return -1;
+        s.size = static_cast<std::size_t>(r);
+        return 1;
+    }
+}
+
+// A batch of datagrams: waits (the retry policy of recvfrom/sendto) for the first, then moves
+// as many more as the socket takes or holds without waiting, in chunks of os::batch_chunk.
+// Returns how many moved (>= 1), or 0 with ec. An error after the first is left for the next
+// call (recvmmsg/sendmmsg report it there; the single-call loop of other OSes drops an ICMP
+// error report it meets after the first datagram).
+inline std::size_t batch(handle h, os::batch_slot* slots, std::size_t n, bool receive, const deadline& until,
+                         std::error_code& ec) noexcept {
+    retry policy(h, receive ? POLLIN : POLLOUT, receive ? SO_RCVTIMEO : SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    const std::size_t chunk = os::has_message_batch ? os::batch_chunk : 1;
+    std::size_t done = 0, last = 0, want = n < chunk ? n : chunk;
+    for (;;) {
+        int e = fault::next(receive ? fault::call::recvfrom : fault::call::sendto).error;
+        const int r = e != 0 ? -1 : batch_attempt(h, slots, want, receive, policy.wait_ms(), e);
+        if (r > 0) {
+            done = last = static_cast<std::size_t>(r);
+            break;
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
+    ec.clear();
+    // A short attempt means the socket is empty (or full): no call that would only fail.
+    while (last == want && done < n) {
+        want = n - done < chunk ? n - done : chunk;
+        int e = 0;
+        const int r = batch_attempt(h, slots + done, want, receive, 0, e);
+        if (r <= 0) break;
+        last = static_cast<std::size_t>(r);
+        done += last;
+    }
+    return done;
+}
+
 inline std::error_code shutdown(handle h, int how) noexcept {
     if (::shutdown(h, how) != 0) return last_socket_error();
     return {};

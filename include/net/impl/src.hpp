@@ -25,6 +25,7 @@
 #include "ops.ipp"
 #include "cancel.ipp"
 #include "options.ipp"
+#include "message.ipp"
 #include "resolve.ipp"
 #include "poller.ipp"
 #include "reader.ipp"

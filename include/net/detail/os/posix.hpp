@@ -25,6 +25,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <string>
@@ -298,6 +299,346 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
     *len = msg.msg_namelen;
     truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     return static_cast<long>(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: scatter/gather, batches of datagrams and ancillary (control) data
+
+using io_vector = ::iovec;
+inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
+    io_vector v{};
+    v.iov_base = const_cast<void*>(data);
+    v.iov_len = size;
+    return v;
+}
+// Buffers passed to one sendmsg/recvmsg (IOV_MAX is at least 1024 where POSIX is honoured; a
+// longer array is moved in several calls by the caller, as a partial transfer).
+inline constexpr std::size_t max_io_vectors = 64;
+
+// Control buffers: aligned for cmsghdr, big enough for every item netsock receives at once
+// (packet info, hop limit, timestamp, GRO size) and, for descriptors, max_passed_handles.
+inline constexpr std::size_t control_space = 256;
+#if defined(SCM_MAX_FD)
+inline constexpr std::size_t max_passed_handles = SCM_MAX_FD;
+#else
+inline constexpr std::size_t max_passed_handles = 253; // Linux's SCM_MAX_FD; BSDs allow more
+#endif
+// msg_flags bits: the datagram or the control data did not fit.
+inline constexpr int msg_truncated = MSG_TRUNC;
+inline constexpr int msg_control_truncated = MSG_CTRUNC;
+struct alignas(::cmsghdr) control_buffer {
+    unsigned char bytes[CMSG_SPACE(sizeof(int) * max_passed_handles) > control_space
+                            ? CMSG_SPACE(sizeof(int) * max_passed_handles)
+                            : control_space];
+};
+
+// The control space that holds `count` descriptors (recv_handles sizes its buffer with it, so
+// that the kernel drops, rather than installs, descriptors beyond what the caller can hold).
+inline std::size_t handle_control_size(std::size_t count) noexcept { return CMSG_SPACE(sizeof(int) * count); }
+
+// Receive-side options that make the kernel attach control data; -1 = not available here.
+inline constexpr int opt_v4_packet_info = IP_PKTINFO;
+// macOS declares the RFC 3542 names only under __APPLE_USE_RFC_3542 (set before any system
+// header); without them IPv6 packet info and hop limits are not available there.
+#if defined(IPV6_RECVPKTINFO)
+inline constexpr int opt_v6_packet_info = IPV6_RECVPKTINFO;
+#else
+inline constexpr int opt_v6_packet_info = -1;
+#endif
+#if defined(IP_RECVTTL)
+inline constexpr int opt_v4_receive_hops = IP_RECVTTL;
+#else
+inline constexpr int opt_v4_receive_hops = -1;
+#endif
+#if defined(IPV6_RECVHOPLIMIT)
+inline constexpr int opt_v6_receive_hops = IPV6_RECVHOPLIMIT;
+#else
+inline constexpr int opt_v6_receive_hops = -1;
+#endif
+#if defined(SO_TIMESTAMPNS)
+inline constexpr int opt_timestamp = SO_TIMESTAMPNS; // struct timespec
+#else
+inline constexpr int opt_timestamp = SO_TIMESTAMP; // struct timeval
+#endif
+// Descriptor passing over local sockets (SCM_RIGHTS).
+inline constexpr bool has_handle_passing = true;
+// Per-call UDP GSO (a UDP_SEGMENT control message): Linux 4.18 and newer.
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool has_segment_control = true;
+inline constexpr int segment_level = IPPROTO_UDP;
+inline constexpr int segment_control_type = 103; // UDP_SEGMENT, <linux/udp.h>
+inline constexpr int gro_control_type = 104;     // UDP_GRO
+#else
+inline constexpr bool has_segment_control = false;
+inline constexpr int segment_level = IPPROTO_UDP;
+inline constexpr int segment_control_type = -1;
+inline constexpr int gro_control_type = -1;
+#endif
+
+// What the control data of one received message said. Each field is set only when the
+// message carried that item.
+struct control_fields {
+    ::sockaddr_storage destination{}; // local address the datagram was sent to (port 0)
+    socklen_type destination_size = 0;
+    unsigned interface_index = 0; // interface it arrived on
+    int hop_limit = -1;           // IPv4 TTL or IPv6 hop limit
+    bool has_time = false;        // kernel receive time, since the Unix epoch
+    long long seconds = 0;
+    long nanoseconds = 0;
+    int segment_size = 0;         // UDP GRO: the datagram is segments of this size
+    std::size_t handles = 0;      // descriptors stored in the caller's array
+    bool handles_dropped = false; // descriptors arrived that the array could not hold (closed)
+};
+
+inline void close_passed(int fd) noexcept { ::close(fd); }
+
+// Decodes the control data of a received message. Descriptors go to fds (up to capacity, made
+// close-on-exec where MSG_CMSG_CLOEXEC does not exist); any beyond it are closed.
+inline void read_control(const void* control, std::size_t size, control_fields& out, handle* fds,
+                         std::size_t capacity) noexcept {
+    ::msghdr msg{};
+    msg.msg_control = const_cast<void*>(control);
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(size);
+    for (::cmsghdr* c = size >= sizeof(::cmsghdr) ? CMSG_FIRSTHDR(&msg) : nullptr; c != nullptr;
+         c = CMSG_NXTHDR(&msg, c)) {
+        const unsigned char* data = CMSG_DATA(c);
+        const std::size_t len =
+            c->cmsg_len - static_cast<std::size_t>(data - reinterpret_cast<unsigned char*>(c));
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && len >= sizeof(::in_pktinfo)) {
+            ::in_pktinfo info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in sin{};
+            sin.sin_family = AF_INET;
+            sin.sin_addr = info.ipi_addr;
+            std::memcpy(&out.destination, &sin, sizeof sin);
+            out.destination_size = sizeof sin;
+            out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+                   len >= sizeof(::in6_pktinfo)) {
+            ::in6_pktinfo info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in6 sin6{};
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_addr = info.ipi6_addr;
+            std::memcpy(&out.destination, &sin6, sizeof sin6);
+            out.destination_size = sizeof sin6;
+            out.interface_index = static_cast<unsigned>(info.ipi6_ifindex);
+        } else if ((c->cmsg_level == IPPROTO_IP && (c->cmsg_type == IP_TTL
+#if defined(IP_RECVTTL)
+                                                    || c->cmsg_type == IP_RECVTTL
+#endif
+                                                    )) ||
+                   (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+            // An int on Linux; IP_RECVTTL on macOS and the BSDs carries one byte.
+            if (len >= sizeof(int)) std::memcpy(&out.hop_limit, data, sizeof(int));
+            else if (len >= 1) out.hop_limit = data[0];
+        } else if (c->cmsg_level == SOL_SOCKET) {
+#if defined(SCM_TIMESTAMPNS)
+            if (c->cmsg_type == SCM_TIMESTAMPNS && len >= sizeof(::timespec)) {
+                ::timespec ts;
+                std::memcpy(&ts, data, sizeof ts);
+                out.has_time = true;
+                out.seconds = static_cast<long long>(ts.tv_sec);
+                out.nanoseconds = static_cast<long>(ts.tv_nsec);
+            }
+#endif
+            if (c->cmsg_type == SCM_TIMESTAMP && len >= sizeof(::timeval)) {
+                ::timeval tv;
+                std::memcpy(&tv, data, sizeof tv);
+                out.has_time = true;
+                out.seconds = static_cast<long long>(tv.tv_sec);
+                out.nanoseconds = static_cast<long>(tv.tv_usec) * 1000;
+            }
+            if (c->cmsg_type == SCM_RIGHTS) {
+                const std::size_t n = len / sizeof(int);
+                for (std::size_t i = 0; i < n; ++i) {
+                    int fd;
+                    std::memcpy(&fd, data + i * sizeof(int), sizeof fd);
+                    if (out.handles < capacity) {
+#if !defined(MSG_CMSG_CLOEXEC)
+                        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+                        fds[out.handles++] = fd;
+                    } else {
+                        out.handles_dropped = true;
+                        ::close(fd);
+                    }
+                }
+            }
+        }
+#if defined(NETSOCK_OS_LINUX)
+        else if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == gro_control_type && len >= sizeof(int)) {
+            std::memcpy(&out.segment_size, data, sizeof(int));
+        }
+#endif
+    }
+}
+
+// Builds control data to send: the source address (and interface) of a datagram, a UDP GSO
+// segment size (segment > 0), descriptors (count > 0). Returns the bytes used, 0 for none, or
+// -1 when an item is not available here or does not fit.
+inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+                          int segment, const handle* fds, std::size_t count) noexcept {
+    std::memset(buf.bytes, 0, sizeof buf.bytes);
+    ::msghdr msg{};
+    msg.msg_control = buf.bytes;
+    msg.msg_controllen = sizeof buf.bytes;
+    std::size_t used = 0;
+    ::cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    auto next = [&](int level, int type, std::size_t len) -> unsigned char* {
+        if (c == nullptr || used + CMSG_SPACE(len) > sizeof buf.bytes) return nullptr;
+        ::cmsghdr* here = reinterpret_cast<::cmsghdr*>(buf.bytes + used);
+        here->cmsg_level = level;
+        here->cmsg_type = type;
+        here->cmsg_len = static_cast<decltype(here->cmsg_len)>(CMSG_LEN(len));
+        used += CMSG_SPACE(len);
+        return CMSG_DATA(here);
+    };
+    if (source != nullptr && source->sa_family == AF_INET) {
+        ::in_pktinfo info{};
+        info.ipi_ifindex = static_cast<decltype(info.ipi_ifindex)>(interface_index);
+        info.ipi_spec_dst = reinterpret_cast<const ::sockaddr_in*>(source)->sin_addr;
+        unsigned char* d = next(IPPROTO_IP, IP_PKTINFO, sizeof info);
+        if (d == nullptr) return -1;
+        std::memcpy(d, &info, sizeof info);
+    } else if (source != nullptr && source->sa_family == AF_INET6) {
+        ::in6_pktinfo info{};
+        info.ipi6_ifindex = interface_index;
+        info.ipi6_addr = reinterpret_cast<const ::sockaddr_in6*>(source)->sin6_addr;
+        unsigned char* d = next(IPPROTO_IPV6, IPV6_PKTINFO, sizeof info);
+        if (d == nullptr) return -1;
+        std::memcpy(d, &info, sizeof info);
+    }
+    if (segment > 0) {
+        if constexpr (!has_segment_control) return -1;
+        const std::uint16_t size = static_cast<std::uint16_t>(segment);
+        unsigned char* d = next(segment_level, segment_control_type, sizeof size);
+        if (d == nullptr) return -1;
+        std::memcpy(d, &size, sizeof size);
+    }
+    if (count > 0) {
+        unsigned char* d = next(SOL_SOCKET, SCM_RIGHTS, sizeof(int) * count);
+        if (d == nullptr) return -1;
+        std::memcpy(d, fds, sizeof(int) * count);
+    }
+    return static_cast<long>(used);
+}
+
+// sendmsg: never raises SIGPIPE; wait_ms >= 0: never waits. Returns the bytes sent or -1.
+inline long send_message(handle h, const io_vector* v, std::size_t n, const ::sockaddr* to,
+                         socklen_type to_size, const void* control, std::size_t control_size, int flags,
+                         int wait_ms, int& err) noexcept {
+    ::msghdr msg{};
+    msg.msg_name = const_cast<::sockaddr*>(to);
+    msg.msg_namelen = to != nullptr ? to_size : 0;
+    msg.msg_iov = const_cast<io_vector*>(v);
+    msg.msg_iovlen = static_cast<decltype(msg.msg_iovlen)>(n);
+    msg.msg_control = control_size > 0 ? const_cast<void*>(control) : nullptr;
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(control_size);
+    const ssize_t r = ::sendmsg(h, &msg, flags | send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (r < 0) err = errno;
+    return static_cast<long>(r);
+}
+
+// recvmsg: descriptors arrive close-on-exec (MSG_CMSG_CLOEXEC where it exists, else
+// read_control sets it); wait_ms >= 0: never waits. `from` may be null (a connected socket);
+// *control_size is in/out; msg_flags gets the kernel's flags (MSG_TRUNC, MSG_CTRUNC).
+inline long recv_message(handle h, io_vector* v, std::size_t n, ::sockaddr* from, socklen_type* from_size,
+                         void* control, std::size_t* control_size, int& msg_flags, int flags, int wait_ms,
+                         int& err) noexcept {
+    ::msghdr msg{};
+    msg.msg_name = from;
+    msg.msg_namelen = from != nullptr ? *from_size : 0;
+    msg.msg_iov = v;
+    msg.msg_iovlen = static_cast<decltype(msg.msg_iovlen)>(n);
+    msg.msg_control = control;
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(control != nullptr ? *control_size : 0);
+#if defined(MSG_CMSG_CLOEXEC)
+    flags |= MSG_CMSG_CLOEXEC;
+#endif
+    const ssize_t r = ::recvmsg(h, &msg, flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (r < 0) {
+        err = errno;
+        return -1;
+    }
+    if (from != nullptr) *from_size = msg.msg_namelen;
+    if (control != nullptr) *control_size = static_cast<std::size_t>(msg.msg_controllen);
+    msg_flags = msg.msg_flags;
+    return static_cast<long>(r);
+}
+
+// One datagram of a batch: in, its buffer and where the peer's address goes (name_size: the
+// capacity); out, the bytes received, the address length and the kernel's msg_flags.
+struct batch_slot {
+    io_vector data;
+    ::sockaddr* name;
+    socklen_type name_size;
+    std::size_t size;
+    int flags;
+};
+// Datagrams per recvmmsg/sendmmsg call (the stack arrays of one call).
+inline constexpr std::size_t batch_chunk = 64;
+// recvmmsg/sendmmsg exist (Linux); elsewhere recv_batch/send_batch loop over single calls.
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool has_message_batch = true;
+#else
+inline constexpr bool has_message_batch = false;
+#endif
+
+// Receives up to n (<= batch_chunk) datagrams; wait_ms < 0 blocks for the first only
+// (MSG_WAITFORONE), else never waits. Returns the count, or -1 with err (none received).
+inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, int& err) noexcept {
+#if defined(NETSOCK_OS_LINUX)
+    ::mmsghdr msgs[batch_chunk];
+    if (n > batch_chunk) n = batch_chunk;
+    std::memset(msgs, 0, sizeof(::mmsghdr) * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        msgs[i].msg_hdr.msg_name = slots[i].name;
+        msgs[i].msg_hdr.msg_namelen = slots[i].name_size;
+        msgs[i].msg_hdr.msg_iov = &slots[i].data;
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int r =
+        ::recvmmsg(h, msgs, static_cast<unsigned>(n), wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE, nullptr);
+    if (r < 0) {
+        err = errno;
+        return -1;
+    }
+    for (int i = 0; i < r; ++i) {
+        slots[i].name_size = msgs[i].msg_hdr.msg_namelen;
+        slots[i].size = msgs[i].msg_len;
+        slots[i].flags = msgs[i].msg_hdr.msg_flags;
+    }
+    return r;
+#else
+    (void)h, (void)slots, (void)n, (void)wait_ms;
+    err = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+// Sends up to n (<= batch_chunk) datagrams (name null: the connected peer); wait_ms >= 0 never
+// waits. Returns how many went, or -1 with err (none went).
+inline int send_batch(handle h, const batch_slot* slots, std::size_t n, int wait_ms, int& err) noexcept {
+#if defined(NETSOCK_OS_LINUX)
+    ::mmsghdr msgs[batch_chunk];
+    if (n > batch_chunk) n = batch_chunk;
+    std::memset(msgs, 0, sizeof(::mmsghdr) * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        msgs[i].msg_hdr.msg_name = slots[i].name;
+        msgs[i].msg_hdr.msg_namelen = slots[i].name != nullptr ? slots[i].name_size : 0;
+        msgs[i].msg_hdr.msg_iov = const_cast<io_vector*>(&slots[i].data);
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int r =
+        ::sendmmsg(h, msgs, static_cast<unsigned>(n), send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    if (r < 0) err = errno;
+    return r;
+#else
+    (void)h, (void)slots, (void)n, (void)wait_ms;
+    err = EOPNOTSUPP;
+    return -1;
+#endif
 }
 
 inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {

@@ -495,6 +495,260 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
     return overlapped_result(e, n, err);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Messages: scatter/gather, batches of datagrams and ancillary (control) data
+
+using io_vector = ::WSABUF;
+inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
+    return {static_cast<ULONG>(size > 0x7fffffff ? 0x7fffffff : size),
+            static_cast<char*>(const_cast<void*>(data))};
+}
+// Buffers passed to one WSASend/WSARecv (a longer array is moved in several calls).
+inline constexpr std::size_t max_io_vectors = 64;
+
+// The header of one control message (WSACMSGHDR of <mswsock.h>, which we do not include) and
+// its alignment rules (WSA_CMSGHDR_ALIGN / WSA_CMSGDATA_ALIGN).
+struct control_header {
+    SIZE_T cmsg_len;
+    INT cmsg_level;
+    INT cmsg_type;
+};
+inline constexpr std::size_t control_align(std::size_t n) noexcept {
+    return (n + alignof(control_header) - 1) & ~(alignof(control_header) - 1);
+}
+inline constexpr std::size_t control_data_align(std::size_t n) noexcept {
+    return (n + sizeof(ULONGLONG) - 1) & ~(sizeof(ULONGLONG) - 1);
+}
+inline constexpr std::size_t control_data_offset = control_data_align(sizeof(control_header));
+
+inline constexpr std::size_t control_space = 256;
+inline constexpr std::size_t max_passed_handles = 0;
+// msg_flags bits: the datagram or the control data did not fit (MSG_TRUNC / MSG_CTRUNC).
+inline constexpr int msg_truncated = 0x0100;
+inline constexpr int msg_control_truncated = 0x0200;
+struct alignas(ULONGLONG) control_buffer {
+    unsigned char bytes[control_space];
+};
+
+inline std::size_t handle_control_size(std::size_t) noexcept { return 0; }
+
+// Receive-side options that make the stack attach control data; -1 = not available here.
+inline constexpr int opt_v4_packet_info = IP_PKTINFO;
+inline constexpr int opt_v6_packet_info = IPV6_PKTINFO;
+inline constexpr int opt_v4_receive_hops = -1;
+inline constexpr int opt_v6_receive_hops = -1;
+inline constexpr int opt_timestamp = -1;
+// Descriptor passing (SCM_RIGHTS) does not exist; WSADuplicateSocket is another model.
+inline constexpr bool has_handle_passing = false;
+// Per-call UDP segmentation offload (a control message) is not offered here.
+inline constexpr bool has_segment_control = false;
+inline constexpr int segment_level = IPPROTO_UDP;
+inline constexpr int segment_control_type = -1;
+inline constexpr int gro_control_type = -1;
+
+// What the control data of one received message said (see detail/os/posix.hpp).
+struct control_fields {
+    ::sockaddr_storage destination{};
+    socklen_type destination_size = 0;
+    unsigned interface_index = 0;
+    int hop_limit = -1;
+    bool has_time = false;
+    long long seconds = 0;
+    long nanoseconds = 0;
+    int segment_size = 0;
+    std::size_t handles = 0;
+    bool handles_dropped = false;
+};
+
+inline void close_passed(handle h) noexcept { ::closesocket(h); }
+
+inline void read_control(const void* control, std::size_t size, control_fields& out, handle*,
+                         std::size_t) noexcept {
+    const auto* p = static_cast<const unsigned char*>(control);
+    for (std::size_t at = 0; at + sizeof(control_header) <= size;) {
+        control_header c;
+        std::memcpy(&c, p + at, sizeof c);
+        if (c.cmsg_len < sizeof c || at + c.cmsg_len > size) break;
+        const unsigned char* data = p + at + control_data_offset;
+        const std::size_t len = c.cmsg_len - control_data_offset;
+        if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO && len >= sizeof(::IN_PKTINFO)) {
+            ::IN_PKTINFO info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in sin{};
+            sin.sin_family = AF_INET;
+            sin.sin_addr = info.ipi_addr;
+            std::memcpy(&out.destination, &sin, sizeof sin);
+            out.destination_size = sizeof sin;
+            out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+        } else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO &&
+                   len >= sizeof(::IN6_PKTINFO)) {
+            ::IN6_PKTINFO info;
+            std::memcpy(&info, data, sizeof info);
+            ::sockaddr_in6 sin6{};
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_addr = info.ipi6_addr;
+            std::memcpy(&out.destination, &sin6, sizeof sin6);
+            out.destination_size = sizeof sin6;
+            out.interface_index = static_cast<unsigned>(info.ipi6_ifindex);
+        }
+        at += control_align(c.cmsg_len);
+    }
+}
+
+// The source address of a datagram as IP_PKTINFO / IPV6_PKTINFO; segments and descriptors are
+// not available here (-1).
+inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+                          int segment, const handle*, std::size_t count) noexcept {
+    std::memset(buf.bytes, 0, sizeof buf.bytes);
+    if (segment > 0 || count > 0) return -1;
+    auto put = [&](int level, int type, const void* data, std::size_t len) {
+        control_header c{};
+        c.cmsg_len = control_data_offset + len;
+        c.cmsg_level = level;
+        c.cmsg_type = type;
+        std::memcpy(buf.bytes, &c, sizeof c);
+        std::memcpy(buf.bytes + control_data_offset, data, len);
+        return static_cast<long>(control_data_align(control_data_offset + len));
+    };
+    if (source != nullptr && source->sa_family == AF_INET) {
+        ::IN_PKTINFO info{};
+        info.ipi_addr = reinterpret_cast<const ::sockaddr_in*>(source)->sin_addr;
+        info.ipi_ifindex = interface_index;
+        return put(IPPROTO_IP, IP_PKTINFO, &info, sizeof info);
+    }
+    if (source != nullptr && source->sa_family == AF_INET6) {
+        ::IN6_PKTINFO info{};
+        info.ipi6_addr = reinterpret_cast<const ::sockaddr_in6*>(source)->sin6_addr;
+        info.ipi6_ifindex = interface_index;
+        return put(IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof info);
+    }
+    return 0;
+}
+
+// WSARecvMsg is reached through WSAIoctl (the same pointer for every socket of the provider).
+using recv_msg_function = INT(PASCAL*)(SOCKET, ::LPWSAMSG, LPDWORD, ::LPWSAOVERLAPPED,
+                                       ::LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+inline recv_msg_function recv_msg_pointer(handle h) noexcept {
+    static recv_msg_function cached = nullptr; // benign race: every thread stores the same value
+    if (cached != nullptr) return cached;
+    GUID id = {
+        0xf689d7c8, 0x6f1f, 0x436b, {0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22}}; // WSAID_WSARECVMSG
+    recv_msg_function f = nullptr;
+    DWORD bytes = 0;
+    if (::WSAIoctl(h, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &bytes, nullptr,
+                   nullptr) != 0)
+        return nullptr;
+    cached = f;
+    return f;
+}
+
+// WSASendMsg with control data (datagram sockets), else WSASendTo / WSASend with the buffer
+// array; wait_ms as in send_once. Returns the bytes sent or -1.
+inline long send_message(handle h, const io_vector* v, std::size_t n, const ::sockaddr* to,
+                         socklen_type to_size, const void* control, std::size_t control_size, int flags,
+                         int wait_ms, int& err) noexcept {
+    auto* bufs = const_cast<io_vector*>(v);
+    const DWORD count = static_cast<DWORD>(n);
+    if (control_size == 0 && wait_ms < 0) {
+        DWORD sent = 0;
+        const int r = ::WSASendTo(h, bufs, count, &sent, static_cast<DWORD>(flags), to,
+                                  to != nullptr ? to_size : 0, nullptr, nullptr);
+        if (r != 0) err = ::WSAGetLastError();
+        return r != 0 ? -1 : static_cast<long>(sent);
+    }
+    ::WSAMSG msg{};
+    msg.name = const_cast<::sockaddr*>(to);
+    msg.namelen = to != nullptr ? to_size : 0;
+    msg.lpBuffers = bufs;
+    msg.dwBufferCount = count;
+    msg.Control.buf = static_cast<char*>(const_cast<void*>(control));
+    msg.Control.len = static_cast<ULONG>(control_size);
+    DWORD sent = 0;
+    if (wait_ms < 0) {
+        const int r = ::WSASendMsg(h, &msg, static_cast<DWORD>(flags), &sent, nullptr, nullptr);
+        if (r != 0) err = ::WSAGetLastError();
+        return r != 0 ? -1 : static_cast<long>(sent);
+    }
+    const int e = overlapped(h, wait_ms, sent, [&](::WSAOVERLAPPED* ov) {
+        if (control_size == 0)
+            return ::WSASendTo(h, bufs, count, nullptr, static_cast<DWORD>(flags), to,
+                               to != nullptr ? to_size : 0, ov, nullptr);
+        return ::WSASendMsg(h, &msg, static_cast<DWORD>(flags), nullptr, ov, nullptr);
+    });
+    return overlapped_result(e, sent, err);
+}
+
+// WSARecvMsg where an address or control data is wanted (datagram sockets), else WSARecv with
+// the buffer array. A datagram larger than the buffers is a success with MSG_TRUNC in
+// msg_flags, as on POSIX (Winsock reports WSAEMSGSIZE after copying what fits).
+inline long recv_message(handle h, io_vector* v, std::size_t n, ::sockaddr* from, socklen_type* from_size,
+                         void* control, std::size_t* control_size, int& msg_flags, int flags, int wait_ms,
+                         int& err) noexcept {
+    msg_flags = 0;
+    const DWORD count = static_cast<DWORD>(n);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += v[i].len;
+    DWORD got = 0;
+    int e = 0;
+    if (from == nullptr && control == nullptr) {
+        DWORD in_flags = static_cast<DWORD>(flags);
+        if (wait_ms < 0)
+            e = ::WSARecv(h, v, count, &got, &in_flags, nullptr, nullptr) != 0 ? ::WSAGetLastError() : 0;
+        else
+            e = overlapped(h, wait_ms, got, [&](::WSAOVERLAPPED* ov) {
+                return ::WSARecv(h, v, count, nullptr, &in_flags, ov, nullptr);
+            });
+    } else {
+        const recv_msg_function recv_msg = recv_msg_pointer(h);
+        if (recv_msg == nullptr) {
+            err = ::WSAGetLastError();
+            return -1;
+        }
+        ::WSAMSG msg{};
+        msg.name = from;
+        msg.namelen = from != nullptr ? *from_size : 0;
+        msg.lpBuffers = v;
+        msg.dwBufferCount = count;
+        msg.Control.buf = static_cast<char*>(control);
+        msg.Control.len = control != nullptr ? static_cast<ULONG>(*control_size) : 0;
+        msg.dwFlags = static_cast<DWORD>(flags);
+        if (wait_ms < 0) e = recv_msg(h, &msg, &got, nullptr, nullptr) != 0 ? ::WSAGetLastError() : 0;
+        else
+            e = overlapped(h, wait_ms, got,
+                           [&](::WSAOVERLAPPED* ov) { return recv_msg(h, &msg, nullptr, ov, nullptr); });
+        if (e == 0 || e == WSAEMSGSIZE) {
+            if (from != nullptr) *from_size = msg.namelen;
+            if (control != nullptr) *control_size = msg.Control.len;
+            msg_flags = static_cast<int>(msg.dwFlags);
+        }
+    }
+    if (e == WSAEMSGSIZE) {
+        msg_flags |= msg_truncated;
+        return static_cast<long>(total);
+    }
+    return overlapped_result(e, got, err);
+}
+
+// One datagram of a batch (see detail/os/posix.hpp).
+struct batch_slot {
+    io_vector data;
+    ::sockaddr* name;
+    socklen_type name_size;
+    std::size_t size;
+    int flags;
+};
+inline constexpr std::size_t batch_chunk = 64;
+// No recvmmsg/sendmmsg: recv_batch/send_batch loop over single calls.
+inline constexpr bool has_message_batch = false;
+inline int recv_batch(handle, batch_slot*, std::size_t, int, int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return -1;
+}
+inline int send_batch(handle, const batch_slot*, std::size_t, int, int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return -1;
+}
+
 // A bind that conflicts with an exclusive one (SO_EXCLUSIVEADDRUSE, which netsock's listeners
 // carry, also across families: [::]:P against 0.0.0.0:P) fails with WSAEACCES on Windows; it is
 // address_in_use on every other OS, and here too.
