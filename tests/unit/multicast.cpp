@@ -105,6 +105,20 @@ std::optional<std::string> loopback_multicast_missing() {
     return std::nullopt;
 }
 
+// Whether datagrams of `sender` (bound to 127.0.0.2) carry that source address: a unicast
+// datagram to a receiver on 127.0.0.1 says. If not, the reason (for the skip message).
+std::optional<std::string> source_address_missing(const net::socket& sender) {
+    auto r = udp4();
+    net::bind(r, net::address::loopback(net::family::ipv4, 0));
+    if (auto sent = net::try_sendto(sender, "which source?", net::local_address(r)); !sent)
+        return "a socket bound to 127.0.0.2 cannot send to 127.0.0.1: " + describe(sent.error());
+    auto got = receive(r, arrives_within);
+    if (!got) return "a datagram from 127.0.0.2 to 127.0.0.1 did not come: " + describe(got.error());
+    if (got->sender.host() != "127.0.0.2")
+        return "a socket bound to 127.0.0.2 sends from " + got->sender.host() + " here";
+    return std::nullopt;
+}
+
 bool skip_without_loopback_multicast() {
     static const auto missing = loopback_multicast_missing();
     if (!missing) return false;
@@ -184,6 +198,14 @@ TEST_CASE("two groups on one port: multicast_all{false} receives only the group 
             auto second = receive(a, arrives_within);
             REQUIRE_MESSAGE(second.has_value(), why(second));
             CHECK(second->text == "to mine");
+        } else if (netsock_test::running_under_wine()) {
+            // Wine's sockets are Linux sockets, and Wine 8 offers no IP_MULTICAST_ALL: seen here
+            // to deliver both groups, as Linux does by default. Windows cannot be checked there.
+            MESSAGE("skipped under Wine "
+                    << netsock_test::wine_version()
+                    << ": its sockets deliver like Linux's default (the first "
+                       "datagram at `a` was \""
+                    << first->text << "\"); Windows should filter by the socket's groups (not verified)");
         } else {
             // No such option: the OS filters by the socket's own groups (BSD, macOS, Windows).
             MESSAGE("without IP_MULTICAST_ALL, the first datagram at `a` was \"" << first->text << "\"");
@@ -264,6 +286,10 @@ TEST_CASE("join_source_group delivers one source's datagrams, leave_source_group
                                                     << "unless aliased): " << describe(from2.error()));
         return;
     }
+    if (auto missing = source_address_missing(*from2)) {
+        MESSAGE("skipped: " << *missing);
+        return;
+    }
 
     // The datagram of the other source is sent first: had it been delivered, it would be first.
     net::sendto(*from2, "from .2", to);
@@ -315,6 +341,10 @@ TEST_CASE("join_source_group on a group already joined for any source: refused, 
     auto from2 = make_sender(net::address::parse("127.0.0.2"));
     if (!from2) {
         MESSAGE("skipped: cannot bind a sender to 127.0.0.2: " << describe(from2.error()));
+        return;
+    }
+    if (auto missing = source_address_missing(*from2)) {
+        MESSAGE("skipped: " << *missing);
         return;
     }
     auto from1 = make_sender(lo4());
