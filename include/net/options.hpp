@@ -106,6 +106,46 @@ template <bool Join> struct membership_option {
     }
 };
 
+// IP_ADD_SOURCE_MEMBERSHIP/IP_DROP_SOURCE_MEMBERSHIP or MCAST_JOIN_SOURCE_GROUP/
+// MCAST_LEAVE_SOURCE_GROUP, by the group's family.
+NETSOCK_DECL std::error_code set_source_membership(native_handle_type h, bool join, const address& group,
+                                                   const address& source, const address& interface_address,
+                                                   std::uint32_t interface_index) noexcept;
+
+template <bool Join> struct source_membership_option {
+    address group;                              ///< the multicast group (IPv4 or IPv6)
+    address source;                             ///< the one sender accepted (same family as `group`)
+    address interface_address = address::any(); ///< IPv4: local interface address (any = default)
+    std::uint32_t interface_index = 0;          ///< IPv6: interface index (0 = default)
+    source_membership_option() noexcept = default;
+    /// IPv4 (or IPv6 on the default interface): the interface by its address.
+    source_membership_option(const address& g, const address& s,
+                             const address& iface = address::any()) noexcept
+        : group(g), source(s), interface_address(iface) {}
+    /// IPv6: the interface by its index.
+    source_membership_option(const address& g, const address& s, std::uint32_t index) noexcept
+        : group(g), source(s), interface_index(index) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_source_membership(h, Join, group, source, interface_address, interface_index);
+    }
+};
+
+// A bool option whose level and name depend on the socket's family; -1 = not on this OS.
+NETSOCK_DECL std::error_code set_family_bool(native_handle_type h, int name4, int name6, bool value) noexcept;
+NETSOCK_DECL std::error_code get_family_bool(native_handle_type h, int name4, int name6,
+                                             bool& value) noexcept;
+template <int Name4, int Name6> struct family_bool_option {
+    bool value = false;
+    constexpr family_bool_option() noexcept = default;
+    constexpr explicit family_bool_option(bool v) noexcept : value(v) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_family_bool(h, Name4, Name6, value);
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        return get_family_bool(h, Name4, Name6, value);
+    }
+};
+
 // Options whose level depends on the socket's family (IPv4 vs IPv6).
 template <int Name4, int Name6, class Native4> struct family_int_option {
     int value = 0;
@@ -199,6 +239,48 @@ struct multicast_loop
     using family_int_option::family_int_option;
 };
 
+/// Whether a socket bound to a wildcard address receives the datagrams of every multicast group
+/// joined on its port by any socket of the host (true), or only of the groups it joined itself
+/// (false). IP_MULTICAST_ALL, or IPV6_MULTICAST_ALL on an IPv6 socket (Linux 4.20+).
+/// Trap (Linux): the default is true. A socket on 0.0.0.0:5000 that joined 239.1.1.1 also gets
+/// the datagrams sent to 239.2.2.2:5000 as soon as another program on the host joins 239.2.2.2;
+/// set `multicast_all{false}` on each receiving socket (or bind it to the group's address).
+/// Trap: on a dual-stack IPv6 socket (v6_only false) IPv4 groups follow IP_MULTICAST_ALL,
+/// which this option does not touch on an IPv6 socket; set it with `net::setsockopt`.
+/// Other OSes have no such option, and setting or reading it fails with no_protocol_option:
+/// macOS and the BSDs deliver to a socket only the groups joined on that socket (not verified
+/// here); Windows likewise by its documentation (not verified here: Wine maps to Linux).
+struct multicast_all
+    : detail::family_bool_option<detail::os::opt_multicast_all_v4, detail::os::opt_multicast_all_v6> {
+    using family_bool_option::family_bool_option;
+};
+
+/// UDP_SEGMENT (Linux 4.18+; UDP_SEND_MSG_SIZE on Windows 10 2004+): generic segmentation
+/// offload. With `udp_segment{1200}`, every send on the socket of more than 1200 bytes leaves
+/// as datagrams of 1200 bytes (the last one may be shorter): one 3000-byte send is received
+/// as 1200 + 1200 + 600. 0 (the default) turns it off; at most 65535.
+/// Traps: it applies to every send on the socket until set back to 0 (a send no larger than
+/// the size goes as one datagram, as without it); the whole send is still one UDP payload of
+/// at most about 64 KiB, and Linux refuses with invalid_argument a send of more than 64
+/// segments or a size that does not fit the route's MTU (from the kernel's source; not tested
+/// here). A kernel without it fails with no_protocol_option, as do macOS and the BSDs, which
+/// have no such option. A size per send is a control message of sendmsg, not this option.
+struct udp_segment
+    : detail::int_option<IPPROTO_UDP, detail::os::opt_udp_segment, detail::os::udp_segment_value> {
+    using int_option::int_option;
+};
+/// UDP_GRO (Linux 5.0+): the socket accepts coalesced datagrams (generic receive offload): a
+/// single receive may then return several datagrams of the same sender back to back, all of
+/// the same size but the last. Trap: a plain receive does not say where one datagram ends;
+/// only the UDP_GRO control message of recvmsg gives the segment size, so enable it only where
+/// the reader handles that. On loopback, receives are coalesced only when the sender used
+/// udp_segment (the kernel keeps its segments together). Other OSes: no_protocol_option
+/// (Windows' UDP_RECV_MAX_COALESCED_SIZE takes a byte limit, not a switch, and has its own
+/// control message; reach it with `net::setsockopt`).
+struct udp_gro : detail::bool_option<IPPROTO_UDP, detail::os::opt_udp_gro> {
+    using bool_option::bool_option;
+};
+
 /// SO_LINGER. `{true, 0s}` makes close() reset the connection (RST) instead of a graceful FIN.
 struct linger {
     bool enabled = false;
@@ -222,6 +304,26 @@ struct send_timeout : detail::timeout_option<SO_SNDTIMEO> {
 struct join_group : detail::membership_option<true> {};
 /// Leaves a multicast group (set only).
 struct leave_group : detail::membership_option<false> {};
+/// Joins a multicast group for the datagrams of one source only (source-specific multicast,
+/// RFC 4607; set only): `net::set_option(s, net::join_source_group{group, source, iface})`
+/// (`iface`: an IPv4 interface address, or an IPv6 interface index).
+/// IPv4: IP_ADD_SOURCE_MEMBERSHIP, the interface chosen by its address; IPv6:
+/// MCAST_JOIN_SOURCE_GROUP, the interface by its index (0 = the group's scope id, or the
+/// default). Join once per source to accept several. The SSM ranges are 232.0.0.0/8 and
+/// ff3x::/32, but the OS does not insist on them.
+/// Traps: on a group the socket joined for any source (join_group), Linux accepts the call and
+/// narrows the membership to this one source (other OSes may refuse it, as RFC 3678 says; not
+/// verified here); leave with the same group, source and interface. Errors: invalid_argument if `group` is
+/// not multicast or `source` is not of its family; no_protocol_option where the OS has no source-specific
+/// joins (OpenBSD, for example).
+struct join_source_group : detail::source_membership_option<true> {
+    using source_membership_option::source_membership_option;
+};
+/// Leaves a source of a group joined with join_source_group (set only); IP_DROP_SOURCE_MEMBERSHIP
+/// or MCAST_LEAVE_SOURCE_GROUP. Leaving the last source leaves the group.
+struct leave_source_group : detail::source_membership_option<false> {
+    using source_membership_option::source_membership_option;
+};
 
 /// The interface for outgoing multicast: IPv4 by local address (IP_MULTICAST_IF), IPv6 by
 /// interface index (IPV6_MULTICAST_IF).

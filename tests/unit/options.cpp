@@ -122,6 +122,13 @@ void check_every_option_fails_on(const net::socket& s) {
     net::leave_group leave;
     leave.group = net::address::parse("239.1.2.3");
     check_set_fails(s, leave, bad);
+    check_set_fails(s, net::join_source_group{net::address::parse("232.1.2.3"), net::address::loopback()},
+                    bad);
+    check_set_fails(s, net::leave_source_group{net::address::parse("232.1.2.3"), net::address::loopback()},
+                    bad);
+    check_set_fails(s, net::multicast_all{false}, bad);
+    check_set_fails(s, net::udp_segment{1000}, bad);
+    check_set_fails(s, net::udp_gro{true}, bad);
 
     check_get_fails<net::reuse_address>(s, bad);
     check_get_fails<net::reuse_port>(s, bad);
@@ -142,6 +149,9 @@ void check_every_option_fails_on(const net::socket& s) {
     check_get_fails<net::multicast_ttl>(s, bad);
     check_get_fails<net::multicast_loop>(s, bad);
     check_get_fails<net::multicast_interface>(s, bad);
+    check_get_fails<net::multicast_all>(s, bad);
+    check_get_fails<net::udp_segment>(s, bad);
+    check_get_fails<net::udp_gro>(s, bad);
     check_get_fails<net::socket_error>(s, bad);
 }
 

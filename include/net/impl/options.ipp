@@ -63,6 +63,55 @@ std::error_code set_membership(native_handle_type h, bool join, const address& g
     m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
     return sys::setsockopt(h, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
 }
+
+std::error_code set_source_membership(native_handle_type h, bool join, const address& group,
+                                      const address& source, const address& interface_address,
+                                      std::uint32_t interface_index) noexcept {
+    if (!group.is_multicast() || source.family() != group.family() || source.is_multicast())
+        return detail::make_errc(std::errc::invalid_argument);
+    if (group.family() == net::family::ipv4) {
+        const int name = join ? os::opt_add_source_membership : os::opt_drop_source_membership;
+        if (name < 0) return unsupported_option();
+        // By field name: the order of the fields differs between OSes (os::ip_mreq_source_type).
+        os::ip_mreq_source_type m{};
+        std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
+        std::memcpy(&m.imr_sourceaddr, &reinterpret_cast<const ::sockaddr_in*>(source.data())->sin_addr, 4);
+        if (interface_address.family() == net::family::ipv4)
+            std::memcpy(&m.imr_interface,
+                        &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
+        return sys::setsockopt(h, IPPROTO_IP, name, &m, sizeof m);
+    }
+    const int name = join ? os::opt_join_source_group : os::opt_leave_source_group;
+    if (name < 0) return unsupported_option();
+    os::group_source_req_type m{};
+    m.gsr_interface =
+        static_cast<decltype(m.gsr_interface)>(interface_index != 0 ? interface_index : group.scope_id());
+    // The addresses as sockaddr_in6, as the OS wants them (with sin6_len where it has one).
+    std::memcpy(&m.gsr_group, group.data(), group.size());
+    std::memcpy(&m.gsr_source, source.data(), source.size());
+    return sys::setsockopt(h, IPPROTO_IPV6, name, &m, sizeof m);
+}
+
+std::error_code set_family_bool(native_handle_type h, int name4, int name6, bool value) noexcept {
+    std::error_code ec;
+    const int f = socket_family(h, ec);
+    if (ec) return ec;
+    const int name = f == AF_INET6 ? name6 : name4;
+    if (name < 0) return unsupported_option();
+    return sys::set_int_option(h, f == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, name, value ? 1 : 0);
+}
+
+std::error_code get_family_bool(native_handle_type h, int name4, int name6, bool& value) noexcept {
+    std::error_code ec;
+    const int f = socket_family(h, ec);
+    if (ec) return ec;
+    const int name = f == AF_INET6 ? name6 : name4;
+    if (name < 0) return unsupported_option();
+    int v = 0;
+    ec = sys::get_int_option(h, f == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, name, v);
+    value = v != 0;
+    return ec;
+}
 } // namespace detail
 
 std::error_code linger::set_on(native_handle_type h) const noexcept {

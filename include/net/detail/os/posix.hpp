@@ -14,6 +14,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -97,6 +98,71 @@ using multicast_v4_value = int;
 using multicast_v4_value = unsigned char;
 #endif
 using linger_value = int;
+
+// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// Option names and request types; -1 = not available here (the typed options then report
+// no_protocol_option). windows.hpp defines the same names.
+//
+// IP_MULTICAST_ALL / IPV6_MULTICAST_ALL (Linux 2.6.31 / 4.20): whether a socket bound to a
+// wildcard address receives datagrams for every group some socket on the host joined on the
+// port (1, the default) or only for the groups it joined itself (0). Elsewhere the only
+// behaviour is "the groups it joined" and there is no option.
+#if defined(IP_MULTICAST_ALL)
+inline constexpr int opt_multicast_all_v4 = IP_MULTICAST_ALL;
+#else
+inline constexpr int opt_multicast_all_v4 = -1;
+#endif
+#if defined(IPV6_MULTICAST_ALL)
+inline constexpr int opt_multicast_all_v6 = IPV6_MULTICAST_ALL;
+#elif defined(NETSOCK_OS_LINUX)
+inline constexpr int opt_multicast_all_v6 = 29; // <linux/in6.h>; older libc headers lack it
+#else
+inline constexpr int opt_multicast_all_v6 = -1;
+#endif
+// Source-specific joins. IPv4: struct ip_mreq_source, whose field order differs between
+// glibc/musl (group, interface, source), macOS/BSD and Windows (group, source, interface):
+// fill it by field name only. IPv6: struct group_source_req by interface index.
+#if defined(IP_ADD_SOURCE_MEMBERSHIP) && defined(IP_DROP_SOURCE_MEMBERSHIP)
+using ip_mreq_source_type = ::ip_mreq_source;
+inline constexpr int opt_add_source_membership = IP_ADD_SOURCE_MEMBERSHIP;
+inline constexpr int opt_drop_source_membership = IP_DROP_SOURCE_MEMBERSHIP;
+#else
+struct ip_mreq_source_type {
+    ::in_addr imr_multiaddr, imr_sourceaddr, imr_interface;
+};
+inline constexpr int opt_add_source_membership = -1;
+inline constexpr int opt_drop_source_membership = -1;
+#endif
+#if defined(MCAST_JOIN_SOURCE_GROUP) && defined(MCAST_LEAVE_SOURCE_GROUP)
+using group_source_req_type = ::group_source_req;
+inline constexpr int opt_join_source_group = MCAST_JOIN_SOURCE_GROUP;
+inline constexpr int opt_leave_source_group = MCAST_LEAVE_SOURCE_GROUP;
+#else
+struct group_source_req_type {
+    unsigned gsr_interface;
+    ::sockaddr_storage gsr_group, gsr_source;
+};
+inline constexpr int opt_join_source_group = -1;
+inline constexpr int opt_leave_source_group = -1;
+#endif
+// UDP_SEGMENT (GSO, Linux 4.18) and UDP_GRO (Linux 5.0), at level IPPROTO_UDP (= SOL_UDP):
+// from <netinet/udp.h> (glibc 2.28+), else the kernel's numbers on Linux; nowhere else.
+#if defined(UDP_SEGMENT)
+inline constexpr int opt_udp_segment = UDP_SEGMENT;
+#elif defined(NETSOCK_OS_LINUX)
+inline constexpr int opt_udp_segment = 103;
+#else
+inline constexpr int opt_udp_segment = -1;
+#endif
+#if defined(UDP_GRO)
+inline constexpr int opt_udp_gro = UDP_GRO;
+#elif defined(NETSOCK_OS_LINUX)
+inline constexpr int opt_udp_gro = 104;
+#else
+inline constexpr int opt_udp_gro = -1;
+#endif
+using udp_segment_value = int; // the kernel reads an int (0 = off, at most 65535)
+// --- end of issue 17 block ---
 
 // SO_RCVTIMEO/SO_SNDTIMEO take a timeval, normalised (macOS rejects tv_usec >= 1e6: EDOM).
 struct timeout_value {

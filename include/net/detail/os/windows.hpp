@@ -81,6 +81,32 @@ inline constexpr int opt_keep_count = 16;
 using multicast_v4_value = DWORD;
 using linger_value = u_short;
 
+// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// The same names as posix.hpp; -1 = not available here (the typed options then report
+// no_protocol_option).
+//
+// No IP_MULTICAST_ALL: Winsock delivers a group's datagrams to the sockets that joined it
+// (not verified here: Wine runs on Linux).
+inline constexpr int opt_multicast_all_v4 = -1;
+inline constexpr int opt_multicast_all_v6 = -1;
+// Source-specific joins (ws2ipdef.h). IP_MREQ_SOURCE is (group, source, interface) here,
+// (group, interface, source) in glibc: fill it by field name only.
+using ip_mreq_source_type = ::ip_mreq_source;
+inline constexpr int opt_add_source_membership = IP_ADD_SOURCE_MEMBERSHIP;
+inline constexpr int opt_drop_source_membership = IP_DROP_SOURCE_MEMBERSHIP;
+using group_source_req_type = ::group_source_req;
+inline constexpr int opt_join_source_group = MCAST_JOIN_SOURCE_GROUP;
+inline constexpr int opt_leave_source_group = MCAST_LEAVE_SOURCE_GROUP;
+// UDP_SEND_MSG_SIZE (ws2ipdef.h, Windows 10 SDK 2004; MinGW's headers lack it): a DWORD, the
+// size each buffer sent is cut into, as Linux's UDP_SEGMENT. Older Windows refuses it.
+// UDP_RECV_MAX_COALESCED_SIZE (3) is not UDP_GRO: it takes a byte limit, not a switch, and a
+// coalesced buffer is only usable with its UDP_COALESCED_INFO control message, so udp_gro is
+// not offered here (the raw net::setsockopt reaches it).
+inline constexpr int opt_udp_segment = 2;
+inline constexpr int opt_udp_gro = -1;
+using udp_segment_value = DWORD;
+// --- end of issue 17 block ---
+
 // SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval
 // (https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options).
 struct timeout_value {
