@@ -10,17 +10,18 @@
 //     net::send_batch(s, batch, n);                  // echoes them back to their senders
 //
 // No call allocates: control data is encoded and decoded on the stack. What an OS lacks is
-// reported as std::errc::operation_not_supported, never emulated silently.
+// reported, never emulated silently: a call as std::errc::operation_not_supported, an option
+// (receive_packet_info, ...) as no_protocol_option, like every option (options.hpp).
 //
 // | call | Linux | macOS / BSD | Windows |
 // | --- | --- | --- | --- |
 // | recv_batch / send_batch | recvmmsg / sendmmsg, 64 per call | a loop of single calls | a loop |
 // | sendv / recvv | sendmsg / recvmsg | sendmsg / recvmsg | WSASend / WSARecv |
-// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6 needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg |
-// | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same | not supported |
-// | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported |
-// | send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported |
-// | send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
+// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6
+// needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg | | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same
+// | not supported | | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported | |
+// send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported | |
+// send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
 
 #include "address.hpp"
 #include "buffer.hpp"
@@ -64,8 +65,8 @@ struct outgoing_datagram {
 /// and `truncated`. An error that follows the first datagram is reported by the next call
 /// (Linux; elsewhere, where this is a loop of single receives, an ICMP error report met after
 /// the first datagram is dropped). `count == 0` is invalid_argument.
-[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t count,
-                                                              timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t>
+try_recv_batch(const socket& s, datagram* batch, std::size_t count, timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recv_batch`.
 NETSOCK_DECL std::size_t recv_batch(const socket& s, datagram* batch, std::size_t count,
                                     timeout t = timeout::none());
@@ -115,8 +116,10 @@ auto send_batch(const socket& s, const Range& batch, timeout t = timeout::none()
 /// `net::sendv(conn, {net::buffer(head), net::buffer(body)})`. Returns the bytes the OS took,
 /// possibly fewer than the total (as `send`; at most 64 buffers go per call). Errors as `send`.
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers,
-                                                         std::size_t count, timeout t = timeout::none()) noexcept;
-[[nodiscard]] inline result<std::size_t> try_sendv(const socket& s, std::initializer_list<const_buffer> buffers,
+                                                         std::size_t count,
+                                                         timeout t = timeout::none()) noexcept;
+[[nodiscard]] inline result<std::size_t> try_sendv(const socket& s,
+                                                   std::initializer_list<const_buffer> buffers,
                                                    timeout t = timeout::none()) noexcept {
     return try_sendv(s, buffers.begin(), buffers.size(), t);
 }
@@ -131,7 +134,8 @@ inline std::size_t sendv(const socket& s, std::initializer_list<const_buffer> bu
 /// Returns the bytes received; 0 is the peer's EOF on a stream (as `recv`; buffers that are all
 /// empty are invalid_argument). At most 64 buffers are filled per call.
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers,
-                                                         std::size_t count, timeout t = timeout::none()) noexcept;
+                                                         std::size_t count,
+                                                         timeout t = timeout::none()) noexcept;
 [[nodiscard]] inline result<std::size_t> try_recvv(const socket& s,
                                                    std::initializer_list<mutable_buffer> buffers,
                                                    timeout t = timeout::none()) noexcept {
@@ -183,8 +187,8 @@ struct receive_hop_limit
 };
 /// Report the time the kernel received each datagram (SO_TIMESTAMPNS on Linux, SO_TIMESTAMP,
 /// microseconds, on macOS/BSD). Not supported on Windows.
-struct receive_timestamp : detail::receive_flag<detail::os::opt_timestamp, detail::os::opt_timestamp,
-                                                SOL_SOCKET, SOL_SOCKET> {
+struct receive_timestamp
+    : detail::receive_flag<detail::os::opt_timestamp, detail::os::opt_timestamp, SOL_SOCKET, SOL_SOCKET> {
     using receive_flag::receive_flag;
 };
 
@@ -236,8 +240,8 @@ NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = time
                                                           const source_address& from,
                                                           timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto` with a source.
-NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from,
-                                timeout t = timeout::none());
+NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
+                                const source_address& from, timeout t = timeout::none());
 
 /// UDP GSO (Linux 4.18+): sends `payload` as datagrams of `segment_size` bytes each (the last
 /// may be shorter) in one call; the receiver sees ordinary datagrams. At most 64 segments and

@@ -875,6 +875,32 @@ inline constexpr int opt_keep_count = 16;
 using multicast_v4_value = DWORD;
 using linger_value = u_short;
 
+// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// The same names as posix.hpp; -1 = not available here (the typed options then report
+// no_protocol_option).
+//
+// No IP_MULTICAST_ALL: Winsock delivers a group's datagrams to the sockets that joined it
+// (not verified here: Wine runs on Linux).
+inline constexpr int opt_multicast_all_v4 = -1;
+inline constexpr int opt_multicast_all_v6 = -1;
+// Source-specific joins (ws2ipdef.h). IP_MREQ_SOURCE is (group, source, interface) here,
+// (group, interface, source) in glibc: fill it by field name only.
+using ip_mreq_source_type = ::ip_mreq_source;
+inline constexpr int opt_add_source_membership = IP_ADD_SOURCE_MEMBERSHIP;
+inline constexpr int opt_drop_source_membership = IP_DROP_SOURCE_MEMBERSHIP;
+using group_source_req_type = ::group_source_req;
+inline constexpr int opt_join_source_group = MCAST_JOIN_SOURCE_GROUP;
+inline constexpr int opt_leave_source_group = MCAST_LEAVE_SOURCE_GROUP;
+// UDP_SEND_MSG_SIZE (ws2ipdef.h, Windows 10 SDK 2004; MinGW's headers lack it): a DWORD, the
+// size each buffer sent is cut into, as Linux's UDP_SEGMENT. Older Windows refuses it.
+// UDP_RECV_MAX_COALESCED_SIZE (3) is not UDP_GRO: it takes a byte limit, not a switch, and a
+// coalesced buffer is only usable with its UDP_COALESCED_INFO control message, so udp_gro is
+// not offered here (the raw net::setsockopt reaches it).
+inline constexpr int opt_udp_segment = 2;
+inline constexpr int opt_udp_gro = -1;
+using udp_segment_value = DWORD;
+// --- end of issue 17 block ---
+
 // SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval
 // (https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options).
 struct timeout_value {
@@ -1753,6 +1779,7 @@ NETSOCK_END_NAMESPACE
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -1836,6 +1863,71 @@ using multicast_v4_value = int;
 using multicast_v4_value = unsigned char;
 #endif
 using linger_value = int;
+
+// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// Option names and request types; -1 = not available here (the typed options then report
+// no_protocol_option). windows.hpp defines the same names.
+//
+// IP_MULTICAST_ALL / IPV6_MULTICAST_ALL (Linux 2.6.31 / 4.20): whether a socket bound to a
+// wildcard address receives datagrams for every group some socket on the host joined on the
+// port (1, the default) or only for the groups it joined itself (0). Elsewhere the only
+// behaviour is "the groups it joined" and there is no option.
+#if defined(IP_MULTICAST_ALL)
+inline constexpr int opt_multicast_all_v4 = IP_MULTICAST_ALL;
+#else
+inline constexpr int opt_multicast_all_v4 = -1;
+#endif
+#if defined(IPV6_MULTICAST_ALL)
+inline constexpr int opt_multicast_all_v6 = IPV6_MULTICAST_ALL;
+#elif defined(NETSOCK_OS_LINUX)
+inline constexpr int opt_multicast_all_v6 = 29; // <linux/in6.h>; older libc headers lack it
+#else
+inline constexpr int opt_multicast_all_v6 = -1;
+#endif
+// Source-specific joins. IPv4: struct ip_mreq_source, whose field order differs between
+// glibc/musl (group, interface, source), macOS/BSD and Windows (group, source, interface):
+// fill it by field name only. IPv6: struct group_source_req by interface index.
+#if defined(IP_ADD_SOURCE_MEMBERSHIP) && defined(IP_DROP_SOURCE_MEMBERSHIP)
+using ip_mreq_source_type = ::ip_mreq_source;
+inline constexpr int opt_add_source_membership = IP_ADD_SOURCE_MEMBERSHIP;
+inline constexpr int opt_drop_source_membership = IP_DROP_SOURCE_MEMBERSHIP;
+#else
+struct ip_mreq_source_type {
+    ::in_addr imr_multiaddr, imr_sourceaddr, imr_interface;
+};
+inline constexpr int opt_add_source_membership = -1;
+inline constexpr int opt_drop_source_membership = -1;
+#endif
+#if defined(MCAST_JOIN_SOURCE_GROUP) && defined(MCAST_LEAVE_SOURCE_GROUP)
+using group_source_req_type = ::group_source_req;
+inline constexpr int opt_join_source_group = MCAST_JOIN_SOURCE_GROUP;
+inline constexpr int opt_leave_source_group = MCAST_LEAVE_SOURCE_GROUP;
+#else
+struct group_source_req_type {
+    unsigned gsr_interface;
+    ::sockaddr_storage gsr_group, gsr_source;
+};
+inline constexpr int opt_join_source_group = -1;
+inline constexpr int opt_leave_source_group = -1;
+#endif
+// UDP_SEGMENT (GSO, Linux 4.18) and UDP_GRO (Linux 5.0), at level IPPROTO_UDP (= SOL_UDP):
+// from <netinet/udp.h> (glibc 2.28+), else the kernel's numbers on Linux; nowhere else.
+#if defined(UDP_SEGMENT)
+inline constexpr int opt_udp_segment = UDP_SEGMENT;
+#elif defined(NETSOCK_OS_LINUX)
+inline constexpr int opt_udp_segment = 103;
+#else
+inline constexpr int opt_udp_segment = -1;
+#endif
+#if defined(UDP_GRO)
+inline constexpr int opt_udp_gro = UDP_GRO;
+#elif defined(NETSOCK_OS_LINUX)
+inline constexpr int opt_udp_gro = 104;
+#else
+inline constexpr int opt_udp_gro = -1;
+#endif
+using udp_segment_value = int; // the kernel reads an int (0 = off, at most 65535)
+// --- end of issue 17 block ---
 
 // SO_RCVTIMEO/SO_SNDTIMEO take a timeval, normalised (macOS rejects tv_usec >= 1e6: EDOM).
 struct timeout_value {
@@ -3536,6 +3628,46 @@ template <bool Join> struct membership_option {
     }
 };
 
+// IP_ADD_SOURCE_MEMBERSHIP/IP_DROP_SOURCE_MEMBERSHIP or MCAST_JOIN_SOURCE_GROUP/
+// MCAST_LEAVE_SOURCE_GROUP, by the group's family.
+NETSOCK_DECL std::error_code set_source_membership(native_handle_type h, bool join, const address& group,
+                                                   const address& source, const address& interface_address,
+                                                   std::uint32_t interface_index) noexcept;
+
+template <bool Join> struct source_membership_option {
+    address group;                              ///< the multicast group (IPv4 or IPv6)
+    address source;                             ///< the one sender accepted (same family as `group`)
+    address interface_address = address::any(); ///< IPv4: local interface address (any = default)
+    std::uint32_t interface_index = 0;          ///< IPv6: interface index (0 = default)
+    source_membership_option() noexcept = default;
+    /// IPv4 (or IPv6 on the default interface): the interface by its address.
+    source_membership_option(const address& g, const address& s,
+                             const address& iface = address::any()) noexcept
+        : group(g), source(s), interface_address(iface) {}
+    /// IPv6: the interface by its index.
+    source_membership_option(const address& g, const address& s, std::uint32_t index) noexcept
+        : group(g), source(s), interface_index(index) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_source_membership(h, Join, group, source, interface_address, interface_index);
+    }
+};
+
+// A bool option whose level and name depend on the socket's family; -1 = not on this OS.
+NETSOCK_DECL std::error_code set_family_bool(native_handle_type h, int name4, int name6, bool value) noexcept;
+NETSOCK_DECL std::error_code get_family_bool(native_handle_type h, int name4, int name6,
+                                             bool& value) noexcept;
+template <int Name4, int Name6> struct family_bool_option {
+    bool value = false;
+    constexpr family_bool_option() noexcept = default;
+    constexpr explicit family_bool_option(bool v) noexcept : value(v) {}
+    std::error_code set_on(native_handle_type h) const noexcept {
+        return set_family_bool(h, Name4, Name6, value);
+    }
+    std::error_code get_from(native_handle_type h) noexcept {
+        return get_family_bool(h, Name4, Name6, value);
+    }
+};
+
 // Options whose level depends on the socket's family (IPv4 vs IPv6).
 template <int Name4, int Name6, class Native4> struct family_int_option {
     int value = 0;
@@ -3629,6 +3761,48 @@ struct multicast_loop
     using family_int_option::family_int_option;
 };
 
+/// Whether a socket bound to a wildcard address receives the datagrams of every multicast group
+/// joined on its port by any socket of the host (true), or only of the groups it joined itself
+/// (false). IP_MULTICAST_ALL, or IPV6_MULTICAST_ALL on an IPv6 socket (Linux 4.20+).
+/// Trap (Linux): the default is true. A socket on 0.0.0.0:5000 that joined 239.1.1.1 also gets
+/// the datagrams sent to 239.2.2.2:5000 as soon as another program on the host joins 239.2.2.2;
+/// set `multicast_all{false}` on each receiving socket (or bind it to the group's address).
+/// Trap: on a dual-stack IPv6 socket (v6_only false) IPv4 groups follow IP_MULTICAST_ALL,
+/// which this option does not touch on an IPv6 socket; set it with `net::setsockopt`.
+/// Other OSes have no such option, and setting or reading it fails with no_protocol_option:
+/// macOS and the BSDs deliver to a socket only the groups joined on that socket (not verified
+/// here); Windows likewise by its documentation (not verified here: Wine maps to Linux).
+struct multicast_all
+    : detail::family_bool_option<detail::os::opt_multicast_all_v4, detail::os::opt_multicast_all_v6> {
+    using family_bool_option::family_bool_option;
+};
+
+/// UDP_SEGMENT (Linux 4.18+; UDP_SEND_MSG_SIZE on Windows 10 2004+): generic segmentation
+/// offload. With `udp_segment{1200}`, every send on the socket of more than 1200 bytes leaves
+/// as datagrams of 1200 bytes (the last one may be shorter): one 3000-byte send is received
+/// as 1200 + 1200 + 600. 0 (the default) turns it off; at most 65535.
+/// Traps: it applies to every send on the socket until set back to 0 (a send no larger than
+/// the size goes as one datagram, as without it); the whole send is still one UDP payload of
+/// at most about 64 KiB, and Linux refuses with invalid_argument a send of more than 64
+/// segments or a size that does not fit the route's MTU (from the kernel's source; not tested
+/// here). A kernel without it fails with no_protocol_option, as do macOS and the BSDs, which
+/// have no such option. A size per send is a control message of sendmsg, not this option.
+struct udp_segment
+    : detail::int_option<IPPROTO_UDP, detail::os::opt_udp_segment, detail::os::udp_segment_value> {
+    using int_option::int_option;
+};
+/// UDP_GRO (Linux 5.0+): the socket accepts coalesced datagrams (generic receive offload): a
+/// single receive may then return several datagrams of the same sender back to back, all of
+/// the same size but the last. Trap: a plain receive does not say where one datagram ends;
+/// only the UDP_GRO control message of recvmsg gives the segment size, so enable it only where
+/// the reader handles that. On loopback, receives are coalesced only when the sender used
+/// udp_segment (the kernel keeps its segments together). Other OSes: no_protocol_option
+/// (Windows' UDP_RECV_MAX_COALESCED_SIZE takes a byte limit, not a switch, and has its own
+/// control message; reach it with `net::setsockopt`).
+struct udp_gro : detail::bool_option<IPPROTO_UDP, detail::os::opt_udp_gro> {
+    using bool_option::bool_option;
+};
+
 /// SO_LINGER. `{true, 0s}` makes close() reset the connection (RST) instead of a graceful FIN.
 struct linger {
     bool enabled = false;
@@ -3652,6 +3826,26 @@ struct send_timeout : detail::timeout_option<SO_SNDTIMEO> {
 struct join_group : detail::membership_option<true> {};
 /// Leaves a multicast group (set only).
 struct leave_group : detail::membership_option<false> {};
+/// Joins a multicast group for the datagrams of one source only (source-specific multicast,
+/// RFC 4607; set only): `net::set_option(s, net::join_source_group{group, source, iface})`
+/// (`iface`: an IPv4 interface address, or an IPv6 interface index).
+/// IPv4: IP_ADD_SOURCE_MEMBERSHIP, the interface chosen by its address; IPv6:
+/// MCAST_JOIN_SOURCE_GROUP, the interface by its index (0 = the group's scope id, or the
+/// default). Join once per source to accept several. The SSM ranges are 232.0.0.0/8 and
+/// ff3x::/32, but the OS does not insist on them.
+/// Traps: on a group the socket joined for any source (join_group), Linux accepts the call and
+/// narrows the membership to this one source (other OSes may refuse it, as RFC 3678 says; not
+/// verified here); leave with the same group, source and interface. Errors: invalid_argument if `group` is
+/// not multicast or `source` is not of its family; no_protocol_option where the OS has no source-specific
+/// joins (OpenBSD, for example).
+struct join_source_group : detail::source_membership_option<true> {
+    using source_membership_option::source_membership_option;
+};
+/// Leaves a source of a group joined with join_source_group (set only); IP_DROP_SOURCE_MEMBERSHIP
+/// or MCAST_LEAVE_SOURCE_GROUP. Leaving the last source leaves the group.
+struct leave_source_group : detail::source_membership_option<false> {
+    using source_membership_option::source_membership_option;
+};
 
 /// The interface for outgoing multicast: IPv4 by local address (IP_MULTICAST_IF), IPv6 by
 /// interface index (IPV6_MULTICAST_IF).
@@ -3760,17 +3954,18 @@ NETSOCK_END_NAMESPACE
 //     net::send_batch(s, batch, n);                  // echoes them back to their senders
 //
 // No call allocates: control data is encoded and decoded on the stack. What an OS lacks is
-// reported as std::errc::operation_not_supported, never emulated silently.
+// reported, never emulated silently: a call as std::errc::operation_not_supported, an option
+// (receive_packet_info, ...) as no_protocol_option, like every option (options.hpp).
 //
 // | call | Linux | macOS / BSD | Windows |
 // | --- | --- | --- | --- |
 // | recv_batch / send_batch | recvmmsg / sendmmsg, 64 per call | a loop of single calls | a loop |
 // | sendv / recvv | sendmsg / recvmsg | sendmsg / recvmsg | WSASend / WSARecv |
-// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6 needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg |
-// | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same | not supported |
-// | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported |
-// | send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported |
-// | send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
+// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6
+// needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg | | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same
+// | not supported | | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported | |
+// send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported | |
+// send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
 
 
 #include <chrono>
@@ -3807,8 +4002,8 @@ struct outgoing_datagram {
 /// and `truncated`. An error that follows the first datagram is reported by the next call
 /// (Linux; elsewhere, where this is a loop of single receives, an ICMP error report met after
 /// the first datagram is dropped). `count == 0` is invalid_argument.
-[[nodiscard]] NETSOCK_DECL result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t count,
-                                                              timeout t = timeout::none()) noexcept;
+[[nodiscard]] NETSOCK_DECL result<std::size_t>
+try_recv_batch(const socket& s, datagram* batch, std::size_t count, timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_recv_batch`.
 NETSOCK_DECL std::size_t recv_batch(const socket& s, datagram* batch, std::size_t count,
                                     timeout t = timeout::none());
@@ -3858,8 +4053,10 @@ auto send_batch(const socket& s, const Range& batch, timeout t = timeout::none()
 /// `net::sendv(conn, {net::buffer(head), net::buffer(body)})`. Returns the bytes the OS took,
 /// possibly fewer than the total (as `send`; at most 64 buffers go per call). Errors as `send`.
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers,
-                                                         std::size_t count, timeout t = timeout::none()) noexcept;
-[[nodiscard]] inline result<std::size_t> try_sendv(const socket& s, std::initializer_list<const_buffer> buffers,
+                                                         std::size_t count,
+                                                         timeout t = timeout::none()) noexcept;
+[[nodiscard]] inline result<std::size_t> try_sendv(const socket& s,
+                                                   std::initializer_list<const_buffer> buffers,
                                                    timeout t = timeout::none()) noexcept {
     return try_sendv(s, buffers.begin(), buffers.size(), t);
 }
@@ -3874,7 +4071,8 @@ inline std::size_t sendv(const socket& s, std::initializer_list<const_buffer> bu
 /// Returns the bytes received; 0 is the peer's EOF on a stream (as `recv`; buffers that are all
 /// empty are invalid_argument). At most 64 buffers are filled per call.
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers,
-                                                         std::size_t count, timeout t = timeout::none()) noexcept;
+                                                         std::size_t count,
+                                                         timeout t = timeout::none()) noexcept;
 [[nodiscard]] inline result<std::size_t> try_recvv(const socket& s,
                                                    std::initializer_list<mutable_buffer> buffers,
                                                    timeout t = timeout::none()) noexcept {
@@ -3926,8 +4124,8 @@ struct receive_hop_limit
 };
 /// Report the time the kernel received each datagram (SO_TIMESTAMPNS on Linux, SO_TIMESTAMP,
 /// microseconds, on macOS/BSD). Not supported on Windows.
-struct receive_timestamp : detail::receive_flag<detail::os::opt_timestamp, detail::os::opt_timestamp,
-                                                SOL_SOCKET, SOL_SOCKET> {
+struct receive_timestamp
+    : detail::receive_flag<detail::os::opt_timestamp, detail::os::opt_timestamp, SOL_SOCKET, SOL_SOCKET> {
     using receive_flag::receive_flag;
 };
 
@@ -3979,8 +4177,8 @@ NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = time
                                                           const source_address& from,
                                                           timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto` with a source.
-NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from,
-                                timeout t = timeout::none());
+NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
+                                const source_address& from, timeout t = timeout::none());
 
 /// UDP GSO (Linux 4.18+): sends `payload` as datagrams of `segment_size` bytes each (the last
 /// may be shorter) in one call; the receiver sees ordinary datagrams. At most 64 segments and
@@ -7180,6 +7378,55 @@ std::error_code set_membership(native_handle_type h, bool join, const address& g
     m.ipv6mr_interface = interface_index != 0 ? interface_index : group.scope_id();
     return sys::setsockopt(h, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m);
 }
+
+std::error_code set_source_membership(native_handle_type h, bool join, const address& group,
+                                      const address& source, const address& interface_address,
+                                      std::uint32_t interface_index) noexcept {
+    if (!group.is_multicast() || source.family() != group.family() || source.is_multicast())
+        return detail::make_errc(std::errc::invalid_argument);
+    if (group.family() == net::family::ipv4) {
+        const int name = join ? os::opt_add_source_membership : os::opt_drop_source_membership;
+        if (name < 0) return unsupported_option();
+        // By field name: the order of the fields differs between OSes (os::ip_mreq_source_type).
+        os::ip_mreq_source_type m{};
+        std::memcpy(&m.imr_multiaddr, &reinterpret_cast<const ::sockaddr_in*>(group.data())->sin_addr, 4);
+        std::memcpy(&m.imr_sourceaddr, &reinterpret_cast<const ::sockaddr_in*>(source.data())->sin_addr, 4);
+        if (interface_address.family() == net::family::ipv4)
+            std::memcpy(&m.imr_interface,
+                        &reinterpret_cast<const ::sockaddr_in*>(interface_address.data())->sin_addr, 4);
+        return sys::setsockopt(h, IPPROTO_IP, name, &m, sizeof m);
+    }
+    const int name = join ? os::opt_join_source_group : os::opt_leave_source_group;
+    if (name < 0) return unsupported_option();
+    os::group_source_req_type m{};
+    m.gsr_interface =
+        static_cast<decltype(m.gsr_interface)>(interface_index != 0 ? interface_index : group.scope_id());
+    // The addresses as sockaddr_in6, as the OS wants them (with sin6_len where it has one).
+    std::memcpy(&m.gsr_group, group.data(), group.size());
+    std::memcpy(&m.gsr_source, source.data(), source.size());
+    return sys::setsockopt(h, IPPROTO_IPV6, name, &m, sizeof m);
+}
+
+std::error_code set_family_bool(native_handle_type h, int name4, int name6, bool value) noexcept {
+    std::error_code ec;
+    const int f = socket_family(h, ec);
+    if (ec) return ec;
+    const int name = f == AF_INET6 ? name6 : name4;
+    if (name < 0) return unsupported_option();
+    return sys::set_int_option(h, f == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, name, value ? 1 : 0);
+}
+
+std::error_code get_family_bool(native_handle_type h, int name4, int name6, bool& value) noexcept {
+    std::error_code ec;
+    const int f = socket_family(h, ec);
+    if (ec) return ec;
+    const int name = f == AF_INET6 ? name6 : name4;
+    if (name < 0) return unsupported_option();
+    int v = 0;
+    ec = sys::get_int_option(h, f == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, name, v);
+    value = v != 0;
+    return ec;
+}
 } // namespace detail
 
 std::error_code linger::set_on(native_handle_type h) const noexcept {
@@ -7270,7 +7517,7 @@ std::error_code set_receive_flag(native_handle_type h, int name4, int name6, int
     const bool v6 = socket_family(h, ec) == AF_INET6;
     if (ec) return ec;
     const int name = v6 ? name6 : name4;
-    if (name < 0) return unsupported();
+    if (name < 0) return unsupported_option();
     return set_int_option(h, v6 ? level6 : level4, name, on ? 1 : 0);
 }
 
@@ -7280,7 +7527,7 @@ std::error_code get_receive_flag(native_handle_type h, int name4, int name6, int
     const bool v6 = socket_family(h, ec) == AF_INET6;
     if (ec) return ec;
     const int name = v6 ? name6 : name4;
-    if (name < 0) return unsupported();
+    if (name < 0) return unsupported_option();
     int v = 0;
     ec = get_int_option(h, v6 ? level6 : level4, name, v);
     on = v != 0;
@@ -7382,7 +7629,8 @@ std::size_t recv_batch(const socket& s, datagram* batch, std::size_t count, time
     return detail::unwrap(try_recv_batch(s, batch, count, t), "recv_batch");
 }
 
-result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::size_t count, timeout t) noexcept {
+result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::size_t count,
+                                   timeout t) noexcept {
     for (std::size_t i = 0; i < count; ++i)
         if (batch[i].size > batch[i].buffer.size()) return detail::fail(std::errc::invalid_argument);
     return detail::run_batch(
@@ -7424,14 +7672,16 @@ std::size_t send_batch(const socket& s, const outgoing_datagram* batch, std::siz
 // ---------------------------------------------------------------------------------------------
 // Scatter/gather
 
-result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std::size_t count, timeout t) noexcept {
+result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std::size_t count,
+                              timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     detail::os::io_vector v[detail::os::max_io_vectors];
     std::size_t bytes = 0;
     const std::size_t n = detail::to_vectors(buffers, count, v, detail::os::send_piece, bytes);
     std::error_code ec;
-    const std::size_t sent = detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
-                                                       detail::fault::call::send, detail::sys::deadline::after(t), ec);
+    const std::size_t sent =
+        detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
+                                  detail::fault::call::send, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return sent;
 }
@@ -7440,7 +7690,8 @@ std::size_t sendv(const socket& s, const const_buffer* buffers, std::size_t coun
     return detail::unwrap(try_sendv(s, buffers, count, t), "sendv");
 }
 
-result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, std::size_t count, timeout t) noexcept {
+result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, std::size_t count,
+                              timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     detail::os::io_vector v[detail::os::max_io_vectors];
     std::size_t bytes = 0;
@@ -7448,9 +7699,9 @@ result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, st
     if (bytes == 0) return detail::fail(std::errc::invalid_argument); // a 0 that is not EOF
     std::error_code ec;
     int flags = 0;
-    const std::size_t got = detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr,
-                                                      flags, 0, detail::fault::call::recv,
-                                                      detail::sys::deadline::after(t), ec);
+    const std::size_t got =
+        detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr, flags, 0,
+                                  detail::fault::call::recv, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return got;
 }
@@ -7472,8 +7723,9 @@ result<message> try_recvmsg(const socket& s, mutable_buffer b, timeout t) noexce
     const auto sink = m.sender.prepare_native();
     std::error_code ec;
     int flags = 0;
-    m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes, &control_size,
-                                       flags, 0, detail::fault::call::recvfrom, detail::sys::deadline::after(t), ec);
+    m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes,
+                                       &control_size, flags, 0, detail::fault::call::recvfrom,
+                                       detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     detail::commit_sender(m.sender);
     if (m.size > b.size()) m.size = b.size();
@@ -7523,14 +7775,15 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (used < 0) return detail::fail(detail::unsupported());
     auto v = detail::os::make_io_vector(b.data(), b.size());
     std::error_code ec;
-    const std::size_t n = detail::sys::send_message(s.native_handle(), &v, 1, to.data(), to.size(), control.bytes,
-                                                    static_cast<std::size_t>(used), 0, detail::fault::call::sendto,
-                                                    detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::send_message(
+        s.native_handle(), &v, 1, to.data(), to.size(), control.bytes, static_cast<std::size_t>(used), 0,
+        detail::fault::call::sendto, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from, timeout t) {
+std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from,
+                   timeout t) {
     return detail::unwrap(try_sendto(s, b, to, from, t), "sendto", to);
 }
 
@@ -7572,23 +7825,24 @@ result<std::size_t> try_send_handles(const socket& s, const_buffer data, const n
     if (used < 0) return detail::fail(std::errc::invalid_argument);
     auto v = detail::os::make_io_vector(data.data(), data.size());
     std::error_code ec;
-    const std::size_t n = detail::sys::send_message(s.native_handle(), &v, 1, nullptr, 0, control.bytes,
-                                                    static_cast<std::size_t>(used), 0, detail::fault::call::send,
-                                                    detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::send_message(
+        s.native_handle(), &v, 1, nullptr, 0, control.bytes, static_cast<std::size_t>(used), 0,
+        detail::fault::call::send, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t send_handles(const socket& s, const_buffer data, const native_handle_type* handles, std::size_t count,
-                         timeout t) {
+std::size_t send_handles(const socket& s, const_buffer data, const native_handle_type* handles,
+                         std::size_t count, timeout t) {
     return detail::unwrap(try_send_handles(s, data, handles, count, t), "send_handles");
 }
 
-result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity,
-                                          timeout t) noexcept {
+result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, socket* out,
+                                          std::size_t capacity, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if constexpr (!detail::os::has_handle_passing) return detail::fail(detail::unsupported());
-    if (data.size() == 0 || (capacity > 0 && out == nullptr)) return detail::fail(std::errc::invalid_argument);
+    if (data.size() == 0 || (capacity > 0 && out == nullptr))
+        return detail::fail(std::errc::invalid_argument);
     if (capacity > max_passed_handles) capacity = max_passed_handles;
     detail::os::control_buffer control;
     // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
@@ -7610,7 +7864,8 @@ result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, 
     return r;
 }
 
-handles_received recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity, timeout t) {
+handles_received recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity,
+                              timeout t) {
     return detail::unwrap(try_recv_handles(s, data, out, capacity, t), "recv_handles");
 }
 

@@ -35,7 +35,10 @@ std::string payload(int sender, std::size_t index, std::size_t size) {
 // the message of a passing assertion under -s).
 template <class R> std::string why(const R& r) { return r ? std::string() : describe(r.error()); }
 
-bool unsupported(const std::error_code& ec) { return ec == std::errc::operation_not_supported; }
+// A call this OS lacks: operation_not_supported; an option: no_protocol_option.
+bool unsupported(const std::error_code& ec) {
+    return ec == std::errc::operation_not_supported || ec == std::errc::no_protocol_option;
+}
 
 // Sends `count` datagrams from two senders in turn with send_batch and receives them with
 // recv_batch into `slots` at a time; checks every payload byte and sender. The senders go in
@@ -72,7 +75,8 @@ void batch_round_trip(std::size_t count, std::size_t slots) {
         // Receive the window: each sender's datagrams arrive in its order.
         std::size_t next[2] = {start + (start % 2 == 0 ? 0 : 1), start + (start % 2 == 0 ? 1 : 0)};
         for (std::size_t got = 0; got < end - start && calls < 4 * count + 8; ++calls) {
-            auto r = net::try_recv_batch(receiver, batch.data(), batch.size(), netsock_test::loopback_timeout);
+            auto r =
+                net::try_recv_batch(receiver, batch.data(), batch.size(), netsock_test::loopback_timeout);
             REQUIRE_MESSAGE(r, why(r));
             REQUIRE(*r >= 1);
             REQUIRE(*r <= batch.size());
@@ -106,7 +110,8 @@ TEST_CASE("recv_batch takes everything already queued in one call") {
     auto receiver = udp_on(net::address::loopback());
     const auto to = net::local_address(receiver);
     auto sender = udp_on(net::address::loopback());
-    for (int i = 0; i < 40; ++i) REQUIRE(net::sendto(sender, payload(0, static_cast<std::size_t>(i), 20), to) == 20);
+    for (int i = 0; i < 40; ++i)
+        REQUIRE(net::sendto(sender, payload(0, static_cast<std::size_t>(i), 20), to) == 20);
     // Loopback delivers inside sendto: all 40 are queued when the last sendto returns.
     std::array<std::array<char, 64>, 100> storage{};
     std::array<net::datagram, 100> batch;
@@ -123,9 +128,11 @@ TEST_CASE("a datagram larger than its slot is truncated inside a batch, the othe
     const auto to = net::local_address(receiver);
     auto sender = udp_on(net::address::loopback());
     const std::string small1 = payload(0, 1, 10), big = payload(0, 2, 100), small2 = payload(0, 3, 12);
-    const net::outgoing_datagram out[3] = {{net::buffer(small1), &to}, {net::buffer(big), &to}, {net::buffer(small2), &to}};
+    const net::outgoing_datagram out[3] = {
+        {net::buffer(small1), &to}, {net::buffer(big), &to}, {net::buffer(small2), &to}};
     std::size_t sent = 0;
-    for (int rounds = 0; sent < 3 && rounds < 3; ++rounds) sent += net::send_batch(sender, out + sent, 3 - sent, 5s);
+    for (int rounds = 0; sent < 3 && rounds < 3; ++rounds)
+        sent += net::send_batch(sender, out + sent, 3 - sent, 5s);
     REQUIRE(sent == 3);
 
     char storage[3][32];
@@ -148,13 +155,15 @@ TEST_CASE("send_batch of received datagrams echoes them to their senders") {
     auto server = udp_on(net::address::loopback());
     const auto to = net::local_address(server);
     auto client = udp_on(net::address::loopback());
-    for (int i = 0; i < 5; ++i) REQUIRE(net::sendto(client, payload(1, static_cast<std::size_t>(i), 30), to) == 30);
+    for (int i = 0; i < 5; ++i)
+        REQUIRE(net::sendto(client, payload(1, static_cast<std::size_t>(i), 30), to) == 30);
     std::array<std::array<char, 64>, 8> storage{};
     std::array<net::datagram, 8> batch;
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].buffer = net::buffer(storage[i]);
     std::size_t got = 0;
     for (int rounds = 0; got < 5 && rounds < 5; ++rounds)
-        got += net::recv_batch(server, batch.data() + got, batch.size() - got, netsock_test::loopback_timeout);
+        got +=
+            net::recv_batch(server, batch.data() + got, batch.size() - got, netsock_test::loopback_timeout);
     REQUIRE(got == 5);
     std::size_t echoed = 0;
     for (int rounds = 0; echoed < got && rounds < 5; ++rounds)
@@ -187,7 +196,8 @@ TEST_CASE("batch calls: timeouts, cancellation and bad arguments") {
     CHECK(net::try_recv_batch(closed, &d, 1).error() == std::errc::bad_file_descriptor);
     CHECK(net::try_send_batch(closed, &d, 1).error() == std::errc::bad_file_descriptor);
     std::string op;
-    CHECK(netsock_test::thrown_code([&] { (void)net::recv_batch(s, &d, 1, 10ms); }, &op) == std::errc::timed_out);
+    CHECK(netsock_test::thrown_code([&] { (void)net::recv_batch(s, &d, 1, 10ms); }, &op) ==
+          std::errc::timed_out);
     CHECK(op == "recv_batch");
 }
 
@@ -197,7 +207,8 @@ TEST_CASE("a failing datagram in a batch is reported when a call starts with it"
     auto sender = udp_on(net::address::loopback());
     std::vector<char> huge(70000, 'x'); // larger than any UDP datagram: message_size
     const std::string ok = "fine";
-    const net::outgoing_datagram out[3] = {{net::buffer(ok), &to}, {net::buffer(huge), &to}, {net::buffer(ok), &to}};
+    const net::outgoing_datagram out[3] = {
+        {net::buffer(ok), &to}, {net::buffer(huge), &to}, {net::buffer(ok), &to}};
     auto first = net::try_send_batch(sender, out, 3, 5s);
     REQUIRE_MESSAGE(first, why(first));
     CHECK(*first == 1);
@@ -373,7 +384,7 @@ TEST_CASE("send_segments: one call, datagrams of segment_size at the receiver (U
 #if defined(__linux__)
 TEST_CASE("with UDP_GRO on, recvmsg gets the segments coalesced and their size") {
     auto receiver = udp_on(net::address::loopback());
-    if (auto set = net::try_setsockopt(receiver, IPPROTO_UDP, 104 /* UDP_GRO */, 1); !set) {
+    if (auto set = net::try_set_option(receiver, net::udp_gro{true}); !set) {
         MESSAGE("UDP GRO not available: " << describe(set.error()));
         return;
     }
@@ -392,5 +403,17 @@ TEST_CASE("with UDP_GRO on, recvmsg gets the segments coalesced and their size")
     }
     CHECK(got == data);
     MESSAGE("2500 bytes in " << receives << " receive(s)");
+}
+#endif
+
+#if defined(_WIN32)
+TEST_CASE("descriptor passing is not supported on Windows") {
+    auto [a, b] = net::socket_pair();
+    const net::native_handle_type h = a.native_handle();
+    CHECK(net::max_passed_handles == 0);
+    CHECK(net::try_send_handles(a, net::buffer("x"), &h, 1).error() == std::errc::operation_not_supported);
+    char c;
+    net::socket out[1];
+    CHECK(net::try_recv_handles(b, net::buffer(&c, 1), out, 1).error() == std::errc::operation_not_supported);
 }
 #endif

@@ -26,7 +26,7 @@ std::error_code set_receive_flag(native_handle_type h, int name4, int name6, int
     const bool v6 = socket_family(h, ec) == AF_INET6;
     if (ec) return ec;
     const int name = v6 ? name6 : name4;
-    if (name < 0) return unsupported();
+    if (name < 0) return unsupported_option();
     return set_int_option(h, v6 ? level6 : level4, name, on ? 1 : 0);
 }
 
@@ -36,7 +36,7 @@ std::error_code get_receive_flag(native_handle_type h, int name4, int name6, int
     const bool v6 = socket_family(h, ec) == AF_INET6;
     if (ec) return ec;
     const int name = v6 ? name6 : name4;
-    if (name < 0) return unsupported();
+    if (name < 0) return unsupported_option();
     int v = 0;
     ec = get_int_option(h, v6 ? level6 : level4, name, v);
     on = v != 0;
@@ -138,7 +138,8 @@ std::size_t recv_batch(const socket& s, datagram* batch, std::size_t count, time
     return detail::unwrap(try_recv_batch(s, batch, count, t), "recv_batch");
 }
 
-result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::size_t count, timeout t) noexcept {
+result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::size_t count,
+                                   timeout t) noexcept {
     for (std::size_t i = 0; i < count; ++i)
         if (batch[i].size > batch[i].buffer.size()) return detail::fail(std::errc::invalid_argument);
     return detail::run_batch(
@@ -180,14 +181,16 @@ std::size_t send_batch(const socket& s, const outgoing_datagram* batch, std::siz
 // ---------------------------------------------------------------------------------------------
 // Scatter/gather
 
-result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std::size_t count, timeout t) noexcept {
+result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std::size_t count,
+                              timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     detail::os::io_vector v[detail::os::max_io_vectors];
     std::size_t bytes = 0;
     const std::size_t n = detail::to_vectors(buffers, count, v, detail::os::send_piece, bytes);
     std::error_code ec;
-    const std::size_t sent = detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
-                                                       detail::fault::call::send, detail::sys::deadline::after(t), ec);
+    const std::size_t sent =
+        detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
+                                  detail::fault::call::send, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return sent;
 }
@@ -196,7 +199,8 @@ std::size_t sendv(const socket& s, const const_buffer* buffers, std::size_t coun
     return detail::unwrap(try_sendv(s, buffers, count, t), "sendv");
 }
 
-result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, std::size_t count, timeout t) noexcept {
+result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, std::size_t count,
+                              timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     detail::os::io_vector v[detail::os::max_io_vectors];
     std::size_t bytes = 0;
@@ -204,9 +208,9 @@ result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, st
     if (bytes == 0) return detail::fail(std::errc::invalid_argument); // a 0 that is not EOF
     std::error_code ec;
     int flags = 0;
-    const std::size_t got = detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr,
-                                                      flags, 0, detail::fault::call::recv,
-                                                      detail::sys::deadline::after(t), ec);
+    const std::size_t got =
+        detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr, flags, 0,
+                                  detail::fault::call::recv, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return got;
 }
@@ -228,8 +232,9 @@ result<message> try_recvmsg(const socket& s, mutable_buffer b, timeout t) noexce
     const auto sink = m.sender.prepare_native();
     std::error_code ec;
     int flags = 0;
-    m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes, &control_size,
-                                       flags, 0, detail::fault::call::recvfrom, detail::sys::deadline::after(t), ec);
+    m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes,
+                                       &control_size, flags, 0, detail::fault::call::recvfrom,
+                                       detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     detail::commit_sender(m.sender);
     if (m.size > b.size()) m.size = b.size();
@@ -279,14 +284,15 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (used < 0) return detail::fail(detail::unsupported());
     auto v = detail::os::make_io_vector(b.data(), b.size());
     std::error_code ec;
-    const std::size_t n = detail::sys::send_message(s.native_handle(), &v, 1, to.data(), to.size(), control.bytes,
-                                                    static_cast<std::size_t>(used), 0, detail::fault::call::sendto,
-                                                    detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::send_message(
+        s.native_handle(), &v, 1, to.data(), to.size(), control.bytes, static_cast<std::size_t>(used), 0,
+        detail::fault::call::sendto, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from, timeout t) {
+std::size_t sendto(const socket& s, const_buffer b, const address& to, const source_address& from,
+                   timeout t) {
     return detail::unwrap(try_sendto(s, b, to, from, t), "sendto", to);
 }
 
@@ -328,23 +334,24 @@ result<std::size_t> try_send_handles(const socket& s, const_buffer data, const n
     if (used < 0) return detail::fail(std::errc::invalid_argument);
     auto v = detail::os::make_io_vector(data.data(), data.size());
     std::error_code ec;
-    const std::size_t n = detail::sys::send_message(s.native_handle(), &v, 1, nullptr, 0, control.bytes,
-                                                    static_cast<std::size_t>(used), 0, detail::fault::call::send,
-                                                    detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::send_message(
+        s.native_handle(), &v, 1, nullptr, 0, control.bytes, static_cast<std::size_t>(used), 0,
+        detail::fault::call::send, detail::sys::deadline::after(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
 
-std::size_t send_handles(const socket& s, const_buffer data, const native_handle_type* handles, std::size_t count,
-                         timeout t) {
+std::size_t send_handles(const socket& s, const_buffer data, const native_handle_type* handles,
+                         std::size_t count, timeout t) {
     return detail::unwrap(try_send_handles(s, data, handles, count, t), "send_handles");
 }
 
-result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity,
-                                          timeout t) noexcept {
+result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, socket* out,
+                                          std::size_t capacity, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     if constexpr (!detail::os::has_handle_passing) return detail::fail(detail::unsupported());
-    if (data.size() == 0 || (capacity > 0 && out == nullptr)) return detail::fail(std::errc::invalid_argument);
+    if (data.size() == 0 || (capacity > 0 && out == nullptr))
+        return detail::fail(std::errc::invalid_argument);
     if (capacity > max_passed_handles) capacity = max_passed_handles;
     detail::os::control_buffer control;
     // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
@@ -366,7 +373,8 @@ result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, 
     return r;
 }
 
-handles_received recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity, timeout t) {
+handles_received recv_handles(const socket& s, mutable_buffer data, socket* out, std::size_t capacity,
+                              timeout t) {
     return detail::unwrap(try_recv_handles(s, data, out, capacity, t), "recv_handles");
 }
 
