@@ -5047,15 +5047,27 @@ using os::socklen_type;
 // A point in time after which a blocking call gives up with timed_out (`never()`: no limit),
 // and the canceller that can end it sooner with operation_canceled. Made from a net::timeout,
 // which has already clamped the value (timeout.hpp).
+// - after(t): the time counts from now (one deadline shared by the calls of a composed
+//   operation: sendall, recv_exact, connect races);
+// - at_first_wait(t): for a single call (send, recv, sendto, recvfrom, ...): the clock is read
+//   the first time the time left is asked, i.e. only when the call must wait, so that a
+//   transfer whose data is already there costs the system call alone. Each copy starts its own
+//   clock: give such a deadline to one sys:: call only.
 class deadline {
 public:
     static deadline never() noexcept { return deadline(); }
     static deadline after(timeout t) noexcept {
+        deadline d = at_first_wait(t);
+        d.start();
+        return d;
+    }
+    static deadline at_first_wait(timeout t) noexcept {
         deadline d;
         d.stop_ = t.cancel_state();
         if (!t.is_none()) {
             d.infinite_ = false;
-            d.at_ = clock::now() + std::chrono::ceil<clock::duration>(t.duration());
+            d.pending_ = true;
+            d.span_ = std::chrono::ceil<clock::duration>(t.duration());
         }
         return d;
     }
@@ -5064,26 +5076,46 @@ public:
     bool blocks() const noexcept { return infinite_ && stop_ == nullptr; }
     const cancel_state* stop() const noexcept { return stop_; }
     bool cancelled() const noexcept { return stop_ != nullptr && stop_->is_cancelled(); }
-    clock::time_point time() const noexcept { return at_; }
+    clock::time_point time() const noexcept {
+        start();
+        return at_;
+    }
     // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
     int remaining_ms() const noexcept {
         if (infinite_) return -1;
+        start();
         const auto left = at_ - clock::now();
         if (left <= clock::duration::zero()) return 0;
         const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
         return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
     }
-    bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
+    bool expired() const noexcept {
+        if (infinite_) return false;
+        start();
+        return clock::now() >= at_;
+    }
     // The earlier of two deadlines, with the canceller of either (this one's first).
     deadline earliest(const deadline& o) const noexcept {
+        start();
+        o.start();
         deadline d = infinite_ || (!o.infinite_ && o.at_ < at_) ? o : *this;
         d.stop_ = stop_ != nullptr ? stop_ : o.stop_;
         return d;
     }
 
 private:
-    clock::time_point at_{};
+    // Fixes the point in time of an at_first_wait deadline (mutable: asking the time left of a
+    // deadline that was not started yet starts it).
+    void start() const noexcept {
+        if (!pending_) return;
+        pending_ = false;
+        at_ = clock::now() + span_;
+    }
+
+    mutable clock::time_point at_{};
+    clock::duration span_{};
     bool infinite_ = true;
+    mutable bool pending_ = false;
     const cancel_state* stop_ = nullptr;
 };
 
@@ -5543,6 +5575,27 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
 
 // ---------------------------------------------------------------------------------------------
 // Messages: scatter/gather, control data and batches (impl/message.ipp)
+
+using os::batch_slot;
+using os::control_buffer;
+using os::control_fields;
+using os::io_vector;
+
+inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
+    return os::make_io_vector(data, size);
+}
+
+// Control data, encoded and decoded by the OS layer (its CMSG_* / WSA_CMSG_* rules): see
+// os::write_control and os::read_control.
+inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+                          int segment, const handle* fds, std::size_t count) noexcept {
+    return os::write_control(buf, source, interface_index, segment, fds, count);
+}
+inline void read_control(const void* control, std::size_t size, control_fields& out, handle* fds,
+                         std::size_t capacity) noexcept {
+    os::read_control(control, size, out, fds, capacity);
+}
+inline std::size_t handle_control_size(std::size_t count) noexcept { return os::handle_control_size(count); }
 
 // sendmsg / WSASendMsg (WSASend with no control data) with the retry policy of send;
 // `which` names the call for the fault hook (send for a stream, sendto for a datagram).
@@ -6935,7 +6988,9 @@ inline std::error_code transfer_plan(message_flags f, message_flags allowed, tim
         (has(f, message_flags::dontwait) && has(f, message_flags::waitall)))
         return make_errc(std::errc::invalid_argument);
     native = has(f, message_flags::peek) ? MSG_PEEK : 0;
-    until = sys::deadline::after(has(f, message_flags::dontwait) ? timeout(std::chrono::seconds(0)) : t);
+    // One sys:: call uses it (waitall goes through try_recv_exact with t itself).
+    until =
+        sys::deadline::at_first_wait(has(f, message_flags::dontwait) ? timeout(std::chrono::seconds(0)) : t);
     return {};
 }
 inline std::error_code transfer_error(message_flags f, std::error_code ec) noexcept {
@@ -7036,8 +7091,8 @@ void connect(const socket& s, const address& a, timeout t) {
 result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
-    const std::size_t n =
-        detail::sys::send(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -7087,8 +7142,8 @@ result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexc
     if (!s) return detail::fail(detail::not_open());
     if (b.size() == 0) return detail::fail(std::errc::invalid_argument); // 0 would read as EOF
     std::error_code ec;
-    const std::size_t n =
-        detail::sys::recv(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -7149,7 +7204,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
     const std::size_t n = detail::sys::sendto(s.native_handle(), b.data(), b.size(), 0, to.data(), to.size(),
-                                              detail::sys::deadline::after(t), ec);
+                                              detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -7164,7 +7219,7 @@ result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout 
     auto sink = r.sender.prepare_native();
     std::error_code ec;
     r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size,
-                                   r.truncated, detail::sys::deadline::after(t), ec);
+                                   r.truncated, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     // No sender address (an unnamed local socket): the kernel reports length 0.
     if (r.sender.commit_native()) r.sender = address::any(family::local);
@@ -7541,7 +7596,9 @@ inline void commit_sender(address& a) noexcept {
 }
 
 // A try-once deadline for the later pieces of a batch.
-inline sys::deadline try_once() noexcept { return sys::deadline::after(timeout(std::chrono::seconds(0))); }
+inline sys::deadline try_once() noexcept {
+    return sys::deadline::at_first_wait(timeout(std::chrono::seconds(0)));
+}
 
 // One piece of a batch: up to os::batch_chunk datagrams through sys::batch.
 template <class Fill, class Done>
@@ -7568,7 +7625,7 @@ result<std::size_t> run_batch(const socket& s, std::size_t count, bool receive, 
         const std::size_t n = count - total < os::batch_chunk ? count - total : os::batch_chunk;
         const std::size_t base = total;
         const std::size_t got = batch_piece(
-            s.native_handle(), n, receive, first ? sys::deadline::after(t) : try_once(), ec,
+            s.native_handle(), n, receive, first ? sys::deadline::at_first_wait(t) : try_once(), ec,
             [&](std::size_t i, os::batch_slot& slot) { fill(base + i, slot); },
             [&](std::size_t i, os::batch_slot& slot) { done(base + i, slot); });
         if (ec) {
@@ -7592,7 +7649,7 @@ std::size_t to_vectors(const Buffer* b, std::size_t count, os::io_vector* out, s
         std::size_t size = b[i].size();
         if (size > limit - bytes) size = limit - bytes;
         if (size > static_cast<std::size_t>(0x7fffffff)) size = 0x7fffffff;
-        out[n++] = os::make_io_vector(b[i].data(), size);
+        out[n++] = sys::make_io_vector(b[i].data(), size);
         bytes += size;
     }
     return n;
@@ -7609,7 +7666,7 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
         [&](std::size_t i, detail::os::batch_slot& slot) {
             datagram& d = batch[i];
             const auto sink = d.peer.prepare_native();
-            slot.data = detail::os::make_io_vector(d.buffer.data(), d.buffer.size());
+            slot.data = detail::sys::make_io_vector(d.buffer.data(), d.buffer.size());
             slot.name = sink.data;
             slot.name_size = *sink.size;
             slot.size = 0;
@@ -7637,7 +7694,7 @@ result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::
         s, count, false, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             const datagram& d = batch[i];
-            slot.data = detail::os::make_io_vector(d.buffer.data(), d.size);
+            slot.data = detail::sys::make_io_vector(d.buffer.data(), d.size);
             slot.name = const_cast<::sockaddr*>(d.peer.data());
             slot.name_size = static_cast<detail::os::socklen_type>(d.peer.size());
             slot.size = 0;
@@ -7652,7 +7709,7 @@ result<std::size_t> try_send_batch(const socket& s, const outgoing_datagram* bat
         s, count, false, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             const outgoing_datagram& d = batch[i];
-            slot.data = detail::os::make_io_vector(d.data.data(), d.data.size());
+            slot.data = detail::sys::make_io_vector(d.data.data(), d.data.size());
             slot.name = d.to != nullptr ? const_cast<::sockaddr*>(d.to->data()) : nullptr;
             slot.name_size = d.to != nullptr ? static_cast<detail::os::socklen_type>(d.to->size()) : 0;
             slot.size = 0;
@@ -7681,7 +7738,7 @@ result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std:
     std::error_code ec;
     const std::size_t sent =
         detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
-                                  detail::fault::call::send, detail::sys::deadline::after(t), ec);
+                                  detail::fault::call::send, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return sent;
 }
@@ -7701,7 +7758,7 @@ result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, st
     int flags = 0;
     const std::size_t got =
         detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr, flags, 0,
-                                  detail::fault::call::recv, detail::sys::deadline::after(t), ec);
+                                  detail::fault::call::recv, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return got;
 }
@@ -7719,20 +7776,20 @@ result<message> try_recvmsg(const socket& s, mutable_buffer b, timeout t) noexce
     message m;
     detail::os::control_buffer control;
     std::size_t control_size = detail::os::control_space;
-    auto v = detail::os::make_io_vector(b.data(), b.size());
+    auto v = detail::sys::make_io_vector(b.data(), b.size());
     const auto sink = m.sender.prepare_native();
     std::error_code ec;
     int flags = 0;
     m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes,
                                        &control_size, flags, 0, detail::fault::call::recvfrom,
-                                       detail::sys::deadline::after(t), ec);
+                                       detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     detail::commit_sender(m.sender);
     if (m.size > b.size()) m.size = b.size();
     m.truncated = (flags & detail::os::msg_truncated) != 0;
     m.control_truncated = (flags & detail::os::msg_control_truncated) != 0;
     detail::os::control_fields f;
-    detail::os::read_control(control.bytes, control_size, f, nullptr, 0); // stray descriptors: closed
+    detail::sys::read_control(control.bytes, control_size, f, nullptr, 0); // stray descriptors: closed
     if (f.destination_size > 0) {
         if (auto d = address::try_from_native(&f.destination, static_cast<std::size_t>(f.destination_size))) {
             m.destination = *d;
@@ -7771,13 +7828,13 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
         source = address::ipv6(mapped);
     }
     detail::os::control_buffer control;
-    const long used = detail::os::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
+    const long used = detail::sys::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
-    auto v = detail::os::make_io_vector(b.data(), b.size());
+    auto v = detail::sys::make_io_vector(b.data(), b.size());
     std::error_code ec;
     const std::size_t n = detail::sys::send_message(
         s.native_handle(), &v, 1, to.data(), to.size(), control.bytes, static_cast<std::size_t>(used), 0,
-        detail::fault::call::sendto, detail::sys::deadline::after(t), ec);
+        detail::fault::call::sendto, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -7794,14 +7851,14 @@ result<std::size_t> try_send_segments(const socket& s, const_buffer payload, std
     if (segment_size == 0 || segment_size > 65535) return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
     const long used =
-        detail::os::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
+        detail::sys::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
-    auto v = detail::os::make_io_vector(payload.data(), payload.size());
+    auto v = detail::sys::make_io_vector(payload.data(), payload.size());
     std::error_code ec;
     const std::size_t n = detail::sys::send_message(
         s.native_handle(), &v, 1, to != nullptr ? to->data() : nullptr, to != nullptr ? to->size() : 0,
         control.bytes, static_cast<std::size_t>(used), 0, detail::fault::call::sendto,
-        detail::sys::deadline::after(t), ec);
+        detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -7821,13 +7878,13 @@ result<std::size_t> try_send_handles(const socket& s, const_buffer data, const n
     if (data.size() == 0 || count > max_passed_handles || (count > 0 && handles == nullptr))
         return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
-    const long used = detail::os::write_control(control, nullptr, 0, 0, handles, count);
+    const long used = detail::sys::write_control(control, nullptr, 0, 0, handles, count);
     if (used < 0) return detail::fail(std::errc::invalid_argument);
-    auto v = detail::os::make_io_vector(data.data(), data.size());
+    auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;
     const std::size_t n = detail::sys::send_message(
         s.native_handle(), &v, 1, nullptr, 0, control.bytes, static_cast<std::size_t>(used), 0,
-        detail::fault::call::send, detail::sys::deadline::after(t), ec);
+        detail::fault::call::send, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -7846,18 +7903,18 @@ result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, 
     if (capacity > max_passed_handles) capacity = max_passed_handles;
     detail::os::control_buffer control;
     // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
-    std::size_t control_size = capacity > 0 ? detail::os::handle_control_size(capacity) : 0;
-    auto v = detail::os::make_io_vector(data.data(), data.size());
+    std::size_t control_size = capacity > 0 ? detail::sys::handle_control_size(capacity) : 0;
+    auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;
     int flags = 0;
     handles_received r;
-    r.size = detail::sys::recv_message(s.native_handle(), &v, 1, nullptr, nullptr,
-                                       control_size > 0 ? control.bytes : nullptr, &control_size, flags, 0,
-                                       detail::fault::call::recv, detail::sys::deadline::after(t), ec);
+    r.size = detail::sys::recv_message(
+        s.native_handle(), &v, 1, nullptr, nullptr, control_size > 0 ? control.bytes : nullptr, &control_size,
+        flags, 0, detail::fault::call::recv, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     native_handle_type got[detail::os::max_passed_handles > 0 ? detail::os::max_passed_handles : 1];
     detail::os::control_fields f;
-    detail::os::read_control(control.bytes, control_size, f, got, capacity);
+    detail::sys::read_control(control.bytes, control_size, f, got, capacity);
     for (std::size_t i = 0; i < f.handles; ++i) out[i] = socket(got[i]);
     r.handles = f.handles;
     r.truncated = f.handles_dropped || (flags & detail::os::msg_control_truncated) != 0;

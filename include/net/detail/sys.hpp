@@ -42,15 +42,27 @@ using os::socklen_type;
 // A point in time after which a blocking call gives up with timed_out (`never()`: no limit),
 // and the canceller that can end it sooner with operation_canceled. Made from a net::timeout,
 // which has already clamped the value (timeout.hpp).
+// - after(t): the time counts from now (one deadline shared by the calls of a composed
+//   operation: sendall, recv_exact, connect races);
+// - at_first_wait(t): for a single call (send, recv, sendto, recvfrom, ...): the clock is read
+//   the first time the time left is asked, i.e. only when the call must wait, so that a
+//   transfer whose data is already there costs the system call alone. Each copy starts its own
+//   clock: give such a deadline to one sys:: call only.
 class deadline {
 public:
     static deadline never() noexcept { return deadline(); }
     static deadline after(timeout t) noexcept {
+        deadline d = at_first_wait(t);
+        d.start();
+        return d;
+    }
+    static deadline at_first_wait(timeout t) noexcept {
         deadline d;
         d.stop_ = t.cancel_state();
         if (!t.is_none()) {
             d.infinite_ = false;
-            d.at_ = clock::now() + std::chrono::ceil<clock::duration>(t.duration());
+            d.pending_ = true;
+            d.span_ = std::chrono::ceil<clock::duration>(t.duration());
         }
         return d;
     }
@@ -59,26 +71,46 @@ public:
     bool blocks() const noexcept { return infinite_ && stop_ == nullptr; }
     const cancel_state* stop() const noexcept { return stop_; }
     bool cancelled() const noexcept { return stop_ != nullptr && stop_->is_cancelled(); }
-    clock::time_point time() const noexcept { return at_; }
+    clock::time_point time() const noexcept {
+        start();
+        return at_;
+    }
     // Milliseconds left for poll(): -1 for never, rounded up so poll never returns early.
     int remaining_ms() const noexcept {
         if (infinite_) return -1;
+        start();
         const auto left = at_ - clock::now();
         if (left <= clock::duration::zero()) return 0;
         const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
         return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
     }
-    bool expired() const noexcept { return !infinite_ && clock::now() >= at_; }
+    bool expired() const noexcept {
+        if (infinite_) return false;
+        start();
+        return clock::now() >= at_;
+    }
     // The earlier of two deadlines, with the canceller of either (this one's first).
     deadline earliest(const deadline& o) const noexcept {
+        start();
+        o.start();
         deadline d = infinite_ || (!o.infinite_ && o.at_ < at_) ? o : *this;
         d.stop_ = stop_ != nullptr ? stop_ : o.stop_;
         return d;
     }
 
 private:
-    clock::time_point at_{};
+    // Fixes the point in time of an at_first_wait deadline (mutable: asking the time left of a
+    // deadline that was not started yet starts it).
+    void start() const noexcept {
+        if (!pending_) return;
+        pending_ = false;
+        at_ = clock::now() + span_;
+    }
+
+    mutable clock::time_point at_{};
+    clock::duration span_{};
     bool infinite_ = true;
+    mutable bool pending_ = false;
     const cancel_state* stop_ = nullptr;
 };
 
@@ -538,6 +570,27 @@ inline std::size_t recvfrom(handle h, void* data, std::size_t size, int flags, :
 
 // ---------------------------------------------------------------------------------------------
 // Messages: scatter/gather, control data and batches (impl/message.ipp)
+
+using os::batch_slot;
+using os::control_buffer;
+using os::control_fields;
+using os::io_vector;
+
+inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
+    return os::make_io_vector(data, size);
+}
+
+// Control data, encoded and decoded by the OS layer (its CMSG_* / WSA_CMSG_* rules): see
+// os::write_control and os::read_control.
+inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+                          int segment, const handle* fds, std::size_t count) noexcept {
+    return os::write_control(buf, source, interface_index, segment, fds, count);
+}
+inline void read_control(const void* control, std::size_t size, control_fields& out, handle* fds,
+                         std::size_t capacity) noexcept {
+    os::read_control(control, size, out, fds, capacity);
+}
+inline std::size_t handle_control_size(std::size_t count) noexcept { return os::handle_control_size(count); }
 
 // sendmsg / WSASendMsg (WSASend with no control data) with the retry policy of send;
 // `which` names the call for the fault hook (send for a stream, sendto for a datagram).

@@ -50,7 +50,9 @@ inline void commit_sender(address& a) noexcept {
 }
 
 // A try-once deadline for the later pieces of a batch.
-inline sys::deadline try_once() noexcept { return sys::deadline::after(timeout(std::chrono::seconds(0))); }
+inline sys::deadline try_once() noexcept {
+    return sys::deadline::at_first_wait(timeout(std::chrono::seconds(0)));
+}
 
 // One piece of a batch: up to os::batch_chunk datagrams through sys::batch.
 template <class Fill, class Done>
@@ -77,7 +79,7 @@ result<std::size_t> run_batch(const socket& s, std::size_t count, bool receive, 
         const std::size_t n = count - total < os::batch_chunk ? count - total : os::batch_chunk;
         const std::size_t base = total;
         const std::size_t got = batch_piece(
-            s.native_handle(), n, receive, first ? sys::deadline::after(t) : try_once(), ec,
+            s.native_handle(), n, receive, first ? sys::deadline::at_first_wait(t) : try_once(), ec,
             [&](std::size_t i, os::batch_slot& slot) { fill(base + i, slot); },
             [&](std::size_t i, os::batch_slot& slot) { done(base + i, slot); });
         if (ec) {
@@ -101,7 +103,7 @@ std::size_t to_vectors(const Buffer* b, std::size_t count, os::io_vector* out, s
         std::size_t size = b[i].size();
         if (size > limit - bytes) size = limit - bytes;
         if (size > static_cast<std::size_t>(0x7fffffff)) size = 0x7fffffff;
-        out[n++] = os::make_io_vector(b[i].data(), size);
+        out[n++] = sys::make_io_vector(b[i].data(), size);
         bytes += size;
     }
     return n;
@@ -118,7 +120,7 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
         [&](std::size_t i, detail::os::batch_slot& slot) {
             datagram& d = batch[i];
             const auto sink = d.peer.prepare_native();
-            slot.data = detail::os::make_io_vector(d.buffer.data(), d.buffer.size());
+            slot.data = detail::sys::make_io_vector(d.buffer.data(), d.buffer.size());
             slot.name = sink.data;
             slot.name_size = *sink.size;
             slot.size = 0;
@@ -146,7 +148,7 @@ result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::
         s, count, false, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             const datagram& d = batch[i];
-            slot.data = detail::os::make_io_vector(d.buffer.data(), d.size);
+            slot.data = detail::sys::make_io_vector(d.buffer.data(), d.size);
             slot.name = const_cast<::sockaddr*>(d.peer.data());
             slot.name_size = static_cast<detail::os::socklen_type>(d.peer.size());
             slot.size = 0;
@@ -161,7 +163,7 @@ result<std::size_t> try_send_batch(const socket& s, const outgoing_datagram* bat
         s, count, false, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             const outgoing_datagram& d = batch[i];
-            slot.data = detail::os::make_io_vector(d.data.data(), d.data.size());
+            slot.data = detail::sys::make_io_vector(d.data.data(), d.data.size());
             slot.name = d.to != nullptr ? const_cast<::sockaddr*>(d.to->data()) : nullptr;
             slot.name_size = d.to != nullptr ? static_cast<detail::os::socklen_type>(d.to->size()) : 0;
             slot.size = 0;
@@ -190,7 +192,7 @@ result<std::size_t> try_sendv(const socket& s, const const_buffer* buffers, std:
     std::error_code ec;
     const std::size_t sent =
         detail::sys::send_message(s.native_handle(), v, n, nullptr, 0, nullptr, 0, 0,
-                                  detail::fault::call::send, detail::sys::deadline::after(t), ec);
+                                  detail::fault::call::send, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return sent;
 }
@@ -210,7 +212,7 @@ result<std::size_t> try_recvv(const socket& s, const mutable_buffer* buffers, st
     int flags = 0;
     const std::size_t got =
         detail::sys::recv_message(s.native_handle(), v, n, nullptr, nullptr, nullptr, nullptr, flags, 0,
-                                  detail::fault::call::recv, detail::sys::deadline::after(t), ec);
+                                  detail::fault::call::recv, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return got;
 }
@@ -228,20 +230,20 @@ result<message> try_recvmsg(const socket& s, mutable_buffer b, timeout t) noexce
     message m;
     detail::os::control_buffer control;
     std::size_t control_size = detail::os::control_space;
-    auto v = detail::os::make_io_vector(b.data(), b.size());
+    auto v = detail::sys::make_io_vector(b.data(), b.size());
     const auto sink = m.sender.prepare_native();
     std::error_code ec;
     int flags = 0;
     m.size = detail::sys::recv_message(s.native_handle(), &v, 1, sink.data, sink.size, control.bytes,
                                        &control_size, flags, 0, detail::fault::call::recvfrom,
-                                       detail::sys::deadline::after(t), ec);
+                                       detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     detail::commit_sender(m.sender);
     if (m.size > b.size()) m.size = b.size();
     m.truncated = (flags & detail::os::msg_truncated) != 0;
     m.control_truncated = (flags & detail::os::msg_control_truncated) != 0;
     detail::os::control_fields f;
-    detail::os::read_control(control.bytes, control_size, f, nullptr, 0); // stray descriptors: closed
+    detail::sys::read_control(control.bytes, control_size, f, nullptr, 0); // stray descriptors: closed
     if (f.destination_size > 0) {
         if (auto d = address::try_from_native(&f.destination, static_cast<std::size_t>(f.destination_size))) {
             m.destination = *d;
@@ -280,13 +282,13 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
         source = address::ipv6(mapped);
     }
     detail::os::control_buffer control;
-    const long used = detail::os::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
+    const long used = detail::sys::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
-    auto v = detail::os::make_io_vector(b.data(), b.size());
+    auto v = detail::sys::make_io_vector(b.data(), b.size());
     std::error_code ec;
     const std::size_t n = detail::sys::send_message(
         s.native_handle(), &v, 1, to.data(), to.size(), control.bytes, static_cast<std::size_t>(used), 0,
-        detail::fault::call::sendto, detail::sys::deadline::after(t), ec);
+        detail::fault::call::sendto, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -303,14 +305,14 @@ result<std::size_t> try_send_segments(const socket& s, const_buffer payload, std
     if (segment_size == 0 || segment_size > 65535) return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
     const long used =
-        detail::os::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
+        detail::sys::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
-    auto v = detail::os::make_io_vector(payload.data(), payload.size());
+    auto v = detail::sys::make_io_vector(payload.data(), payload.size());
     std::error_code ec;
     const std::size_t n = detail::sys::send_message(
         s.native_handle(), &v, 1, to != nullptr ? to->data() : nullptr, to != nullptr ? to->size() : 0,
         control.bytes, static_cast<std::size_t>(used), 0, detail::fault::call::sendto,
-        detail::sys::deadline::after(t), ec);
+        detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -330,13 +332,13 @@ result<std::size_t> try_send_handles(const socket& s, const_buffer data, const n
     if (data.size() == 0 || count > max_passed_handles || (count > 0 && handles == nullptr))
         return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
-    const long used = detail::os::write_control(control, nullptr, 0, 0, handles, count);
+    const long used = detail::sys::write_control(control, nullptr, 0, 0, handles, count);
     if (used < 0) return detail::fail(std::errc::invalid_argument);
-    auto v = detail::os::make_io_vector(data.data(), data.size());
+    auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;
     const std::size_t n = detail::sys::send_message(
         s.native_handle(), &v, 1, nullptr, 0, control.bytes, static_cast<std::size_t>(used), 0,
-        detail::fault::call::send, detail::sys::deadline::after(t), ec);
+        detail::fault::call::send, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -355,18 +357,18 @@ result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, 
     if (capacity > max_passed_handles) capacity = max_passed_handles;
     detail::os::control_buffer control;
     // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
-    std::size_t control_size = capacity > 0 ? detail::os::handle_control_size(capacity) : 0;
-    auto v = detail::os::make_io_vector(data.data(), data.size());
+    std::size_t control_size = capacity > 0 ? detail::sys::handle_control_size(capacity) : 0;
+    auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;
     int flags = 0;
     handles_received r;
-    r.size = detail::sys::recv_message(s.native_handle(), &v, 1, nullptr, nullptr,
-                                       control_size > 0 ? control.bytes : nullptr, &control_size, flags, 0,
-                                       detail::fault::call::recv, detail::sys::deadline::after(t), ec);
+    r.size = detail::sys::recv_message(
+        s.native_handle(), &v, 1, nullptr, nullptr, control_size > 0 ? control.bytes : nullptr, &control_size,
+        flags, 0, detail::fault::call::recv, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     native_handle_type got[detail::os::max_passed_handles > 0 ? detail::os::max_passed_handles : 1];
     detail::os::control_fields f;
-    detail::os::read_control(control.bytes, control_size, f, got, capacity);
+    detail::sys::read_control(control.bytes, control_size, f, got, capacity);
     for (std::size_t i = 0; i < f.handles; ++i) out[i] = socket(got[i]);
     r.handles = f.handles;
     r.truncated = f.handles_dropped || (flags & detail::os::msg_control_truncated) != 0;

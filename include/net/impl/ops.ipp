@@ -85,7 +85,9 @@ inline std::error_code transfer_plan(message_flags f, message_flags allowed, tim
         (has(f, message_flags::dontwait) && has(f, message_flags::waitall)))
         return make_errc(std::errc::invalid_argument);
     native = has(f, message_flags::peek) ? MSG_PEEK : 0;
-    until = sys::deadline::after(has(f, message_flags::dontwait) ? timeout(std::chrono::seconds(0)) : t);
+    // One sys:: call uses it (waitall goes through try_recv_exact with t itself).
+    until =
+        sys::deadline::at_first_wait(has(f, message_flags::dontwait) ? timeout(std::chrono::seconds(0)) : t);
     return {};
 }
 inline std::error_code transfer_error(message_flags f, std::error_code ec) noexcept {
@@ -186,8 +188,8 @@ void connect(const socket& s, const address& a, timeout t) {
 result<std::size_t> try_send(const socket& s, const_buffer b, timeout t) noexcept {
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
-    const std::size_t n =
-        detail::sys::send(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::send(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -237,8 +239,8 @@ result<std::size_t> try_recv(const socket& s, mutable_buffer b, timeout t) noexc
     if (!s) return detail::fail(detail::not_open());
     if (b.size() == 0) return detail::fail(std::errc::invalid_argument); // 0 would read as EOF
     std::error_code ec;
-    const std::size_t n =
-        detail::sys::recv(s.native_handle(), b.data(), b.size(), 0, detail::sys::deadline::after(t), ec);
+    const std::size_t n = detail::sys::recv(s.native_handle(), b.data(), b.size(), 0,
+                                            detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -299,7 +301,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     std::error_code ec;
     const std::size_t n = detail::sys::sendto(s.native_handle(), b.data(), b.size(), 0, to.data(), to.size(),
-                                              detail::sys::deadline::after(t), ec);
+                                              detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     return n;
 }
@@ -314,7 +316,7 @@ result<recvfrom_result> try_recvfrom(const socket& s, mutable_buffer b, timeout 
     auto sink = r.sender.prepare_native();
     std::error_code ec;
     r.size = detail::sys::recvfrom(s.native_handle(), b.data(), b.size(), 0, sink.data, sink.size,
-                                   r.truncated, detail::sys::deadline::after(t), ec);
+                                   r.truncated, detail::sys::deadline::at_first_wait(t), ec);
     if (ec) return detail::fail(ec);
     // No sender address (an unnamed local socket): the kernel reports length 0.
     if (r.sender.commit_native()) r.sender = address::any(family::local);
