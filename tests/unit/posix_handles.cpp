@@ -22,7 +22,8 @@ template <class R> std::string why(const R& r) { return r ? std::string() : desc
 // Descriptors open in this process, counted by probing (portable POSIX; bounded).
 int open_descriptors() {
     int n = 0;
-    const long max = sysconf(_SC_OPEN_MAX) > 0 && sysconf(_SC_OPEN_MAX) < 65536 ? sysconf(_SC_OPEN_MAX) : 65536;
+    const long max =
+        sysconf(_SC_OPEN_MAX) > 0 && sysconf(_SC_OPEN_MAX) < 65536 ? sysconf(_SC_OPEN_MAX) : 65536;
     for (int fd = 0; fd < max; ++fd)
         if (fcntl(fd, F_GETFD) != -1) ++n;
     return n;
@@ -106,7 +107,8 @@ TEST_CASE("descriptors beyond the receiver's array are closed, reported as trunc
         for (std::size_t i = 0; i < got->handles; ++i) check_works(out[i], pairs[i].second, 'k');
         // Receiving with no room at all: the data still comes, every descriptor is dropped.
         REQUIRE(net::send_handles(a, net::buffer("z"), handles.data(), 3) == 1);
-        auto none = net::try_recv_handles(b, net::buffer(data, 1), nullptr, 0, netsock_test::loopback_timeout);
+        auto none =
+            net::try_recv_handles(b, net::buffer(data, 1), nullptr, 0, netsock_test::loopback_timeout);
         REQUIRE_MESSAGE(none, why(none));
         CHECK(none->size == 1);
         CHECK(none->handles == 0);
