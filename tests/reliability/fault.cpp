@@ -813,3 +813,110 @@ TEST_CASE("a failing getaddrinfo is reported as a resolver error, and the next l
     REQUIRE(found);
     CHECK_FALSE(found->empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Batches, scatter/gather and messages (message.hpp): the same retry policy
+
+namespace {
+net::socket bound_udp() {
+    auto s = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+    net::bind(s, net::address::loopback());
+    return s;
+}
+} // namespace
+
+TEST_CASE("recv_batch and send_batch retry 500 EINTRs and move every datagram once") {
+    auto rx = bound_udp(), tx = bound_udp();
+    const auto to = net::local_address(rx);
+    std::string payloads[8];
+    net::outgoing_datagram out[8];
+    for (int i = 0; i < 8; ++i) {
+        payloads[i] = "datagram " + std::to_string(i);
+        out[i] = {net::buffer(payloads[i]), &to};
+    }
+    fault::plan plan;
+    plan.on(call::sendto).fail(EINTR, 500);
+    plan.on(call::recvfrom).fail(EINTR, 500);
+    char storage[8][32];
+    net::datagram in[8];
+    for (int i = 0; i < 8; ++i) in[i].buffer = net::buffer(storage[i]);
+    std::size_t sent = 0, got = 0;
+    const auto start = steady::now();
+    {
+        fault::armed guard(plan);
+        for (int rounds = 0; sent < 8 && rounds < 8; ++rounds) {
+            auto r = net::try_send_batch(tx, out + sent, 8 - sent, io_timeout);
+            REQUIRE_OK(r);
+            sent += *r;
+        }
+        for (int rounds = 0; got < 8 && rounds < 8; ++rounds) {
+            auto r = net::try_recv_batch(rx, in + got, 8 - got, io_timeout);
+            REQUIRE_OK(r);
+            got += *r;
+        }
+    }
+    CHECK(seconds_since(start) < 10.0);
+    CHECK(plan.on(call::sendto).injected() == 500);
+    CHECK(plan.on(call::recvfrom).injected() == 500);
+    REQUIRE(sent == 8);
+    REQUIRE(got == 8);
+    for (int i = 0; i < 8; ++i) CHECK(std::string(storage[i], in[i].size) == payloads[i]);
+    // Nothing duplicated: the socket is empty now.
+    CHECK(net::try_recv_batch(rx, in, 8, std::chrono::milliseconds(20)).error() == std::errc::timed_out);
+}
+
+TEST_CASE("an EAGAIN storm ends a timed recv_batch, recvmsg and recvv at their deadline") {
+    auto rx = bound_udp();
+    fault::plan plan;
+    plan.on(call::recvfrom).fail(EAGAIN, -1);
+    plan.on(call::recv).fail(EAGAIN, -1);
+    char storage[16];
+    net::datagram d;
+    d.buffer = net::buffer(storage);
+    const auto start = steady::now();
+    {
+        fault::armed guard(plan);
+        CHECK(net::try_recv_batch(rx, &d, 1, std::chrono::milliseconds(150)).error() == std::errc::timed_out);
+        CHECK(net::try_recvmsg(rx, net::buffer(storage), std::chrono::milliseconds(150)).error() ==
+              std::errc::timed_out);
+        CHECK(net::try_recvv(rx, {net::buffer(storage)}, std::chrono::milliseconds(150)).error() ==
+              std::errc::timed_out);
+    }
+    const double took = seconds_since(start);
+    CHECK(took >= 0.45);
+    CHECK(took < 5.0);
+}
+
+TEST_CASE("sendv retries 50 EINTRs and delivers the gathered bytes once, in order") {
+    auto p = connected_pair();
+    const auto data = pattern(3000);
+    const net::const_buffer parts[3] = {net::buffer(data.data(), 1000), net::buffer(data.data() + 1000, 1000),
+                                        net::buffer(data.data() + 2000, 1000)};
+    fault::plan plan;
+    plan.on(call::send).fail(EINTR, 50);
+    std::size_t sent = 0;
+    {
+        fault::armed guard(plan);
+        for (int rounds = 0; sent < data.size() && rounds < 3000; ++rounds) {
+            // The rest of the three parts, as a new gather list.
+            net::const_buffer rest[3];
+            std::size_t n = 0, skip = sent;
+            for (const auto& part : parts) {
+                if (skip >= part.size()) {
+                    skip -= part.size();
+                    continue;
+                }
+                rest[n] = part;
+                rest[n++] += skip;
+                skip = 0;
+            }
+            auto r = net::try_sendv(p.client, rest, n, io_timeout);
+            REQUIRE_OK(r);
+            sent += *r;
+        }
+    }
+    CHECK(plan.on(call::send).injected() == 50);
+    std::vector<unsigned char> got(data.size());
+    REQUIRE_OK(net::try_recv_exact(p.server, net::buffer(got), io_timeout));
+    CHECK(first_mismatch(got.data(), got.size()) == got.size());
+}
