@@ -5,23 +5,27 @@
 // besides its bytes (ancillary data: the address a datagram was sent to, its hop limit, the
 // kernel's receive time, a GRO segment size, descriptors passed over a local socket).
 //
-//     net::datagram batch[64];                        // buffers set once
-//     std::size_t n = net::recv_batch(s, batch);     // waits for one, takes what is queued
-//     net::send_batch(s, batch, n);                  // echoes them back to their senders
+//     net::datagram batch[64];                    // each batch[i].buffer set once
+//     std::size_t n = net::recv_batch(s, batch);  // waits for one, takes what is queued
+//     net::send_batch(s, batch, n);               // echoes them back to their senders
 //
 // No call allocates: control data is encoded and decoded on the stack. What an OS lacks is
 // reported, never emulated silently: a call as std::errc::operation_not_supported, an option
 // (receive_packet_info, ...) as no_protocol_option, like every option (options.hpp).
 //
-// | call | Linux | macOS / BSD | Windows |
-// | --- | --- | --- | --- |
-// | recv_batch / send_batch | recvmmsg / sendmmsg, 64 per call | a loop of single calls | a loop |
-// | sendv / recvv | sendmsg / recvmsg | sendmsg / recvmsg | WSASend / WSARecv |
-// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6
-// needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg | | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same
-// | not supported | | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported | |
-// send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported | |
-// send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
+// What each OS offers:
+// - recv_batch / send_batch: recvmmsg / sendmmsg on Linux (64 datagrams per call); a loop of
+//   single calls on macOS, the BSDs and Windows.
+// - sendv / recvv: sendmsg / recvmsg; WSASend / WSARecv on Windows.
+// - packet info (destination address, interface, reply source): IP_PKTINFO and
+//   IPV6_RECVPKTINFO / IPV6_PKTINFO on Linux and macOS (there by the RFC 3542 numbers, which
+//   <netinet6/in6.h> names only under __APPLE_USE_RFC_3542); WSARecvMsg / WSASendMsg on Windows.
+// - hop limit: IP_RECVTTL, IPV6_RECVHOPLIMIT (Linux, macOS); not on Windows.
+// - receive time: SO_TIMESTAMPNS (nanoseconds) on Linux, SO_TIMESTAMP (microseconds) on macOS
+//   and the BSDs; not on Windows.
+// - send_segments (UDP GSO) and the GRO segment size: Linux only (UDP_SEGMENT, UDP_GRO).
+// - send_handles / recv_handles: SCM_RIGHTS (Linux with MSG_CMSG_CLOEXEC; macOS and the BSDs
+//   set FD_CLOEXEC right after receipt); not on Windows.
 
 #include "address.hpp"
 #include "buffer.hpp"

@@ -1357,6 +1357,8 @@ inline constexpr int opt_v4_packet_info = IP_PKTINFO;
 inline constexpr int opt_v6_packet_info = IPV6_PKTINFO;
 inline constexpr int opt_v4_receive_hops = -1;
 inline constexpr int opt_v6_receive_hops = -1;
+inline constexpr int v6_packet_info_type = IPV6_PKTINFO;
+inline constexpr int v6_hop_limit_type = -1;
 inline constexpr int opt_timestamp = -1;
 // Descriptor passing (SCM_RIGHTS) does not exist; WSADuplicateSocket is another model.
 inline constexpr bool has_handle_passing = false;
@@ -2169,22 +2171,30 @@ inline std::size_t handle_control_size(std::size_t count) noexcept { return CMSG
 
 // Receive-side options that make the kernel attach control data; -1 = not available here.
 inline constexpr int opt_v4_packet_info = IP_PKTINFO;
-// macOS declares the RFC 3542 names only under __APPLE_USE_RFC_3542 (set before any system
-// header); without them IPv6 packet info and hop limits are not available there.
-#if defined(IPV6_RECVPKTINFO)
-inline constexpr int opt_v6_packet_info = IPV6_RECVPKTINFO;
-#else
-inline constexpr int opt_v6_packet_info = -1;
-#endif
 #if defined(IP_RECVTTL)
 inline constexpr int opt_v4_receive_hops = IP_RECVTTL;
 #else
 inline constexpr int opt_v4_receive_hops = -1;
 #endif
-#if defined(IPV6_RECVHOPLIMIT)
+// IPv6 (RFC 3542): the options and the control message types. macOS names them only when
+// __APPLE_USE_RFC_3542 is defined before the first system header, which a header cannot
+// promise; its kernel takes the RFC 3542 numbers of <netinet6/in6.h> either way, so they are
+// spelled here (not verified on a Mac: netsock's macOS build is compile-checked only).
+#if defined(IPV6_RECVPKTINFO)
+inline constexpr int opt_v6_packet_info = IPV6_RECVPKTINFO;
+inline constexpr int v6_packet_info_type = IPV6_PKTINFO;
 inline constexpr int opt_v6_receive_hops = IPV6_RECVHOPLIMIT;
+inline constexpr int v6_hop_limit_type = IPV6_HOPLIMIT;
+#elif defined(NETSOCK_OS_APPLE)
+inline constexpr int opt_v6_packet_info = 61;      // IPV6_RECVPKTINFO
+inline constexpr int v6_packet_info_type = 46;     // IPV6_3542PKTINFO
+inline constexpr int opt_v6_receive_hops = 37;     // IPV6_RECVHOPLIMIT
+inline constexpr int v6_hop_limit_type = 47;       // IPV6_3542HOPLIMIT
 #else
+inline constexpr int opt_v6_packet_info = -1;
+inline constexpr int v6_packet_info_type = -1;
 inline constexpr int opt_v6_receive_hops = -1;
+inline constexpr int v6_hop_limit_type = -1;
 #endif
 #if defined(SO_TIMESTAMPNS)
 inline constexpr int opt_timestamp = SO_TIMESTAMPNS; // struct timespec
@@ -2230,6 +2240,11 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
     ::msghdr msg{};
     msg.msg_control = const_cast<void*>(control);
     msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(size);
+// musl's CMSG_NXTHDR compares a size_t with a ptrdiff_t.
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#endif
     for (::cmsghdr* c = size >= sizeof(::cmsghdr) ? CMSG_FIRSTHDR(&msg) : nullptr; c != nullptr;
          c = CMSG_NXTHDR(&msg, c)) {
         const unsigned char* data = CMSG_DATA(c);
@@ -2244,7 +2259,7 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
             std::memcpy(&out.destination, &sin, sizeof sin);
             out.destination_size = sizeof sin;
             out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
-        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == v6_packet_info_type &&
                    len >= sizeof(::in6_pktinfo)) {
             ::in6_pktinfo info;
             std::memcpy(&info, data, sizeof info);
@@ -2259,7 +2274,7 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
                                                     || c->cmsg_type == IP_RECVTTL
 #endif
                                                     )) ||
-                   (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+                   (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == v6_hop_limit_type)) {
             // An int on Linux; IP_RECVTTL on macOS and the BSDs carries one byte.
             if (len >= sizeof(int)) std::memcpy(&out.hop_limit, data, sizeof(int));
             else if (len >= 1) out.hop_limit = data[0];
@@ -2303,6 +2318,9 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
         }
 #endif
     }
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 }
 
 // Builds control data to send: the source address (and interface) of a datagram, a UDP GSO
@@ -2336,7 +2354,7 @@ inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigne
         ::in6_pktinfo info{};
         info.ipi6_ifindex = interface_index;
         info.ipi6_addr = reinterpret_cast<const ::sockaddr_in6*>(source)->sin6_addr;
-        unsigned char* d = next(IPPROTO_IPV6, IPV6_PKTINFO, sizeof info);
+        unsigned char* d = next(IPPROTO_IPV6, v6_packet_info_type, sizeof info);
         if (d == nullptr) return -1;
         std::memcpy(d, &info, sizeof info);
     }
@@ -3949,23 +3967,27 @@ NETSOCK_END_NAMESPACE
 // besides its bytes (ancillary data: the address a datagram was sent to, its hop limit, the
 // kernel's receive time, a GRO segment size, descriptors passed over a local socket).
 //
-//     net::datagram batch[64];                        // buffers set once
-//     std::size_t n = net::recv_batch(s, batch);     // waits for one, takes what is queued
-//     net::send_batch(s, batch, n);                  // echoes them back to their senders
+//     net::datagram batch[64];                    // each batch[i].buffer set once
+//     std::size_t n = net::recv_batch(s, batch);  // waits for one, takes what is queued
+//     net::send_batch(s, batch, n);               // echoes them back to their senders
 //
 // No call allocates: control data is encoded and decoded on the stack. What an OS lacks is
 // reported, never emulated silently: a call as std::errc::operation_not_supported, an option
 // (receive_packet_info, ...) as no_protocol_option, like every option (options.hpp).
 //
-// | call | Linux | macOS / BSD | Windows |
-// | --- | --- | --- | --- |
-// | recv_batch / send_batch | recvmmsg / sendmmsg, 64 per call | a loop of single calls | a loop |
-// | sendv / recvv | sendmsg / recvmsg | sendmsg / recvmsg | WSASend / WSARecv |
-// | packet info (destination, interface, reply source) | IP_PKTINFO, IPV6_RECVPKTINFO | IP_PKTINFO (IPv6
-// needs __APPLE_USE_RFC_3542) | WSARecvMsg / WSASendMsg | | hop limit | IP_RECVTTL, IPV6_RECVHOPLIMIT | same
-// | not supported | | receive time | SO_TIMESTAMPNS (ns) | SO_TIMESTAMP (us) | not supported | |
-// send_segments (UDP GSO), GRO segment size | UDP_SEGMENT, UDP_GRO | not supported | not supported | |
-// send_handles / recv_handles | SCM_RIGHTS, MSG_CMSG_CLOEXEC | SCM_RIGHTS, then FD_CLOEXEC | not supported |
+// What each OS offers:
+// - recv_batch / send_batch: recvmmsg / sendmmsg on Linux (64 datagrams per call); a loop of
+//   single calls on macOS, the BSDs and Windows.
+// - sendv / recvv: sendmsg / recvmsg; WSASend / WSARecv on Windows.
+// - packet info (destination address, interface, reply source): IP_PKTINFO and
+//   IPV6_RECVPKTINFO / IPV6_PKTINFO on Linux and macOS (there by the RFC 3542 numbers, which
+//   <netinet6/in6.h> names only under __APPLE_USE_RFC_3542); WSARecvMsg / WSASendMsg on Windows.
+// - hop limit: IP_RECVTTL, IPV6_RECVHOPLIMIT (Linux, macOS); not on Windows.
+// - receive time: SO_TIMESTAMPNS (nanoseconds) on Linux, SO_TIMESTAMP (microseconds) on macOS
+//   and the BSDs; not on Windows.
+// - send_segments (UDP GSO) and the GRO segment size: Linux only (UDP_SEGMENT, UDP_GRO).
+// - send_handles / recv_handles: SCM_RIGHTS (Linux with MSG_CMSG_CLOEXEC; macOS and the BSDs
+//   set FD_CLOEXEC right after receipt); not on Windows.
 
 
 #include <chrono>

@@ -563,6 +563,8 @@ inline constexpr int opt_v4_packet_info = IP_PKTINFO;
 inline constexpr int opt_v6_packet_info = IPV6_PKTINFO;
 inline constexpr int opt_v4_receive_hops = -1;
 inline constexpr int opt_v6_receive_hops = -1;
+inline constexpr int v6_packet_info_type = IPV6_PKTINFO;
+inline constexpr int v6_hop_limit_type = -1;
 inline constexpr int opt_timestamp = -1;
 // Descriptor passing (SCM_RIGHTS) does not exist; WSADuplicateSocket is another model.
 inline constexpr bool has_handle_passing = false;
