@@ -16,15 +16,18 @@
 // with a canceller, netsock never blocks in the kernel (it tries the receive without
 // blocking, then poll()s the socket and the canceller together, then receives again), four
 // system calls per datagram in ping-pong, and at 64-byte datagrams that made the server 0.75x
-// the raw loop in ping-pong and 0.42x with 32 in flight. Waiting with net::wait before each
-// receive (poll, then a receive that does not wait) is three calls, also slower. Instead
-// the signal handler, after cancelling, sends one empty datagram to the server's own address
-// (loopback for a wildcard address; example::on_stop_signal), which ends the blocked
-// receive; the loop then sees stop.is_cancelled() and ends. Only the flag stops the server:
-// an empty datagram from anyone else is echoed like any other. A second thread that waits
-// for the canceller and then sends that datagram would work too, but a second thread makes
-// every recvfrom/sendto of the C library dearer (its cancellation points are cheap only in
-// a single-threaded process): a few percent here. Measured in bench/RESULTS.md, "UDP echo".
+// the raw loop in ping-pong and 0.42x with 32 in flight (and quiet, still 0.85x / 0.88x).
+// Waiting with net::wait before each receive (poll, then a receive that does not wait) is
+// three calls: 0.80x / 0.83x. Instead the signal handler, after cancelling, sends one empty
+// datagram to the server's own address (loopback for a wildcard address;
+// example::on_stop_signal), which ends the blocked receive; the loop then sees
+// stop.is_cancelled() and ends. Only the flag stops the server: an empty datagram from
+// anyone else is echoed like any other. A second thread that waits for the canceller and
+// then sends that datagram works too, but a second thread makes every recvfrom/sendto of the
+// C library dearer (its cancellation-point wrappers are cheap only in a single-threaded
+// process: 2.4 % of the server's cycles under perf). What is left to the raw loop (about
+// 0.97x / 0.94x, bench/RESULTS.md "UDP echo") is netsock's receive being recvmsg (to report
+// truncation) where the raw loop calls recvfrom: the raw loop on recvmsg measures the same.
 
 #include <net/net.hpp>
 
