@@ -15,6 +15,7 @@
 #    /proc/<pid>/stat, children included) per request.
 # 4. Work per request, counted (bench/work.sh): system calls (perf) and user-space instructions
 #    (callgrind) of each server per request, numbers that repeat on a noisy machine.
+# UDP is measured apart: bash bench/udp.sh writes the "UDP echo" section, which this keeps.
 # The machine is shared and noisy: compare ratios within this run, not absolute numbers
 # across runs. Nothing is pinned by default: on a small shared machine a pinned process waits
 # for its one CPU while another tenant's job runs there (on the 2-CPU machine of RESULTS.md,
@@ -316,5 +317,9 @@ echo "clk_tck=$(getconf CLK_TCK)" >> "$tmp/meta.txt"
 echo "total_seconds=$(($(date +%s) - run_start))" >> "$tmp/meta.txt"
 python3 bench/report.py --meta "$tmp/meta.txt" --results "$results" --micro "$tmp/micro.json" \
     --instructions "$tmp/instructions.md" --work "$tmp/work.tsv" > "$tmp/RESULTS.md"
+# The "UDP echo" section is bench/udp.sh's: keep it as it is.
+if [ -f "$out_md" ] && grep -qx '## UDP echo' "$out_md"; then
+    { echo; sed -n '/^## UDP echo$/,/^## /{/^## /!p;/^## UDP echo$/p}' "$out_md"; } >> "$tmp/RESULTS.md"
+fi
 cp "$tmp/RESULTS.md" "$out_md"
 note "wrote $out_md"

@@ -21,7 +21,8 @@
 //
 // Stopping: `example::stop_signal()` is a net::canceller that SIGINT and SIGTERM cancel. Every
 // blocking call of a server takes it, so Ctrl-C ends a blocked accept, recv or send at once,
-// without waking up periodically to look at a flag.
+// without waking up periodically to look at a flag. (udp_echo_server's receive does not, for
+// speed; a hook of the handler, `example::on_stop_signal`, wakes it instead.)
 
 #include <net/net.hpp>
 
@@ -126,8 +127,11 @@ namespace detail {
 inline std::atomic<net::canceller*> signal_target{nullptr};
 static_assert(std::atomic<net::canceller*>::is_always_lock_free,
               "the signal handler needs a lock-free pointer");
+inline std::atomic<void (*)()> signal_hook{nullptr};
+static_assert(std::atomic<void (*)()>::is_always_lock_free, "the signal handler needs a lock-free pointer");
 extern "C" inline void cancel_on_signal(int) {
     if (net::canceller* c = signal_target.load()) c->cancel(); // async-signal-safe
+    if (void (*hook)() = signal_hook.load()) hook();
 }
 } // namespace detail
 
@@ -142,6 +146,12 @@ inline net::canceller& stop_signal() {
     }
     return stop;
 }
+
+/// Makes the handler of stop_signal() also call `hook`, after the cancel: for a server whose
+/// loop blocks without the canceller and needs another wake-up (udp_echo_server). `hook`
+/// runs in a signal handler (on Windows, on a thread of its own): async-signal-safe calls
+/// only, errno left as it was, and nothing it uses ever destroyed.
+inline void on_stop_signal(void (*hook)()) noexcept { detail::signal_hook.store(hook); }
 
 /// True for the error of a call that stop_signal() ended.
 inline bool is_stop(const std::error_code& ec) { return ec == std::errc::operation_canceled; }

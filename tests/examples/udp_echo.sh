@@ -13,6 +13,8 @@ expect_match bad_server_arg.err '^usage: udp_echo_server'
 expect_rc 2 bad_client_arg "$client" --port 1 --retries lots
 expect_match bad_client_arg.err '^usage: udp_echo_client'
 expect_rc 2 client_without_port "$client" --message x
+expect_rc 2 verbose_and_quiet "$server" --verbose --quiet
+expect_match verbose_and_quiet.err 'exclude each other'
 expect_rc 2 unknown_server_arg "$server" --no-such-option
 expect_match unknown_server_arg.err '^usage: udp_echo_server'
 expect_empty unknown_server_arg.out
@@ -21,6 +23,8 @@ expect_empty unknown_server_arg.out
 expect_rc 0 server_help "$server" --help
 expect_match server_help.out '^  -H, --host HOST'
 expect_match server_help.out '^  -n, --max-datagrams N'
+expect_match server_help.out '^  -v, --verbose'
+expect_match server_help.out '^  -q, --quiet'
 expect_match server_help.out '^  -h, --help'
 expect_empty server_help.err
 expect_rc 0 client_help "$client" -h
@@ -28,8 +32,9 @@ expect_match client_help.out '^  -p, --port N'
 expect_match client_help.out '^  -r, --retries N'
 expect_empty client_help.err
 
-# Five datagrams: two --message, three stdin lines (one empty: a zero-length datagram).
-start_server server "$server" --port 0 --max-datagrams 5
+# Five datagrams: two --message, three stdin lines (one empty: a zero-length datagram, which
+# the server echoes like any other: only a signal stops it). --verbose: a line per datagram.
+start_server server "$server" --port 0 --max-datagrams 5 --verbose
 expect_rc 0 client1 "$client" --port "$PORT" --message "hello" --message "two words"
 expect_line client1.out "sending to 127.0.0.1:$PORT"
 expect_line client1.out "sent: hello"
@@ -50,6 +55,24 @@ expect_match server.out '^datagram from .*: 0 bytes$'
 expect_line server.out "echoed 5 datagram(s), exiting"
 expect_empty server.err
 
+# By default: the "listening on" line and the summary, nothing per datagram.
+start_server plain "$server" --port 0 --max-datagrams 3
+expect_rc 0 plain_client "$client" --port "$PORT" --message "a" --message "" --message "c"
+expect_count plain_client.out '^received: ' 3
+wait_server 10
+expect_count plain.out '' 2
+expect_line plain.out "listening on 127.0.0.1:$PORT"
+expect_line plain.out "echoed 3 datagram(s), exiting"
+expect_empty plain.err
+
+# --quiet: only the "listening on" line (how a script learns the port).
+start_server hushed "$server" --port 0 --max-datagrams 1 -q
+expect_rc 0 hushed_client "$client" --port "$PORT" --message "shh"
+wait_server 10
+expect_count hushed.out '' 1
+expect_line hushed.out "listening on 127.0.0.1:$PORT"
+expect_empty hushed.err
+
 # Nobody answers any more: the client resends (bounded) and gives up with exit code 1.
 expect_rc 1 lost "$client" --port "$PORT" --message "anyone?" --timeout 1 --retries 2
 expect_count lost.out '^sent again \(attempt [23] of 3\): anyone\?$' 2
@@ -57,7 +80,7 @@ expect_match lost.err 'no echo after 3 attempt'
 
 # A datagram larger than the server's buffer: the server reports the truncation and echoes
 # the part it kept; the client reports the wrong echo (exit code 1).
-start_server small "$server" --port 0 --max-datagrams 1 --buffer-size 4
+start_server small "$server" --port 0 --max-datagrams 1 --buffer-size 4 -v
 expect_rc 1 truncated "$client" --port "$PORT" --message "longer than four" --retries 0
 expect_line truncated.out "received: long"
 expect_match truncated.err 'differs'
@@ -65,11 +88,25 @@ wait_server 10
 expect_match small.out '^datagram from .*: 4 bytes \(truncated: larger than the 4-byte buffer'
 expect_match small.out '^echoed 4 bytes to '
 
-# SIGTERM stops an idle server cleanly (exit code 0) via its receive timeout.
-start_server stopper "$server" --port 0
+# SIGTERM and SIGINT stop a server blocked in its receive at once (exit code 0): the signal
+# handler wakes the receive (an empty datagram to the server's own address), the loop sees
+# the cancelled flag. "At once": within 2 s although nothing else ever arrives; the server
+# is known to be blocked once it has echoed a datagram and printed nothing since.
+for sig in TERM INT; do
+    start_server "stop_$sig" "$server" --port 0
+    expect_rc 0 "stop_${sig}_client" "$client" --port "$PORT" --message "then wait"
+    kill -"$sig" "$NETSOCK_SERVER_PID"
+    wait_server 2
+    expect_line "stop_$sig.out" "stopped after 1 datagram(s)"
+    expect_empty "stop_$sig.err"
+done
+
+# Stopping on a wildcard address: the wake-up goes to loopback.
+start_server stop_any "$server" --host 0.0.0.0 --port 0
+expect_line stop_any.out "listening on 0.0.0.0:$PORT"
 kill -TERM "$NETSOCK_SERVER_PID"
-wait_server 10
-expect_line stopper.out "stopped after 0 datagram(s)"
+wait_server 2
+expect_line stop_any.out "stopped after 0 datagram(s)"
 
 # "::" listens on IPv6 and IPv4 in every server (examples/common.hpp): an IPv4 and an IPv6
 # client, when the machine has IPv6.
@@ -80,6 +117,11 @@ if try_start_server dual "$server" --host :: --port 0 --max-datagrams 2; then
     expect_rc 0 dual_v6 "$client" --host ::1 --port "$PORT" --message "v6 on ::"
     expect_line dual_v6.out "received: v6 on ::"
     wait_server 10
+    # Stopping a dual-stack server blocked in its receive: the wake-up goes to ::1.
+    start_server dual_stop "$server" --host :: --port 0
+    kill -TERM "$NETSOCK_SERVER_PID"
+    wait_server 2
+    expect_line dual_stop.out "stopped after 0 datagram(s)"
 else
     echo "note: no IPv6 here; the dual-stack part skipped"
 fi

@@ -10,7 +10,10 @@
 #    its JSON;
 # 3. bench/loadgen against examples/poller_echo_server for about a second in all: ping-pong
 #    with 1 and 8 connections, a stream, 200 connections at once; every echoed byte verified;
-# 4. bench/compile_time.sh with one run per TU: the compile-time report of both modes (figures
+# 4. bench/udp.sh in its smoke mode (a few seconds): udp_echo_server, bench/udp_raw_echo and
+#    bench/udp_echo.py driven by bench/udp_load, ping-pong and flood, and the system-call
+#    count under strace -c / perf where they exist; nothing written;
+# 5. bench/compile_time.sh with one run per TU: the compile-time report of both modes (figures
 #    only, no target judged: CPU times on a shared machine swing; README "Compile time").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -24,7 +27,7 @@ netsock_ensure_packages cmake g++ make python3 libbenchmark-dev libasio-dev
 echo "bench-smoke: configure + build in $build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETSOCK_BUILD_BENCH=ON \
     -DNETSOCK_BUILD_EXAMPLES=ON >/dev/null
-targets=(micro loadgen raw_threaded_echo poller_echo_server)
+targets=(micro loadgen raw_threaded_echo poller_echo_server udp_load udp_raw_echo udp_echo_server)
 [ "$(uname -s)" = Linux ] && targets+=(raw_epoll_echo raw_epoll_http)
 grep -q '^NETSOCK_ASIO_INCLUDE:PATH=/' "$build/CMakeCache.txt" && targets+=(asio_echo)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >/dev/null
@@ -73,6 +76,14 @@ kill -TERM "$server_pid"
 wait "$server_pid" || failed=1
 server_pid=
 [ $failed = 0 ] || { echo "bench-smoke: FAILED: loadgen" >&2; exit 1; }
+
+echo "bench-smoke: UDP echo (bench/udp.sh, smoke mode)"
+NETSOCK_UDP_SMOKE=1 bash bench/udp.sh "$build" > "$tmp/udp.txt" 2>&1 || {
+    cat "$tmp/udp.txt" >&2
+    echo "bench-smoke: FAILED: bench/udp.sh" >&2
+    exit 1
+}
+grep -E '^  (pingpong|flood) ' "$tmp/udp.txt"
 
 echo "bench-smoke: compile time (bench/compile_time.sh, one run per TU)"
 RUNS=1 bash bench/compile_time.sh

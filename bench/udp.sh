@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# bench/udp.sh: examples/udp_echo_server next to a raw recvfrom/sendto loop (bench/udp_raw_echo)
+# and a plain Python loop (bench/udp_echo.py), in one run, 64-byte datagrams over loopback,
+# and the "UDP echo" section of bench/RESULTS.md written from it.
+#
+#   bash bench/udp.sh [BUILD_DIR]       # about 2 minutes; BUILD_DIR default build-bench
+#   NETSOCK_UDP_SMOKE=1 bash bench/udp.sh BUILD_DIR   # a few seconds: runs everything once,
+#                                                     # briefly, checks it works, writes nothing
+#
+# 1. Timed: ROUNDS rounds (NETSOCK_UDP_ROUNDS, default 5); in each, every server runs once per
+#    scenario, freshly started, in rotating order, driven by bench/udp_load for SECONDS
+#    (NETSOCK_UDP_SECONDS, default 2): "pingpong" (one datagram in flight) and "flood" (32 in
+#    flight, refilled as echoes arrive). Medians over the rounds, ratios of the medians to
+#    udp_raw_echo, and the min-max of the per-round (back-to-back) ratios.
+# 2. Counted: each server under `strace -c -f`, then under `perf stat` (if perf can count
+#    raw_syscalls:sys_enter here), echoes COUNT datagrams (NETSOCK_UDP_COUNT, default 20000)
+#    per scenario; system calls per datagram = (calls of that run - calls of a run that echoes
+#    none) / the datagrams the server reports, so start-up and exit cancel out.
+# Pinning (NETSOCK_UDP_PIN, default 1 where there are 2+ CPUs): the server on the last CPU, the
+# load generator on the others (taskset). NETSOCK_UDP_RESULTS=FILE writes the section there
+# instead of bench/RESULTS.md ("-": nowhere). The build needs NETSOCK_BUILD_BENCH=ON and
+# NETSOCK_BUILD_EXAMPLES=ON (Release or RelWithDebInfo): this script does not build.
+# Every wait is bounded; every server is stopped (SIGTERM, then SIGKILL) when the script ends.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+build=${1:-build-bench}
+bin=$build/bench ex=$build/examples
+smoke=${NETSOCK_UDP_SMOKE:-0}
+rounds=${NETSOCK_UDP_ROUNDS:-5}
+secs=${NETSOCK_UDP_SECONDS:-2}
+count=${NETSOCK_UDP_COUNT:-20000}
+out_md=${NETSOCK_UDP_RESULTS:-bench/RESULTS.md}
+if [ "$smoke" = 1 ]; then rounds=1 secs=0.3 count=500 out_md=-; fi
+command_line="bash bench/udp.sh $build"
+[ "$rounds" = 5 ] && [ "$secs" = 2 ] || command_line="NETSOCK_UDP_ROUNDS=$rounds NETSOCK_UDP_SECONDS=$secs $command_line"
+
+for f in "$bin/udp_load" "$bin/udp_raw_echo" "$ex/udp_echo_server"; do
+    [ -x "$f" ] || { echo "udp.sh: $f is missing (build with NETSOCK_BUILD_BENCH=ON NETSOCK_BUILD_EXAMPLES=ON)" >&2; exit 1; }
+done
+command -v python3 >/dev/null 2>&1 || { echo "udp.sh: python3 is needed" >&2; exit 1; }
+# The interpreter itself, not a wrapper script (pyenv's shims) that would run along with it.
+python=$(python3 -c 'import sys; print(sys.executable)')
+
+tmp=$(mktemp -d /tmp/netsock-udp.XXXXXX)
+server_pid='' wrapper_pid=''
+cleanup() {
+    local p
+    for p in $server_pid $wrapper_pid; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 0.1
+    for p in $server_pid $wrapper_pid; do kill -KILL "$p" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ncpu=$(nproc)
+server_pin=() client_pin=() pinning=none
+pin=${NETSOCK_UDP_PIN:-same}
+if [ "$pin" != none ] && [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null 2>&1 &&
+    taskset -c "$((ncpu - 1))" true 2>/dev/null; then
+    if [ "$pin" = same ]; then
+        server_pin=(taskset -c "$((ncpu - 1))")
+        client_pin=(taskset -c "$((ncpu - 1))")
+        pinning="server and udp_load both on CPU $((ncpu - 1)) (taskset)"
+    else
+        server_pin=(taskset -c "$((ncpu - 1))")
+        client_pin=(taskset -c "0-$((ncpu - 2))")
+        pinning="server on CPU $((ncpu - 1)), udp_load on CPU 0-$((ncpu - 2)) (taskset)"
+    fi
+fi
+
+# NAME -> command. The example with its default output: "listening on", then the summary.
+declare -A cmd=(
+    [udp_echo_server]="$ex/udp_echo_server --port 0"
+    [udp_raw_echo]="$bin/udp_raw_echo"
+    [udp_echo.py]="$python bench/udp_echo.py"
+)
+servers=(udp_echo_server udp_raw_echo udp_echo.py)
+# NETSOCK_UDP_EXTRA="name=command|name=command": more servers, e.g. variants under study.
+if [ -n "${NETSOCK_UDP_EXTRA:-}" ]; then
+    IFS='|' read -r -a extra <<< "$NETSOCK_UDP_EXTRA"
+    for e in "${extra[@]}"; do
+        cmd[${e%%=*}]=${e#*=}
+        servers+=("${e%%=*}")
+    done
+fi
+declare -A load_args=(
+    [pingpong]="--mode pingpong"
+    [flood]="--mode flood --window 32"
+)
+scenarios=(pingpong flood)
+
+# start NAME WRAPPER...: starts server NAME (under WRAPPER, e.g. strace) and waits (at most
+# 10 s) for its "listening on" line; sets server_pid, wrapper_pid and port.
+start() {
+    local name=$1 i
+    shift
+    : > "$tmp/server.out"
+    # shellcheck disable=SC2086
+    "$@" ${cmd[$name]} > "$tmp/server.out" 2> "$tmp/server.err" < /dev/null &
+    wrapper_pid=$!
+    port=
+    for ((i = 0; i < 200; i++)); do
+        port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$tmp/server.out" | head -1)
+        [ -n "$port" ] && break
+        kill -0 "$wrapper_pid" 2>/dev/null || break
+        sleep 0.05 # polls the child's output file (process start-up, not a socket)
+    done
+    [ -n "$port" ] || { echo "udp.sh: $name did not start:" >&2; cat "$tmp/server.out" "$tmp/server.err" >&2; exit 1; }
+    # A wrapper (strace, taskset execs) may have forked the server: signal the server itself.
+    server_pid=$(pgrep -P "$wrapper_pid" | head -1 || true)
+    [ -n "$server_pid" ] || server_pid=$wrapper_pid
+}
+
+# stop: SIGTERM, at most 5 s for the server (and its wrapper) to exit, then SIGKILL.
+stop() {
+    local i
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$wrapper_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "$server_pid" "$wrapper_pid" 2>/dev/null || true
+    wait "$wrapper_pid" 2>/dev/null || true
+    server_pid='' wrapper_pid=''
+}
+
+# The datagrams the server says it echoed (its last line), or empty.
+server_count() {
+    sed -n -e 's/^echoed \([0-9][0-9]*\) datagram(s), exiting$/\1/p' \
+        -e 's/^stopped after \([0-9][0-9]*\) datagram(s)$/\1/p' "$tmp/server.out" | tail -1
+}
+
+rotate() { # N WORDS...: the words rotated left by N
+    local n=$1
+    shift
+    local w=("$@") i
+    for ((i = 0; i < $#; i++)); do printf '%s ' "${w[$(((i + n) % $#))]}"; done
+}
+
+note() { echo "[udp.sh] $*"; }
+
+# --- 1. timed, interleaved ----------------------------------------------------------------------
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+: > "$tmp/rates.tsv"
+failed=0
+note "timed: $rounds round(s) of ${secs}s per server and scenario; pinning: $pinning"
+for ((r = 1; r <= rounds; r++)); do
+    for sc in "${scenarios[@]}"; do
+        for s in $(rotate "$r" "${servers[@]}"); do
+            start "$s" "${server_pin[@]}"
+            # shellcheck disable=SC2086
+            line=$("${client_pin[@]}" "$bin/udp_load" --port "$port" ${load_args[$sc]} --duration "$secs" || true)
+            stop
+            echo "  $sc #$r $s: ${line#udp_load }"
+            grep -q ' ok=1' <<< "$line" || failed=1
+            rate=$(sed -n 's/.* datagrams_per_s=\([0-9.]*\) .*/\1/p' <<< "$line")
+            printf '%s\t%s\t%s\t%s\n' "$sc" "$s" "$r" "${rate:-0}" >> "$tmp/rates.tsv"
+        done
+    done
+done
+
+# --- 2. counted: system calls per datagram (strace -c -f; perf stat where it works) ----------
+# count_run TOOL NAME SCENARIO N OUT: server NAME under TOOL (strace or perf) echoes N
+# datagrams (none for N=0); sets done_n to the datagrams it reports.
+count_run() {
+    local tool=$1 name=$2 sc=$3 n=$4 out=$5 line=''
+    if [ "$tool" = strace ]; then
+        start "$name" strace -f -c -o "$out"
+    else
+        start "$name" perf stat -e raw_syscalls:sys_enter -x, -o "$out" --
+    fi
+    if [ "$n" -gt 0 ]; then
+        # shellcheck disable=SC2086
+        line=$("$bin/udp_load" --port "$port" ${load_args[$sc]} --count "$n" --duration 120 || true)
+        grep -q ' ok=1' <<< "$line" || { echo "udp.sh: $tool run of $name: $line" >&2; failed=1; }
+    fi
+    stop
+    done_n=$(server_count)
+    [ -n "$done_n" ] || done_n=$(sed -n 's/.* received=\([0-9]*\) .*/\1/p' <<< "$line")
+}
+# per_datagram BASE RUN N: "total<TAB>breakdown" per datagram from two strace -c summaries.
+per_datagram_strace() {
+    python3 - "$@" <<'PY'
+import sys
+
+def calls(path):
+    out = {}
+    for line in open(path):
+        f = line.split()
+        if len(f) >= 5 and f[0][0].isdigit() and f[3].isdigit():
+            out[f[-1]] = int(f[3])
+    return out
+
+base, run = calls(sys.argv[1]), calls(sys.argv[2])
+n = int(sys.argv[3] or 0)
+if n <= 0 or "total" not in run:
+    print("-\t-")
+    sys.exit(0)
+per = {k: (v - base.get(k, 0)) / n for k, v in run.items()}
+total = per.pop("total")
+parts = ", ".join(f"{k} {v:.2f}" for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 0.005)
+print(f"{total:.2f}\t{parts}")
+PY
+}
+perf_calls() { sed -n 's/^\([0-9][0-9]*\),.*raw_syscalls:sys_enter.*/\1/p' "$1"; }
+
+: > "$tmp/syscalls.tsv"
+have_strace=0 have_perf=0
+command -v strace >/dev/null 2>&1 && strace -f -c -o /dev/null -- true >/dev/null 2>&1 && have_strace=1
+if command -v perf >/dev/null 2>&1 && perf stat -e raw_syscalls:sys_enter -o /dev/null -- true >/dev/null 2>&1; then
+    have_perf=1
+fi
+[ $have_strace = 1 ] || note "strace missing or not permitted here: its columns are left out"
+note "counted: system calls per datagram, $count datagrams per server and scenario (strace -c -f$([ $have_perf = 1 ] && echo '; perf stat'))"
+for s in "${servers[@]}"; do
+    [ $have_strace = 1 ] && count_run strace "$s" pingpong 0 "$tmp/strace.base"
+    [ $have_perf = 1 ] && count_run perf "$s" pingpong 0 "$tmp/perf.base"
+    for sc in "${scenarios[@]}"; do
+        st="-	-" pf="-" n=0
+        if [ $have_strace = 1 ]; then
+            count_run strace "$s" "$sc" "$count" "$tmp/strace.$sc"
+            n=$done_n
+            st=$(per_datagram_strace "$tmp/strace.base" "$tmp/strace.$sc" "$done_n")
+        fi
+        if [ $have_perf = 1 ]; then
+            count_run perf "$s" "$sc" "$count" "$tmp/perf.$sc"
+            a=$(perf_calls "$tmp/perf.base") b=$(perf_calls "$tmp/perf.$sc")
+            if [ -n "$a" ] && [ -n "$b" ] && [ "${done_n:-0}" -gt 0 ]; then
+                pf=$(awk -v a="$a" -v b="$b" -v n="$done_n" 'BEGIN { printf "%.2f", (b - a) / n }')
+            fi
+            [ "$n" -gt 0 ] || n=$done_n
+        fi
+        # Rows: scenario server datagrams strace-total strace-breakdown perf-total.
+        printf '%s\t%s\t%s\t%s\t%s\n' "$sc" "$s" "$n" "$st" "$pf" >> "$tmp/syscalls.tsv"
+        tail -1 "$tmp/syscalls.tsv" | awk -F'\t' '{ printf "  %s %s: %s datagrams, system calls per datagram: strace %s (%s), perf %s\n", $1, $2, $3, $4, $5, $6 }'
+    done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+# --- report ------------------------------------------------------------------------------------
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- include examples bench 2>/dev/null || commit="$commit+local changes"
+python3 - "$tmp/rates.tsv" "$tmp/syscalls.tsv" "${servers[@]}" > "$tmp/section.md" <<PY
+import statistics, sys
+rates, calls = {}, {}
+for line in open(sys.argv[1]):
+    sc, s, r, v = line.rstrip("\n").split("\t")
+    rates.setdefault((sc, s), {})[int(r)] = float(v)
+for line in open(sys.argv[2]):
+    sc, s, n, total, parts, perf = line.rstrip("\n").split("\t")
+    calls[(sc, s)] = (n, total, parts, perf)
+servers = sys.argv[3:]
+desc = {"pingpong": "1 datagram in flight (\`udp_load --mode pingpong\`)",
+        "flood": "32 datagrams in flight (\`udp_load --mode flood --window 32\`)"}
+print("## UDP echo")
+print()
+print("Written by \`bash bench/udp.sh\` (bench/run.sh keeps this section as it is). 64-byte")
+print("datagrams over loopback; \`examples/udp_echo_server\` (default output: no line per datagram)")
+print("next to \`bench/udp_raw_echo\` (a blocking recvfrom/sendto loop, no library) and")
+print("\`bench/udp_echo.py\` (the same loop in plain Python). In each round every server ran once")
+print("per scenario, freshly started, in rotating order, for $secs s; medians of $rounds rounds.")
+print("Ratio = median rate / median rate of udp_raw_echo; \"paired\" = min-max of the per-round")
+print("ratios (the two ran back to back).")
+print()
+print("- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit")
+print("- CPU: ${cpu_model:-unknown}, nproc $ncpu; kernel $(uname -sr)")
+print("- pinning: $pinning; load average before / after: $load_before / $load_after")
+print()
+print("\`\`\`sh")
+print("$command_line")
+print("\`\`\`")
+print()
+print("| scenario | server | datagrams/s median (min-max) | ratio vs raw | paired min-max | system calls / datagram (strace) |")
+print("|---|---|---|---|---|---|")
+for sc in ["pingpong", "flood"]:
+    raw = rates.get((sc, "udp_raw_echo"), {})
+    raw_med = statistics.median(raw.values()) if raw else 0
+    for s in servers:
+        v = rates.get((sc, s))
+        if not v:
+            continue
+        med = statistics.median(v.values())
+        ratio = f"**{med / raw_med:.3f}**" if raw_med else "-"
+        paired = [v[r] / raw[r] for r in v if r in raw and raw[r] > 0]
+        pr = f"{min(paired):.2f}-{max(paired):.2f}" if paired and s != "udp_raw_echo" else "-"
+        c = calls.get((sc, s), ("", "-", "", ""))[1]
+        print(f"| {sc} | {s} | {med:,.0f} ({min(v.values()):,.0f}-{max(v.values()):,.0f}) | {ratio} | {pr} | {c} |")
+print()
+print("Scenarios: " + "; ".join(f"{k}: {d}" for k, d in desc.items()) + ".")
+print()
+print("System calls per datagram, counted: each server alone echoes a fixed number of")
+print("datagrams (\`udp_load --count $count\`, both scenarios), minus a run that echoes none")
+print("(start-up and exit), divided by the datagrams the server reports; under \`strace -c -f\`")
+print("(with the calls by name) and under \`perf stat -e raw_syscalls:sys_enter\` (all threads).")
+print("strace stops the server at every call, so more datagrams wait in its socket than in a")
+print("normal run and a server that polls when its socket is empty polls less; perf does not")
+print("slow it down.")
+print()
+print("| scenario | server | datagrams | strace: calls / datagram | strace: by call | perf: calls / datagram |")
+print("|---|---|---|---|---|---|")
+for sc in ["pingpong", "flood"]:
+    for s in servers:
+        if (sc, s) in calls:
+            n, total, parts, perf = calls[(sc, s)]
+            print(f"| {sc} | {s} | {n} | {total} | {parts} | {perf} |")
+PY
+echo
+cat "$tmp/section.md"
+
+if [ "$out_md" != - ]; then
+    # Replace the section (from "## UDP echo" to the next "## " heading) or append it.
+    python3 - "$out_md" "$tmp/section.md" <<'PY'
+import os, sys
+path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n") + "\n"
+text = open(path).read() if os.path.exists(path) else ""
+lines = text.splitlines(keepends=True)
+start = next((i for i, l in enumerate(lines) if l.rstrip("\n") == "## UDP echo"), None)
+if start is None:
+    text = text.rstrip("\n") + ("\n\n" if text else "") + section
+else:
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    rest = "".join(lines[end:])
+    text = "".join(lines[:start]) + section + ("\n" + rest if rest else "")
+open(path, "w").write(text)
+PY
+    note "wrote the UDP echo section of $out_md"
+fi
+[ $failed = 0 ] || { echo "udp.sh: FAILED: a run did not finish cleanly (see above)" >&2; exit 1; }
