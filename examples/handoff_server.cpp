@@ -144,7 +144,8 @@ int run(const options& opt) {
     }
 
     std::uint64_t handed = 0;
-    for (std::size_t next = 0; opt.max_clients == 0 || handed < opt.max_clients; next = (next + 1) % channels.size()) {
+    for (std::size_t next = 0; opt.max_clients == 0 || handed < opt.max_clients;
+         next = (next + 1) % channels.size()) {
         auto accepted = net::try_accept(listener, stop);
         if (!accepted) {
             if (example::is_stop(accepted.error())) break;
@@ -163,7 +164,8 @@ int run(const options& opt) {
             continue; // the connection closes here
         }
         ++handed;
-        say("handed connection from " + accepted->peer.to_string() + " to worker " + std::to_string(next + 1));
+        say("handed connection from " + accepted->peer.to_string() + " to worker " +
+            std::to_string(next + 1));
         // accepted->socket closes here: the worker holds its own duplicate.
     }
 
