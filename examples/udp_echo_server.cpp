@@ -10,7 +10,7 @@
 // echoes the part it got. Stops after --max-datagrams datagrams, or at once on Ctrl-C /
 // SIGTERM.
 //
-// How it stops at once without costing anything per datagram (issue 17): the loop is the
+// How it stops at once without costing anything per datagram: the loop is the
 // plain one, a blocking recvfrom and a sendto, two system calls per datagram like a loop
 // written on the raw API. The receive does not take the canceller of examples/common.hpp:
 // with a canceller, netsock never blocks in the kernel (it tries the receive without

@@ -7846,7 +7846,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
         const auto v4 = source.v4_bytes();
         std::array<std::uint8_t, 16> mapped{};
         mapped[10] = mapped[11] = 0xff;
-        for (int i = 0; i < 4; ++i) mapped[12 + i] = v4[static_cast<std::size_t>(i)];
+        for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
         source = address::ipv6(mapped);
     }
     detail::os::control_buffer control;
