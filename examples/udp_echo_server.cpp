@@ -15,8 +15,8 @@
 //   to (net::recvmsg with net::receive_packet_info, then net::sendto from m.reply_source()):
 //   a host with several addresses answers from the right one, as a client expects;
 // - --batch N receives up to N datagrams per system call and echoes them with one
-//   (net::recv_batch / net::send_batch: recvmmsg / sendmmsg on Linux). Batches carry no
-//   packet info: on a wildcard address their replies leave from the route's address;
+//   (net::recv_batch / net::send_batch: recvmmsg / sendmmsg on Linux), each reply from the
+//   address its datagram was sent to, as above;
 // - --threads N opens N sockets on the same port (net::reuse_port: the kernel spreads the
 //   senders over them) and serves each on its own thread. Those receives wait on a canceller
 //   (a poll whenever nothing is queued) rather than block in the kernel, see below.
@@ -231,8 +231,8 @@ void serve_each(const net::socket& sock, const options& opt, tally& t, const wai
 }
 
 // Up to --batch datagrams per system call: recv_batch waits for one and takes every one
-// already queued, send_batch echoes them to their senders (the reply's source is the route's
-// address: batches carry no packet info).
+// already queued, send_batch echoes them to their senders (on a wildcard address, each from
+// the address its datagram was sent to: recv_batch reports it with receive_packet_info on).
 void serve_batches(const net::socket& sock, const options& opt, tally& t, const waiting& w) {
     std::vector<char> storage(opt.batch * opt.buffer_size);
     std::vector<net::datagram> batch(opt.batch);
@@ -286,9 +286,8 @@ net::socket open_socket(const net::address& a, bool shared_port, bool from_desti
 
 int run(const options& opt) {
     net::canceller& stop = example::stop_signal();
-    // On a wildcard address, answer from the address each datagram was sent to (per datagram
-    // only: batches carry no packet info).
-    const bool from_destination = opt.address.is_any() && opt.batch == 1;
+    // On a wildcard address, answer from the address each datagram was sent to.
+    const bool from_destination = opt.address.is_any();
     std::vector<net::socket> socks;
     socks.push_back(open_socket(opt.address, opt.threads > 1, from_destination));
     const net::address local = net::local_address(socks[0]);

@@ -48,13 +48,18 @@ NETSOCK_BEGIN_NAMESPACE
 // Batches of datagrams
 
 /// One datagram of a batch. For `recv_batch`, set `buffer` (the space for its payload); the call
-/// sets `size`, `peer` (the sender) and `truncated`. For `send_batch`, it sends the first `size`
-/// bytes of `buffer` to `peer`: a received batch can be echoed as it is.
+/// sets `size`, `peer` (the sender), `truncated` and, with `receive_packet_info` on, the local
+/// address it was sent to. For `send_batch`, it sends the first `size` bytes of `buffer` to
+/// `peer`, from `destination` when `has_destination`: a received batch can be echoed as it is,
+/// each reply leaving from the address its client used.
 struct datagram {
-    mutable_buffer buffer;  ///< the payload's storage
-    std::size_t size = 0;   ///< bytes received / bytes of `buffer` to send
-    net::address peer;      ///< the sender / the destination
-    bool truncated = false; ///< received: larger than `buffer` (the rest was discarded)
+    mutable_buffer buffer;        ///< the payload's storage
+    std::size_t size = 0;         ///< bytes received / bytes of `buffer` to send
+    net::address peer;            ///< the sender / the destination
+    bool truncated = false;       ///< received: larger than `buffer` (the rest was discarded)
+    bool has_destination = false; ///< received with packet info / send from `destination`
+    net::address destination;     ///< the local address it was sent to (port 0) / the source
+    unsigned interface_index = 0; ///< received: the interface it arrived on
 };
 
 /// A datagram to send from const bytes: `{net::buffer("ping"), &to}`; `to == nullptr` sends to

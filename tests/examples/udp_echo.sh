@@ -153,6 +153,14 @@ expect_count batch.out '^datagram from 127\.0\.0\.1:[0-9]+: [0-9]+ bytes$' 5
 expect_count batch.out '^echoed [0-9]+ bytes to 127\.0\.0\.1:[0-9]+$' 5
 expect_line batch.out "echoed 5 datagram(s), exiting"
 expect_empty batch.err
+if [ "$(uname -s)" = Linux ]; then # a batch on 0.0.0.0 replies from each destination too
+    start_server batch_any "$server" --host 0.0.0.0 --port 0 --batch 8 --max-datagrams 2
+    expect_rc 0 batch_any1 "$client" --host 127.0.0.1 --port "$PORT" --message "b1"
+    expect_rc 0 batch_any2 "$client" --host 127.0.0.2 --port "$PORT" --message "b2"
+    expect_line batch_any2.out "received: b2"
+    expect_count batch_any2.out '^ignored a datagram' 0
+    wait_server 10
+fi
 start_server batch_stop "$server" --port 0 --batch 64
 kill -TERM "$NETSOCK_SERVER_PID"
 wait_server 2
