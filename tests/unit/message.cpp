@@ -355,6 +355,31 @@ TEST_CASE("recv_batch reports each datagram's destination and send_batch replies
     }
 }
 
+TEST_CASE("sendto with a source: families must agree, a foreign source fails") {
+    auto s = udp_on(net::address::any());
+    auto rx = udp_on(net::address::loopback());
+    const auto to = net::local_address(rx);
+    char buf[8];
+    // An unset source: the OS chooses, as plain sendto.
+    REQUIRE(net::sendto(s, "any", to, net::source_address{net::address::any(), 0}) == 3);
+    CHECK(net::recvfrom(rx, net::buffer(buf), netsock_test::loopback_timeout).size == 3);
+    // An IPv6 source for an IPv4 peer would be ignored by the OS: refused.
+    CHECK(net::try_sendto(s, "x", to, net::source_address{net::address::parse("::1"), 0}).error() ==
+          std::errc::address_family_not_supported);
+    CHECK(net::try_sendto(s, "x", to, net::source_address{net::address::local("/tmp/x"), 0}).error() ==
+          std::errc::invalid_argument);
+    // An IPv4-mapped source for an IPv4 peer is the IPv4 address.
+    auto mapped =
+        net::try_sendto(s, "map", to, net::source_address{net::address::parse("::ffff:127.0.0.1"), 0});
+    REQUIRE_MESSAGE(mapped, why(mapped));
+    auto r = net::recvfrom(rx, net::buffer(buf), netsock_test::loopback_timeout);
+    CHECK(r.sender.host() == "127.0.0.1");
+    // Not an address of this host: the OS refuses (Linux: network unreachable).
+    auto foreign = net::try_sendto(s, "x", to, net::source_address{net::address::parse("192.0.2.1"), 0});
+    if (!netsock_test::running_under_wine()) CHECK_FALSE(foreign);
+    if (!foreign) MESSAGE("foreign source: " << describe(foreign.error()));
+}
+
 TEST_CASE("recvmsg on an IPv6 socket reports its destination too") {
     if (!netsock_test::ipv6_loopback_available()) return;
     auto server = udp_on(net::address::any(net::family::ipv6));

@@ -49,15 +49,29 @@ inline void commit_sender(address& a) noexcept {
     if (a.commit_native()) a = address::any(family::local);
 }
 
-// The source for a datagram to `to` from `local`: on a dual-stack IPv6 socket sending to an
-// IPv4-mapped peer, an IPv4 source is mapped too.
-inline address source_for(const address& local, const address& to) noexcept {
-    if (to.family() != family::ipv6 || local.family() != family::ipv4) return local;
-    const auto v4 = local.v4_bytes();
-    std::array<std::uint8_t, 16> mapped{};
-    mapped[10] = mapped[11] = 0xff;
-    for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
-    return address::ipv6(mapped);
+// The source for a datagram to `to` from `local`, in the family of `to`: on a dual-stack IPv6
+// socket sending to an IPv4-mapped peer an IPv4 source is mapped, an IPv4-mapped source to an
+// IPv4 peer is unmapped. False for a source of the other family (an IPv4 socket would ignore
+// an IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
+inline bool source_for(const address& local, const address& to, address& out) noexcept {
+    out = local;
+    if (to.family() == local.family()) {
+        if (to.family() != family::ipv4 || !local.is_v4_mapped()) return true;
+    }
+    if (to.family() == family::ipv6 && local.family() == family::ipv4) {
+        const auto v4 = local.v4_bytes();
+        std::array<std::uint8_t, 16> mapped{};
+        mapped[10] = mapped[11] = 0xff;
+        for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
+        out = address::ipv6(mapped);
+        return true;
+    }
+    if (to.family() == family::ipv4 && local.family() == family::ipv6 && local.is_v4_mapped()) {
+        const auto v6 = local.v6_bytes();
+        out = address::ipv4({v6[12], v6[13], v6[14], v6[15]});
+        return true;
+    }
+    return false;
 }
 
 // The packet info a received batch slot carried (receive_packet_info), if any.
@@ -188,11 +202,10 @@ result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::
             slot.flags = 0;
             // From the address it was sent to, when recv_batch reported one.
             long used = 0;
-            if (d.has_destination) {
-                const address source = detail::source_for(d.destination, d.peer);
+            address source;
+            if (d.has_destination && detail::source_for(d.destination, d.peer, source))
                 used = detail::sys::write_control(slot.control, slot.control_size, source.data(), 0, 0,
                                                   nullptr, 0);
-            }
             slot.control_size = used > 0 ? static_cast<std::size_t>(used) : 0;
         },
         [](std::size_t, detail::os::batch_slot&) {});
@@ -314,7 +327,9 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     if (from.local.family() == family::local || to.family() == family::local)
         return detail::fail(std::errc::invalid_argument);
-    const address source = detail::source_for(from.local, to);
+    address source;
+    if (!detail::source_for(from.local, to, source))
+        return detail::fail(std::errc::address_family_not_supported);
     detail::os::control_buffer control;
     const long used = detail::sys::write_control(control.bytes, sizeof control.bytes, source.data(),
                                                  from.interface_index, 0, nullptr, 0);
