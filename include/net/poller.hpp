@@ -34,7 +34,8 @@ NETSOCK_BEGIN_NAMESPACE
 ///     for (const net::poll_event& ev : p.wait(std::chrono::seconds(1)))
 ///         handle(ev.handle, ev.what, ev.data);
 /// ```
-/// Not thread-safe: use one poller from one thread. No heap allocation per `wait`.
+/// Not thread-safe: use one poller from one thread (only `wake` may be called from others). No
+/// heap allocation per `wait`.
 class poller {
 public:
     /// The events of one `wait`, valid until the next `wait`: iterate with range-for.
@@ -107,13 +108,23 @@ public:
     [[nodiscard]] NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
     NETSOCK_DECL void remove(const socket& s);
 
-    /// Waits until at least one watched socket is ready or `t` passes (then the result is
-    /// empty: a timeout is not an error). Signals (EINTR) never end the wait early. Without a
-    /// timeout, a poller that watches no socket fails with invalid_argument (the wait could
-    /// never end).
+    /// Waits until at least one watched socket is ready, `wake()` is called or `t` passes (then
+    /// the result is empty: neither is an error). Signals (EINTR) never end the wait early.
     [[nodiscard]] NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
     /// Throwing form of `try_wait`.
     NETSOCK_DECL ready_events wait(timeout t = timeout::none());
+
+    /// Ends a `wait` in progress on another thread at once (it returns the events ready by
+    /// then, possibly none), or, if none is in progress, makes the next `wait` return at once.
+    /// Wake-ups coalesce: several before a wait end that one wait. The one member another
+    /// thread may call, while this poller exists and is not being moved; async-signal-safe on
+    /// Linux (one write to an eventfd) and under poll (one send on a socket pair); kqueue uses
+    /// an EVFILT_USER event, WSAPoll a loopback socket pair.
+    /// ```cpp
+    /// // another thread:  { std::lock_guard l(m); work.push_back(item); } p.wake();
+    /// // the poller's:    for (;;) { auto ready = p.wait(); take_work(); handle(ready); }
+    /// ```
+    NETSOCK_DECL void wake() noexcept;
 
     /// The number of watched sockets.
     NETSOCK_DECL std::size_t size() const noexcept;

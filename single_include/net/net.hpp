@@ -1316,6 +1316,17 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
 }
 
 // ---------------------------------------------------------------------------------------------
+// The wake-up of a poller: no eventfd; the WSAPoll backend uses a socket pair.
+
+inline constexpr bool has_event_handle = false;
+inline handle open_event_handle(int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return invalid;
+}
+inline void signal_event_handle(handle) noexcept {}
+inline void drain_event_handle(handle) noexcept {}
+
+// ---------------------------------------------------------------------------------------------
 // Messages: scatter/gather, batches of datagrams and ancillary (control) data
 
 using io_vector = ::WSABUF;
@@ -1796,6 +1807,9 @@ NETSOCK_END_NAMESPACE
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#if defined(NETSOCK_OS_LINUX)
+#include <sys/eventfd.h>
+#endif
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -2141,6 +2155,40 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
     truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     return static_cast<long>(n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The wake-up of a poller (net::poller::wake): an eventfd on Linux (one descriptor, a counter
+// that coalesces wake-ups); elsewhere the poller uses a socket pair (kqueue: EVFILT_USER).
+
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool has_event_handle = true;
+inline handle open_event_handle(int& err) noexcept {
+    const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0) err = errno;
+    return fd;
+}
+// Async-signal-safe: one write(), errno kept.
+inline void signal_event_handle(handle h) noexcept {
+    const int saved = errno;
+    const std::uint64_t one = 1;
+    for (int i = 0; i < 16; ++i)
+        if (::write(h, &one, sizeof one) >= 0 || errno != EINTR) break; // EAGAIN: already signalled
+    errno = saved;
+}
+inline void drain_event_handle(handle h) noexcept {
+    std::uint64_t count = 0;
+    for (int i = 0; i < 16; ++i)
+        if (::read(h, &count, sizeof count) >= 0 || errno != EINTR) break;
+}
+#else
+inline constexpr bool has_event_handle = false;
+inline handle open_event_handle(int& err) noexcept {
+    err = EOPNOTSUPP;
+    return invalid;
+}
+inline void signal_event_handle(handle) noexcept {}
+inline void drain_event_handle(handle) noexcept {}
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Messages: scatter/gather, batches of datagrams and ancillary (control) data
@@ -4458,6 +4506,9 @@ struct poll_state {
     std::vector<void*> data;
     std::vector<std::pair<native_handle_type, std::size_t>> slots; // (handle, slot), by handle
     std::size_t next = 0;                                          // where the next scan starts
+    // poller::wake: a byte sent on wake_writer makes wake_reader readable; each wait watches it.
+    socket wake_reader;
+    socket wake_writer;
 };
 
 // The state of the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp): the queue's
@@ -4486,6 +4537,10 @@ struct queue_state {
     // owned by the poller and kept in the queue while waits use the same canceller.
     int stop_fd = -1;
     std::uint64_t stop_id = 0;
+    // poller::wake: epoll's eventfd (wake_writer -1); kqueue without EVFILT_USER: a socket
+    // pair's reading end and writing end; kqueue with EVFILT_USER: neither.
+    int wake_fd = -1;
+    int wake_writer = -1;
 };
 #endif
 
@@ -4527,7 +4582,8 @@ NETSOCK_BEGIN_NAMESPACE
 ///     for (const net::poll_event& ev : p.wait(std::chrono::seconds(1)))
 ///         handle(ev.handle, ev.what, ev.data);
 /// ```
-/// Not thread-safe: use one poller from one thread. No heap allocation per `wait`.
+/// Not thread-safe: use one poller from one thread (only `wake` may be called from others). No
+/// heap allocation per `wait`.
 class poller {
 public:
     /// The events of one `wait`, valid until the next `wait`: iterate with range-for.
@@ -4600,13 +4656,23 @@ public:
     [[nodiscard]] NETSOCK_DECL result<void> try_remove(const socket& s) noexcept;
     NETSOCK_DECL void remove(const socket& s);
 
-    /// Waits until at least one watched socket is ready or `t` passes (then the result is
-    /// empty: a timeout is not an error). Signals (EINTR) never end the wait early. Without a
-    /// timeout, a poller that watches no socket fails with invalid_argument (the wait could
-    /// never end).
+    /// Waits until at least one watched socket is ready, `wake()` is called or `t` passes (then
+    /// the result is empty: neither is an error). Signals (EINTR) never end the wait early.
     [[nodiscard]] NETSOCK_DECL result<ready_events> try_wait(timeout t = timeout::none()) noexcept;
     /// Throwing form of `try_wait`.
     NETSOCK_DECL ready_events wait(timeout t = timeout::none());
+
+    /// Ends a `wait` in progress on another thread at once (it returns the events ready by
+    /// then, possibly none), or, if none is in progress, makes the next `wait` return at once.
+    /// Wake-ups coalesce: several before a wait end that one wait. The one member another
+    /// thread may call, while this poller exists and is not being moved; async-signal-safe on
+    /// Linux (one write to an eventfd) and under poll (one send on a socket pair); kqueue uses
+    /// an EVFILT_USER event, WSAPoll a loopback socket pair.
+    /// ```cpp
+    /// // another thread:  { std::lock_guard l(m); work.push_back(item); } p.wake();
+    /// // the poller's:    for (;;) { auto ready = p.wait(); take_work(); handle(ready); }
+    /// ```
+    NETSOCK_DECL void wake() noexcept;
 
     /// The number of watched sockets.
     NETSOCK_DECL std::size_t size() const noexcept;
@@ -5296,6 +5362,17 @@ inline void drain(handle h) noexcept {
         if (n <= 0 && !(n < 0 && os::is_interrupted(e))) return;
     }
 }
+
+// A poller's wake-up counter (Linux eventfd; os::has_event_handle): signal is
+// async-signal-safe, drain resets it.
+inline handle open_event(std::error_code& ec) noexcept {
+    int e = 0;
+    const handle h = os::open_event_handle(e);
+    ec = h == os::invalid ? socket_error(e) : std::error_code{};
+    return h;
+}
+inline void signal_event(handle h) noexcept { os::signal_event_handle(h); }
+inline void drain_event(handle h) noexcept { os::drain_event_handle(h); }
 
 inline void sleep_ms(int ms) noexcept { os::sleep_ms(ms); }
 
@@ -8546,38 +8623,44 @@ static_assert(sizeof(queue_event) == sizeof(::epoll_event), "queue_event must be
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
     : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
-      stop_id(o.stop_id) {
+      stop_id(o.stop_id), wake_fd(o.wake_fd) {
     o.fd = -1;
     o.count = 0;
     o.stop_fd = -1;
     o.stop_id = 0;
+    o.wake_fd = -1;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
         if (stop_fd >= 0) sys::close(stop_fd);
+        if (wake_fd >= 0) sys::close(wake_fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
         stop_fd = o.stop_fd;
         stop_id = o.stop_id;
+        wake_fd = o.wake_fd;
         o.fd = -1;
         o.count = 0;
         o.stop_fd = -1;
         o.stop_id = 0;
+        o.wake_fd = -1;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
     if (stop_fd >= 0) sys::close(stop_fd);
+    if (wake_fd >= 0) sys::close(wake_fd);
 }
 
 // The backend code, working on the state a poller keeps.
 class epoll_backend {
 public:
     using state = queue_state;
+    static constexpr bool wakes_by_pair = false; // an eventfd (sys::open_event)
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
@@ -8585,7 +8668,19 @@ public:
         s.fd = ::epoll_create1(EPOLL_CLOEXEC);
         if (s.fd < 0) return last_socket_error();
         s.raw.resize(max_events == 0 ? 1 : max_events);
+        std::error_code ec;
+        s.wake_fd = sys::open_event(ec);
+        if (ec) return ec;
+        ::epoll_event ev{};
+        ev.data.fd = s.wake_fd;
+        ev.events = EPOLLIN;
+        if (::epoll_ctl(s.fd, EPOLL_CTL_ADD, s.wake_fd, &ev) != 0) return last_socket_error();
         return {};
+    }
+
+    // Thread-safe and async-signal-safe: one write() to the eventfd.
+    static void wake(queue_state& s) noexcept {
+        if (s.wake_fd >= 0) sys::signal_event(s.wake_fd);
     }
 
     static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
@@ -8640,6 +8735,10 @@ public:
             if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
                 out.clear();
                 return sys::canceled();
+            }
+            if (h == s.wake_fd) { // poller::wake: reset the counter, report what else came
+                sys::drain_event(h);
+                continue;
             }
             events what = events::none;
             if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;
@@ -8706,38 +8805,53 @@ static_assert(sizeof(queue_event) == sizeof(struct ::kevent), "queue_event must 
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
     : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
-      stop_id(o.stop_id) {
+      stop_id(o.stop_id), wake_fd(o.wake_fd), wake_writer(o.wake_writer) {
     o.fd = -1;
     o.count = 0;
     o.stop_fd = -1;
     o.stop_id = 0;
+    o.wake_fd = -1;
+    o.wake_writer = -1;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
         if (stop_fd >= 0) sys::close(stop_fd);
+        if (wake_fd >= 0) sys::close(wake_fd);
+        if (wake_writer >= 0) sys::close(wake_writer);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
         stop_fd = o.stop_fd;
         stop_id = o.stop_id;
+        wake_fd = o.wake_fd;
+        wake_writer = o.wake_writer;
         o.fd = -1;
         o.count = 0;
         o.stop_fd = -1;
         o.stop_id = 0;
+        o.wake_fd = -1;
+        o.wake_writer = -1;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
     if (stop_fd >= 0) sys::close(stop_fd);
+    if (wake_fd >= 0) sys::close(wake_fd);
+    if (wake_writer >= 0) sys::close(wake_writer);
 }
+
+// poller::wake: an EVFILT_USER event (macOS, FreeBSD, NetBSD 10), EV_CLEAR so that delivering
+// it resets it; where there is none, a socket pair's byte (wake_fd readable).
+inline constexpr uintptr_t wake_ident = 0;
 
 // The backend code, working on the state a poller keeps.
 class kqueue_backend {
 public:
     using state = queue_state;
+    static constexpr bool wakes_by_pair = false; // EVFILT_USER, or a pair made here
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
@@ -8746,7 +8860,34 @@ public:
         if (s.fd < 0) return last_socket_error();
         if (auto ec = sys::set_cloexec(s.fd)) return ec;
         s.raw.resize(max_events == 0 ? 1 : max_events);
+        struct ::kevent change;
+#if defined(EVFILT_USER)
+        EV_SET(&change, wake_ident, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, nullptr);
+#else
+        int pair[2];
+        if (auto ec = sys::socket_pair(SOCK_STREAM, pair)) return ec;
+        s.wake_fd = pair[0];
+        s.wake_writer = pair[1];
+        for (int h : pair)
+            if (auto ec = sys::set_nonblocking(h, true)) return ec;
+        EV_SET(&change, static_cast<uintptr_t>(s.wake_fd), EVFILT_READ, EV_ADD, 0, 0, nullptr);
+#endif
+        if (::kevent(s.fd, &change, 1, nullptr, 0, nullptr) != 0) return last_socket_error();
         return {};
+    }
+
+    // Thread-safe; one kevent() (or send()), errno kept.
+    static void wake(queue_state& s) noexcept {
+        if (s.fd < 0) return;
+#if defined(EVFILT_USER)
+        const int saved = errno;
+        struct ::kevent change;
+        EV_SET(&change, wake_ident, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
+        (void)::kevent(s.fd, &change, 1, nullptr, 0, nullptr);
+        errno = saved;
+#else
+        sys::wake(s.wake_writer);
+#endif
     }
 
     static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
@@ -8803,6 +8944,14 @@ public:
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const auto h = static_cast<native_handle_type>(ev.ident);
+#if defined(EVFILT_USER)
+            if (ev.filter == EVFILT_USER) continue; // poller::wake (EV_CLEAR reset it)
+#else
+            if (h == s.wake_fd) {
+                sys::drain(h);
+                continue;
+            }
+#endif
             if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
                 out.clear();
                 return sys::canceled();
@@ -8879,9 +9028,23 @@ namespace detail {
 class poll_backend {
 public:
     using state = poll_state;
+    // poller::wake through a socket pair, made by impl/poller.ipp (on Windows it is a loopback
+    // pair, built by the public socket_pair) and handed over with adopt_wake_pair.
+    static constexpr bool wakes_by_pair = true;
 
     static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
-    static std::error_code open(poll_state&, std::size_t) { return sys::start(); }
+    static std::error_code open(poll_state& s, std::size_t) {
+        s.fds.reserve(2); // the wake-up and a canceller: a wait never allocates
+        return sys::start();
+    }
+    static void adopt_wake_pair(poll_state& s, socket reader, socket writer) noexcept {
+        s.wake_reader = std::move(reader);
+        s.wake_writer = std::move(writer);
+    }
+    // Thread-safe; async-signal-safe on POSIX (one send()).
+    static void wake(poll_state& s) noexcept {
+        if (s.wake_writer) sys::wake(s.wake_writer.native_handle());
+    }
 
     static std::error_code add(poll_state& s, native_handle_type h, events what, void* data) {
         if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
@@ -8891,8 +9054,9 @@ public:
         os::pollfd_type p{};
         p.fd = h;
         p.events = sys::to_poll(what);
-        // Room for one more entry, so that a wait can append its canceller without allocating.
-        if (s.fds.size() + 2 > s.fds.capacity()) s.fds.reserve(2 * s.fds.size() + 2);
+        // Room for two more entries, so that a wait can append the wake-up socket and its
+        // canceller without allocating.
+        if (s.fds.size() + 3 > s.fds.capacity()) s.fds.reserve(2 * s.fds.size() + 3);
         s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
         s.fds.push_back(p);
         s.data.push_back(data);
@@ -8923,11 +9087,19 @@ public:
         out.clear();
         const cancel_state* stop = until.stop();
         if (stop != nullptr && stop->is_cancelled()) return sys::canceled();
-        if (s.fds.empty() && stop == nullptr) { // nothing can become ready: sleep out the timeout
+        const bool wakeable = static_cast<bool>(s.wake_reader);
+        if (s.fds.empty() && stop == nullptr && !wakeable) { // nothing can end it: sleep out the timeout
             while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
         }
-        // The canceller's socket is the last entry for the duration of the wait.
+        // For the duration of the wait: the wake-up socket, then the canceller's, as the last
+        // entries (the room was reserved by open and add).
+        if (wakeable) {
+            os::pollfd_type p{};
+            p.fd = s.wake_reader.native_handle();
+            p.events = POLLIN;
+            s.fds.push_back(p);
+        }
         if (stop != nullptr) {
             os::pollfd_type p{};
             p.fd = stop->reader;
@@ -8942,11 +9114,19 @@ public:
                     : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
             if (w.done(n, ec)) break;
         }
+        bool cancelled = false;
         if (stop != nullptr) {
-            const short r = s.fds.back().revents;
+            cancelled = n > 0 && s.fds.back().revents != 0;
             s.fds.pop_back();
-            if (n > 0 && r != 0) return sys::canceled();
         }
+        if (wakeable) {
+            if (n > 0 && s.fds.back().revents != 0) {
+                sys::drain(s.wake_reader.native_handle());
+                --n;
+            }
+            s.fds.pop_back();
+        }
+        if (cancelled) return sys::canceled();
         if (n < 0) return ec;
         // Scan from where the last batch stopped, so that with more ready sockets than
         // max_events the ones at the end of the array are not starved.
@@ -9017,6 +9197,7 @@ NETSOCK_END_NAMESPACE
 
 #include <cstddef>
 #include <system_error>
+#include <utility>
 
 NETSOCK_BEGIN_NAMESPACE
 
@@ -9029,6 +9210,30 @@ void ready_list::forget(native_handle_type h) noexcept {
 void ready_list::update(native_handle_type h, void* data) noexcept {
     for (std::size_t i = 0; i < size_; ++i)
         if (items_[i].handle == h) items_[i].data = data;
+}
+
+// The wake-up socket pair of a backend that uses one (poll/WSAPoll): made here, through the
+// public socket_pair, which builds a loopback pair on Windows. Both ends non-blocking: a wake
+// never waits (a full pair already means "woken"), a drain never blocks.
+template <class Backend> std::error_code open_wake(typename Backend::state& s) noexcept {
+    if constexpr (Backend::wakes_by_pair) {
+        auto pair = try_socket_pair(socket_type::stream);
+        if (!pair) return pair.error();
+        for (const socket* p : {&pair->first, &pair->second}) {
+            if (auto ec = sys::set_nonblocking(p->native_handle(), true)) return ec;
+            // A loopback TCP pair (Windows): no Nagle delay for the wake-up byte.
+            (void)sys::set_int_option(p->native_handle(), IPPROTO_TCP, TCP_NODELAY, 1);
+        }
+        Backend::adopt_wake_pair(s, std::move(pair->first), std::move(pair->second));
+    } else {
+        (void)s;
+    }
+    return {};
+}
+
+inline std::error_code open_poller(poller_state& s, std::size_t max_events) noexcept {
+    if (auto ec = poller_backend::open(s, max_events)) return ec;
+    return open_wake<poller_backend>(s);
 }
 
 inline result<void> poller_result(std::error_code ec) noexcept {
@@ -9045,12 +9250,12 @@ std::size_t poller::ready_events::size() const noexcept {
 }
 
 poller::poller(std::size_t max_events) : ready_(max_events) {
-    if (auto ec = detail::poller_backend::open(state_, max_events)) detail::throw_error(ec, "poller");
+    if (auto ec = detail::open_poller(state_, max_events)) detail::throw_error(ec, "poller");
 }
 
 result<poller> poller::try_create(std::size_t max_events) noexcept {
     poller p(tag{}, max_events);
-    if (auto ec = detail::poller_backend::open(p.state_, max_events)) return detail::fail(ec);
+    if (auto ec = detail::open_poller(p.state_, max_events)) return detail::fail(ec);
     return p;
 }
 
@@ -9083,10 +9288,6 @@ result<void> poller::try_remove(const socket& s) noexcept {
 void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
 
 result<poller::ready_events> poller::try_wait(timeout t) noexcept {
-    // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
-    // poller), so report it instead of hanging.
-    if (t.is_none() && !t.has_canceller() && detail::poller_backend::size(state_) == 0)
-        return detail::fail(std::errc::invalid_argument);
     if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_))
         return detail::fail(ec);
     return ready_events(&ready_);
@@ -9095,6 +9296,8 @@ result<poller::ready_events> poller::try_wait(timeout t) noexcept {
 poller::ready_events poller::wait(timeout t) { return detail::unwrap(try_wait(t), "poller::wait"); }
 
 std::size_t poller::size() const noexcept { return detail::poller_backend::size(state_); }
+
+void poller::wake() noexcept { detail::poller_backend::wake(state_); }
 
 poller::poller(tag, std::size_t max_events) : ready_(max_events) {}
 

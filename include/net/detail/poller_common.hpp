@@ -9,6 +9,7 @@
 #include "../config.hpp"
 #include "../events.hpp"
 #include "../error.hpp"
+#include "../socket.hpp"
 #include "platform.hpp"
 
 #include <cstddef>
@@ -47,6 +48,9 @@ struct poll_state {
     std::vector<void*> data;
     std::vector<std::pair<native_handle_type, std::size_t>> slots; // (handle, slot), by handle
     std::size_t next = 0;                                          // where the next scan starts
+    // poller::wake: a byte sent on wake_writer makes wake_reader readable; each wait watches it.
+    socket wake_reader;
+    socket wake_writer;
 };
 
 // The state of the kernel-queue backends (poller_epoll.hpp, poller_kqueue.hpp): the queue's
@@ -75,6 +79,10 @@ struct queue_state {
     // owned by the poller and kept in the queue while waits use the same canceller.
     int stop_fd = -1;
     std::uint64_t stop_id = 0;
+    // poller::wake: epoll's eventfd (wake_writer -1); kqueue without EVFILT_USER: a socket
+    // pair's reading end and writing end; kqueue with EVFILT_USER: neither.
+    int wake_fd = -1;
+    int wake_writer = -1;
 };
 #endif
 

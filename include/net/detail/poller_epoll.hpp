@@ -31,38 +31,44 @@ static_assert(sizeof(queue_event) == sizeof(::epoll_event), "queue_event must be
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
     : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
-      stop_id(o.stop_id) {
+      stop_id(o.stop_id), wake_fd(o.wake_fd) {
     o.fd = -1;
     o.count = 0;
     o.stop_fd = -1;
     o.stop_id = 0;
+    o.wake_fd = -1;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
         if (stop_fd >= 0) sys::close(stop_fd);
+        if (wake_fd >= 0) sys::close(wake_fd);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
         stop_fd = o.stop_fd;
         stop_id = o.stop_id;
+        wake_fd = o.wake_fd;
         o.fd = -1;
         o.count = 0;
         o.stop_fd = -1;
         o.stop_id = 0;
+        o.wake_fd = -1;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
     if (stop_fd >= 0) sys::close(stop_fd);
+    if (wake_fd >= 0) sys::close(wake_fd);
 }
 
 // The backend code, working on the state a poller keeps.
 class epoll_backend {
 public:
     using state = queue_state;
+    static constexpr bool wakes_by_pair = false; // an eventfd (sys::open_event)
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
@@ -70,7 +76,19 @@ public:
         s.fd = ::epoll_create1(EPOLL_CLOEXEC);
         if (s.fd < 0) return last_socket_error();
         s.raw.resize(max_events == 0 ? 1 : max_events);
+        std::error_code ec;
+        s.wake_fd = sys::open_event(ec);
+        if (ec) return ec;
+        ::epoll_event ev{};
+        ev.data.fd = s.wake_fd;
+        ev.events = EPOLLIN;
+        if (::epoll_ctl(s.fd, EPOLL_CTL_ADD, s.wake_fd, &ev) != 0) return last_socket_error();
         return {};
+    }
+
+    // Thread-safe and async-signal-safe: one write() to the eventfd.
+    static void wake(queue_state& s) noexcept {
+        if (s.wake_fd >= 0) sys::signal_event(s.wake_fd);
     }
 
     static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
@@ -125,6 +143,10 @@ public:
             if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
                 out.clear();
                 return sys::canceled();
+            }
+            if (h == s.wake_fd) { // poller::wake: reset the counter, report what else came
+                sys::drain_event(h);
+                continue;
             }
             events what = events::none;
             if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) what |= events::readable;

@@ -34,38 +34,53 @@ static_assert(sizeof(queue_event) == sizeof(struct ::kevent), "queue_event must 
 queue_state::queue_state() noexcept = default;
 queue_state::queue_state(queue_state&& o) noexcept
     : fd(o.fd), table(std::move(o.table)), count(o.count), raw(std::move(o.raw)), stop_fd(o.stop_fd),
-      stop_id(o.stop_id) {
+      stop_id(o.stop_id), wake_fd(o.wake_fd), wake_writer(o.wake_writer) {
     o.fd = -1;
     o.count = 0;
     o.stop_fd = -1;
     o.stop_id = 0;
+    o.wake_fd = -1;
+    o.wake_writer = -1;
 }
 queue_state& queue_state::operator=(queue_state&& o) noexcept {
     if (this != &o) {
         if (fd >= 0) sys::close(fd);
         if (stop_fd >= 0) sys::close(stop_fd);
+        if (wake_fd >= 0) sys::close(wake_fd);
+        if (wake_writer >= 0) sys::close(wake_writer);
         fd = o.fd;
         table = std::move(o.table);
         count = o.count;
         raw = std::move(o.raw);
         stop_fd = o.stop_fd;
         stop_id = o.stop_id;
+        wake_fd = o.wake_fd;
+        wake_writer = o.wake_writer;
         o.fd = -1;
         o.count = 0;
         o.stop_fd = -1;
         o.stop_id = 0;
+        o.wake_fd = -1;
+        o.wake_writer = -1;
     }
     return *this;
 }
 queue_state::~queue_state() {
     if (fd >= 0) sys::close(fd);
     if (stop_fd >= 0) sys::close(stop_fd);
+    if (wake_fd >= 0) sys::close(wake_fd);
+    if (wake_writer >= 0) sys::close(wake_writer);
 }
+
+// poller::wake: an EVFILT_USER event (macOS, FreeBSD, NetBSD 10), EV_CLEAR so that delivering
+// it resets it; where there is none, a socket pair's byte (wake_fd readable).
+inline constexpr uintptr_t wake_ident = 0;
 
 // The backend code, working on the state a poller keeps.
 class kqueue_backend {
 public:
     using state = queue_state;
+    static constexpr bool wakes_by_pair = false; // EVFILT_USER, or a pair made here
 
     static std::size_t size(const queue_state& s) noexcept { return s.count; }
 
@@ -74,7 +89,34 @@ public:
         if (s.fd < 0) return last_socket_error();
         if (auto ec = sys::set_cloexec(s.fd)) return ec;
         s.raw.resize(max_events == 0 ? 1 : max_events);
+        struct ::kevent change;
+#if defined(EVFILT_USER)
+        EV_SET(&change, wake_ident, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, nullptr);
+#else
+        int pair[2];
+        if (auto ec = sys::socket_pair(SOCK_STREAM, pair)) return ec;
+        s.wake_fd = pair[0];
+        s.wake_writer = pair[1];
+        for (int h : pair)
+            if (auto ec = sys::set_nonblocking(h, true)) return ec;
+        EV_SET(&change, static_cast<uintptr_t>(s.wake_fd), EVFILT_READ, EV_ADD, 0, 0, nullptr);
+#endif
+        if (::kevent(s.fd, &change, 1, nullptr, 0, nullptr) != 0) return last_socket_error();
         return {};
+    }
+
+    // Thread-safe; one kevent() (or send()), errno kept.
+    static void wake(queue_state& s) noexcept {
+        if (s.fd < 0) return;
+#if defined(EVFILT_USER)
+        const int saved = errno;
+        struct ::kevent change;
+        EV_SET(&change, wake_ident, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
+        (void)::kevent(s.fd, &change, 1, nullptr, 0, nullptr);
+        errno = saved;
+#else
+        sys::wake(s.wake_writer);
+#endif
     }
 
     static std::error_code add(queue_state& s, native_handle_type h, events what, void* data) {
@@ -131,6 +173,14 @@ public:
         for (int i = 0; i < n; ++i) {
             const auto& ev = s.raw[static_cast<std::size_t>(i)];
             const auto h = static_cast<native_handle_type>(ev.ident);
+#if defined(EVFILT_USER)
+            if (ev.filter == EVFILT_USER) continue; // poller::wake (EV_CLEAR reset it)
+#else
+            if (h == s.wake_fd) {
+                sys::drain(h);
+                continue;
+            }
+#endif
             if (h == s.stop_fd) { // the canceller: the sockets' events come again next time
                 out.clear();
                 return sys::canceled();

@@ -24,9 +24,23 @@ namespace detail {
 class poll_backend {
 public:
     using state = poll_state;
+    // poller::wake through a socket pair, made by impl/poller.ipp (on Windows it is a loopback
+    // pair, built by the public socket_pair) and handed over with adopt_wake_pair.
+    static constexpr bool wakes_by_pair = true;
 
     static std::size_t size(const poll_state& s) noexcept { return s.fds.size(); }
-    static std::error_code open(poll_state&, std::size_t) { return sys::start(); }
+    static std::error_code open(poll_state& s, std::size_t) {
+        s.fds.reserve(2); // the wake-up and a canceller: a wait never allocates
+        return sys::start();
+    }
+    static void adopt_wake_pair(poll_state& s, socket reader, socket writer) noexcept {
+        s.wake_reader = std::move(reader);
+        s.wake_writer = std::move(writer);
+    }
+    // Thread-safe; async-signal-safe on POSIX (one send()).
+    static void wake(poll_state& s) noexcept {
+        if (s.wake_writer) sys::wake(s.wake_writer.native_handle());
+    }
 
     static std::error_code add(poll_state& s, native_handle_type h, events what, void* data) {
         if (h == invalid_handle) return poller_error(std::errc::bad_file_descriptor);
@@ -36,8 +50,9 @@ public:
         os::pollfd_type p{};
         p.fd = h;
         p.events = sys::to_poll(what);
-        // Room for one more entry, so that a wait can append its canceller without allocating.
-        if (s.fds.size() + 2 > s.fds.capacity()) s.fds.reserve(2 * s.fds.size() + 2);
+        // Room for two more entries, so that a wait can append the wake-up socket and its
+        // canceller without allocating.
+        if (s.fds.size() + 3 > s.fds.capacity()) s.fds.reserve(2 * s.fds.size() + 3);
         s.slots.insert(s.slots.begin() + static_cast<std::ptrdiff_t>(at), {h, s.fds.size()});
         s.fds.push_back(p);
         s.data.push_back(data);
@@ -68,11 +83,19 @@ public:
         out.clear();
         const cancel_state* stop = until.stop();
         if (stop != nullptr && stop->is_cancelled()) return sys::canceled();
-        if (s.fds.empty() && stop == nullptr) { // nothing can become ready: sleep out the timeout
+        const bool wakeable = static_cast<bool>(s.wake_reader);
+        if (s.fds.empty() && stop == nullptr && !wakeable) { // nothing can end it: sleep out the timeout
             while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
         }
-        // The canceller's socket is the last entry for the duration of the wait.
+        // For the duration of the wait: the wake-up socket, then the canceller's, as the last
+        // entries (the room was reserved by open and add).
+        if (wakeable) {
+            os::pollfd_type p{};
+            p.fd = s.wake_reader.native_handle();
+            p.events = POLLIN;
+            s.fds.push_back(p);
+        }
         if (stop != nullptr) {
             os::pollfd_type p{};
             p.fd = stop->reader;
@@ -87,11 +110,19 @@ public:
                     : sys::poll(s.fds.data(), static_cast<sys::nfds_type>(s.fds.size()), w.timeout_ms());
             if (w.done(n, ec)) break;
         }
+        bool cancelled = false;
         if (stop != nullptr) {
-            const short r = s.fds.back().revents;
+            cancelled = n > 0 && s.fds.back().revents != 0;
             s.fds.pop_back();
-            if (n > 0 && r != 0) return sys::canceled();
         }
+        if (wakeable) {
+            if (n > 0 && s.fds.back().revents != 0) {
+                sys::drain(s.wake_reader.native_handle());
+                --n;
+            }
+            s.fds.pop_back();
+        }
+        if (cancelled) return sys::canceled();
         if (n < 0) return ec;
         // Scan from where the last batch stopped, so that with more ready sockets than
         // max_events the ones at the end of the array are not starved.

@@ -228,6 +228,17 @@ inline void drain(handle h) noexcept {
     }
 }
 
+// A poller's wake-up counter (Linux eventfd; os::has_event_handle): signal is
+// async-signal-safe, drain resets it.
+inline handle open_event(std::error_code& ec) noexcept {
+    int e = 0;
+    const handle h = os::open_event_handle(e);
+    ec = h == os::invalid ? socket_error(e) : std::error_code{};
+    return h;
+}
+inline void signal_event(handle h) noexcept { os::signal_event_handle(h); }
+inline void drain_event(handle h) noexcept { os::drain_event_handle(h); }
+
 inline void sleep_ms(int ms) noexcept { os::sleep_ms(ms); }
 
 // net::events <-> poll() bits.

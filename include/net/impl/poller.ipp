@@ -10,11 +10,13 @@
 #include "../detail/poller_backend.hpp"
 #include "../detail/poller_common.hpp"
 #include "../detail/sys.hpp"
+#include "../ops.hpp"
 #include "../result.hpp"
 #include "../socket.hpp"
 
 #include <cstddef>
 #include <system_error>
+#include <utility>
 
 NETSOCK_BEGIN_NAMESPACE
 
@@ -27,6 +29,30 @@ void ready_list::forget(native_handle_type h) noexcept {
 void ready_list::update(native_handle_type h, void* data) noexcept {
     for (std::size_t i = 0; i < size_; ++i)
         if (items_[i].handle == h) items_[i].data = data;
+}
+
+// The wake-up socket pair of a backend that uses one (poll/WSAPoll): made here, through the
+// public socket_pair, which builds a loopback pair on Windows. Both ends non-blocking: a wake
+// never waits (a full pair already means "woken"), a drain never blocks.
+template <class Backend> std::error_code open_wake(typename Backend::state& s) noexcept {
+    if constexpr (Backend::wakes_by_pair) {
+        auto pair = try_socket_pair(socket_type::stream);
+        if (!pair) return pair.error();
+        for (const socket* p : {&pair->first, &pair->second}) {
+            if (auto ec = sys::set_nonblocking(p->native_handle(), true)) return ec;
+            // A loopback TCP pair (Windows): no Nagle delay for the wake-up byte.
+            (void)sys::set_int_option(p->native_handle(), IPPROTO_TCP, TCP_NODELAY, 1);
+        }
+        Backend::adopt_wake_pair(s, std::move(pair->first), std::move(pair->second));
+    } else {
+        (void)s;
+    }
+    return {};
+}
+
+inline std::error_code open_poller(poller_state& s, std::size_t max_events) noexcept {
+    if (auto ec = poller_backend::open(s, max_events)) return ec;
+    return open_wake<poller_backend>(s);
 }
 
 inline result<void> poller_result(std::error_code ec) noexcept {
@@ -43,12 +69,12 @@ std::size_t poller::ready_events::size() const noexcept {
 }
 
 poller::poller(std::size_t max_events) : ready_(max_events) {
-    if (auto ec = detail::poller_backend::open(state_, max_events)) detail::throw_error(ec, "poller");
+    if (auto ec = detail::open_poller(state_, max_events)) detail::throw_error(ec, "poller");
 }
 
 result<poller> poller::try_create(std::size_t max_events) noexcept {
     poller p(tag{}, max_events);
-    if (auto ec = detail::poller_backend::open(p.state_, max_events)) return detail::fail(ec);
+    if (auto ec = detail::open_poller(p.state_, max_events)) return detail::fail(ec);
     return p;
 }
 
@@ -81,10 +107,6 @@ result<void> poller::try_remove(const socket& s) noexcept {
 void poller::remove(const socket& s) { detail::unwrap(try_remove(s), "poller::remove"); }
 
 result<poller::ready_events> poller::try_wait(timeout t) noexcept {
-    // Nothing watched and no timeout: nothing could ever end the wait (one thread owns the
-    // poller), so report it instead of hanging.
-    if (t.is_none() && !t.has_canceller() && detail::poller_backend::size(state_) == 0)
-        return detail::fail(std::errc::invalid_argument);
     if (auto ec = detail::poller_backend::wait(state_, detail::sys::deadline::after(t), ready_))
         return detail::fail(ec);
     return ready_events(&ready_);
@@ -93,6 +115,8 @@ result<poller::ready_events> poller::try_wait(timeout t) noexcept {
 poller::ready_events poller::wait(timeout t) { return detail::unwrap(try_wait(t), "poller::wait"); }
 
 std::size_t poller::size() const noexcept { return detail::poller_backend::size(state_); }
+
+void poller::wake() noexcept { detail::poller_backend::wake(state_); }
 
 poller::poller(tag, std::size_t max_events) : ready_(max_events) {}
 

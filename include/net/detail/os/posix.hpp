@@ -21,6 +21,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#if defined(NETSOCK_OS_LINUX)
+#include <sys/eventfd.h>
+#endif
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -366,6 +369,40 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
     truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     return static_cast<long>(n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The wake-up of a poller (net::poller::wake): an eventfd on Linux (one descriptor, a counter
+// that coalesces wake-ups); elsewhere the poller uses a socket pair (kqueue: EVFILT_USER).
+
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool has_event_handle = true;
+inline handle open_event_handle(int& err) noexcept {
+    const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0) err = errno;
+    return fd;
+}
+// Async-signal-safe: one write(), errno kept.
+inline void signal_event_handle(handle h) noexcept {
+    const int saved = errno;
+    const std::uint64_t one = 1;
+    for (int i = 0; i < 16; ++i)
+        if (::write(h, &one, sizeof one) >= 0 || errno != EINTR) break; // EAGAIN: already signalled
+    errno = saved;
+}
+inline void drain_event_handle(handle h) noexcept {
+    std::uint64_t count = 0;
+    for (int i = 0; i < 16; ++i)
+        if (::read(h, &count, sizeof count) >= 0 || errno != EINTR) break;
+}
+#else
+inline constexpr bool has_event_handle = false;
+inline handle open_event_handle(int& err) noexcept {
+    err = EOPNOTSUPP;
+    return invalid;
+}
+inline void signal_event_handle(handle) noexcept {}
+inline void drain_event_handle(handle) noexcept {}
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Messages: scatter/gather, batches of datagrams and ancillary (control) data

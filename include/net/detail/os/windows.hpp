@@ -522,6 +522,17 @@ inline long recv_from(handle h, void* data, io_length size, int flags, ::sockadd
 }
 
 // ---------------------------------------------------------------------------------------------
+// The wake-up of a poller: no eventfd; the WSAPoll backend uses a socket pair.
+
+inline constexpr bool has_event_handle = false;
+inline handle open_event_handle(int& err) noexcept {
+    err = WSAEOPNOTSUPP;
+    return invalid;
+}
+inline void signal_event_handle(handle) noexcept {}
+inline void drain_event_handle(handle) noexcept {}
+
+// ---------------------------------------------------------------------------------------------
 // Messages: scatter/gather, batches of datagrams and ancillary (control) data
 
 using io_vector = ::WSABUF;
