@@ -21,6 +21,10 @@
 //       that stays ready is reported again); expiry is success with no events; EINTR and
 //       early wake-ups never end it early (the loop of sys::waiter)
 //   std::size_t size(const state&);                           // sockets watched
+//   void wake(state&) noexcept;                                // poller::wake: the one call
+//       another thread may make; ends a wait in progress or the next one; coalesces
+//   static constexpr bool wakes_by_pair;   // true: impl/poller.ipp makes a socket pair after
+//       open() and hands it over with adopt_wake_pair(state&, socket, socket) (poll/WSAPoll)
 // Rules: one thread uses a poller at a time (no locks); wait() allocates nothing (buffers are
 // sized by add/open); add() may grow tables; every OS call goes through detail/sys.hpp so the
 // fault hook reaches it.
