@@ -427,6 +427,28 @@ if batch_scenarios:
     print("Scenarios: flood256: 256 datagrams in flight (\`udp_load --mode flood --window 256\`);")
     print("flood1024: 1024 (\`--window 1024\`, udp_load's largest). System calls per datagram counted")
     print("as above (\`udp_load --count $count\` in each scenario).")
+    def cpu(sc, s, i, j):
+        v = [r[i] / r[j] * 1e6 for r in runs.get((sc, s), []) if r[j] > 0 and r[i] > 0]
+        return statistics.median(v) if v else 0
+    notes = []
+    for sc in batch_scenarios:
+        s_raw, s_mm = cpu(sc, "udp_raw_echo", 3, 4), cpu(sc, "udp_raw_mmsg_echo", 3, 4)
+        l_raw = statistics.median([r[2] / (r[0] - r[1]) * 1e6 for r in runs.get((sc, "udp_raw_echo"), [])
+                                   if r[0] - r[1] > 0 and r[2] > 0] or [0])
+        if s_raw > 0 and s_mm > 0 and l_raw > 0:
+            notes.append(f"{sc}: a datagram costs udp_raw_echo {s_raw:.2f} µs of CPU and udp_raw_mmsg_echo "
+                         f"{s_mm:.2f} µs ({s_mm / s_raw:.2f}x: batching saves system calls, the network stack's "
+                         f"work per datagram stays), so batching can give at most {s_raw / s_mm:.2f}x "
+                         f"however fast the load. udp_load itself spends {l_raw:.2f} µs per "
+                         f"echo, so with both on one CPU even a server that cost nothing would reach "
+                         f"{(s_raw + l_raw) / l_raw:.2f}x udp_raw_echo, and on a CPU of its own the load "
+                         f"cannot drive more than {1 / l_raw * 1e6:,.0f} datagrams/s.")
+    if notes:
+        print()
+        print("What bounds these rates (medians of this run):")
+        print()
+        for n in notes:
+            print(f"- {n}")
     if checks:
         print()
         print("Targets (same-run ratios of the medians):")
