@@ -52,7 +52,8 @@ extern "C" void on_stop(int) {
 }
 
 [[noreturn]] void usage(const char* why) {
-    std::fprintf(stderr, "udp_batch_echo: %s\nusage: udp_batch_echo [-H HOST] [-p PORT] [-n N] [-b N]\n", why);
+    std::fprintf(stderr, "udp_batch_echo: %s\nusage: udp_batch_echo [-H HOST] [-p PORT] [-n N] [-b N]\n",
+                 why);
     std::exit(2);
 }
 
@@ -80,7 +81,8 @@ int run(const net::address& listen, unsigned long long max, std::size_t slots) {
 
     std::vector<char> bufs(slots * slot_bytes);
     std::vector<net::datagram> batch(slots);
-    for (std::size_t i = 0; i < slots; ++i) batch[i].buffer = net::mutable_buffer(bufs.data() + i * slot_bytes, slot_bytes);
+    for (std::size_t i = 0; i < slots; ++i)
+        batch[i].buffer = net::mutable_buffer(bufs.data() + i * slot_bytes, slot_bytes);
 
     const net::address reach = local.is_any() ? net::address::loopback(local.family(), local.port()) : local;
     wake.store(new wake_target{net::make_socket(local.family(), net::socket_type::datagram), reach});

@@ -40,8 +40,8 @@ extern "C" void on_stop(int) { stop_requested = 1; }
 }
 
 [[noreturn]] void usage(const char* why) {
-    std::fprintf(stderr, "udp_raw_mmsg_echo: %s\nusage: udp_raw_mmsg_echo [-H HOST] [-p PORT] [-n N] [-b N]\n",
-                 why);
+    std::fprintf(stderr,
+                 "udp_raw_mmsg_echo: %s\nusage: udp_raw_mmsg_echo [-H HOST] [-p PORT] [-n N] [-b N]\n", why);
     std::exit(2);
 }
 
