@@ -39,6 +39,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -48,13 +49,18 @@ NETSOCK_BEGIN_NAMESPACE
 // Batches of datagrams
 
 /// One datagram of a batch. For `recv_batch`, set `buffer` (the space for its payload); the call
-/// sets `size`, `peer` (the sender) and `truncated`. For `send_batch`, it sends the first `size`
-/// bytes of `buffer` to `peer`: a received batch can be echoed as it is.
+/// sets `size`, `peer` (the sender), `truncated` and, with `receive_packet_info` on, the local
+/// address it was sent to. For `send_batch`, it sends the first `size` bytes of `buffer` to
+/// `peer`, from `destination` when `has_destination`: a received batch can be echoed as it is,
+/// each reply leaving from the address its client used.
 struct datagram {
-    mutable_buffer buffer;  ///< the payload's storage
-    std::size_t size = 0;   ///< bytes received / bytes of `buffer` to send
-    net::address peer;      ///< the sender / the destination
-    bool truncated = false; ///< received: larger than `buffer` (the rest was discarded)
+    mutable_buffer buffer;        ///< the payload's storage
+    std::size_t size = 0;         ///< bytes received / bytes of `buffer` to send
+    net::address peer;            ///< the sender / the destination
+    bool truncated = false;       ///< received: larger than `buffer` (the rest was discarded)
+    bool has_destination = false; ///< received with packet info / send from `destination`
+    net::address destination;     ///< the local address it was sent to (port 0) / the source
+    unsigned interface_index = 0; ///< received: the interface it arrived on
 };
 
 /// A datagram to send from const bytes: `{net::buffer("ping"), &to}`; `to == nullptr` sends to
@@ -237,15 +243,26 @@ struct [[nodiscard]] message {
 NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 /// Sends one datagram to `to` from the local address `from.local` (IP_PKTINFO / IPV6_PKTINFO;
-/// on a socket bound to 0.0.0.0 or ::). A source that is not one of this host's addresses
-/// fails (address_not_available or invalid_argument, by OS); an unset one (0.0.0.0) lets the
-/// OS choose, as plain `sendto`.
+/// on a socket bound to 0.0.0.0 or ::). An unset source (0.0.0.0, ::) lets the OS choose, as
+/// plain `sendto`. Errors: a source of the other family than `to` (IPv4-mapped addresses are
+/// converted) is address_family_not_supported; one that is not this host's fails in the OS
+/// (Linux: network_unreachable); an unknown `interface_index`: no_such_device (Linux).
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
                                                           const source_address& from,
                                                           timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto` with a source.
 NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
                                 const source_address& from, timeout t = timeout::none());
+/// `sendto` with a source, of text (a string literal's characters, std::string, std::string_view).
+[[nodiscard]] inline result<std::size_t> try_sendto(const socket& s, std::string_view text, const address& to,
+                                                    const source_address& from,
+                                                    timeout t = timeout::none()) noexcept {
+    return try_sendto(s, const_buffer(text.data(), text.size()), to, from, t);
+}
+inline std::size_t sendto(const socket& s, std::string_view text, const address& to,
+                          const source_address& from, timeout t = timeout::none()) {
+    return sendto(s, const_buffer(text.data(), text.size()), to, from, t);
+}
 
 /// UDP GSO (Linux 4.18+): sends `payload` as datagrams of `segment_size` bytes each (the last
 /// may be shorter) in one call; the receiver sees ordinary datagrams. At most 64 segments and

@@ -1346,6 +1346,10 @@ inline constexpr std::size_t max_passed_handles = 0;
 // msg_flags bits: the datagram or the control data did not fit (MSG_TRUNC / MSG_CTRUNC).
 inline constexpr int msg_truncated = 0x0100;
 inline constexpr int msg_control_truncated = 0x0200;
+// The control space of one datagram of a batch: its packet info.
+struct alignas(ULONGLONG) packet_control {
+    unsigned char bytes[64];
+};
 struct alignas(ULONGLONG) control_buffer {
     unsigned char bytes[control_space];
 };
@@ -1419,17 +1423,19 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
 
 // The source address of a datagram as IP_PKTINFO / IPV6_PKTINFO; segments and descriptors are
 // not available here (-1).
-inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
-                          int segment, const handle*, std::size_t count) noexcept {
-    std::memset(buf.bytes, 0, sizeof buf.bytes);
+inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* source,
+                          unsigned interface_index, int segment, const handle*, std::size_t count) noexcept {
+    auto* bytes = static_cast<unsigned char*>(buffer);
+    std::memset(bytes, 0, capacity);
     if (segment > 0 || count > 0) return -1;
     auto put = [&](int level, int type, const void* data, std::size_t len) {
+        if (control_data_align(control_data_offset + len) > capacity) return -1L;
         control_header c{};
         c.cmsg_len = control_data_offset + len;
         c.cmsg_level = level;
         c.cmsg_type = type;
-        std::memcpy(buf.bytes, &c, sizeof c);
-        std::memcpy(buf.bytes + control_data_offset, data, len);
+        std::memcpy(bytes, &c, sizeof c);
+        std::memcpy(bytes + control_data_offset, data, len);
         return static_cast<long>(control_data_align(control_data_offset + len));
     };
     if (source != nullptr && source->sa_family == AF_INET) {
@@ -1556,6 +1562,8 @@ struct batch_slot {
     io_vector data;
     ::sockaddr* name;
     socklen_type name_size;
+    void* control;
+    std::size_t control_size;
     std::size_t size;
     int flags;
 };
@@ -2159,6 +2167,10 @@ inline constexpr std::size_t max_passed_handles = 253; // Linux's SCM_MAX_FD; BS
 // msg_flags bits: the datagram or the control data did not fit.
 inline constexpr int msg_truncated = MSG_TRUNC;
 inline constexpr int msg_control_truncated = MSG_CTRUNC;
+// The control space of one datagram of a batch: its packet info.
+struct alignas(::cmsghdr) packet_control {
+    unsigned char bytes[64];
+};
 struct alignas(::cmsghdr) control_buffer {
     unsigned char bytes[CMSG_SPACE(sizeof(int) * max_passed_handles) > control_space
                             ? CMSG_SPACE(sizeof(int) * max_passed_handles)
@@ -2326,17 +2338,19 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
 // Builds control data to send: the source address (and interface) of a datagram, a UDP GSO
 // segment size (segment > 0), descriptors (count > 0). Returns the bytes used, 0 for none, or
 // -1 when an item is not available here or does not fit.
-inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
-                          int segment, const handle* fds, std::size_t count) noexcept {
-    std::memset(buf.bytes, 0, sizeof buf.bytes);
+inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* source,
+                          unsigned interface_index, int segment, const handle* fds,
+                          std::size_t count) noexcept {
+    auto* bytes = static_cast<unsigned char*>(buffer);
+    std::memset(bytes, 0, capacity);
     ::msghdr msg{};
-    msg.msg_control = buf.bytes;
-    msg.msg_controllen = sizeof buf.bytes;
+    msg.msg_control = bytes;
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(capacity);
     std::size_t used = 0;
     ::cmsghdr* c = CMSG_FIRSTHDR(&msg);
     auto next = [&](int level, int type, std::size_t len) -> unsigned char* {
-        if (c == nullptr || used + CMSG_SPACE(len) > sizeof buf.bytes) return nullptr;
-        ::cmsghdr* here = reinterpret_cast<::cmsghdr*>(buf.bytes + used);
+        if (c == nullptr || used + CMSG_SPACE(len) > capacity) return nullptr;
+        ::cmsghdr* here = reinterpret_cast<::cmsghdr*>(bytes + used);
         here->cmsg_level = level;
         here->cmsg_type = type;
         here->cmsg_len = static_cast<decltype(here->cmsg_len)>(CMSG_LEN(len));
@@ -2416,12 +2430,16 @@ inline long recv_message(handle h, io_vector* v, std::size_t n, ::sockaddr* from
     return static_cast<long>(r);
 }
 
-// One datagram of a batch: in, its buffer and where the peer's address goes (name_size: the
-// capacity); out, the bytes received, the address length and the kernel's msg_flags.
+// One datagram of a batch: in, its buffer, where the peer's address goes (name_size: the
+// capacity) and its control data (control_size: the capacity to receive, the bytes to send;
+// 0 for none); out, the bytes received, the address and control lengths, the kernel's
+// msg_flags.
 struct batch_slot {
     io_vector data;
     ::sockaddr* name;
     socklen_type name_size;
+    void* control;
+    std::size_t control_size;
     std::size_t size;
     int flags;
 };
@@ -2446,9 +2464,12 @@ inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, i
         msgs[i].msg_hdr.msg_namelen = slots[i].name_size;
         msgs[i].msg_hdr.msg_iov = &slots[i].data;
         msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_control = slots[i].control_size > 0 ? slots[i].control : nullptr;
+        msgs[i].msg_hdr.msg_controllen =
+            static_cast<decltype(msgs[i].msg_hdr.msg_controllen)>(slots[i].control_size);
     }
-    const int r =
-        ::recvmmsg(h, msgs, static_cast<unsigned>(n), wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE, nullptr);
+    const int flags = MSG_CMSG_CLOEXEC | (wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE);
+    const int r = ::recvmmsg(h, msgs, static_cast<unsigned>(n), flags, nullptr);
     if (r < 0) {
         err = errno;
         return -1;
@@ -2457,6 +2478,7 @@ inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, i
         slots[i].name_size = msgs[i].msg_hdr.msg_namelen;
         slots[i].size = msgs[i].msg_len;
         slots[i].flags = msgs[i].msg_hdr.msg_flags;
+        slots[i].control_size = static_cast<std::size_t>(msgs[i].msg_hdr.msg_controllen);
     }
     return r;
 #else
@@ -2478,6 +2500,9 @@ inline int send_batch(handle h, const batch_slot* slots, std::size_t n, int wait
         msgs[i].msg_hdr.msg_namelen = slots[i].name != nullptr ? slots[i].name_size : 0;
         msgs[i].msg_hdr.msg_iov = const_cast<io_vector*>(&slots[i].data);
         msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_control = slots[i].control_size > 0 ? slots[i].control : nullptr;
+        msgs[i].msg_hdr.msg_controllen =
+            static_cast<decltype(msgs[i].msg_hdr.msg_controllen)>(slots[i].control_size);
     }
     const int r =
         ::sendmmsg(h, msgs, static_cast<unsigned>(n), send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
@@ -3994,6 +4019,7 @@ NETSOCK_END_NAMESPACE
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -4003,13 +4029,18 @@ NETSOCK_BEGIN_NAMESPACE
 // Batches of datagrams
 
 /// One datagram of a batch. For `recv_batch`, set `buffer` (the space for its payload); the call
-/// sets `size`, `peer` (the sender) and `truncated`. For `send_batch`, it sends the first `size`
-/// bytes of `buffer` to `peer`: a received batch can be echoed as it is.
+/// sets `size`, `peer` (the sender), `truncated` and, with `receive_packet_info` on, the local
+/// address it was sent to. For `send_batch`, it sends the first `size` bytes of `buffer` to
+/// `peer`, from `destination` when `has_destination`: a received batch can be echoed as it is,
+/// each reply leaving from the address its client used.
 struct datagram {
-    mutable_buffer buffer;  ///< the payload's storage
-    std::size_t size = 0;   ///< bytes received / bytes of `buffer` to send
-    net::address peer;      ///< the sender / the destination
-    bool truncated = false; ///< received: larger than `buffer` (the rest was discarded)
+    mutable_buffer buffer;        ///< the payload's storage
+    std::size_t size = 0;         ///< bytes received / bytes of `buffer` to send
+    net::address peer;            ///< the sender / the destination
+    bool truncated = false;       ///< received: larger than `buffer` (the rest was discarded)
+    bool has_destination = false; ///< received with packet info / send from `destination`
+    net::address destination;     ///< the local address it was sent to (port 0) / the source
+    unsigned interface_index = 0; ///< received: the interface it arrived on
 };
 
 /// A datagram to send from const bytes: `{net::buffer("ping"), &to}`; `to == nullptr` sends to
@@ -4192,15 +4223,26 @@ struct [[nodiscard]] message {
 NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 /// Sends one datagram to `to` from the local address `from.local` (IP_PKTINFO / IPV6_PKTINFO;
-/// on a socket bound to 0.0.0.0 or ::). A source that is not one of this host's addresses
-/// fails (address_not_available or invalid_argument, by OS); an unset one (0.0.0.0) lets the
-/// OS choose, as plain `sendto`.
+/// on a socket bound to 0.0.0.0 or ::). An unset source (0.0.0.0, ::) lets the OS choose, as
+/// plain `sendto`. Errors: a source of the other family than `to` (IPv4-mapped addresses are
+/// converted) is address_family_not_supported; one that is not this host's fails in the OS
+/// (Linux: network_unreachable); an unknown `interface_index`: no_such_device (Linux).
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
                                                           const source_address& from,
                                                           timeout t = timeout::none()) noexcept;
 /// Throwing form of `try_sendto` with a source.
 NETSOCK_DECL std::size_t sendto(const socket& s, const_buffer b, const address& to,
                                 const source_address& from, timeout t = timeout::none());
+/// `sendto` with a source, of text (a string literal's characters, std::string, std::string_view).
+[[nodiscard]] inline result<std::size_t> try_sendto(const socket& s, std::string_view text, const address& to,
+                                                    const source_address& from,
+                                                    timeout t = timeout::none()) noexcept {
+    return try_sendto(s, const_buffer(text.data(), text.size()), to, from, t);
+}
+inline std::size_t sendto(const socket& s, std::string_view text, const address& to,
+                          const source_address& from, timeout t = timeout::none()) {
+    return sendto(s, const_buffer(text.data(), text.size()), to, from, t);
+}
 
 /// UDP GSO (Linux 4.18+): sends `payload` as datagrams of `segment_size` bytes each (the last
 /// may be shorter) in one call; the receiver sees ordinary datagrams. At most 64 segments and
@@ -5602,6 +5644,7 @@ using os::batch_slot;
 using os::control_buffer;
 using os::control_fields;
 using os::io_vector;
+using os::packet_control;
 
 inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
     return os::make_io_vector(data, size);
@@ -5609,9 +5652,9 @@ inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
 
 // Control data, encoded and decoded by the OS layer (its CMSG_* / WSA_CMSG_* rules): see
 // os::write_control and os::read_control.
-inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+inline long write_control(void* buf, std::size_t capacity, const ::sockaddr* source, unsigned interface_index,
                           int segment, const handle* fds, std::size_t count) noexcept {
-    return os::write_control(buf, source, interface_index, segment, fds, count);
+    return os::write_control(buf, capacity, source, interface_index, segment, fds, count);
 }
 inline void read_control(const void* control, std::size_t size, control_fields& out, handle* fds,
                          std::size_t capacity) noexcept {
@@ -5675,10 +5718,13 @@ inline int batch_attempt(handle h, os::batch_slot* slots, std::size_t n, bool re
         long r = 0;
         if (receive) {
             int flags = 0;
-            r = os::recv_message(h, &s.data, 1, s.name, &s.name_size, nullptr, nullptr, flags, 0, wait_ms, e);
+            r = os::recv_message(h, &s.data, 1, s.name, &s.name_size,
+                                 s.control_size > 0 ? s.control : nullptr, &s.control_size, flags, 0, wait_ms,
+                                 e);
             s.flags = flags;
         } else {
-            r = os::send_message(h, &s.data, 1, s.name, s.name_size, nullptr, 0, 0, wait_ms, e);
+            r = os::send_message(h, &s.data, 1, s.name, s.name_size, s.control, s.control_size, 0, wait_ms,
+                                 e);
         }
         if (r < 0) return -1;
         s.size = static_cast<std::size_t>(r);
@@ -7617,6 +7663,47 @@ inline void commit_sender(address& a) noexcept {
     if (a.commit_native()) a = address::any(family::local);
 }
 
+// The source for a datagram to `to` from `local`, in the family of `to`: on a dual-stack IPv6
+// socket sending to an IPv4-mapped peer an IPv4 source is mapped, an IPv4-mapped source to an
+// IPv4 peer is unmapped. False for a source of the other family (an IPv4 socket would ignore
+// an IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
+inline bool source_for(const address& local, const address& to, address& out) noexcept {
+    out = local;
+    if (to.family() == local.family()) {
+        if (to.family() != family::ipv4 || !local.is_v4_mapped()) return true;
+    }
+    if (to.family() == family::ipv6 && local.family() == family::ipv4) {
+        const auto v4 = local.v4_bytes();
+        std::array<std::uint8_t, 16> mapped{};
+        mapped[10] = mapped[11] = 0xff;
+        for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
+        out = address::ipv6(mapped);
+        return true;
+    }
+    if (to.family() == family::ipv4 && local.family() == family::ipv6 && local.is_v4_mapped()) {
+        const auto v6 = local.v6_bytes();
+        out = address::ipv4({v6[12], v6[13], v6[14], v6[15]});
+        return true;
+    }
+    return false;
+}
+
+// The packet info a received batch slot carried (receive_packet_info), if any.
+inline void take_destination(const sys::batch_slot& slot, bool& has, address& destination,
+                             unsigned& interface_index) noexcept {
+    has = false;
+    interface_index = 0;
+    if (slot.control_size == 0) return;
+    sys::control_fields f;
+    sys::read_control(slot.control, slot.control_size, f, nullptr, 0);
+    if (f.destination_size == 0) return;
+    if (auto d = address::try_from_native(&f.destination, static_cast<std::size_t>(f.destination_size))) {
+        destination = *d;
+        has = true;
+        interface_index = f.interface_index;
+    }
+}
+
 // A try-once deadline for the later pieces of a batch.
 inline sys::deadline try_once() noexcept {
     return sys::deadline::at_first_wait(timeout(std::chrono::seconds(0)));
@@ -7627,8 +7714,13 @@ template <class Fill, class Done>
 std::size_t batch_piece(sys::handle h, std::size_t n, bool receive, const sys::deadline& until,
                         std::error_code& ec, Fill&& fill, Done&& done) noexcept {
     os::batch_slot slots[os::batch_chunk];
+    sys::packet_control controls[os::batch_chunk];
     if (n > os::batch_chunk) n = os::batch_chunk;
-    for (std::size_t i = 0; i < n; ++i) fill(i, slots[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+        slots[i].control = controls[i].bytes;
+        slots[i].control_size = sizeof controls[i].bytes; // a send's fill sets what it wrote
+        fill(i, slots[i]);
+    }
     const std::size_t got = sys::batch(h, slots, n, receive, until, ec);
     for (std::size_t i = 0; i < got; ++i) done(i, slots[i]);
     return got;
@@ -7701,6 +7793,7 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
             d.peer = sender ? *sender : address::any(family::local);
             d.size = slot.size < d.buffer.size() ? slot.size : d.buffer.size();
             d.truncated = (slot.flags & detail::os::msg_truncated) != 0;
+            detail::take_destination(slot, d.has_destination, d.destination, d.interface_index);
         });
 }
 
@@ -7721,6 +7814,13 @@ result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::
             slot.name_size = static_cast<detail::os::socklen_type>(d.peer.size());
             slot.size = 0;
             slot.flags = 0;
+            // From the address it was sent to, when recv_batch reported one.
+            long used = 0;
+            address source;
+            if (d.has_destination && detail::source_for(d.destination, d.peer, source))
+                used = detail::sys::write_control(slot.control, slot.control_size, source.data(), 0, 0,
+                                                  nullptr, 0);
+            slot.control_size = used > 0 ? static_cast<std::size_t>(used) : 0;
         },
         [](std::size_t, detail::os::batch_slot&) {});
 }
@@ -7731,6 +7831,7 @@ result<std::size_t> try_send_batch(const socket& s, const outgoing_datagram* bat
         s, count, false, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             const outgoing_datagram& d = batch[i];
+            slot.control_size = 0;
             slot.data = detail::sys::make_io_vector(d.data.data(), d.data.size());
             slot.name = d.to != nullptr ? const_cast<::sockaddr*>(d.to->data()) : nullptr;
             slot.name_size = d.to != nullptr ? static_cast<detail::os::socklen_type>(d.to->size()) : 0;
@@ -7840,17 +7941,12 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     if (from.local.family() == family::local || to.family() == family::local)
         return detail::fail(std::errc::invalid_argument);
-    // A dual-stack IPv6 socket sending to an IPv4-mapped peer: the source is mapped too.
-    address source = from.local;
-    if (to.family() == family::ipv6 && source.family() == family::ipv4) {
-        const auto v4 = source.v4_bytes();
-        std::array<std::uint8_t, 16> mapped{};
-        mapped[10] = mapped[11] = 0xff;
-        for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
-        source = address::ipv6(mapped);
-    }
+    address source;
+    if (!detail::source_for(from.local, to, source))
+        return detail::fail(std::errc::address_family_not_supported);
     detail::os::control_buffer control;
-    const long used = detail::sys::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
+    const long used = detail::sys::write_control(control.bytes, sizeof control.bytes, source.data(),
+                                                 from.interface_index, 0, nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
     auto v = detail::sys::make_io_vector(b.data(), b.size());
     std::error_code ec;
@@ -7872,8 +7968,8 @@ result<std::size_t> try_send_segments(const socket& s, const_buffer payload, std
     if constexpr (!detail::os::has_segment_control) return detail::fail(detail::unsupported());
     if (segment_size == 0 || segment_size > 65535) return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
-    const long used =
-        detail::sys::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
+    const long used = detail::sys::write_control(control.bytes, sizeof control.bytes, nullptr, 0,
+                                                 static_cast<int>(segment_size), nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
     auto v = detail::sys::make_io_vector(payload.data(), payload.size());
     std::error_code ec;
@@ -7900,7 +7996,8 @@ result<std::size_t> try_send_handles(const socket& s, const_buffer data, const n
     if (data.size() == 0 || count > max_passed_handles || (count > 0 && handles == nullptr))
         return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
-    const long used = detail::sys::write_control(control, nullptr, 0, 0, handles, count);
+    const long used =
+        detail::sys::write_control(control.bytes, sizeof control.bytes, nullptr, 0, 0, handles, count);
     if (used < 0) return detail::fail(std::errc::invalid_argument);
     auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;

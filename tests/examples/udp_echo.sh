@@ -126,4 +126,65 @@ else
     echo "note: no IPv6 here; the dual-stack part skipped"
 fi
 
+# On a wildcard address each reply leaves from the address the client sent to: a client of
+# 127.0.0.2 (Linux routes all of 127/8 to lo) gets its echo from 127.0.0.2, else it would
+# print "ignored a datagram from 127.0.0.1:PORT" and fail.
+start_server any "$server" --host 0.0.0.0 --port 0 --max-datagrams 2 -v
+expect_rc 0 any_lo "$client" --host 127.0.0.1 --port "$PORT" --message "to .1"
+expect_line any_lo.out "received: to .1"
+if [ "$(uname -s)" = Linux ]; then
+    expect_rc 0 any_lo2 "$client" --host 127.0.0.2 --port "$PORT" --message "to .2"
+    expect_line any_lo2.out "received: to .2"
+    expect_count any_lo2.out '^ignored a datagram' 0
+    wait_server 10
+    expect_line any.out "echoed 2 datagram(s), exiting"
+else
+    kill -TERM "$NETSOCK_SERVER_PID"
+    wait_server 2
+fi
+
+# --batch: recv_batch/send_batch; every datagram echoed, counted, logged with -v.
+expect_rc 2 bad_batch "$server" --batch 0
+start_server batch "$server" --port 0 --batch 16 --max-datagrams 5 -v
+expect_rc 0 batch_client "$client" --port "$PORT" -m one -m two -m three -m four -m five
+expect_count batch_client.out '^received: ' 5
+wait_server 10
+expect_count batch.out '^datagram from 127\.0\.0\.1:[0-9]+: [0-9]+ bytes$' 5
+expect_count batch.out '^echoed [0-9]+ bytes to 127\.0\.0\.1:[0-9]+$' 5
+expect_line batch.out "echoed 5 datagram(s), exiting"
+expect_empty batch.err
+if [ "$(uname -s)" = Linux ]; then # a batch on 0.0.0.0 replies from each destination too
+    start_server batch_any "$server" --host 0.0.0.0 --port 0 --batch 8 --max-datagrams 2
+    expect_rc 0 batch_any1 "$client" --host 127.0.0.1 --port "$PORT" --message "b1"
+    expect_rc 0 batch_any2 "$client" --host 127.0.0.2 --port "$PORT" --message "b2"
+    expect_line batch_any2.out "received: b2"
+    expect_count batch_any2.out '^ignored a datagram' 0
+    wait_server 10
+fi
+start_server batch_stop "$server" --port 0 --batch 64
+kill -TERM "$NETSOCK_SERVER_PID"
+wait_server 2
+expect_line batch_stop.out "stopped after 0 datagram(s)"
+
+# --threads: sockets sharing the port (SO_REUSEPORT), one thread each; clients from several
+# ports reach them all and every echo comes back; -n counts across threads; SIGTERM stops
+# every thread at once.
+if try_start_server threads "$server" --port 0 --threads 3 --max-datagrams 6; then
+    for ((i = 1; i <= 6; i++)); do
+        expect_rc 0 "threads_client$i" "$client" --port "$PORT" --message "thread test $i"
+        expect_line "threads_client$i.out" "received: thread test $i"
+    done
+    wait_server 10
+    expect_line threads.out "echoed 6 datagram(s), exiting"
+    expect_empty threads.err
+    start_server threads_stop "$server" --port 0 --threads 4
+    expect_rc 0 threads_stop_client "$client" --port "$PORT" --message "x"
+    kill -INT "$NETSOCK_SERVER_PID"
+    wait_server 2
+    expect_line threads_stop.out "stopped after 1 datagram(s)"
+else
+    expect_match threads.err 'SO_REUSEPORT'
+    echo "note: no SO_REUSEPORT here; --threads reported it: $(cat "$T/threads.err")"
+fi
+
 echo "example.udp_echo: OK"

@@ -306,6 +306,80 @@ TEST_CASE("recvmsg reports the destination address, so a server on 0.0.0.0 answe
     }
 }
 
+TEST_CASE("recv_batch reports each datagram's destination and send_batch replies from it") {
+    auto server = udp_on(net::address::any());
+    const auto port = net::local_address(server).port();
+    auto opt = net::try_set_option(server, net::receive_packet_info{true});
+    if (!opt && unsupported(opt.error())) {
+        MESSAGE("packet info not supported here: " << describe(opt.error()));
+        return;
+    }
+    REQUIRE_MESSAGE(opt, why(opt));
+    auto client = udp_on(net::address::loopback());
+    std::vector<std::string> hosts = {"127.0.0.1"};
+    if (net::try_sendto(client, "probe", net::address::parse("127.0.0.2", port)))
+        hosts.push_back("127.0.0.2");
+    else MESSAGE("127.0.0.2 is not reachable here: only 127.0.0.1 checked");
+    for (const auto& h : hosts)
+        if (h == "127.0.0.1") REQUIRE(net::sendto(client, "probe", net::address::parse(h, port)) == 5);
+    // Two datagrams per address, alternating.
+    for (int i = 0; i < 2; ++i)
+        for (const auto& h : hosts) REQUIRE(net::sendto(client, "to " + h, net::address::parse(h, port)) > 0);
+    const std::size_t expected = hosts.size() * 3;
+    std::array<std::array<char, 32>, 16> storage{};
+    std::array<net::datagram, 16> batch;
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].buffer = net::buffer(storage[i]);
+    std::size_t got = 0;
+    for (int rounds = 0; got < expected && rounds < 8; ++rounds)
+        got +=
+            net::recv_batch(server, batch.data() + got, batch.size() - got, netsock_test::loopback_timeout);
+    REQUIRE(got == expected);
+    for (std::size_t i = 0; i < got; ++i) {
+        REQUIRE(batch[i].has_destination);
+        const std::string text(storage[i].data(), batch[i].size);
+        if (text != "probe") CHECK(text == "to " + batch[i].destination.host());
+        CHECK(batch[i].interface_index != 0);
+    }
+    std::size_t echoed = 0;
+    for (int rounds = 0; echoed < got && rounds < 8; ++rounds)
+        echoed += net::send_batch(server, batch.data() + echoed, got - echoed, 5s);
+    REQUIRE(echoed == got);
+    for (std::size_t i = 0; i < got; ++i) {
+        char buf[32];
+        auto r = net::recvfrom(client, net::buffer(buf), netsock_test::loopback_timeout);
+        const std::string text(buf, r.size);
+        if (netsock_test::running_under_wine()) continue; // Wine ignores the source (see above)
+        // Each echo comes from the address its datagram went to.
+        if (text != "probe") CHECK(text == "to " + r.sender.host());
+        CHECK(r.sender.port() == port);
+    }
+}
+
+TEST_CASE("sendto with a source: families must agree, a foreign source fails") {
+    auto s = udp_on(net::address::any());
+    auto rx = udp_on(net::address::loopback());
+    const auto to = net::local_address(rx);
+    char buf[8];
+    // An unset source: the OS chooses, as plain sendto.
+    REQUIRE(net::sendto(s, "any", to, net::source_address{net::address::any(), 0}) == 3);
+    CHECK(net::recvfrom(rx, net::buffer(buf), netsock_test::loopback_timeout).size == 3);
+    // An IPv6 source for an IPv4 peer would be ignored by the OS: refused.
+    CHECK(net::try_sendto(s, "x", to, net::source_address{net::address::parse("::1"), 0}).error() ==
+          std::errc::address_family_not_supported);
+    CHECK(net::try_sendto(s, "x", to, net::source_address{net::address::local("/tmp/x"), 0}).error() ==
+          std::errc::invalid_argument);
+    // An IPv4-mapped source for an IPv4 peer is the IPv4 address.
+    auto mapped =
+        net::try_sendto(s, "map", to, net::source_address{net::address::parse("::ffff:127.0.0.1"), 0});
+    REQUIRE_MESSAGE(mapped, why(mapped));
+    auto r = net::recvfrom(rx, net::buffer(buf), netsock_test::loopback_timeout);
+    CHECK(r.sender.host() == "127.0.0.1");
+    // Not an address of this host: the OS refuses (Linux: network unreachable).
+    auto foreign = net::try_sendto(s, "x", to, net::source_address{net::address::parse("192.0.2.1"), 0});
+    if (!netsock_test::running_under_wine()) CHECK_FALSE(foreign);
+    if (!foreign) MESSAGE("foreign source: " << describe(foreign.error()));
+}
+
 TEST_CASE("recvmsg on an IPv6 socket reports its destination too") {
     if (!netsock_test::ipv6_loopback_available()) return;
     auto server = udp_on(net::address::any(net::family::ipv6));

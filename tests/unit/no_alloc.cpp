@@ -273,3 +273,52 @@ TEST_CASE("poller::wait allocates nothing, with events and on timeouts") {
     CHECK(empty_waits == rounds / 20);
     CHECK(n == 0);
 }
+
+TEST_CASE("datagram batches, recvmsg with packet info, sendto from a source and sendv allocate nothing") {
+    auto rx = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+    net::bind(rx, net::address::any());
+    const bool info = net::try_set_option(rx, net::receive_packet_info{true}).has_value();
+    auto tx = net::make_socket(net::family::ipv4, net::socket_type::datagram);
+    net::bind(tx, net::address::loopback());
+    const auto to = net::address::loopback(net::family::ipv4, net::local_address(rx).port());
+    char payload[64] = {7};
+    char storage[8][64];
+    net::datagram batch[8];
+    for (int i = 0; i < 8; ++i) batch[i].buffer = net::buffer(storage[i]);
+    net::outgoing_datagram out[8];
+    for (auto& o : out) o = {net::buffer(payload), &to};
+    char in[64];
+    auto pair = net::socket_pair();
+    net::socket& pa = pair.first;
+    net::socket& pb = pair.second;
+    // Warm-up.
+    (void)net::try_send_batch(tx, out, 8, 1s);
+    (void)net::try_recv_batch(rx, batch, 8, 1s);
+    bool ok = true;
+    const std::size_t n = allocations_in([&] {
+        for (int i = 0; i < rounds; ++i) {
+            std::size_t sent = 0, got = 0;
+            for (int k = 0; k < 8 && sent < 8; ++k)
+                sent += net::try_send_batch(tx, out + sent, 8 - sent, 1s).value_or(100); // an error: sent > 8
+            for (int k = 0; k < 8 && got < 8; ++k)
+                got += net::try_recv_batch(rx, batch + got, 8 - got, 1s).value_or(100);
+            ok &= sent == 8 && got == 8;
+            ok &= net::try_send_batch(rx, batch, got, 1s).has_value(); // echo, from each destination
+            for (std::size_t k = 0; k < got; ++k)
+                ok &= net::try_recvfrom(tx, net::buffer(in), 1s).has_value();
+            ok &= net::try_sendto(tx, net::buffer(payload), to, 1s).has_value();
+            auto m = net::try_recvmsg(rx, net::buffer(in), 1s);
+            ok &= m.has_value() && (!info || m->has_destination);
+            if (m)
+                ok &= net::try_sendto(rx, net::buffer(in, m->size), m->sender, m->reply_source(), 1s)
+                          .has_value();
+            ok &= net::try_recvfrom(tx, net::buffer(in), 1s).has_value();
+            const net::const_buffer parts[2] = {net::buffer(payload, 10), net::buffer(payload, 20)};
+            ok &= net::try_sendv(pa, parts, 2, 1s).value_or(0) == 30;
+            const net::mutable_buffer into[2] = {net::buffer(in, 5), net::buffer(in + 5, 59)};
+            ok &= net::try_recvv(pb, into, 2, 1s).value_or(0) == 30;
+        }
+    });
+    CHECK(ok);
+    CHECK(n == 0);
+}

@@ -575,6 +575,7 @@ using os::batch_slot;
 using os::control_buffer;
 using os::control_fields;
 using os::io_vector;
+using os::packet_control;
 
 inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
     return os::make_io_vector(data, size);
@@ -582,9 +583,9 @@ inline io_vector make_io_vector(const void* data, std::size_t size) noexcept {
 
 // Control data, encoded and decoded by the OS layer (its CMSG_* / WSA_CMSG_* rules): see
 // os::write_control and os::read_control.
-inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
+inline long write_control(void* buf, std::size_t capacity, const ::sockaddr* source, unsigned interface_index,
                           int segment, const handle* fds, std::size_t count) noexcept {
-    return os::write_control(buf, source, interface_index, segment, fds, count);
+    return os::write_control(buf, capacity, source, interface_index, segment, fds, count);
 }
 inline void read_control(const void* control, std::size_t size, control_fields& out, handle* fds,
                          std::size_t capacity) noexcept {
@@ -648,10 +649,13 @@ inline int batch_attempt(handle h, os::batch_slot* slots, std::size_t n, bool re
         long r = 0;
         if (receive) {
             int flags = 0;
-            r = os::recv_message(h, &s.data, 1, s.name, &s.name_size, nullptr, nullptr, flags, 0, wait_ms, e);
+            r = os::recv_message(h, &s.data, 1, s.name, &s.name_size,
+                                 s.control_size > 0 ? s.control : nullptr, &s.control_size, flags, 0, wait_ms,
+                                 e);
             s.flags = flags;
         } else {
-            r = os::send_message(h, &s.data, 1, s.name, s.name_size, nullptr, 0, 0, wait_ms, e);
+            r = os::send_message(h, &s.data, 1, s.name, s.name_size, s.control, s.control_size, 0, wait_ms,
+                                 e);
         }
         if (r < 0) return -1;
         s.size = static_cast<std::size_t>(r);

@@ -49,6 +49,47 @@ inline void commit_sender(address& a) noexcept {
     if (a.commit_native()) a = address::any(family::local);
 }
 
+// The source for a datagram to `to` from `local`, in the family of `to`: on a dual-stack IPv6
+// socket sending to an IPv4-mapped peer an IPv4 source is mapped, an IPv4-mapped source to an
+// IPv4 peer is unmapped. False for a source of the other family (an IPv4 socket would ignore
+// an IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
+inline bool source_for(const address& local, const address& to, address& out) noexcept {
+    out = local;
+    if (to.family() == local.family()) {
+        if (to.family() != family::ipv4 || !local.is_v4_mapped()) return true;
+    }
+    if (to.family() == family::ipv6 && local.family() == family::ipv4) {
+        const auto v4 = local.v4_bytes();
+        std::array<std::uint8_t, 16> mapped{};
+        mapped[10] = mapped[11] = 0xff;
+        for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
+        out = address::ipv6(mapped);
+        return true;
+    }
+    if (to.family() == family::ipv4 && local.family() == family::ipv6 && local.is_v4_mapped()) {
+        const auto v6 = local.v6_bytes();
+        out = address::ipv4({v6[12], v6[13], v6[14], v6[15]});
+        return true;
+    }
+    return false;
+}
+
+// The packet info a received batch slot carried (receive_packet_info), if any.
+inline void take_destination(const sys::batch_slot& slot, bool& has, address& destination,
+                             unsigned& interface_index) noexcept {
+    has = false;
+    interface_index = 0;
+    if (slot.control_size == 0) return;
+    sys::control_fields f;
+    sys::read_control(slot.control, slot.control_size, f, nullptr, 0);
+    if (f.destination_size == 0) return;
+    if (auto d = address::try_from_native(&f.destination, static_cast<std::size_t>(f.destination_size))) {
+        destination = *d;
+        has = true;
+        interface_index = f.interface_index;
+    }
+}
+
 // A try-once deadline for the later pieces of a batch.
 inline sys::deadline try_once() noexcept {
     return sys::deadline::at_first_wait(timeout(std::chrono::seconds(0)));
@@ -59,8 +100,13 @@ template <class Fill, class Done>
 std::size_t batch_piece(sys::handle h, std::size_t n, bool receive, const sys::deadline& until,
                         std::error_code& ec, Fill&& fill, Done&& done) noexcept {
     os::batch_slot slots[os::batch_chunk];
+    sys::packet_control controls[os::batch_chunk];
     if (n > os::batch_chunk) n = os::batch_chunk;
-    for (std::size_t i = 0; i < n; ++i) fill(i, slots[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+        slots[i].control = controls[i].bytes;
+        slots[i].control_size = sizeof controls[i].bytes; // a send's fill sets what it wrote
+        fill(i, slots[i]);
+    }
     const std::size_t got = sys::batch(h, slots, n, receive, until, ec);
     for (std::size_t i = 0; i < got; ++i) done(i, slots[i]);
     return got;
@@ -133,6 +179,7 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
             d.peer = sender ? *sender : address::any(family::local);
             d.size = slot.size < d.buffer.size() ? slot.size : d.buffer.size();
             d.truncated = (slot.flags & detail::os::msg_truncated) != 0;
+            detail::take_destination(slot, d.has_destination, d.destination, d.interface_index);
         });
 }
 
@@ -153,6 +200,13 @@ result<std::size_t> try_send_batch(const socket& s, const datagram* batch, std::
             slot.name_size = static_cast<detail::os::socklen_type>(d.peer.size());
             slot.size = 0;
             slot.flags = 0;
+            // From the address it was sent to, when recv_batch reported one.
+            long used = 0;
+            address source;
+            if (d.has_destination && detail::source_for(d.destination, d.peer, source))
+                used = detail::sys::write_control(slot.control, slot.control_size, source.data(), 0, 0,
+                                                  nullptr, 0);
+            slot.control_size = used > 0 ? static_cast<std::size_t>(used) : 0;
         },
         [](std::size_t, detail::os::batch_slot&) {});
 }
@@ -163,6 +217,7 @@ result<std::size_t> try_send_batch(const socket& s, const outgoing_datagram* bat
         s, count, false, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             const outgoing_datagram& d = batch[i];
+            slot.control_size = 0;
             slot.data = detail::sys::make_io_vector(d.data.data(), d.data.size());
             slot.name = d.to != nullptr ? const_cast<::sockaddr*>(d.to->data()) : nullptr;
             slot.name_size = d.to != nullptr ? static_cast<detail::os::socklen_type>(d.to->size()) : 0;
@@ -272,17 +327,12 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     if (from.local.family() == family::local || to.family() == family::local)
         return detail::fail(std::errc::invalid_argument);
-    // A dual-stack IPv6 socket sending to an IPv4-mapped peer: the source is mapped too.
-    address source = from.local;
-    if (to.family() == family::ipv6 && source.family() == family::ipv4) {
-        const auto v4 = source.v4_bytes();
-        std::array<std::uint8_t, 16> mapped{};
-        mapped[10] = mapped[11] = 0xff;
-        for (std::size_t i = 0; i < 4; ++i) mapped[12 + i] = v4[i];
-        source = address::ipv6(mapped);
-    }
+    address source;
+    if (!detail::source_for(from.local, to, source))
+        return detail::fail(std::errc::address_family_not_supported);
     detail::os::control_buffer control;
-    const long used = detail::sys::write_control(control, source.data(), from.interface_index, 0, nullptr, 0);
+    const long used = detail::sys::write_control(control.bytes, sizeof control.bytes, source.data(),
+                                                 from.interface_index, 0, nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
     auto v = detail::sys::make_io_vector(b.data(), b.size());
     std::error_code ec;
@@ -304,8 +354,8 @@ result<std::size_t> try_send_segments(const socket& s, const_buffer payload, std
     if constexpr (!detail::os::has_segment_control) return detail::fail(detail::unsupported());
     if (segment_size == 0 || segment_size > 65535) return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
-    const long used =
-        detail::sys::write_control(control, nullptr, 0, static_cast<int>(segment_size), nullptr, 0);
+    const long used = detail::sys::write_control(control.bytes, sizeof control.bytes, nullptr, 0,
+                                                 static_cast<int>(segment_size), nullptr, 0);
     if (used < 0) return detail::fail(detail::unsupported());
     auto v = detail::sys::make_io_vector(payload.data(), payload.size());
     std::error_code ec;
@@ -332,7 +382,8 @@ result<std::size_t> try_send_handles(const socket& s, const_buffer data, const n
     if (data.size() == 0 || count > max_passed_handles || (count > 0 && handles == nullptr))
         return detail::fail(std::errc::invalid_argument);
     detail::os::control_buffer control;
-    const long used = detail::sys::write_control(control, nullptr, 0, 0, handles, count);
+    const long used =
+        detail::sys::write_control(control.bytes, sizeof control.bytes, nullptr, 0, 0, handles, count);
     if (used < 0) return detail::fail(std::errc::invalid_argument);
     auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;

@@ -392,6 +392,10 @@ inline constexpr std::size_t max_passed_handles = 253; // Linux's SCM_MAX_FD; BS
 // msg_flags bits: the datagram or the control data did not fit.
 inline constexpr int msg_truncated = MSG_TRUNC;
 inline constexpr int msg_control_truncated = MSG_CTRUNC;
+// The control space of one datagram of a batch: its packet info.
+struct alignas(::cmsghdr) packet_control {
+    unsigned char bytes[64];
+};
 struct alignas(::cmsghdr) control_buffer {
     unsigned char bytes[CMSG_SPACE(sizeof(int) * max_passed_handles) > control_space
                             ? CMSG_SPACE(sizeof(int) * max_passed_handles)
@@ -559,17 +563,19 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
 // Builds control data to send: the source address (and interface) of a datagram, a UDP GSO
 // segment size (segment > 0), descriptors (count > 0). Returns the bytes used, 0 for none, or
 // -1 when an item is not available here or does not fit.
-inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
-                          int segment, const handle* fds, std::size_t count) noexcept {
-    std::memset(buf.bytes, 0, sizeof buf.bytes);
+inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* source,
+                          unsigned interface_index, int segment, const handle* fds,
+                          std::size_t count) noexcept {
+    auto* bytes = static_cast<unsigned char*>(buffer);
+    std::memset(bytes, 0, capacity);
     ::msghdr msg{};
-    msg.msg_control = buf.bytes;
-    msg.msg_controllen = sizeof buf.bytes;
+    msg.msg_control = bytes;
+    msg.msg_controllen = static_cast<decltype(msg.msg_controllen)>(capacity);
     std::size_t used = 0;
     ::cmsghdr* c = CMSG_FIRSTHDR(&msg);
     auto next = [&](int level, int type, std::size_t len) -> unsigned char* {
-        if (c == nullptr || used + CMSG_SPACE(len) > sizeof buf.bytes) return nullptr;
-        ::cmsghdr* here = reinterpret_cast<::cmsghdr*>(buf.bytes + used);
+        if (c == nullptr || used + CMSG_SPACE(len) > capacity) return nullptr;
+        ::cmsghdr* here = reinterpret_cast<::cmsghdr*>(bytes + used);
         here->cmsg_level = level;
         here->cmsg_type = type;
         here->cmsg_len = static_cast<decltype(here->cmsg_len)>(CMSG_LEN(len));
@@ -649,12 +655,16 @@ inline long recv_message(handle h, io_vector* v, std::size_t n, ::sockaddr* from
     return static_cast<long>(r);
 }
 
-// One datagram of a batch: in, its buffer and where the peer's address goes (name_size: the
-// capacity); out, the bytes received, the address length and the kernel's msg_flags.
+// One datagram of a batch: in, its buffer, where the peer's address goes (name_size: the
+// capacity) and its control data (control_size: the capacity to receive, the bytes to send;
+// 0 for none); out, the bytes received, the address and control lengths, the kernel's
+// msg_flags.
 struct batch_slot {
     io_vector data;
     ::sockaddr* name;
     socklen_type name_size;
+    void* control;
+    std::size_t control_size;
     std::size_t size;
     int flags;
 };
@@ -679,9 +689,12 @@ inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, i
         msgs[i].msg_hdr.msg_namelen = slots[i].name_size;
         msgs[i].msg_hdr.msg_iov = &slots[i].data;
         msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_control = slots[i].control_size > 0 ? slots[i].control : nullptr;
+        msgs[i].msg_hdr.msg_controllen =
+            static_cast<decltype(msgs[i].msg_hdr.msg_controllen)>(slots[i].control_size);
     }
-    const int r =
-        ::recvmmsg(h, msgs, static_cast<unsigned>(n), wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE, nullptr);
+    const int flags = MSG_CMSG_CLOEXEC | (wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE);
+    const int r = ::recvmmsg(h, msgs, static_cast<unsigned>(n), flags, nullptr);
     if (r < 0) {
         err = errno;
         return -1;
@@ -690,6 +703,7 @@ inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, i
         slots[i].name_size = msgs[i].msg_hdr.msg_namelen;
         slots[i].size = msgs[i].msg_len;
         slots[i].flags = msgs[i].msg_hdr.msg_flags;
+        slots[i].control_size = static_cast<std::size_t>(msgs[i].msg_hdr.msg_controllen);
     }
     return r;
 #else
@@ -711,6 +725,9 @@ inline int send_batch(handle h, const batch_slot* slots, std::size_t n, int wait
         msgs[i].msg_hdr.msg_namelen = slots[i].name != nullptr ? slots[i].name_size : 0;
         msgs[i].msg_hdr.msg_iov = const_cast<io_vector*>(&slots[i].data);
         msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_control = slots[i].control_size > 0 ? slots[i].control : nullptr;
+        msgs[i].msg_hdr.msg_controllen =
+            static_cast<decltype(msgs[i].msg_hdr.msg_controllen)>(slots[i].control_size);
     }
     const int r =
         ::sendmmsg(h, msgs, static_cast<unsigned>(n), send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));

@@ -552,6 +552,10 @@ inline constexpr std::size_t max_passed_handles = 0;
 // msg_flags bits: the datagram or the control data did not fit (MSG_TRUNC / MSG_CTRUNC).
 inline constexpr int msg_truncated = 0x0100;
 inline constexpr int msg_control_truncated = 0x0200;
+// The control space of one datagram of a batch: its packet info.
+struct alignas(ULONGLONG) packet_control {
+    unsigned char bytes[64];
+};
 struct alignas(ULONGLONG) control_buffer {
     unsigned char bytes[control_space];
 };
@@ -625,17 +629,19 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
 
 // The source address of a datagram as IP_PKTINFO / IPV6_PKTINFO; segments and descriptors are
 // not available here (-1).
-inline long write_control(control_buffer& buf, const ::sockaddr* source, unsigned interface_index,
-                          int segment, const handle*, std::size_t count) noexcept {
-    std::memset(buf.bytes, 0, sizeof buf.bytes);
+inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* source,
+                          unsigned interface_index, int segment, const handle*, std::size_t count) noexcept {
+    auto* bytes = static_cast<unsigned char*>(buffer);
+    std::memset(bytes, 0, capacity);
     if (segment > 0 || count > 0) return -1;
     auto put = [&](int level, int type, const void* data, std::size_t len) {
+        if (control_data_align(control_data_offset + len) > capacity) return -1L;
         control_header c{};
         c.cmsg_len = control_data_offset + len;
         c.cmsg_level = level;
         c.cmsg_type = type;
-        std::memcpy(buf.bytes, &c, sizeof c);
-        std::memcpy(buf.bytes + control_data_offset, data, len);
+        std::memcpy(bytes, &c, sizeof c);
+        std::memcpy(bytes + control_data_offset, data, len);
         return static_cast<long>(control_data_align(control_data_offset + len));
     };
     if (source != nullptr && source->sa_family == AF_INET) {
@@ -762,6 +768,8 @@ struct batch_slot {
     io_vector data;
     ::sockaddr* name;
     socklen_type name_size;
+    void* control;
+    std::size_t control_size;
     std::size_t size;
     int flags;
 };
