@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # bench/udp.sh: examples/udp_echo_server next to a raw recvfrom/sendto loop (bench/udp_raw_echo)
 # and a plain Python loop (bench/udp_echo.py), in one run, 64-byte datagrams over loopback,
-# and the "UDP echo" section of bench/RESULTS.md written from it.
+# and the "UDP echo" section of bench/RESULTS.md written from it; then the batched servers
+# (subsection "UDP batches"): a raw recvmmsg/sendmmsg loop (bench/udp_raw_mmsg_echo), netsock's
+# recv_batch/send_batch (bench/udp_batch_echo, and udp_echo_server --batch N where the example
+# has that option) next to udp_raw_echo, in floods of 256 and 1024 datagrams in flight.
 #
-#   bash bench/udp.sh [BUILD_DIR]       # about 2 minutes; BUILD_DIR default build-bench
-#   NETSOCK_UDP_SMOKE=1 bash bench/udp.sh BUILD_DIR   # a few seconds: runs everything once,
-#                                                     # briefly, checks it works, writes nothing
+#   bash bench/udp.sh [BUILD_DIR]       # about 5 minutes; BUILD_DIR default build-bench
+#   NETSOCK_UDP_SMOKE=1 bash bench/udp.sh BUILD_DIR   # a few seconds: runs everything once
+#                                                     # (of the batches: udp_batch_echo in
+#                                                     # flood256), briefly, checks it works,
+#                                                     # writes nothing
 #
 # 1. Timed: ROUNDS rounds (NETSOCK_UDP_ROUNDS, default 5); in each, every server runs once per
 #    scenario, freshly started, in rotating order, driven by bench/udp_load for SECONDS
 #    (NETSOCK_UDP_SECONDS, default 2): "pingpong" (one datagram in flight) and "flood" (32 in
-#    flight, refilled as echoes arrive). Medians over the rounds, ratios of the medians to
-#    udp_raw_echo, and the min-max of the per-round (back-to-back) ratios.
+#    flight, refilled as echoes arrive); the batch servers and udp_raw_echo in "flood256" and
+#    "flood1024" (windows of 256 and 1024; NETSOCK_UDP_BATCH, default 64, datagrams per batch).
+#    Medians over the rounds, ratios of the medians to udp_raw_echo (batches: also to
+#    udp_raw_mmsg_echo), and the min-max of the per-round (back-to-back) ratios. The CPU time
+#    of the server (/proc/PID/task/*/schedstat) and of udp_load (its cpu_s) per datagram show
+#    which of the two the run was bound by.
 # 2. Counted: each server under `strace -c -f`, then under `perf stat` (if perf can count
 #    raw_syscalls:sys_enter here), echoes COUNT datagrams (NETSOCK_UDP_COUNT, default 20000)
 #    per scenario; system calls per datagram = (calls of that run - calls of a run that echoes
@@ -29,12 +38,14 @@ smoke=${NETSOCK_UDP_SMOKE:-0}
 rounds=${NETSOCK_UDP_ROUNDS:-5}
 secs=${NETSOCK_UDP_SECONDS:-2}
 count=${NETSOCK_UDP_COUNT:-20000}
+batch=${NETSOCK_UDP_BATCH:-64}
 out_md=${NETSOCK_UDP_RESULTS:-bench/RESULTS.md}
 if [ "$smoke" = 1 ]; then rounds=1 secs=0.3 count=500 out_md=-; fi
 command_line="bash bench/udp.sh $build"
 [ "$rounds" = 5 ] && [ "$secs" = 2 ] || command_line="NETSOCK_UDP_ROUNDS=$rounds NETSOCK_UDP_SECONDS=$secs $command_line"
+[ "$batch" = 64 ] || command_line="NETSOCK_UDP_BATCH=$batch $command_line"
 
-for f in "$bin/udp_load" "$bin/udp_raw_echo" "$ex/udp_echo_server"; do
+for f in "$bin/udp_load" "$bin/udp_raw_echo" "$ex/udp_echo_server" "$bin/udp_batch_echo"; do
     [ -x "$f" ] || { echo "udp.sh: $f is missing (build with NETSOCK_BUILD_BENCH=ON NETSOCK_BUILD_EXAMPLES=ON)" >&2; exit 1; }
 done
 command -v python3 >/dev/null 2>&1 || { echo "udp.sh: python3 is needed" >&2; exit 1; }
@@ -75,6 +86,15 @@ declare -A cmd=(
     [udp_echo.py]="$python bench/udp_echo.py"
 )
 servers=(udp_echo_server udp_raw_echo udp_echo.py)
+# The batches: udp_raw_echo is the per-datagram reference, udp_raw_mmsg_echo (Linux) the batched
+# one; udp_echo_server --batch N once the example has it.
+cmd[udp_raw_mmsg_echo]="$bin/udp_raw_mmsg_echo -b $batch"
+cmd[udp_batch_echo]="$bin/udp_batch_echo -b $batch"
+cmd[udp_echo_server_batch]="$ex/udp_echo_server --port 0 --batch $batch"
+batch_servers=(udp_raw_echo)
+[ -x "$bin/udp_raw_mmsg_echo" ] && batch_servers+=(udp_raw_mmsg_echo)
+batch_servers+=(udp_batch_echo)
+"$ex/udp_echo_server" --help 2>/dev/null | grep -q -- '--batch' && batch_servers+=(udp_echo_server_batch)
 # NETSOCK_UDP_EXTRA="name=command|name=command": more servers, e.g. variants under study.
 if [ -n "${NETSOCK_UDP_EXTRA:-}" ]; then
     IFS='|' read -r -a extra <<< "$NETSOCK_UDP_EXTRA"
@@ -86,8 +106,25 @@ fi
 declare -A load_args=(
     [pingpong]="--mode pingpong"
     [flood]="--mode flood --window 32"
+    [flood256]="--mode flood --window 256"
+    [flood1024]="--mode flood --window 1024"
 )
-scenarios=(pingpong flood)
+scenarios=(pingpong flood flood256 flood1024)
+# SCENARIO -> the servers it measures.
+declare -A sc_servers=(
+    [pingpong]="${servers[*]}"
+    [flood]="${servers[*]}"
+    [flood256]="${batch_servers[*]}"
+    [flood1024]="${batch_servers[*]}"
+)
+if [ "$smoke" = 1 ]; then # one batch row
+    scenarios=(pingpong flood flood256)
+    sc_servers[flood256]=udp_batch_echo
+fi
+all_servers=("${servers[@]}")
+for s in "${batch_servers[@]}"; do
+    [[ " ${servers[*]} " == *" $s "* ]] || all_servers+=("$s")
+done
 
 # start NAME WRAPPER...: starts server NAME (under WRAPPER, e.g. strace) and waits (at most
 # 10 s) for its "listening on" line; sets server_pid, wrapper_pid and port.
@@ -124,6 +161,16 @@ stop() {
     server_pid='' wrapper_pid=''
 }
 
+# The CPU time (ns) the server's threads have used so far (0 where schedstat is missing).
+server_cpu_ns() {
+    local f total=0 ns
+    for f in /proc/"$server_pid"/task/*/schedstat; do
+        read -r ns _ < "$f" 2>/dev/null || continue
+        total=$((total + ns))
+    done
+    echo "$total"
+}
+
 # The datagrams the server says it echoed (its last line), or empty.
 server_count() {
     sed -n -e 's/^echoed \([0-9][0-9]*\) datagram(s), exiting$/\1/p' \
@@ -140,21 +187,25 @@ rotate() { # N WORDS...: the words rotated left by N
 note() { echo "[udp.sh] $*"; }
 
 # --- 1. timed, interleaved ----------------------------------------------------------------------
+field() { sed -n "s/.* $1=\([0-9.]*\) .*/\1/p" <<< "$line"; } # KEY: its value in $line
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 : > "$tmp/rates.tsv"
 failed=0
 note "timed: $rounds round(s) of ${secs}s per server and scenario; pinning: $pinning"
 for ((r = 1; r <= rounds; r++)); do
     for sc in "${scenarios[@]}"; do
-        for s in $(rotate "$r" "${servers[@]}"); do
+        # shellcheck disable=SC2086
+        for s in $(rotate "$r" ${sc_servers[$sc]}); do
             start "$s" "${server_pin[@]}"
             # shellcheck disable=SC2086
             line=$("${client_pin[@]}" "$bin/udp_load" --port "$port" ${load_args[$sc]} --duration "$secs" || true)
+            cpu_ns=$(server_cpu_ns)
             stop
             echo "  $sc #$r $s: ${line#udp_load }"
             grep -q ' ok=1' <<< "$line" || failed=1
-            rate=$(sed -n 's/.* datagrams_per_s=\([0-9.]*\) .*/\1/p' <<< "$line")
-            printf '%s\t%s\t%s\t%s\n' "$sc" "$s" "$r" "${rate:-0}" >> "$tmp/rates.tsv"
+            # Rows: scenario server round rate sent lost load-cpu-s server-cpu-ns server-echoed.
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$s" "$r" "$(field datagrams_per_s)" \
+                "$(field sent)" "$(field lost)" "$(field cpu_s)" "$cpu_ns" "$(server_count)" >> "$tmp/rates.tsv"
         done
     done
 done
@@ -212,10 +263,11 @@ if command -v perf >/dev/null 2>&1 && perf stat -e raw_syscalls:sys_enter -o /de
 fi
 [ $have_strace = 1 ] || note "strace missing or not permitted here: its columns are left out"
 note "counted: system calls per datagram, $count datagrams per server and scenario (strace -c -f$([ $have_perf = 1 ] && echo '; perf stat'))"
-for s in "${servers[@]}"; do
+for s in "${all_servers[@]}"; do
     [ $have_strace = 1 ] && count_run strace "$s" pingpong 0 "$tmp/strace.base"
     [ $have_perf = 1 ] && count_run perf "$s" pingpong 0 "$tmp/perf.base"
     for sc in "${scenarios[@]}"; do
+        [[ " ${sc_servers[$sc]} " == *" $s "* ]] || continue
         st="-	-" pf="-" n=0
         if [ $have_strace = 1 ]; then
             count_run strace "$s" "$sc" "$count" "$tmp/strace.$sc"
@@ -241,16 +293,23 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- include examples bench 2>/dev/null || commit="$commit+local changes"
-python3 - "$tmp/rates.tsv" "$tmp/syscalls.tsv" "${servers[@]}" > "$tmp/section.md" <<PY
+python3 - "$tmp/rates.tsv" "$tmp/syscalls.tsv" "${servers[*]}" "${batch_servers[*]}" > "$tmp/section.md" <<PY
 import statistics, sys
-rates, calls = {}, {}
+rates, calls, runs = {}, {}, {}
+def num(x):
+    try:
+        return float(x)
+    except ValueError:
+        return 0.0
 for line in open(sys.argv[1]):
-    sc, s, r, v = line.rstrip("\n").split("\t")
-    rates.setdefault((sc, s), {})[int(r)] = float(v)
+    sc, s, r, v, sent, lost, load_cpu, server_ns, echoed = line.rstrip("\n").split("\t")
+    rates.setdefault((sc, s), {})[int(r)] = num(v)
+    runs.setdefault((sc, s), []).append((num(sent), num(lost), num(load_cpu), num(server_ns) / 1e9, num(echoed)))
 for line in open(sys.argv[2]):
     sc, s, n, total, parts, perf = line.rstrip("\n").split("\t")
     calls[(sc, s)] = (n, total, parts, perf)
-servers = sys.argv[3:]
+servers = sys.argv[3].split()
+batch_servers = sys.argv[4].split()
 desc = {"pingpong": "1 datagram in flight (\`udp_load --mode pingpong\`)",
         "flood": "32 datagrams in flight (\`udp_load --mode flood --window 32\`)"}
 print("## UDP echo")
@@ -304,6 +363,98 @@ for sc in ["pingpong", "flood"]:
         if (sc, s) in calls:
             n, total, parts, perf = calls[(sc, s)]
             print(f"| {sc} | {s} | {n} | {total} | {parts} | {perf} |")
+
+batch_scenarios = [sc for sc in ["flood256", "flood1024"] if any((sc, s) in rates for s in batch_servers)]
+if batch_scenarios:
+    name = {"udp_raw_mmsg_echo": "udp_raw_mmsg_echo -b $batch", "udp_batch_echo": "udp_batch_echo -b $batch",
+            "udp_echo_server_batch": "udp_echo_server --batch $batch"}
+    def med(sc, s):
+        v = rates.get((sc, s), {})
+        return statistics.median(v.values()) if v else 0
+    def vs(sc, s, ref):
+        a, b = rates.get((sc, s), {}), rates.get((sc, ref), {})
+        if not a or not b or med(sc, ref) == 0 or s == ref:
+            return "-", None
+        paired = [a[r] / b[r] for r in a if r in b and b[r] > 0]
+        x = med(sc, s) / med(sc, ref)
+        return (f"**{x:.3f}** ({min(paired):.2f}-{max(paired):.2f})" if paired else f"**{x:.3f}**"), x
+    def per(sc, s, i, j):  # median over rounds of field i / field j, in microseconds
+        v = [r[i] / r[j] * 1e6 for r in runs.get((sc, s), []) if r[j] > 0 and r[i] > 0]
+        return f"{statistics.median(v):.2f}" if v else "-"
+    print()
+    print("### UDP batches")
+    print()
+    print("The same run, floods with more in flight so that batches fill: \`bench/udp_raw_mmsg_echo\`")
+    print("(a blocking recvmmsg with MSG_WAITFORONE, up to $batch datagrams, and a sendmmsg of what")
+    print("came, no library), \`bench/udp_batch_echo\` (the same loop on \`net::recv_batch\` /")
+    print("\`net::send_batch\`, nothing else) and, where the example has the option,")
+    print("\`udp_echo_server --batch $batch\`, next to the per-datagram \`udp_raw_echo\`; interleaved")
+    print("with each other as above. Ratios of the medians, and in brackets the min-max of the")
+    print("per-round (back-to-back) ratios. Lost: datagrams dropped on the way (the server's")
+    print("default receive buffer holds a few hundred 64-byte datagrams), median over the rounds, of")
+    print("those sent. CPU per datagram: the server's CPU time (schedstat of its threads) over the")
+    print("datagrams it echoed, and \`udp_load\`'s (its own user + system time) over the echoes it got;")
+    print("medians over the rounds. With both on one CPU a run is bound by their sum.")
+    print()
+    print("| scenario | server | datagrams/s median (min-max) | lost | vs udp_raw_echo | vs udp_raw_mmsg_echo | CPU µs / datagram: server | CPU µs / datagram: udp_load | system calls / datagram (strace; perf) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    checks = []
+    for sc in batch_scenarios:
+        for s in batch_servers:
+            v = rates.get((sc, s))
+            if not v:
+                continue
+            lost = [r[1] / r[0] for r in runs[(sc, s)] if r[0] > 0]
+            lost_s = f"{100 * statistics.median(lost):.1f} %" if lost else "-"
+            raw_s, raw_x = vs(sc, s, "udp_raw_echo")
+            mm_s, mm_x = vs(sc, s, "udp_raw_mmsg_echo")
+            if s == "udp_raw_echo":
+                raw_s = "**1.000**"
+            if s == "udp_raw_mmsg_echo":
+                mm_s = "**1.000**"
+            load_us = [r[2] / (r[0] - r[1]) * 1e6 for r in runs[(sc, s)] if r[0] - r[1] > 0 and r[2] > 0]
+            load_s = f"{statistics.median(load_us):.2f}" if load_us else "-"
+            c = calls.get((sc, s), ("", "-", "", "-"))
+            print(f"| {sc} | {name.get(s, s)} | {med(sc, s):,.0f} ({min(v.values()):,.0f}-{max(v.values()):,.0f}) | "
+                  f"{lost_s} | {raw_s} | {mm_s} | {per(sc, s, 3, 4)} | {load_s} | {c[1]}; {c[3]} |")
+            if s != "udp_raw_echo" and raw_x is not None:
+                checks.append(f"{sc}, {name.get(s, s)}: {raw_x:.2f}x udp_raw_echo (target >= 3): "
+                              + ("met" if raw_x >= 3 else "not met"))
+            if s in ("udp_batch_echo", "udp_echo_server_batch") and mm_x is not None:
+                checks.append(f"{sc}, {name.get(s, s)}: {mm_x:.3f}x udp_raw_mmsg_echo (target >= 0.98): "
+                              + ("met" if mm_x >= 0.98 else "not met"))
+    print()
+    print("Scenarios: flood256: 256 datagrams in flight (\`udp_load --mode flood --window 256\`);")
+    print("flood1024: 1024 (\`--window 1024\`, udp_load's largest). System calls per datagram counted")
+    print("as above (\`udp_load --count $count\` in each scenario).")
+    def cpu(sc, s, i, j):
+        v = [r[i] / r[j] * 1e6 for r in runs.get((sc, s), []) if r[j] > 0 and r[i] > 0]
+        return statistics.median(v) if v else 0
+    notes = []
+    for sc in batch_scenarios:
+        s_raw, s_mm = cpu(sc, "udp_raw_echo", 3, 4), cpu(sc, "udp_raw_mmsg_echo", 3, 4)
+        l_raw = statistics.median([r[2] / (r[0] - r[1]) * 1e6 for r in runs.get((sc, "udp_raw_echo"), [])
+                                   if r[0] - r[1] > 0 and r[2] > 0] or [0])
+        if s_raw > 0 and s_mm > 0 and l_raw > 0:
+            notes.append(f"{sc}: a datagram costs udp_raw_echo {s_raw:.2f} µs of CPU and udp_raw_mmsg_echo "
+                         f"{s_mm:.2f} µs ({s_mm / s_raw:.2f}x: batching saves system calls, the network stack's "
+                         f"work per datagram stays), so batching can give at most {s_raw / s_mm:.2f}x "
+                         f"however fast the load. udp_load itself spends {l_raw:.2f} µs per "
+                         f"echo, so with both on one CPU even a server that cost nothing would reach "
+                         f"{(s_raw + l_raw) / l_raw:.2f}x udp_raw_echo, and on a CPU of its own the load "
+                         f"cannot drive more than {1 / l_raw * 1e6:,.0f} datagrams/s.")
+    if notes:
+        print()
+        print("What bounds these rates (medians of this run):")
+        print()
+        for n in notes:
+            print(f"- {n}")
+    if checks:
+        print()
+        print("Targets (same-run ratios of the medians):")
+        print()
+        for c in checks:
+            print(f"- {c}")
 PY
 echo
 cat "$tmp/section.md"

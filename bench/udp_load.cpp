@@ -24,12 +24,14 @@
 // trip on each side).
 //
 // Prints one line, `udp_load key=value ...`: sent, received, lost, late, seconds (first send to
-// last echo) and datagrams_per_s (echoes received per second), then ok=1 (exit code 0), or
+// last echo), datagrams_per_s (echoes received per second) and cpu_s (the CPU time this process
+// used, user + system, all threads: what the load itself cost), then ok=1 (exit code 0), or
 // ok=0 and error="..." (exit code 1: a wrong echo, no echo at all, a socket error);
 // exit code 2 for bad arguments.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -412,11 +414,17 @@ int main(int argc, char** argv) {
     }
     if (error.empty() && total.received == 0) error = "no echo received";
     const double secs = std::chrono::duration<double>(total.last - t0).count();
+    rusage usage{};
+    (void)::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds_of = [](const timeval& tv) {
+        return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+    };
+    const double cpu = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
     std::printf("udp_load mode=%s clients=%u window=%zu size=%zu sent=%" PRIu64 " received=%" PRIu64
-                " lost=%" PRIu64 " late=%" PRIu64 " seconds=%.4f datagrams_per_s=%.1f ok=%d",
+                " lost=%" PRIu64 " late=%" PRIu64 " seconds=%.4f datagrams_per_s=%.1f cpu_s=%.4f ok=%d",
                 mode, o.flood ? 1u : o.clients, o.flood ? o.window : std::size_t{1}, o.size, total.sent,
                 total.received, total.lost, total.late, secs,
-                secs > 0 ? static_cast<double>(total.received) / secs : 0.0, error.empty() ? 1 : 0);
+                secs > 0 ? static_cast<double>(total.received) / secs : 0.0, cpu, error.empty() ? 1 : 0);
     if (!error.empty()) std::printf(" error=\"%s\"", error.c_str());
     std::printf("\n");
     return error.empty() ? 0 : 1;

@@ -12,7 +12,8 @@
 #    with 1 and 8 connections, a stream, 200 connections at once; every echoed byte verified;
 # 4. bench/udp.sh in its smoke mode (a few seconds): udp_echo_server, bench/udp_raw_echo and
 #    bench/udp_echo.py driven by bench/udp_load, ping-pong and flood, and the system-call
-#    count under strace -c / perf where they exist; nothing written;
+#    count under strace -c / perf where they exist, and one batch row (bench/udp_batch_echo,
+#    net::recv_batch / send_batch, in a flood of 256); nothing written;
 # 5. bench/compile_time.sh with one run per TU: the compile-time report of both modes (figures
 #    only, no target judged: CPU times on a shared machine swing; README "Compile time").
 set -euo pipefail
@@ -27,8 +28,8 @@ netsock_ensure_packages cmake g++ make python3 libbenchmark-dev libasio-dev
 echo "bench-smoke: configure + build in $build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETSOCK_BUILD_BENCH=ON \
     -DNETSOCK_BUILD_EXAMPLES=ON >/dev/null
-targets=(micro loadgen raw_threaded_echo poller_echo_server udp_load udp_raw_echo udp_echo_server)
-[ "$(uname -s)" = Linux ] && targets+=(raw_epoll_echo raw_epoll_http)
+targets=(micro loadgen raw_threaded_echo poller_echo_server udp_load udp_raw_echo udp_echo_server udp_batch_echo)
+[ "$(uname -s)" = Linux ] && targets+=(raw_epoll_echo raw_epoll_http udp_raw_mmsg_echo)
 grep -q '^NETSOCK_ASIO_INCLUDE:PATH=/' "$build/CMakeCache.txt" && targets+=(asio_echo)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >/dev/null
 bin=$build/bench
@@ -83,7 +84,7 @@ NETSOCK_UDP_SMOKE=1 bash bench/udp.sh "$build" > "$tmp/udp.txt" 2>&1 || {
     echo "bench-smoke: FAILED: bench/udp.sh" >&2
     exit 1
 }
-grep -E '^  (pingpong|flood) ' "$tmp/udp.txt"
+grep -E '^  (pingpong|flood[0-9]*) ' "$tmp/udp.txt"
 
 echo "bench-smoke: compile time (bench/compile_time.sh, one run per TU)"
 RUNS=1 bash bench/compile_time.sh
