@@ -163,6 +163,9 @@ public:
     };
     NETSOCK_DECL native_sink prepare_native() noexcept;
     NETSOCK_DECL std::error_code commit_native() noexcept;
+    // The same for a sockaddr the kernel wrote into data() (size: what it reported), without
+    // clearing the storage first (a batch receive's many slots, message.ipp).
+    NETSOCK_DECL std::error_code commit_native(std::size_t size) noexcept;
 
 private:
     ::sockaddr_in* as_v4() noexcept { return reinterpret_cast<::sockaddr_in*>(&storage_); }

@@ -645,6 +645,12 @@ address::native_sink address::prepare_native() noexcept {
 
 std::error_code address::commit_native() noexcept { return normalize(); }
 
+std::error_code address::commit_native(std::size_t size) noexcept {
+    if (size > sizeof storage_) return detail::make_errc(std::errc::invalid_argument);
+    size_ = static_cast<detail::os::socklen_type>(size);
+    return normalize();
+}
+
 address address::unnamed_local() noexcept {
     address a;
     std::memset(&a.storage_, 0, sizeof a.storage_);

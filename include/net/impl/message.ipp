@@ -165,18 +165,19 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
         s, count, true, t,
         [&](std::size_t i, detail::os::batch_slot& slot) {
             datagram& d = batch[i];
-            const auto sink = d.peer.prepare_native();
+            // The kernel writes the sender into d.peer's storage (not cleared first: a batch
+            // has many slots, most often only a few of them filled).
             slot.data = detail::sys::make_io_vector(d.buffer.data(), d.buffer.size());
-            slot.name = sink.data;
-            slot.name_size = *sink.size;
+            slot.name = d.peer.data();
+            slot.name_size = static_cast<detail::os::socklen_type>(sizeof(::sockaddr_storage));
             slot.size = 0;
             slot.flags = 0;
         },
         [&](std::size_t i, detail::os::batch_slot& slot) {
             datagram& d = batch[i];
-            // The kernel wrote the sender into d.peer's storage; take it with its length.
-            auto sender = address::try_from_native(slot.name, static_cast<std::size_t>(slot.name_size));
-            d.peer = sender ? *sender : address::any(family::local);
+            // No sender address (an unnamed local socket): the kernel reports length 0.
+            if (d.peer.commit_native(static_cast<std::size_t>(slot.name_size)))
+                d.peer = address::any(family::local);
             d.size = slot.size < d.buffer.size() ? slot.size : d.buffer.size();
             d.truncated = (slot.flags & detail::os::msg_truncated) != 0;
             detail::take_destination(slot, d.has_destination, d.destination, d.interface_index);
