@@ -32,6 +32,7 @@
 #define NETSOCK_EXAMPLES_HTTP_PARSER_HPP
 
 #include <cstddef>
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -362,6 +363,7 @@ private:
         for (const auto& [name, value] : req_.headers) {
             if (iequals(name, "host")) {
                 ++hosts;
+                if (!valid_host(value)) return fail(400, "Invalid Host header field.");
             } else if (iequals(name, "connection")) {
                 for_each_element(value, [&](std::string_view token) {
                     if (iequals(token, "close")) close = true;
@@ -370,14 +372,20 @@ private:
             } else if (iequals(name, "transfer-encoding")) {
                 chunked = true; // any transfer coding means a body follows
             } else if (iequals(name, "content-length")) {
-                bool ok = true;
-                for_each_element(value, [&](std::string_view token) {
+                // A list of equal values is one value (RFC 9110 8.6); an empty element (",",
+                // ",0", "0,") is invalid, not "no body" (RFC 9112 6.3: 400 and close).
+                bool ok = !value.empty();
+                for (std::string_view rest = value; ok;) {
+                    const auto comma = rest.find(',');
                     std::uint64_t n = 0;
-                    if (!parse_length(token, n) || (have_length && n != length)) ok = false;
+                    if (!parse_length(trim_ows(rest.substr(0, comma)), n) || (have_length && n != length))
+                        ok = false;
                     length = n;
                     have_length = true;
-                });
-                if (!ok || value.empty()) return fail(400, "Invalid Content-Length.");
+                    if (comma == std::string_view::npos) break;
+                    rest = rest.substr(comma + 1);
+                }
+                if (!ok) return fail(400, "Invalid Content-Length.");
             }
         }
         if (hosts > 1 || (hosts == 0 && req_.minor_version == 1))
@@ -410,6 +418,42 @@ private:
             return fail(405, "Only GET and HEAD are supported.");
         if (chunked || length > 0) return fail(413, "Requests with a body are not accepted.");
         state_ = complete;
+    }
+
+    // A Host value (RFC 9110 7.2): uri-host [ ":" port ], where uri-host is an IP-literal
+    // ("[" IPv6 or IPvFuture "]") or a reg-name (unreserved, pct-encoded, sub-delims; an IPv4
+    // address is one too). Empty is allowed. No spaces, "@", "/", non-ASCII, unbalanced "[".
+    static bool valid_host(std::string_view v) {
+        std::size_t i = 0;
+        if (!v.empty() && v.front() == '[') {
+            const auto close = v.find(']');
+            if (close == std::string_view::npos || close == 1) return false;
+            for (char c : v.substr(1, close - 1))
+                if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == 'v' ||
+                      c == 'V'))
+                    return false;
+            i = close + 1;
+        } else {
+            for (; i < v.size() && v[i] != ':'; ++i) {
+                const auto c = static_cast<unsigned char>(v[i]);
+                const bool unreserved = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+                const bool sub_delim =
+                    std::string_view("!$&'()*+,;=").find(static_cast<char>(c)) != std::string_view::npos;
+                if (c == '%') {
+                    if (i + 2 >= v.size() || !std::isxdigit(static_cast<unsigned char>(v[i + 1])) ||
+                        !std::isxdigit(static_cast<unsigned char>(v[i + 2])))
+                        return false;
+                    i += 2;
+                } else if (!unreserved && !sub_delim) {
+                    return false;
+                }
+            }
+        }
+        if (i == v.size()) return true;
+        if (v[i] != ':') return false;
+        for (char c : v.substr(i + 1))
+            if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        return true;
     }
 
     // Calls f for each element of a comma-separated list, trimmed, skipping empty ones.

@@ -195,6 +195,27 @@ TEST_CASE("400 for a missing or repeated Host, and for a bad Content-Length") {
     CHECK(status_of(get("/", "Host: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n")) == 200);
 }
 
+TEST_CASE("400 for a Content-Length list with an empty element (RFC 9112 6.3)") {
+    for (std::string_view cl : {",", ", ,", ",0", "0,", " , 0", "0,,0"}) {
+        CAPTURE(cl);
+        CHECK(status_of(get("/", "Host: x\r\nContent-Length: " + std::string(cl) + "\r\n")) == 400);
+    }
+    CHECK(status_of(get("/", "Host: x\r\nContent-Length: 0 , 0\r\n")) == 200);
+}
+
+TEST_CASE("400 for an invalid Host value; names, addresses and ports pass") {
+    for (std::string_view h : {"a b", "a@b", "a/b", "[::1", "[]", "h\xc3\xa9", "a:b", "a:80:90", "[::1]x",
+                               "%zz", "a\\b", "a?b", "a#b"}) {
+        CAPTURE(h);
+        CHECK(status_of(get("/", "Host: " + std::string(h) + "\r\n")) == 400);
+    }
+    for (std::string_view h : {"example.com", "example.com:8080", "127.0.0.1", "127.0.0.1:80", "[::1]",
+                               "[::1]:8000", "xn--bcher-kva.example", "a-b_c~d", "", "localhost:"}) {
+        CAPTURE(h);
+        CHECK(status_of(get("/", "Host: " + std::string(h) + "\r\n")) == 200);
+    }
+}
+
 TEST_CASE("400 for bad percent-encoding and for %00") {
     for (std::string_view t : {"/a%00b", "/%00", "/a%zz", "/a%4", "/a%", "/%g0", "/%0g", "/a%%41"}) {
         CAPTURE(t);
