@@ -26,20 +26,28 @@
 namespace {
 
 constexpr const char* usage_text =
-    "usage: http_server [-H HOST] [-p PORT] [-d DIR] [-i SECONDS] [-q] [PORT]\n"
+    "usage: http_server [-H HOST] [-p PORT] [-d DIR] [-i SECONDS] [-c N] [-q] [PORT]\n"
     "  -H, --host HOST          numeric address to listen on (default 127.0.0.1; 0.0.0.0 for\n"
     "                           every IPv4 interface, :: for IPv6 and IPv4); --bind, -b as in\n"
     "                           Python's http.server\n"
     "  -p, --port N, PORT       port to listen on; 0 picks a free port (default 0)\n"
     "  -d, --directory DIR      directory to serve (default: the current directory)\n"
     "  -i, --idle-timeout SEC   close connections idle for SEC seconds (default 10)\n"
+    "  -c, --max-connections N  at most N connections at once; more get a fast 503\n"
+    "                           (default: the descriptor limit minus a reserve)\n"
     "  -q, --quiet              no access log on stderr\n"
     "  -h, --help               this text\n";
 
 using example::usage_error;
 
+http::server_options with_default_cap() {
+    http::server_options o;
+    o.max_connections = static_cast<std::size_t>(example::default_max_connections());
+    return o;
+}
+
 struct options {
-    http::server_options server;
+    http::server_options server = with_default_cap();
     bool quiet = false;
     bool help = false;
 };
@@ -64,6 +72,8 @@ options parse_args(int argc, char** argv) {
             o.server.directory = std::filesystem::path(std::string(dir));
         } else if (a.is("-i", "--idle-timeout")) {
             o.server.idle_timeout = std::chrono::seconds(a.number(1, 86400));
+        } else if (a.is("-c", "--max-connections")) {
+            o.server.max_connections = static_cast<std::size_t>(a.number(1, 10000000));
         } else if (a.is("-q", "--quiet")) {
             o.quiet = true;
         } else if (!arg.empty() && arg[0] != '-' && !have_port) {

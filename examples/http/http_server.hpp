@@ -56,6 +56,10 @@ struct server_options {
     std::ostream* log = nullptr;
     /// Request-head limits.
     http::limits limits;
+    /// At most this many connections at once; one more is answered with a fast 503
+    /// ("Retry-After: 1") and closed, so clients that hold connections cannot use up the
+    /// descriptors (0: no limit).
+    std::size_t max_connections = 0;
 };
 
 /// UTF-8 text of a path (std::string in C++17, from std::u8string in C++20).
@@ -118,6 +122,8 @@ public:
     const std::filesystem::path& root() const noexcept { return root_; }
     /// Open connections.
     std::size_t connection_count() const noexcept { return conns_.size(); }
+    /// Connections refused with 503 (over `max_connections`).
+    std::uint64_t refused_count() const noexcept { return refused_; }
 
     /// Serves until `stop` is cancelled, then closes every connection: the poller's wait takes
     /// the canceller, so the server wakes only for events, a connection's deadline, or the stop.
@@ -217,6 +223,10 @@ private:
                 return;
             }
             accept_failing_ = false;
+            if (opt_.max_connections != 0 && conns_.size() >= opt_.max_connections) {
+                refuse(r->socket);
+                continue;
+            }
             auto c = std::make_unique<connection>(opt_.limits);
             c->sock = std::move(r->socket);
             c->peer = r->peer.host();
@@ -227,6 +237,22 @@ private:
             connection* key = c.get();
             conns_.emplace(key, std::move(c));
         }
+    }
+
+    // Over --max-connections: a 503 sent without waiting, then close. What the client sent
+    // so far is read first (without waiting) and the sending side shut down, so that the
+    // close is not a reset that could destroy the 503 before the client reads it.
+    void refuse(net::socket& s) {
+        static constexpr std::string_view busy = "HTTP/1.1 503 Service Unavailable\r\n"
+                                                 "Content-Length: 0\r\nRetry-After: 1\r\n"
+                                                 "Connection: close\r\n\r\n";
+        char sink[4096];
+        (void)net::try_recv(s, net::buffer(sink), net::message_flags::dontwait);
+        (void)net::try_send(s, net::buffer(busy.data(), busy.size()), net::message_flags::dontwait);
+        (void)net::try_shutdown(s, net::shutdown_type::send);
+        ++refused_;
+        if (refused_ == 1 || refused_ % 1000 == 0)
+            log("503: " + std::to_string(refused_) + " connection(s) over --max-connections refused");
     }
 
     void resume_accepting() {
@@ -601,6 +627,7 @@ private:
     std::unordered_map<connection*, std::unique_ptr<connection>> conns_;
     bool accept_paused_ = false;  // the listener is out of the poller until accept_resume_
     bool accept_failing_ = false; // accept failed since the last success (logged once)
+    std::uint64_t refused_ = 0;   // 503s over max_connections
     clock::time_point accept_resume_;
     std::time_t date_time_ = 0;
     std::string date_;

@@ -896,6 +896,59 @@ TEST_CASE("idle connections are closed after the idle timeout") {
     }
 }
 
+TEST_CASE("over max_connections a client gets a fast 503 and the others keep working") {
+    temp_tree t;
+    write_file(t.root / "a.txt", "A");
+    http::server_options o;
+    o.bind = net::address::loopback(net::family::ipv4, 0);
+    o.directory = t.root;
+    o.max_connections = 3;
+    http::server srv(o);
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    const auto a = srv.local_address();
+    std::thread th([&] {
+        try {
+            srv.run(stop);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    {
+        // Three held connections, each served once so that the server has accepted them.
+        std::vector<std::unique_ptr<client>> held;
+        for (int i = 0; i < 3; ++i) {
+            held.push_back(std::make_unique<client>(a));
+            held.back()->send(get_request("/a.txt"));
+            CHECK(held.back()->read_response().body == "A");
+        }
+        // The fourth: 503 at once, Retry-After, then closed.
+        client extra(a);
+        extra.send(get_request("/a.txt"));
+        const auto t0 = steady::now();
+        auto r = extra.read_response();
+        CHECK(r.status == 503);
+        CHECK(r.header("retry-after") == "1");
+        CHECK(ms_since(t0) < 2000.0);
+        CHECK(extra.closed_within(2s));
+        // The held ones still work; once one leaves, a new client is served.
+        held[0]->send(get_request("/a.txt"));
+        CHECK(held[0]->read_response().body == "A");
+        held.pop_back();
+        bool served = false;
+        for (int i = 0; i < 50 && !served; ++i) { // the server notices the close within a few polls
+            client next(a);
+            next.send(get_request("/a.txt"));
+            served = next.read_response().status == 200;
+        }
+        CHECK(served);
+    }
+    CHECK(srv.refused_count() >= 1);
+    stop.store(true);
+    th.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
 TEST_CASE("a client that half-closes after its request still gets the response") {
     temp_tree t;
     write_file(t.root / "a.txt", std::string(200000, 'h'));
