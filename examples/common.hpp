@@ -11,7 +11,7 @@
 //                              clients: the server, a name or a numeric address
 //   -p, --port N               0 (servers only) picks a free port and prints it
 //   -n, --max-clients N        servers: serve N clients, then exit
-//   -c, --max-connections N    threaded_echo_server, poller_echo_server (echo_server serves one
+//   -c, --max-connections N    threaded_echo_server, poller_echo_server, http_server (echo_server serves one
 //                              at a time): at most N connections at once; more are accepted and
 //                              closed at once (default: the descriptor limit minus a reserve)
 //   -i, --idle-timeout SEC     servers: close a connection that sends nothing for SEC seconds
