@@ -187,6 +187,8 @@ private:
         std::size_t out_off = 0;
         std::ifstream file; // the rest of the body, for a file response
         std::uint64_t file_left = 0;
+        std::shared_ptr<const std::string> shared; // a body shared with other responses (listings)
+        std::size_t shared_off = 0;
         bool responding = false;  // a response is being sent: do not read more requests
         bool close_after = false; // close once the response is out
         bool peer_eof = false;    // the client will send nothing more
@@ -347,15 +349,25 @@ private:
 
     send_status send_some(connection& c, std::size_t& budget, bool& progressed) {
         for (;;) {
-            if (c.out_off == c.out.size()) {
+            // The head (and small bodies) from c.out, then a shared body, then a file.
+            const char* data = c.out.data() + c.out_off;
+            std::size_t left = c.out.size() - c.out_off;
+            std::size_t* off = &c.out_off;
+            if (left == 0 && c.shared && c.shared_off < c.shared->size()) {
+                data = c.shared->data() + c.shared_off;
+                left = c.shared->size() - c.shared_off;
+                off = &c.shared_off;
+            }
+            if (left == 0) {
                 if (c.file_left == 0) return send_status::done;
                 if (!refill(c)) return send_status::failed;
+                continue;
             }
             if (budget == 0) return send_status::blocked;
-            const std::size_t len = (std::min)(c.out.size() - c.out_off, budget);
-            auto r = net::try_send(c.sock, net::buffer(c.out.data() + c.out_off, len));
+            const std::size_t len = (std::min)(left, budget);
+            auto r = net::try_send(c.sock, net::buffer(data, len));
             if (!r) return net::is_would_block(r.error()) ? send_status::blocked : send_status::failed;
-            c.out_off += *r;
+            *off += *r;
             budget -= *r;
             if (*r > 0) {
                 progressed = true;
@@ -384,6 +396,8 @@ private:
         c.responding = false;
         c.out.clear();
         c.out_off = 0;
+        c.shared.reset();
+        c.shared_off = 0;
         if (c.file.is_open()) c.file.close();
         c.file_left = 0;
         c.deadline = clock::now() + opt_.idle_timeout; // the next request head must come by then
@@ -582,7 +596,75 @@ private:
         }
     }
 
+    // Directory listings are built once and shared: the HTML of a directory is kept (at most
+    // listing_cache_entries of them, listing_cache_bytes in all) and served to every client
+    // from the same buffer, so 50 clients asking for (and never reading) the listing of a
+    // 20,000-entry directory cost one build and one copy. An entry is rebuilt when the
+    // directory's modification time changes (an entry added, removed or renamed) and at
+    // least every listing_max_age, which bounds how stale a listing can be where the OS
+    // does not update it (a file that changed type in place).
+    static constexpr std::size_t listing_cache_entries = 64;
+    static constexpr std::size_t listing_cache_bytes = 16u << 20;
+    static constexpr std::chrono::seconds listing_max_age{2};
+    struct cached_listing {
+        std::filesystem::file_time_type mtime;
+        clock::time_point built;
+        std::shared_ptr<const std::string> body;
+    };
+
     void serve_listing(connection& c, const request& req, const std::filesystem::path& dir) {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        const auto mtime = fs::last_write_time(dir, ec);
+        if (ec) return error_response(c, req, 403, "This directory is not readable.");
+        const auto now = clock::now();
+        std::string key = path_to_utf8(dir);
+        key += '\0';
+        key += req.path; // the title shows the request's path
+        auto hit = listings_.find(key);
+        if (hit == listings_.end() || hit->second.mtime != mtime ||
+            now - hit->second.built > listing_max_age) {
+            auto body = build_listing(req, dir);
+            if (!body) return error_response(c, req, 403, "This directory is not readable.");
+            if (hit != listings_.end()) {
+                listing_bytes_ -= hit->second.body->size();
+                listings_.erase(hit);
+            }
+            evict_listings(body->size());
+            if (body->size() <= listing_cache_bytes) {
+                listing_bytes_ += body->size();
+                hit = listings_.emplace(std::move(key), cached_listing{mtime, now, std::move(body)}).first;
+            } else { // too large to keep: served once, not cached
+                queue_shared(c, req, std::move(body));
+                return;
+            }
+        }
+        queue_shared(c, req, hit->second.body);
+    }
+
+    void queue_shared(connection& c, const request& req, std::shared_ptr<const std::string> body) {
+        queue_response(c, req, 200, "text/html; charset=utf-8", body->size(), {});
+        if (!req.is_head()) {
+            c.shared = std::move(body);
+            c.shared_off = 0;
+        }
+    }
+
+    // Room for `incoming` more bytes and one more entry: drops the oldest builds first.
+    void evict_listings(std::size_t incoming) {
+        while (!listings_.empty() && (listings_.size() >= listing_cache_entries ||
+                                      listing_bytes_ + incoming > listing_cache_bytes)) {
+            auto oldest = listings_.begin();
+            for (auto it = listings_.begin(); it != listings_.end(); ++it)
+                if (it->second.built < oldest->second.built) oldest = it;
+            listing_bytes_ -= oldest->second.body->size();
+            listings_.erase(oldest);
+        }
+    }
+
+    // The HTML of a directory, sorted by name as python's http.server does; nullptr if the
+    // directory cannot be read.
+    std::shared_ptr<const std::string> build_listing(const request& req, const std::filesystem::path& dir) {
         namespace fs = std::filesystem;
         struct item {
             std::string key, name;
@@ -591,9 +673,9 @@ private:
         std::vector<item> items;
         std::error_code ec;
         fs::directory_iterator it(dir, ec);
-        if (ec) return error_response(c, req, 403, "This directory is not readable.");
+        if (ec) return nullptr;
         for (; it != fs::directory_iterator(); it.increment(ec)) {
-            if (ec) return error_response(c, req, 403, "This directory is not readable.");
+            if (ec) return nullptr;
             try {
                 item i{{}, path_to_utf8(it->path().filename()), false, false};
                 std::error_code e2;
@@ -609,15 +691,16 @@ private:
             return a.key != b.key ? a.key < b.key : a.name < b.name;
         });
         const std::string title = "Directory listing for " + html_escape(req.path);
-        std::string body = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-                           title + "</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<hr>\n<ul>\n";
+        auto body = std::make_shared<std::string>();
+        *body = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + title +
+                "</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<hr>\n<ul>\n";
         for (const item& i : items) {
             const std::string link = percent_encode(i.name) + (i.is_dir ? "/" : "");
             const std::string shown = i.name + (i.is_link ? "@" : i.is_dir ? "/" : "");
-            body += "<li><a href=\"" + link + "\">" + html_escape(shown) + "</a></li>\n";
+            *body += "<li><a href=\"" + link + "\">" + html_escape(shown) + "</a></li>\n";
         }
-        body += "</ul>\n<hr>\n</body>\n</html>\n";
-        queue_response(c, req, 200, "text/html; charset=utf-8", body.size(), body);
+        *body += "</ul>\n<hr>\n</body>\n</html>\n";
+        return body;
     }
 
     server_options opt_;
@@ -628,6 +711,8 @@ private:
     bool accept_paused_ = false;  // the listener is out of the poller until accept_resume_
     bool accept_failing_ = false; // accept failed since the last success (logged once)
     std::uint64_t refused_ = 0;   // 503s over max_connections
+    std::unordered_map<std::string, cached_listing> listings_; // by directory and request path
+    std::size_t listing_bytes_ = 0;
     clock::time_point accept_resume_;
     std::time_t date_time_ = 0;
     std::string date_;

@@ -896,6 +896,45 @@ TEST_CASE("idle connections are closed after the idle timeout") {
     }
 }
 
+TEST_CASE("a listing is built once, shared by its clients, and rebuilt when the directory changes") {
+    temp_tree t;
+    fs::create_directory(t.root / "big");
+    for (int i = 0; i < 2000; ++i) write_file(t.root / "big" / ("file" + std::to_string(i) + ".txt"), "x");
+    running_server s(t.root);
+    std::string first;
+    {
+        // 20 clients ask at once; every one gets the whole listing, byte for byte the same.
+        std::vector<std::unique_ptr<client>> clients;
+        for (int i = 0; i < 20; ++i) {
+            clients.push_back(std::make_unique<client>(s.address()));
+            clients.back()->send(get_request("/big/"));
+        }
+        for (auto& c : clients) {
+            auto r = c->read_response();
+            REQUIRE(r.status == 200);
+            if (first.empty()) first = r.body;
+            CHECK(r.body == first);
+        }
+    }
+    CHECK(first.find("file1999.txt") != std::string::npos);
+    CHECK(first.find("new.txt") == std::string::npos);
+    // HEAD: the same length, no body.
+    {
+        client c(s.address());
+        c.send("HEAD /big/ HTTP/1.1\r\nHost: x\r\n\r\n");
+        auto r = c.read_head();
+        CHECK(r.header("content-length") == std::to_string(first.size()));
+    }
+    // A new entry changes the directory's modification time: the next listing has it.
+    write_file(t.root / "big" / "new.txt", "n");
+    fs::remove(t.root / "big" / "file0.txt");
+    client c(s.address());
+    c.send(get_request("/big/"));
+    auto r = c.read_response();
+    CHECK(r.body.find("new.txt") != std::string::npos);
+    CHECK(r.body.find("\"file0.txt\"") == std::string::npos);
+}
+
 TEST_CASE("over max_connections a client gets a fast 503 and the others keep working") {
     temp_tree t;
     write_file(t.root / "a.txt", "A");
