@@ -2496,6 +2496,13 @@ inline constexpr std::size_t batch_chunk = 64;
 // recvmmsg/sendmmsg exist (Linux); elsewhere recv_batch/send_batch loop over single calls.
 #if defined(NETSOCK_OS_LINUX)
 inline constexpr bool has_message_batch = true;
+// The flags argument of recvmmsg/sendmmsg: int in glibc, unsigned int in musl.
+struct mmsg_flags {
+    int value;
+    explicit mmsg_flags(int f) noexcept : value(f) {}
+    operator int() const noexcept { return value; }
+    operator unsigned() const noexcept { return static_cast<unsigned>(value); }
+};
 #else
 inline constexpr bool has_message_batch = false;
 #endif
@@ -2517,7 +2524,7 @@ inline int recv_batch(handle h, batch_slot* slots, std::size_t n, int wait_ms, i
             static_cast<decltype(msgs[i].msg_hdr.msg_controllen)>(slots[i].control_size);
     }
     const int flags = MSG_CMSG_CLOEXEC | (wait_ms >= 0 ? MSG_DONTWAIT : MSG_WAITFORONE);
-    const int r = ::recvmmsg(h, msgs, static_cast<unsigned>(n), flags, nullptr);
+    const int r = ::recvmmsg(h, msgs, static_cast<unsigned>(n), mmsg_flags(flags), nullptr);
     if (r < 0) {
         err = errno;
         return -1;
@@ -2552,8 +2559,8 @@ inline int send_batch(handle h, const batch_slot* slots, std::size_t n, int wait
         msgs[i].msg_hdr.msg_controllen =
             static_cast<decltype(msgs[i].msg_hdr.msg_controllen)>(slots[i].control_size);
     }
-    const int r =
-        ::sendmmsg(h, msgs, static_cast<unsigned>(n), send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0));
+    const int r = ::sendmmsg(h, msgs, static_cast<unsigned>(n),
+                             mmsg_flags(send_flags | (wait_ms >= 0 ? MSG_DONTWAIT : 0)));
     if (r < 0) err = errno;
     return r;
 #else
