@@ -61,6 +61,9 @@ struct datagram {
     bool has_destination = false; ///< received with packet info / send from `destination`
     net::address destination;     ///< the local address it was sent to (port 0) / the source
     unsigned interface_index = 0; ///< received: the interface it arrived on
+    /// received: more control data came than a slot holds (128 bytes: packet info with a
+    /// timestamp and a hop limit beside it); the packet info may be missing
+    bool control_truncated = false;
 };
 
 /// A datagram to send from const bytes: `{net::buffer("ping"), &to}`; `to == nullptr` sends to
@@ -93,8 +96,10 @@ auto recv_batch(const socket& s, Range& batch, timeout t = timeout::none())
 }
 
 /// Sends up to `count` datagrams in order: waits (up to `t`) for room for the first, then sends
-/// as many more as the socket takes without waiting. Returns how many went (at least 1); send
-/// the rest with another call. A datagram that fails after the first is reported when a later
+/// as many more as the socket takes. Returns how many went (at least 1); send the rest with
+/// another call. Trap: on a blocking socket without a timeout, Linux's sendmmsg may also wait
+/// for room for the later datagrams of a piece (UDP rarely waits; a local datagram socket
+/// can). A datagram that fails after the first is reported when a later
 /// call starts with it (message_size for one too large, ...): skip it there.
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_send_batch(const socket& s, const datagram* batch,
                                                               std::size_t count,
@@ -231,8 +236,11 @@ struct [[nodiscard]] message {
     /// missing.
     bool control_truncated = false;
 
-    /// The source for a reply that leaves from the address this datagram was sent to.
-    source_address reply_source() const { return {has_destination ? destination : address(), 0}; }
+    /// The source for a reply that leaves from the address this datagram was sent to (without
+    /// packet info: the unset address of the sender's family, the OS chooses).
+    source_address reply_source() const {
+        return {has_destination ? destination : address::any(sender.family()), 0};
+    }
 };
 
 /// Receives one datagram with its ancillary data (recvmsg / WSARecvMsg). Turn the items on per
@@ -243,9 +251,10 @@ struct [[nodiscard]] message {
 NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 /// Sends one datagram to `to` from the local address `from.local` (IP_PKTINFO / IPV6_PKTINFO;
-/// on a socket bound to 0.0.0.0 or ::). An unset source (0.0.0.0, ::) lets the OS choose, as
-/// plain `sendto`. Errors: a source of the other family than `to` (IPv4-mapped addresses are
-/// converted) is address_family_not_supported; one that is not this host's fails in the OS
+/// on a socket bound to 0.0.0.0 or ::). An unset source (0.0.0.0 or ::, interface 0) is plain
+/// `sendto`: the OS chooses. Errors: a source of the other family than `to` is
+/// address_family_not_supported (an IPv4 source to an IPv4-mapped peer, and an IPv4-mapped
+/// source to an IPv4 peer, are converted); one that is not this host's fails in the OS
 /// (Linux: network_unreachable); an unknown `interface_index`: no_such_device (Linux).
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
                                                           const source_address& from,
@@ -299,7 +308,10 @@ struct [[nodiscard]] handles_received {
     std::size_t size = 0;    ///< bytes of data (0: the peer closed the stream)
     std::size_t handles = 0; ///< descriptors stored in the caller's array
     /// More descriptors arrived than the array holds, or the kernel cut the control data
-    /// (MSG_CTRUNC): the ones that did not fit were closed, never leaked.
+    /// (MSG_CTRUNC): the ones that did not fit were closed (Linux never installs them). Trap on
+    /// macOS and the BSDs: their kernels install every descriptor before copying out what fits,
+    /// so netsock receives into room for 512 and closes the extras; a sender passing more than
+    /// that would leak the rest there.
     bool truncated = false;
 };
 

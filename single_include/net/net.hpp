@@ -824,6 +824,7 @@ NETSOCK_END_NAMESPACE
 #include <afunix.h>
 #include <iphlpapi.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -1347,19 +1348,22 @@ struct control_header {
 inline constexpr std::size_t control_align(std::size_t n) noexcept {
     return (n + alignof(control_header) - 1) & ~(alignof(control_header) - 1);
 }
+// MAX_NATURAL_ALIGNMENT: 8 on 64-bit Windows, 4 on 32-bit.
 inline constexpr std::size_t control_data_align(std::size_t n) noexcept {
-    return (n + sizeof(ULONGLONG) - 1) & ~(sizeof(ULONGLONG) - 1);
+    return (n + sizeof(void*) - 1) & ~(sizeof(void*) - 1);
 }
 inline constexpr std::size_t control_data_offset = control_data_align(sizeof(control_header));
 
 inline constexpr std::size_t control_space = 256;
 inline constexpr std::size_t max_passed_handles = 0;
+inline constexpr bool kernel_drops_excess_handles = true; // nothing is ever passed
+inline constexpr std::size_t receive_handle_capacity = 0;
 // msg_flags bits: the datagram or the control data did not fit (MSG_TRUNC / MSG_CTRUNC).
 inline constexpr int msg_truncated = 0x0100;
 inline constexpr int msg_control_truncated = 0x0200;
 // The control space of one datagram of a batch: its packet info.
 struct alignas(ULONGLONG) packet_control {
-    unsigned char bytes[64];
+    unsigned char bytes[128];
 };
 struct alignas(ULONGLONG) control_buffer {
     unsigned char bytes[control_space];
@@ -1405,7 +1409,7 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
     for (std::size_t at = 0; at + sizeof(control_header) <= size;) {
         control_header c;
         std::memcpy(&c, p + at, sizeof c);
-        if (c.cmsg_len < sizeof c || at + c.cmsg_len > size) break;
+        if (c.cmsg_len < control_data_offset || at + c.cmsg_len > size) break;
         const unsigned char* data = p + at + control_data_offset;
         const std::size_t len = c.cmsg_len - control_data_offset;
         if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO && len >= sizeof(::IN_PKTINFO)) {
@@ -1468,8 +1472,8 @@ inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* 
 using recv_msg_function = INT(PASCAL*)(SOCKET, ::LPWSAMSG, LPDWORD, ::LPWSAOVERLAPPED,
                                        ::LPWSAOVERLAPPED_COMPLETION_ROUTINE);
 inline recv_msg_function recv_msg_pointer(handle h) noexcept {
-    static recv_msg_function cached = nullptr; // benign race: every thread stores the same value
-    if (cached != nullptr) return cached;
+    static std::atomic<recv_msg_function> cached{nullptr}; // every thread stores the same value
+    if (recv_msg_function f = cached.load(std::memory_order_acquire)) return f;
     GUID id = {
         0xf689d7c8, 0x6f1f, 0x436b, {0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22}}; // WSAID_WSARECVMSG
     recv_msg_function f = nullptr;
@@ -1477,7 +1481,7 @@ inline recv_msg_function recv_msg_pointer(handle h) noexcept {
     if (::WSAIoctl(h, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &bytes, nullptr,
                    nullptr) != 0)
         return nullptr;
-    cached = f;
+    cached.store(f, std::memory_order_release);
     return f;
 }
 
@@ -2212,16 +2216,29 @@ inline constexpr std::size_t max_passed_handles = SCM_MAX_FD;
 #else
 inline constexpr std::size_t max_passed_handles = 253; // Linux's SCM_MAX_FD; BSDs allow more
 #endif
+// Linux installs only the descriptors that fit the receiver's control buffer (the rest are
+// dropped, MSG_CTRUNC); macOS (XNU) and the BSDs install every one and then copy out what fits,
+// so the numbers of those that did not fit are lost. There every receive uses a buffer for
+// receive_handle_capacity descriptors, more than a sender can pass on those systems in
+// practice, and read_control closes what the caller's array cannot hold.
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool kernel_drops_excess_handles = true;
+inline constexpr std::size_t receive_handle_capacity = max_passed_handles;
+#else
+inline constexpr bool kernel_drops_excess_handles = false;
+inline constexpr std::size_t receive_handle_capacity = 512;
+#endif
 // msg_flags bits: the datagram or the control data did not fit.
 inline constexpr int msg_truncated = MSG_TRUNC;
 inline constexpr int msg_control_truncated = MSG_CTRUNC;
-// The control space of one datagram of a batch: its packet info.
+// The control space of one datagram of a batch: its packet info, with room for a timestamp
+// and a hop limit beside it (more sets MSG_CTRUNC: datagram::control_truncated).
 struct alignas(::cmsghdr) packet_control {
-    unsigned char bytes[64];
+    unsigned char bytes[128];
 };
 struct alignas(::cmsghdr) control_buffer {
-    unsigned char bytes[CMSG_SPACE(sizeof(int) * max_passed_handles) > control_space
-                            ? CMSG_SPACE(sizeof(int) * max_passed_handles)
+    unsigned char bytes[CMSG_SPACE(sizeof(int) * receive_handle_capacity) > control_space
+                            ? CMSG_SPACE(sizeof(int) * receive_handle_capacity)
                             : control_space];
 };
 
@@ -2230,7 +2247,13 @@ struct alignas(::cmsghdr) control_buffer {
 inline std::size_t handle_control_size(std::size_t count) noexcept { return CMSG_SPACE(sizeof(int) * count); }
 
 // Receive-side options that make the kernel attach control data; -1 = not available here.
+// IPv4 packet info: IP_PKTINFO (Linux, macOS, Windows); FreeBSD and OpenBSD have another
+// interface (IP_RECVDSTADDR / IP_SENDSRCADDR), not offered: -1 there.
+#if defined(IP_PKTINFO)
 inline constexpr int opt_v4_packet_info = IP_PKTINFO;
+#else
+inline constexpr int opt_v4_packet_info = -1;
+#endif
 #if defined(IP_RECVTTL)
 inline constexpr int opt_v4_receive_hops = IP_RECVTTL;
 #else
@@ -2308,9 +2331,15 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
     for (::cmsghdr* c = size >= sizeof(::cmsghdr) ? CMSG_FIRSTHDR(&msg) : nullptr; c != nullptr;
          c = CMSG_NXTHDR(&msg, c)) {
         const unsigned char* data = CMSG_DATA(c);
-        const std::size_t len =
-            c->cmsg_len - static_cast<std::size_t>(data - reinterpret_cast<unsigned char*>(c));
-        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && len >= sizeof(::in_pktinfo)) {
+        const auto header = static_cast<std::size_t>(data - reinterpret_cast<unsigned char*>(c));
+        const auto offset = static_cast<std::size_t>(data - static_cast<const unsigned char*>(control));
+        if (c->cmsg_len < header || offset > size) break;
+        // Only what was copied out: XNU keeps the original cmsg_len when it truncates.
+        std::size_t len = c->cmsg_len - header;
+        if (len > size - offset) len = size - offset;
+        if (false) { // a chain whose items below are compiled in or out by what the OS has
+#if defined(IP_PKTINFO)
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && len >= sizeof(::in_pktinfo)) {
             ::in_pktinfo info;
             std::memcpy(&info, data, sizeof info);
             ::sockaddr_in sin{};
@@ -2319,6 +2348,7 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
             std::memcpy(&out.destination, &sin, sizeof sin);
             out.destination_size = sizeof sin;
             out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+#endif
         } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == v6_packet_info_type &&
                    len >= sizeof(::in6_pktinfo)) {
             ::in6_pktinfo info;
@@ -2406,12 +2436,16 @@ inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* 
         return CMSG_DATA(here);
     };
     if (source != nullptr && source->sa_family == AF_INET) {
+#if defined(IP_PKTINFO)
         ::in_pktinfo info{};
         info.ipi_ifindex = static_cast<decltype(info.ipi_ifindex)>(interface_index);
         info.ipi_spec_dst = reinterpret_cast<const ::sockaddr_in*>(source)->sin_addr;
         unsigned char* d = next(IPPROTO_IP, IP_PKTINFO, sizeof info);
         if (d == nullptr) return -1;
         std::memcpy(d, &info, sizeof info);
+#else
+        return -1;
+#endif
     } else if (source != nullptr && source->sa_family == AF_INET6) {
         ::in6_pktinfo info{};
         info.ipi6_ifindex = interface_index;
@@ -4099,6 +4133,9 @@ struct datagram {
     bool has_destination = false; ///< received with packet info / send from `destination`
     net::address destination;     ///< the local address it was sent to (port 0) / the source
     unsigned interface_index = 0; ///< received: the interface it arrived on
+    /// received: more control data came than a slot holds (128 bytes: packet info with a
+    /// timestamp and a hop limit beside it); the packet info may be missing
+    bool control_truncated = false;
 };
 
 /// A datagram to send from const bytes: `{net::buffer("ping"), &to}`; `to == nullptr` sends to
@@ -4131,8 +4168,10 @@ auto recv_batch(const socket& s, Range& batch, timeout t = timeout::none())
 }
 
 /// Sends up to `count` datagrams in order: waits (up to `t`) for room for the first, then sends
-/// as many more as the socket takes without waiting. Returns how many went (at least 1); send
-/// the rest with another call. A datagram that fails after the first is reported when a later
+/// as many more as the socket takes. Returns how many went (at least 1); send the rest with
+/// another call. Trap: on a blocking socket without a timeout, Linux's sendmmsg may also wait
+/// for room for the later datagrams of a piece (UDP rarely waits; a local datagram socket
+/// can). A datagram that fails after the first is reported when a later
 /// call starts with it (message_size for one too large, ...): skip it there.
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_send_batch(const socket& s, const datagram* batch,
                                                               std::size_t count,
@@ -4269,8 +4308,11 @@ struct [[nodiscard]] message {
     /// missing.
     bool control_truncated = false;
 
-    /// The source for a reply that leaves from the address this datagram was sent to.
-    source_address reply_source() const { return {has_destination ? destination : address(), 0}; }
+    /// The source for a reply that leaves from the address this datagram was sent to (without
+    /// packet info: the unset address of the sender's family, the OS chooses).
+    source_address reply_source() const {
+        return {has_destination ? destination : address::any(sender.family()), 0};
+    }
 };
 
 /// Receives one datagram with its ancillary data (recvmsg / WSARecvMsg). Turn the items on per
@@ -4281,9 +4323,10 @@ struct [[nodiscard]] message {
 NETSOCK_DECL message recvmsg(const socket& s, mutable_buffer b, timeout t = timeout::none());
 
 /// Sends one datagram to `to` from the local address `from.local` (IP_PKTINFO / IPV6_PKTINFO;
-/// on a socket bound to 0.0.0.0 or ::). An unset source (0.0.0.0, ::) lets the OS choose, as
-/// plain `sendto`. Errors: a source of the other family than `to` (IPv4-mapped addresses are
-/// converted) is address_family_not_supported; one that is not this host's fails in the OS
+/// on a socket bound to 0.0.0.0 or ::). An unset source (0.0.0.0 or ::, interface 0) is plain
+/// `sendto`: the OS chooses. Errors: a source of the other family than `to` is
+/// address_family_not_supported (an IPv4 source to an IPv4-mapped peer, and an IPv4-mapped
+/// source to an IPv4 peer, are converted); one that is not this host's fails in the OS
 /// (Linux: network_unreachable); an unknown `interface_index`: no_such_device (Linux).
 [[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& to,
                                                           const source_address& from,
@@ -4337,7 +4380,10 @@ struct [[nodiscard]] handles_received {
     std::size_t size = 0;    ///< bytes of data (0: the peer closed the stream)
     std::size_t handles = 0; ///< descriptors stored in the caller's array
     /// More descriptors arrived than the array holds, or the kernel cut the control data
-    /// (MSG_CTRUNC): the ones that did not fit were closed, never leaked.
+    /// (MSG_CTRUNC): the ones that did not fit were closed (Linux never installs them). Trap on
+    /// macOS and the BSDs: their kernels install every descriptor before copying out what fits,
+    /// so netsock receives into room for 512 and closes the extras; a sender passing more than
+    /// that would leak the rest there.
     bool truncated = false;
 };
 
@@ -7756,16 +7802,16 @@ inline void commit_sender(address& a) noexcept {
     if (a.commit_native()) a = address::any(family::local);
 }
 
-// The source for a datagram to `to` from `local`, in the family of `to`: on a dual-stack IPv6
-// socket sending to an IPv4-mapped peer an IPv4 source is mapped, an IPv4-mapped source to an
-// IPv4 peer is unmapped. False for a source of the other family (an IPv4 socket would ignore
-// an IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
+// The source for a datagram to `to` from `local`, in the family of `to`: an IPv4 source to an
+// IPv4-mapped peer (a dual-stack IPv6 socket) is mapped, an IPv4-mapped source to an IPv4
+// peer is unmapped. False for a source of the other family (an IPv4 socket would ignore an
+// IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
 inline bool source_for(const address& local, const address& to, address& out) noexcept {
     out = local;
     if (to.family() == local.family()) {
         if (to.family() != family::ipv4 || !local.is_v4_mapped()) return true;
     }
-    if (to.family() == family::ipv6 && local.family() == family::ipv4) {
+    if (to.family() == family::ipv6 && local.family() == family::ipv4 && to.is_v4_mapped()) {
         const auto v4 = local.v4_bytes();
         std::array<std::uint8_t, 16> mapped{};
         mapped[10] = mapped[11] = 0xff;
@@ -7858,6 +7904,9 @@ std::size_t to_vectors(const Buffer* b, std::size_t count, os::io_vector* out, s
         if (size > static_cast<std::size_t>(0x7fffffff)) size = 0x7fffffff;
         out[n++] = sys::make_io_vector(b[i].data(), size);
         bytes += size;
+        // A buffer cut short ends the list: the next one's bytes must not take the place of
+        // the rest of this one (the caller resumes from the count as if it were contiguous).
+        if (size < b[i].size()) break;
     }
     return n;
 }
@@ -7887,6 +7936,7 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
                 d.peer = address::any(family::local);
             d.size = slot.size < d.buffer.size() ? slot.size : d.buffer.size();
             d.truncated = (slot.flags & detail::os::msg_truncated) != 0;
+            d.control_truncated = (slot.flags & detail::os::msg_control_truncated) != 0;
             detail::take_destination(slot, d.has_destination, d.destination, d.interface_index);
         });
 }
@@ -8035,6 +8085,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     if (from.local.family() == family::local || to.family() == family::local)
         return detail::fail(std::errc::invalid_argument);
+    if (from.local.is_any() && from.interface_index == 0) return try_sendto(s, b, to, t); // the OS chooses
     address source;
     if (!detail::source_for(from.local, to, source))
         return detail::fail(std::errc::address_family_not_supported);
@@ -8115,8 +8166,12 @@ result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, 
         return detail::fail(std::errc::invalid_argument);
     if (capacity > max_passed_handles) capacity = max_passed_handles;
     detail::os::control_buffer control;
-    // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
-    std::size_t control_size = capacity > 0 ? detail::sys::handle_control_size(capacity) : 0;
+    // Linux: sized for `capacity`, the kernel drops (never installs) descriptors beyond it.
+    // Elsewhere the kernel installs them all and copies out what fits: the whole buffer, and
+    // read_control closes those beyond `capacity`.
+    std::size_t control_size = !detail::os::kernel_drops_excess_handles ? sizeof control.bytes
+                               : capacity > 0 ? detail::sys::handle_control_size(capacity)
+                                              : 0;
     auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;
     int flags = 0;
@@ -9109,7 +9164,8 @@ public:
         const cancel_state* stop = until.stop();
         if (stop != nullptr && stop->is_cancelled()) return sys::canceled();
         const bool wakeable = static_cast<bool>(s.wake_reader);
-        if (s.fds.empty() && stop == nullptr && !wakeable) { // nothing can end it: sleep out the timeout
+        if (s.fds.empty() && stop == nullptr && !wakeable) { // a moved-from poller: nothing can end
+            if (until.infinite()) return poller_error(std::errc::invalid_argument); // a wait for ever
             while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
         }

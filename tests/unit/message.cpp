@@ -401,6 +401,48 @@ TEST_CASE("recvmsg on an IPv6 socket reports its destination too") {
     CHECK(reply.sender == dest);
 }
 
+TEST_CASE("on an IPv6 socket, a reply without packet info and the default source go out") {
+    if (!netsock_test::ipv6_loopback_available()) return;
+    auto server = udp_on(net::address::loopback(net::family::ipv6));
+    auto client = udp_on(net::address::loopback(net::family::ipv6));
+    const auto to = net::local_address(server);
+    REQUIRE(net::sendto(client, "six", to) == 3);
+    char buf[16];
+    auto m = net::recvmsg(server, net::buffer(buf), netsock_test::loopback_timeout);
+    REQUIRE_FALSE(m.has_destination);
+    auto back = net::try_sendto(server, net::buffer(buf, m.size), m.sender, m.reply_source(), 5s);
+    REQUIRE_MESSAGE(back, why(back));
+    auto dflt = net::try_sendto(server, "dflt", m.sender, net::source_address{}, 5s);
+    REQUIRE_MESSAGE(dflt, why(dflt));
+    CHECK(net::recvfrom(client, net::buffer(buf), netsock_test::loopback_timeout).size == 3);
+    CHECK(net::recvfrom(client, net::buffer(buf), netsock_test::loopback_timeout).size == 4);
+    // An IPv4 source to a (non-mapped) IPv6 peer: refused, not sent from somewhere else.
+    CHECK(net::try_sendto(server, "x", m.sender, net::source_address{net::address::loopback(), 0}).error() ==
+          std::errc::address_family_not_supported);
+}
+
+TEST_CASE("a batch slot keeps its packet info beside a timestamp and a hop limit (IPv6)") {
+    if (!netsock_test::ipv6_loopback_available()) return;
+    auto server = udp_on(net::address::any(net::family::ipv6));
+    auto info = net::try_set_option(server, net::receive_packet_info{true});
+    auto stamp = net::try_set_option(server, net::receive_timestamp{true});
+    auto hops = net::try_set_option(server, net::receive_hop_limit{true});
+    if (!info || !stamp || !hops) {
+        MESSAGE("not all receive options here: skipped");
+        return;
+    }
+    auto client = udp_on(net::address::loopback(net::family::ipv6));
+    const auto to = net::address::loopback(net::family::ipv6, net::local_address(server).port());
+    REQUIRE(net::sendto(client, "all", to) == 3);
+    char storage[16];
+    net::datagram d;
+    d.buffer = net::buffer(storage);
+    REQUIRE(net::recv_batch(server, &d, 1, netsock_test::loopback_timeout) == 1);
+    CHECK_FALSE(d.control_truncated);
+    REQUIRE(d.has_destination);
+    CHECK(d.destination.host() == "::1");
+}
+
 TEST_CASE("recvmsg reports the hop limit and the receive time when asked") {
     auto server = udp_on(net::address::loopback());
     auto client = udp_on(net::address::loopback());

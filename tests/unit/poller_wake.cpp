@@ -146,6 +146,14 @@ TEST_CASE("4 threads post 100,000 items through wake(); the poller's thread take
     MESSAGE(taken << " items in " << waits << " waits (" << std::string(net::poller::backend_name()) << ")");
 }
 
+TEST_CASE("a moved-from poller fails a wait without a timeout rather than hang") {
+    net::poller a;
+    net::poller b(std::move(a));
+    auto r = a.try_wait(); // NOLINT(bugprone-use-after-move): the documented moved-from state
+    CHECK_FALSE(r);
+    a.wake(); // a no-op
+}
+
 TEST_CASE("a moved poller keeps its wake-up") {
     net::poller a;
     net::poller b(std::move(a));

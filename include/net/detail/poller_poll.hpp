@@ -84,7 +84,8 @@ public:
         const cancel_state* stop = until.stop();
         if (stop != nullptr && stop->is_cancelled()) return sys::canceled();
         const bool wakeable = static_cast<bool>(s.wake_reader);
-        if (s.fds.empty() && stop == nullptr && !wakeable) { // nothing can end it: sleep out the timeout
+        if (s.fds.empty() && stop == nullptr && !wakeable) { // a moved-from poller: nothing can end
+            if (until.infinite()) return poller_error(std::errc::invalid_argument); // a wait for ever
             while (!until.expired()) sys::sleep_ms(until.remaining_ms());
             return {};
         }

@@ -7,6 +7,7 @@
 // pieces of os::batch_chunk slots, also on the stack.
 
 #include "../message.hpp"
+#include "../ops.hpp"
 #include "../detail/sys.hpp"
 
 #include <chrono>
@@ -49,16 +50,16 @@ inline void commit_sender(address& a) noexcept {
     if (a.commit_native()) a = address::any(family::local);
 }
 
-// The source for a datagram to `to` from `local`, in the family of `to`: on a dual-stack IPv6
-// socket sending to an IPv4-mapped peer an IPv4 source is mapped, an IPv4-mapped source to an
-// IPv4 peer is unmapped. False for a source of the other family (an IPv4 socket would ignore
-// an IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
+// The source for a datagram to `to` from `local`, in the family of `to`: an IPv4 source to an
+// IPv4-mapped peer (a dual-stack IPv6 socket) is mapped, an IPv4-mapped source to an IPv4
+// peer is unmapped. False for a source of the other family (an IPv4 socket would ignore an
+// IPv6 source silently: Linux drops the IPV6_PKTINFO of an IPv4 socket).
 inline bool source_for(const address& local, const address& to, address& out) noexcept {
     out = local;
     if (to.family() == local.family()) {
         if (to.family() != family::ipv4 || !local.is_v4_mapped()) return true;
     }
-    if (to.family() == family::ipv6 && local.family() == family::ipv4) {
+    if (to.family() == family::ipv6 && local.family() == family::ipv4 && to.is_v4_mapped()) {
         const auto v4 = local.v4_bytes();
         std::array<std::uint8_t, 16> mapped{};
         mapped[10] = mapped[11] = 0xff;
@@ -151,6 +152,9 @@ std::size_t to_vectors(const Buffer* b, std::size_t count, os::io_vector* out, s
         if (size > static_cast<std::size_t>(0x7fffffff)) size = 0x7fffffff;
         out[n++] = sys::make_io_vector(b[i].data(), size);
         bytes += size;
+        // A buffer cut short ends the list: the next one's bytes must not take the place of
+        // the rest of this one (the caller resumes from the count as if it were contiguous).
+        if (size < b[i].size()) break;
     }
     return n;
 }
@@ -180,6 +184,7 @@ result<std::size_t> try_recv_batch(const socket& s, datagram* batch, std::size_t
                 d.peer = address::any(family::local);
             d.size = slot.size < d.buffer.size() ? slot.size : d.buffer.size();
             d.truncated = (slot.flags & detail::os::msg_truncated) != 0;
+            d.control_truncated = (slot.flags & detail::os::msg_control_truncated) != 0;
             detail::take_destination(slot, d.has_destination, d.destination, d.interface_index);
         });
 }
@@ -328,6 +333,7 @@ result<std::size_t> try_sendto(const socket& s, const_buffer b, const address& t
     if (!s) return detail::fail(detail::not_open());
     if (from.local.family() == family::local || to.family() == family::local)
         return detail::fail(std::errc::invalid_argument);
+    if (from.local.is_any() && from.interface_index == 0) return try_sendto(s, b, to, t); // the OS chooses
     address source;
     if (!detail::source_for(from.local, to, source))
         return detail::fail(std::errc::address_family_not_supported);
@@ -408,8 +414,12 @@ result<handles_received> try_recv_handles(const socket& s, mutable_buffer data, 
         return detail::fail(std::errc::invalid_argument);
     if (capacity > max_passed_handles) capacity = max_passed_handles;
     detail::os::control_buffer control;
-    // Sized for `capacity`: the kernel drops (never installs) descriptors beyond it.
-    std::size_t control_size = capacity > 0 ? detail::sys::handle_control_size(capacity) : 0;
+    // Linux: sized for `capacity`, the kernel drops (never installs) descriptors beyond it.
+    // Elsewhere the kernel installs them all and copies out what fits: the whole buffer, and
+    // read_control closes those beyond `capacity`.
+    std::size_t control_size = !detail::os::kernel_drops_excess_handles ? sizeof control.bytes
+                               : capacity > 0 ? detail::sys::handle_control_size(capacity)
+                                              : 0;
     auto v = detail::sys::make_io_vector(data.data(), data.size());
     std::error_code ec;
     int flags = 0;

@@ -426,16 +426,29 @@ inline constexpr std::size_t max_passed_handles = SCM_MAX_FD;
 #else
 inline constexpr std::size_t max_passed_handles = 253; // Linux's SCM_MAX_FD; BSDs allow more
 #endif
+// Linux installs only the descriptors that fit the receiver's control buffer (the rest are
+// dropped, MSG_CTRUNC); macOS (XNU) and the BSDs install every one and then copy out what fits,
+// so the numbers of those that did not fit are lost. There every receive uses a buffer for
+// receive_handle_capacity descriptors, more than a sender can pass on those systems in
+// practice, and read_control closes what the caller's array cannot hold.
+#if defined(NETSOCK_OS_LINUX)
+inline constexpr bool kernel_drops_excess_handles = true;
+inline constexpr std::size_t receive_handle_capacity = max_passed_handles;
+#else
+inline constexpr bool kernel_drops_excess_handles = false;
+inline constexpr std::size_t receive_handle_capacity = 512;
+#endif
 // msg_flags bits: the datagram or the control data did not fit.
 inline constexpr int msg_truncated = MSG_TRUNC;
 inline constexpr int msg_control_truncated = MSG_CTRUNC;
-// The control space of one datagram of a batch: its packet info.
+// The control space of one datagram of a batch: its packet info, with room for a timestamp
+// and a hop limit beside it (more sets MSG_CTRUNC: datagram::control_truncated).
 struct alignas(::cmsghdr) packet_control {
-    unsigned char bytes[64];
+    unsigned char bytes[128];
 };
 struct alignas(::cmsghdr) control_buffer {
-    unsigned char bytes[CMSG_SPACE(sizeof(int) * max_passed_handles) > control_space
-                            ? CMSG_SPACE(sizeof(int) * max_passed_handles)
+    unsigned char bytes[CMSG_SPACE(sizeof(int) * receive_handle_capacity) > control_space
+                            ? CMSG_SPACE(sizeof(int) * receive_handle_capacity)
                             : control_space];
 };
 
@@ -444,7 +457,13 @@ struct alignas(::cmsghdr) control_buffer {
 inline std::size_t handle_control_size(std::size_t count) noexcept { return CMSG_SPACE(sizeof(int) * count); }
 
 // Receive-side options that make the kernel attach control data; -1 = not available here.
+// IPv4 packet info: IP_PKTINFO (Linux, macOS, Windows); FreeBSD and OpenBSD have another
+// interface (IP_RECVDSTADDR / IP_SENDSRCADDR), not offered: -1 there.
+#if defined(IP_PKTINFO)
 inline constexpr int opt_v4_packet_info = IP_PKTINFO;
+#else
+inline constexpr int opt_v4_packet_info = -1;
+#endif
 #if defined(IP_RECVTTL)
 inline constexpr int opt_v4_receive_hops = IP_RECVTTL;
 #else
@@ -522,9 +541,15 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
     for (::cmsghdr* c = size >= sizeof(::cmsghdr) ? CMSG_FIRSTHDR(&msg) : nullptr; c != nullptr;
          c = CMSG_NXTHDR(&msg, c)) {
         const unsigned char* data = CMSG_DATA(c);
-        const std::size_t len =
-            c->cmsg_len - static_cast<std::size_t>(data - reinterpret_cast<unsigned char*>(c));
-        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && len >= sizeof(::in_pktinfo)) {
+        const auto header = static_cast<std::size_t>(data - reinterpret_cast<unsigned char*>(c));
+        const auto offset = static_cast<std::size_t>(data - static_cast<const unsigned char*>(control));
+        if (c->cmsg_len < header || offset > size) break;
+        // Only what was copied out: XNU keeps the original cmsg_len when it truncates.
+        std::size_t len = c->cmsg_len - header;
+        if (len > size - offset) len = size - offset;
+        if (false) { // a chain whose items below are compiled in or out by what the OS has
+#if defined(IP_PKTINFO)
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && len >= sizeof(::in_pktinfo)) {
             ::in_pktinfo info;
             std::memcpy(&info, data, sizeof info);
             ::sockaddr_in sin{};
@@ -533,6 +558,7 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
             std::memcpy(&out.destination, &sin, sizeof sin);
             out.destination_size = sizeof sin;
             out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+#endif
         } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == v6_packet_info_type &&
                    len >= sizeof(::in6_pktinfo)) {
             ::in6_pktinfo info;
@@ -620,12 +646,16 @@ inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* 
         return CMSG_DATA(here);
     };
     if (source != nullptr && source->sa_family == AF_INET) {
+#if defined(IP_PKTINFO)
         ::in_pktinfo info{};
         info.ipi_ifindex = static_cast<decltype(info.ipi_ifindex)>(interface_index);
         info.ipi_spec_dst = reinterpret_cast<const ::sockaddr_in*>(source)->sin_addr;
         unsigned char* d = next(IPPROTO_IP, IP_PKTINFO, sizeof info);
         if (d == nullptr) return -1;
         std::memcpy(d, &info, sizeof info);
+#else
+        return -1;
+#endif
     } else if (source != nullptr && source->sa_family == AF_INET6) {
         ::in6_pktinfo info{};
         info.ipi6_ifindex = interface_index;

@@ -30,6 +30,7 @@
 #include <afunix.h>
 #include <iphlpapi.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -553,19 +554,22 @@ struct control_header {
 inline constexpr std::size_t control_align(std::size_t n) noexcept {
     return (n + alignof(control_header) - 1) & ~(alignof(control_header) - 1);
 }
+// MAX_NATURAL_ALIGNMENT: 8 on 64-bit Windows, 4 on 32-bit.
 inline constexpr std::size_t control_data_align(std::size_t n) noexcept {
-    return (n + sizeof(ULONGLONG) - 1) & ~(sizeof(ULONGLONG) - 1);
+    return (n + sizeof(void*) - 1) & ~(sizeof(void*) - 1);
 }
 inline constexpr std::size_t control_data_offset = control_data_align(sizeof(control_header));
 
 inline constexpr std::size_t control_space = 256;
 inline constexpr std::size_t max_passed_handles = 0;
+inline constexpr bool kernel_drops_excess_handles = true; // nothing is ever passed
+inline constexpr std::size_t receive_handle_capacity = 0;
 // msg_flags bits: the datagram or the control data did not fit (MSG_TRUNC / MSG_CTRUNC).
 inline constexpr int msg_truncated = 0x0100;
 inline constexpr int msg_control_truncated = 0x0200;
 // The control space of one datagram of a batch: its packet info.
 struct alignas(ULONGLONG) packet_control {
-    unsigned char bytes[64];
+    unsigned char bytes[128];
 };
 struct alignas(ULONGLONG) control_buffer {
     unsigned char bytes[control_space];
@@ -611,7 +615,7 @@ inline void read_control(const void* control, std::size_t size, control_fields& 
     for (std::size_t at = 0; at + sizeof(control_header) <= size;) {
         control_header c;
         std::memcpy(&c, p + at, sizeof c);
-        if (c.cmsg_len < sizeof c || at + c.cmsg_len > size) break;
+        if (c.cmsg_len < control_data_offset || at + c.cmsg_len > size) break;
         const unsigned char* data = p + at + control_data_offset;
         const std::size_t len = c.cmsg_len - control_data_offset;
         if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO && len >= sizeof(::IN_PKTINFO)) {
@@ -674,8 +678,8 @@ inline long write_control(void* buffer, std::size_t capacity, const ::sockaddr* 
 using recv_msg_function = INT(PASCAL*)(SOCKET, ::LPWSAMSG, LPDWORD, ::LPWSAOVERLAPPED,
                                        ::LPWSAOVERLAPPED_COMPLETION_ROUTINE);
 inline recv_msg_function recv_msg_pointer(handle h) noexcept {
-    static recv_msg_function cached = nullptr; // benign race: every thread stores the same value
-    if (cached != nullptr) return cached;
+    static std::atomic<recv_msg_function> cached{nullptr}; // every thread stores the same value
+    if (recv_msg_function f = cached.load(std::memory_order_acquire)) return f;
     GUID id = {
         0xf689d7c8, 0x6f1f, 0x436b, {0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22}}; // WSAID_WSARECVMSG
     recv_msg_function f = nullptr;
@@ -683,7 +687,7 @@ inline recv_msg_function recv_msg_pointer(handle h) noexcept {
     if (::WSAIoctl(h, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &bytes, nullptr,
                    nullptr) != 0)
         return nullptr;
-    cached = f;
+    cached.store(f, std::memory_order_release);
     return f;
 }
 
