@@ -999,13 +999,13 @@ inline long send_file_by_copy(handle h, file_handle f, std::uint64_t offset, std
 class sigpipe_block {
 public:
     sigpipe_block() noexcept {
-        ::sigemptyset(&pipe_);
-        ::sigaddset(&pipe_, SIGPIPE);
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
         ::pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
-        if (::sigismember(&old_, SIGPIPE) == 1) { // blocked by the program: keep what is pending
+        if (sigismember(&old_, SIGPIPE) == 1) { // blocked by the program: keep what is pending
             ::sigset_t pending;
-            ::sigemptyset(&pending);
-            keep_ = ::sigpending(&pending) != 0 || ::sigismember(&pending, SIGPIPE) == 1;
+            sigemptyset(&pending);
+            keep_ = ::sigpending(&pending) != 0 || sigismember(&pending, SIGPIPE) == 1;
         }
     }
     sigpipe_block(const sigpipe_block&) = delete;

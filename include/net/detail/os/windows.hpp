@@ -882,8 +882,9 @@ inline long send_file_once(handle h, file_handle f, std::uint64_t offset, std::s
     if (offset >= file_size) return 0;
     if (size > file_size - offset) size = static_cast<std::size_t>(file_size - offset);
     if (size > file_piece) size = file_piece;
-    if (wait_ms < 0 && nonblocking_list::get().has(h)) wait_ms = 0;
-    const transmit_file_function transmit = wait_ms == 0 ? nullptr : transmit_file_pointer(h);
+    // A non-blocking socket keeps wait_ms -1: the copy path's plain send honours its mode.
+    const bool no_wait = wait_ms == 0 || (wait_ms < 0 && nonblocking_list::get().has(h));
+    const transmit_file_function transmit = no_wait ? nullptr : transmit_file_pointer(h);
     if (transmit == nullptr) return send_file_by_copy(h, f, offset, size, wait_ms, err);
     DWORD n = 0;
     const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
