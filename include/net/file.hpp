@@ -48,11 +48,11 @@
 //   MSG_DONTWAIT), restoring it after: another thread's call on the same socket in that window
 //   sees a non-blocking socket. Make such a socket non-blocking once (`net::set_nonblocking`)
 //   and give every call a timeout instead. Windows needs no switch.
-// - Datagram sockets: what the OS says. Linux sends a connected UDP socket's file as datagrams
-//   of the pieces sendfile makes, and an unconnected one fails (EDESTADDRREQ or, through the
-//   fallback, the error of send); macOS and FreeBSD refuse non-stream sockets (the fallback's
-//   send then answers); Windows' TransmitFile needs a connected stream socket (WSAENOTCONN
-//   for a datagram socket or the fallback's send error). Use a stream socket.
+// - Datagram sockets: what the OS says. On Linux each attempt on a connected UDP socket is one
+//   datagram (message_size when `count` is larger than a datagram can be), and an unconnected
+//   one fails with destination_address_required (EDESTADDRREQ); macOS and FreeBSD refuse non-stream sockets
+//   (the fallback's send then answers); Windows' TransmitFile needs a connected stream socket (an unconnected
+//   UDP socket: not_connected, WSAENOTCONN, under Wine 8). Use a stream socket.
 // - On Windows the read+send path reads with ReadFile at the offset, which on a handle opened
 //   without FILE_FLAG_OVERLAPPED also moves its file pointer.
 
