@@ -19,6 +19,7 @@
 #include "ops.hpp"
 #include "options.hpp"
 #include "message.hpp"
+#include "file.hpp"
 #include "resolve.hpp"
 #include "poller.hpp"
 #include "reader.hpp"

@@ -19,9 +19,12 @@
 #include <fcntl.h>
 #include <netdb.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -126,6 +129,27 @@ full_listener make_full_listener() {
 
 constexpr std::size_t one_mib = 1024 * 1024;
 
+// A temporary file holding `data` (tmpfile: removed when closed), for sendfile.
+class data_file {
+public:
+    explicit data_file(const std::vector<unsigned char>& data) : file_(std::tmpfile()) {
+        REQUIRE(file_ != nullptr);
+        for (std::size_t done = 0; done < data.size();) {
+            const ssize_t w =
+                ::pwrite(fd(), data.data() + done, data.size() - done, static_cast<off_t>(done));
+            REQUIRE(w > 0);
+            done += static_cast<std::size_t>(w);
+        }
+    }
+    data_file(const data_file&) = delete;
+    data_file& operator=(const data_file&) = delete;
+    ~data_file() { std::fclose(file_); }
+    int fd() const { return ::fileno(file_); }
+
+private:
+    std::FILE* file_;
+};
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -166,6 +190,28 @@ TEST_CASE("sendall with one-byte writes, each after an EINTR, delivers every byt
         CHECK(sent == data.size());
     }
     // One real one-byte send per byte, each preceded by an EINTR.
+    CHECK(plan.on(call::send).injected() >= static_cast<long>(data.size()));
+    CHECK(seconds_since(start) < 20.0);
+    net::shutdown(p.client, net::shutdown_type::send);
+    check_received(peer.join(), data.size());
+}
+
+TEST_CASE("sendfile_all with one-byte pieces, each after an EINTR, delivers every byte in order") {
+    auto p = connected_pair();
+    reader peer(p.server);
+    const auto data = pattern(64 * 1024);
+    data_file file(data);
+    fault::plan plan;
+    plan.on(call::send).fail(EINTR, -1).alternating().cap(1);
+    const auto start = steady::now();
+    for (const bool timed : {false, true}) {
+        fault::armed guard(plan);
+        std::size_t sent = 0;
+        const std::size_t half = data.size() / 2, offset = timed ? half : 0;
+        CHECK_OK(net::try_sendfile_all(p.client, file.fd(), offset, half,
+                                       timed ? net::timeout(io_timeout) : net::timeout::none(), &sent));
+        CHECK(sent == half);
+    }
     CHECK(plan.on(call::send).injected() >= static_cast<long>(data.size()));
     CHECK(seconds_since(start) < 20.0);
     net::shutdown(p.client, net::shutdown_type::send);
@@ -660,6 +706,27 @@ TEST_CASE("sendall meeting ENOBUFS reports no_buffer_space with the exact count 
     CHECK(sent == 5000);
     // The caller knows exactly where to resume: nothing lost, nothing sent twice.
     CHECK(net::sendall(p.client, net::buffer(data.data() + sent, data.size() - sent)) == data.size() - sent);
+    net::shutdown(p.client, net::shutdown_type::send);
+    check_received(peer.join(), data.size());
+}
+
+TEST_CASE("sendfile_all meeting ENOBUFS reports the exact count sent; resuming there delivers the rest") {
+    auto p = connected_pair();
+    reader peer(p.server);
+    const auto data = pattern(one_mib);
+    data_file file(data);
+    fault::plan plan;
+    plan.on(call::send).cap(1000).after(5).fail(ENOBUFS, 1);
+    std::size_t sent = 0;
+    net::result<std::size_t> r;
+    {
+        fault::armed guard(plan);
+        r = net::try_sendfile_all(p.client, file.fd(), 0, data.size(), io_timeout, &sent);
+    }
+    REQUIRE_FALSE(r);
+    CHECK_MESSAGE(r.error() == std::errc::no_buffer_space, describe(r.error()));
+    CHECK(sent == 5000);
+    CHECK(net::sendfile_all(p.client, file.fd(), sent, data.size() - sent) == data.size() - sent);
     net::shutdown(p.client, net::shutdown_type::send);
     check_received(peer.join(), data.size());
 }

@@ -10,7 +10,8 @@
 //
 // Semantics:
 // - send, recv, sendto, recvfrom, accept, poll (every wait: poll, WSAPoll, epoll_wait, kevent):
-//   an injected errno/WSA value replaces the call (the call is not made);
+//   an injected errno/WSA value replaces the call (the call is not made); sys::send_file (a
+//   sendfile attempt) asks as send, and a byte cap shortens its count;
 // - connect, close: the real call is made first and the injected value replaces its result
 //   (as a signal arriving during a blocking connect would; a close is never skipped, so no
 //   descriptor leaks);

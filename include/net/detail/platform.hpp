@@ -33,6 +33,18 @@
 #define NETSOCK_HAS_SA_LEN 1
 #endif
 
+// sendfile(2), in its three shapes: Linux's sendfile(out, in, &offset, count), Apple's
+// sendfile(fd, s, offset, &len, hdtr, flags) and FreeBSD's (DragonFly's) sendfile(fd, s, offset,
+// nbytes, hdtr, &sbytes, flags). Other POSIX systems (NetBSD, OpenBSD, ...) have none: there
+// net::sendfile reads and sends (os::send_file_by_copy).
+#if defined(NETSOCK_OS_LINUX)
+#define NETSOCK_SENDFILE_LINUX 1
+#elif defined(NETSOCK_OS_APPLE)
+#define NETSOCK_SENDFILE_APPLE 1
+#elif defined(__FreeBSD__) || defined(__DragonFly__)
+#define NETSOCK_SENDFILE_FREEBSD 1
+#endif
+
 // The poller backend, chosen here and nowhere else: epoll on Linux, kqueue on macOS and the
 // BSDs, WSAPoll on Windows, and poll() on other POSIX systems or wherever NETSOCK_POLLER_POLL
 // is defined (so that the poll backend is tested on Linux too). Exactly one of
@@ -67,6 +79,12 @@ NETSOCK_BEGIN_NAMESPACE
 using native_handle_type = detail::os::handle;
 /// The value of a handle that refers to no socket.
 inline constexpr native_handle_type invalid_handle = detail::os::invalid;
+/// An open file of the OS, as `net::sendfile` takes it: a descriptor (`int`) on POSIX, a
+/// `HANDLE` on Windows. netsock never owns it.
+using native_file_type = detail::os::file_handle;
+/// The value of a file handle that refers to no file: -1, INVALID_HANDLE_VALUE (a function:
+/// the Windows value is a cast, not a constant).
+inline native_file_type invalid_file() noexcept { return detail::os::invalid_file(); }
 NETSOCK_END_NAMESPACE
 
 #endif

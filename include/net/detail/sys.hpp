@@ -26,6 +26,7 @@
 #include <chrono>
 #include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -705,6 +706,34 @@ inline std::size_t batch(handle h, os::batch_slot* slots, std::size_t n, bool re
         done += last;
     }
     return done;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A file sent to a socket (impl/file.ipp)
+
+using os::file_handle;
+// True where a timed attempt needs a non-blocking socket (POSIX sendfile has no MSG_DONTWAIT):
+// file.ipp switches the socket's mode for the duration of a timed or cancellable call.
+using os::send_file_needs_nonblocking;
+
+// sendfile / TransmitFile / pread + send (os::send_file_once) with the retry policy of send and
+// its fault point (fault::call::send). Returns the bytes sent, 0 at the end of the file; the
+// file position is not used. size must not be 0 (macOS and FreeBSD read 0 as "to the end").
+inline std::size_t send_file(handle h, file_handle f, std::uint64_t offset, std::size_t size,
+                             const deadline& until, std::error_code& ec) noexcept {
+    retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    for (;;) {
+        const auto injected = fault::next(fault::call::send);
+        int e = injected.error;
+        const std::size_t n = fault::cap(size, injected);
+        const long r = e != 0 ? -1 : os::send_file_once(h, f, offset, n > 0 ? n : 1, policy.wait_ms(), e);
+        if (r >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(r);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
 }
 
 inline std::error_code shutdown(handle h, int how) noexcept {

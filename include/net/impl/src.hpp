@@ -26,6 +26,7 @@
 #include "cancel.ipp"
 #include "options.ipp"
 #include "message.ipp"
+#include "file.ipp"
 #include "resolve.ipp"
 #include "poller.ipp"
 #include "reader.ipp"

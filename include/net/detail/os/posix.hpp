@@ -23,7 +23,9 @@
 #include <sys/uio.h>
 #if defined(NETSOCK_OS_LINUX)
 #include <sys/eventfd.h>
+#include <sys/sendfile.h>
 #endif
+#include <signal.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <string>
 #include <system_error>
@@ -984,6 +987,124 @@ template <class Visit> int each_interface(Visit&& visit) {
         visit(e);
     }
     return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A file sent to a socket (net::sendfile, file.hpp). windows.hpp defines the same names.
+
+using file_handle = int;
+inline file_handle invalid_file() noexcept { return -1; }
+// The most one attempt asks of the OS: Linux moves at most 0x7ffff000 bytes per sendfile call.
+inline constexpr std::size_t file_piece = 0x7ffff000;
+// The stack buffer of the read+send fallback (send_file_by_copy): one pread and one send each.
+inline constexpr std::size_t file_copy_piece = 32768;
+// sendfile has no MSG_DONTWAIT: a timed attempt (wait_ms >= 0) needs a non-blocking socket,
+// which impl/file.ipp makes for the duration of the call.
+inline constexpr bool send_file_needs_nonblocking = true;
+
+// The errors with which sendfile says "not for this file or socket" rather than "failed":
+// EINVAL (Linux: a file without the page-cache operations sendfile needs; macOS, FreeBSD: not
+// a regular file, not a stream socket), ENOSYS (no such call), EOPNOTSUPP / ENOTSUP (a file
+// system without sendfile support); and EOVERFLOW (Linux: an offset at or past the largest file
+// the file system can hold, which pread answers as the end of the file). Then the fallback does
+// the same with pread + send, which reports the real error if there is one (ESPIPE for a pipe,
+// EDESTADDRREQ for an unconnected datagram socket).
+inline bool send_file_unsupported(int e) noexcept {
+    return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == ENOTSUP || e == EOVERFLOW;
+}
+
+// The fallback: pread (the file position is neither used nor changed) of at most
+// file_copy_piece bytes, then one send_once of them (MSG_NOSIGNAL; MSG_DONTWAIT when timed).
+// What the socket did not take is simply read again by the next attempt.
+inline long send_file_by_copy(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                              int& err) noexcept {
+    unsigned char buf[file_copy_piece];
+    if (size > sizeof buf) size = sizeof buf;
+    const ssize_t got = ::pread(f, buf, size, static_cast<::off_t>(offset));
+    if (got < 0) {
+        err = errno;
+        return -1;
+    }
+    if (got == 0) return 0; // end of file at offset
+    return send_once(h, buf, static_cast<std::size_t>(got), 0, wait_ms, err);
+}
+
+#if defined(NETSOCK_SENDFILE_LINUX)
+// Linux's sendfile has no MSG_NOSIGNAL: a send to a closed connection raises SIGPIPE. SIGPIPE
+// is blocked in this thread for the call, and one that the call made pending is taken back
+// (sigtimedwait) before the mask is restored, unless one was pending already.
+class sigpipe_block {
+public:
+    sigpipe_block() noexcept {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+        if (sigismember(&old_, SIGPIPE) == 1) { // blocked by the program: keep what is pending
+            ::sigset_t pending;
+            sigemptyset(&pending);
+            keep_ = ::sigpending(&pending) != 0 || sigismember(&pending, SIGPIPE) == 1;
+        }
+    }
+    sigpipe_block(const sigpipe_block&) = delete;
+    sigpipe_block& operator=(const sigpipe_block&) = delete;
+    void finish(bool broken_pipe) noexcept {
+        if (broken_pipe && !keep_) {
+            const int saved = errno;
+            ::timespec zero{};
+            for (int i = 0; i < 16; ++i)
+                if (::sigtimedwait(&pipe_, nullptr, &zero) >= 0 || errno != EINTR) break;
+            errno = saved;
+        }
+        ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+
+private:
+    ::sigset_t pipe_{}, old_{};
+    bool keep_ = false;
+};
+#endif
+
+// One attempt of net::sendfile: up to `size` (> 0) bytes of file f from `offset` to socket h;
+// the file position is neither used nor changed. Returns the bytes sent (0: end of file at
+// offset), or -1 with err. Whether it waits for room is the socket's mode (see
+// send_file_needs_nonblocking); wait_ms >= 0 only tells the fallback's send not to wait.
+// - Linux: sendfile(h, f, &copy_of_offset, size), SIGPIPE blocked (sigpipe_block);
+// - macOS: sendfile(f, h, offset, &len, nullptr, 0), SO_NOSIGPIPE set on every socket; on
+//   EAGAIN / EINTR len says how much went, and that counts;
+// - FreeBSD, DragonFly: sendfile(f, h, offset, size, nullptr, &sbytes, 0), likewise;
+// - elsewhere, and where sendfile says "not for this file" (send_file_unsupported): pread +
+//   send (send_file_by_copy).
+// An offset that off_t cannot hold is EINVAL.
+inline long send_file_once(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                           int& err) noexcept {
+    if (offset > static_cast<std::uint64_t>(std::numeric_limits<::off_t>::max())) {
+        err = EINVAL;
+        return -1;
+    }
+    if (size > file_piece) size = file_piece;
+#if defined(NETSOCK_SENDFILE_LINUX)
+    ::off_t at = static_cast<::off_t>(offset); // a copy: sendfile advances it, not the file
+    sigpipe_block guard;
+    const ssize_t n = ::sendfile(h, f, &at, size);
+    err = n < 0 ? errno : 0;
+    guard.finish(n < 0 && err == EPIPE);
+    if (n >= 0) return static_cast<long>(n);
+#elif defined(NETSOCK_SENDFILE_APPLE)
+    ::off_t len = static_cast<::off_t>(size); // 0 would mean "to the end of the file"
+    if (::sendfile(f, h, static_cast<::off_t>(offset), &len, nullptr, 0) == 0) return static_cast<long>(len);
+    err = errno;
+    if (len > 0 && (is_would_block(err) || err == EINTR)) return static_cast<long>(len);
+#elif defined(NETSOCK_SENDFILE_FREEBSD)
+    ::off_t sent = 0;
+    if (::sendfile(f, h, static_cast<::off_t>(offset), size, nullptr, &sent, 0) == 0)
+        return static_cast<long>(sent);
+    err = errno;
+    if (sent > 0 && (is_would_block(err) || err == EINTR || err == EBUSY)) return static_cast<long>(sent);
+#else
+    err = ENOSYS;
+#endif
+    if (!send_file_unsupported(err)) return -1;
+    return send_file_by_copy(h, f, offset, size, wait_ms, err);
 }
 
 // A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of

@@ -32,6 +32,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -803,6 +804,103 @@ inline int send_batch(handle, const batch_slot*, std::size_t, int, int& err) noe
 // A bind that conflicts with an exclusive one (SO_EXCLUSIVEADDRUSE, which netsock's listeners
 // carry, also across families: [::]:P against 0.0.0.0:P) fails with WSAEACCES on Windows; it is
 // address_in_use on every other OS, and here too.
+// ---------------------------------------------------------------------------------------------
+// A file sent to a socket (net::sendfile, file.hpp). posix.hpp defines the same names.
+
+using file_handle = HANDLE;
+inline file_handle invalid_file() noexcept { return INVALID_HANDLE_VALUE; }
+// The most one TransmitFile call is asked for: as send_piece, so that a failure never hides
+// much of what went (an overlapped TransmitFile that fails reports no count).
+inline constexpr std::size_t file_piece = 65536;
+// The stack buffer of the read+send path (send_file_by_copy).
+inline constexpr std::size_t file_copy_piece = 32768;
+// A timed attempt is an overlapped TransmitFile that waits itself: no mode switch.
+inline constexpr bool send_file_needs_nonblocking = false;
+
+// TransmitFile (mswsock) is reached through WSAIoctl, like WSARecvMsg: no mswsock.lib to link.
+// The last but one parameter is a TRANSMIT_FILE_BUFFERS*, always null here.
+using transmit_file_function = BOOL(PASCAL*)(SOCKET, HANDLE, DWORD, DWORD, LPOVERLAPPED, void*, DWORD);
+inline transmit_file_function transmit_file_pointer(handle h) noexcept {
+    static transmit_file_function cached = nullptr; // benign race: every thread stores the same value
+    if (cached != nullptr) return cached;
+    GUID id = {
+        0xb5367df0, 0xcbac, 0x11cf, {0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}; // WSAID_TRANSMITFILE
+    transmit_file_function f = nullptr;
+    DWORD bytes = 0;
+    if (::WSAIoctl(h, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &bytes, nullptr,
+                   nullptr) != 0)
+        return nullptr;
+    cached = f;
+    return f;
+}
+
+// A file API error as netsock reports it: an invalid handle is WSAEBADF (bad_file_descriptor),
+// as on POSIX; the rest as the system's code.
+inline int file_error(DWORD e) noexcept { return e == ERROR_INVALID_HANDLE ? WSAEBADF : static_cast<int>(e); }
+
+// The read+send path: ReadFile at `offset` (given in an OVERLAPPED; on a handle opened without
+// FILE_FLAG_OVERLAPPED Windows then also moves the file pointer) of at most file_copy_piece
+// bytes, then one send_once of them (wait_ms as there).
+inline long send_file_by_copy(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                              int& err) noexcept {
+    char buf[file_copy_piece];
+    if (size > sizeof buf) size = sizeof buf;
+    ::OVERLAPPED ov{};
+    ov.Offset = static_cast<DWORD>(offset & 0xffffffffu);
+    ov.OffsetHigh = static_cast<DWORD>(offset >> 32);
+    DWORD got = 0;
+    BOOL ok = ::ReadFile(f, buf, static_cast<DWORD>(size), &got, &ov);
+    if (!ok && ::GetLastError() == ERROR_IO_PENDING) ok = ::GetOverlappedResult(f, &ov, &got, TRUE);
+    if (!ok) {
+        const DWORD e = ::GetLastError();
+        if (e == ERROR_HANDLE_EOF) return 0;
+        err = file_error(e);
+        return -1;
+    }
+    if (got == 0) return 0;
+    return send_once(h, buf, static_cast<io_length>(got), 0, wait_ms, err);
+}
+
+// One attempt of net::sendfile: up to `size` (> 0) bytes of file f from `offset` to socket h.
+// Returns the bytes sent (0: end of file at offset), or -1 with err. The file's size is read
+// first (GetFileSizeEx): an offset at or past the end is 0 and the count is cut to what the
+// file holds, so a file that shrank ends the transfer early instead of failing. Then
+// TransmitFile of at most file_piece bytes, overlapped with the offset in the OVERLAPPED (the
+// file pointer is not used), waited for up to wait_ms (-1: until done) and cancelled when the
+// time is up, like every timed Winsock transfer (os::overlapped). An attempt that must not wait
+// at all (wait_ms 0: a canceller; or a non-blocking socket) reads and sends instead: an
+// overlapped TransmitFile completes later and would be cancelled before moving anything. So
+// does a provider without TransmitFile, or one that refuses it (WSAEOPNOTSUPP, WSAEINVAL).
+inline long send_file_once(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                           int& err) noexcept {
+    if (offset > 0x7fffffffffffffffull) { // as POSIX, where off_t cannot hold it
+        err = WSAEINVAL;
+        return -1;
+    }
+    ::LARGE_INTEGER end{};
+    if (!::GetFileSizeEx(f, &end)) {
+        err = file_error(::GetLastError());
+        return -1;
+    }
+    const auto file_size = static_cast<std::uint64_t>(end.QuadPart);
+    if (offset >= file_size) return 0;
+    if (size > file_size - offset) size = static_cast<std::size_t>(file_size - offset);
+    if (size > file_piece) size = file_piece;
+    // A non-blocking socket keeps wait_ms -1: the copy path's plain send honours its mode.
+    const bool no_wait = wait_ms == 0 || (wait_ms < 0 && nonblocking_list::get().has(h));
+    const transmit_file_function transmit = no_wait ? nullptr : transmit_file_pointer(h);
+    if (transmit == nullptr) return send_file_by_copy(h, f, offset, size, wait_ms, err);
+    DWORD n = 0;
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        ov->Offset = static_cast<DWORD>(offset & 0xffffffffu);
+        ov->OffsetHigh = static_cast<DWORD>(offset >> 32);
+        return transmit(h, f, static_cast<DWORD>(size), 0, ov, nullptr, 0) ? 0 : SOCKET_ERROR;
+    });
+    if (n == 0 && (e == WSAEOPNOTSUPP || e == WSAEINVAL))
+        return send_file_by_copy(h, f, offset, size, wait_ms, err);
+    return overlapped_result(e, n, err);
+}
+
 inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
     if (::bind(h, sa, len) == 0) return 0;
     const int e = ::WSAGetLastError();
