@@ -768,6 +768,18 @@ NETSOCK_END_NAMESPACE
 #define NETSOCK_HAS_SA_LEN 1
 #endif
 
+// sendfile(2), in its three shapes: Linux's sendfile(out, in, &offset, count), Apple's
+// sendfile(fd, s, offset, &len, hdtr, flags) and FreeBSD's (DragonFly's) sendfile(fd, s, offset,
+// nbytes, hdtr, &sbytes, flags). Other POSIX systems (NetBSD, OpenBSD, ...) have none: there
+// net::sendfile reads and sends (os::send_file_by_copy).
+#if defined(NETSOCK_OS_LINUX)
+#define NETSOCK_SENDFILE_LINUX 1
+#elif defined(NETSOCK_OS_APPLE)
+#define NETSOCK_SENDFILE_APPLE 1
+#elif defined(__FreeBSD__) || defined(__DragonFly__)
+#define NETSOCK_SENDFILE_FREEBSD 1
+#endif
+
 // The poller backend, chosen here and nowhere else: epoll on Linux, kqueue on macOS and the
 // BSDs, WSAPoll on Windows, and poll() on other POSIX systems or wherever NETSOCK_POLLER_POLL
 // is defined (so that the poll backend is tested on Linux too). Exactly one of
@@ -826,6 +838,7 @@ NETSOCK_END_NAMESPACE
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -1597,6 +1610,103 @@ inline int send_batch(handle, const batch_slot*, std::size_t, int, int& err) noe
 // A bind that conflicts with an exclusive one (SO_EXCLUSIVEADDRUSE, which netsock's listeners
 // carry, also across families: [::]:P against 0.0.0.0:P) fails with WSAEACCES on Windows; it is
 // address_in_use on every other OS, and here too.
+// ---------------------------------------------------------------------------------------------
+// A file sent to a socket (net::sendfile, file.hpp). posix.hpp defines the same names.
+
+using file_handle = HANDLE;
+inline file_handle invalid_file() noexcept { return INVALID_HANDLE_VALUE; }
+// The most one TransmitFile call is asked for: as send_piece, so that a failure never hides
+// much of what went (an overlapped TransmitFile that fails reports no count).
+inline constexpr std::size_t file_piece = 65536;
+// The stack buffer of the read+send path (send_file_by_copy).
+inline constexpr std::size_t file_copy_piece = 32768;
+// A timed attempt is an overlapped TransmitFile that waits itself: no mode switch.
+inline constexpr bool send_file_needs_nonblocking = false;
+
+// TransmitFile (mswsock) is reached through WSAIoctl, like WSARecvMsg: no mswsock.lib to link.
+// The last but one parameter is a TRANSMIT_FILE_BUFFERS*, always null here.
+using transmit_file_function = BOOL(PASCAL*)(SOCKET, HANDLE, DWORD, DWORD, LPOVERLAPPED, void*, DWORD);
+inline transmit_file_function transmit_file_pointer(handle h) noexcept {
+    static transmit_file_function cached = nullptr; // benign race: every thread stores the same value
+    if (cached != nullptr) return cached;
+    GUID id = {
+        0xb5367df0, 0xcbac, 0x11cf, {0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}; // WSAID_TRANSMITFILE
+    transmit_file_function f = nullptr;
+    DWORD bytes = 0;
+    if (::WSAIoctl(h, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &bytes, nullptr,
+                   nullptr) != 0)
+        return nullptr;
+    cached = f;
+    return f;
+}
+
+// A file API error as netsock reports it: an invalid handle is WSAEBADF (bad_file_descriptor),
+// as on POSIX; the rest as the system's code.
+inline int file_error(DWORD e) noexcept { return e == ERROR_INVALID_HANDLE ? WSAEBADF : static_cast<int>(e); }
+
+// The read+send path: ReadFile at `offset` (given in an OVERLAPPED; on a handle opened without
+// FILE_FLAG_OVERLAPPED Windows then also moves the file pointer) of at most file_copy_piece
+// bytes, then one send_once of them (wait_ms as there).
+inline long send_file_by_copy(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                              int& err) noexcept {
+    char buf[file_copy_piece];
+    if (size > sizeof buf) size = sizeof buf;
+    ::OVERLAPPED ov{};
+    ov.Offset = static_cast<DWORD>(offset & 0xffffffffu);
+    ov.OffsetHigh = static_cast<DWORD>(offset >> 32);
+    DWORD got = 0;
+    BOOL ok = ::ReadFile(f, buf, static_cast<DWORD>(size), &got, &ov);
+    if (!ok && ::GetLastError() == ERROR_IO_PENDING) ok = ::GetOverlappedResult(f, &ov, &got, TRUE);
+    if (!ok) {
+        const DWORD e = ::GetLastError();
+        if (e == ERROR_HANDLE_EOF) return 0;
+        err = file_error(e);
+        return -1;
+    }
+    if (got == 0) return 0;
+    return send_once(h, buf, static_cast<io_length>(got), 0, wait_ms, err);
+}
+
+// One attempt of net::sendfile: up to `size` (> 0) bytes of file f from `offset` to socket h.
+// Returns the bytes sent (0: end of file at offset), or -1 with err. The file's size is read
+// first (GetFileSizeEx): an offset at or past the end is 0 and the count is cut to what the
+// file holds, so a file that shrank ends the transfer early instead of failing. Then
+// TransmitFile of at most file_piece bytes, overlapped with the offset in the OVERLAPPED (the
+// file pointer is not used), waited for up to wait_ms (-1: until done) and cancelled when the
+// time is up, like every timed Winsock transfer (os::overlapped). An attempt that must not wait
+// at all (wait_ms 0: a canceller; or a non-blocking socket) reads and sends instead: an
+// overlapped TransmitFile completes later and would be cancelled before moving anything. So
+// does a provider without TransmitFile, or one that refuses it (WSAEOPNOTSUPP, WSAEINVAL).
+inline long send_file_once(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                           int& err) noexcept {
+    if (offset > 0x7fffffffffffffffull) { // as POSIX, where off_t cannot hold it
+        err = WSAEINVAL;
+        return -1;
+    }
+    ::LARGE_INTEGER end{};
+    if (!::GetFileSizeEx(f, &end)) {
+        err = file_error(::GetLastError());
+        return -1;
+    }
+    const auto file_size = static_cast<std::uint64_t>(end.QuadPart);
+    if (offset >= file_size) return 0;
+    if (size > file_size - offset) size = static_cast<std::size_t>(file_size - offset);
+    if (size > file_piece) size = file_piece;
+    // A non-blocking socket keeps wait_ms -1: the copy path's plain send honours its mode.
+    const bool no_wait = wait_ms == 0 || (wait_ms < 0 && nonblocking_list::get().has(h));
+    const transmit_file_function transmit = no_wait ? nullptr : transmit_file_pointer(h);
+    if (transmit == nullptr) return send_file_by_copy(h, f, offset, size, wait_ms, err);
+    DWORD n = 0;
+    const int e = overlapped(h, wait_ms, n, [&](::WSAOVERLAPPED* ov) {
+        ov->Offset = static_cast<DWORD>(offset & 0xffffffffu);
+        ov->OffsetHigh = static_cast<DWORD>(offset >> 32);
+        return transmit(h, f, static_cast<DWORD>(size), 0, ov, nullptr, 0) ? 0 : SOCKET_ERROR;
+    });
+    if (n == 0 && (e == WSAEOPNOTSUPP || e == WSAEINVAL))
+        return send_file_by_copy(h, f, offset, size, wait_ms, err);
+    return overlapped_result(e, n, err);
+}
+
 inline int bind_socket(handle h, const ::sockaddr* sa, socklen_type len) noexcept {
     if (::bind(h, sa, len) == 0) return 0;
     const int e = ::WSAGetLastError();
@@ -1813,7 +1923,9 @@ NETSOCK_END_NAMESPACE
 #include <sys/uio.h>
 #if defined(NETSOCK_OS_LINUX)
 #include <sys/eventfd.h>
+#include <sys/sendfile.h>
 #endif
+#include <signal.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -1821,6 +1933,7 @@ NETSOCK_END_NAMESPACE
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <string>
 #include <system_error>
@@ -2776,6 +2889,124 @@ template <class Visit> int each_interface(Visit&& visit) {
     return 0;
 }
 
+// ---------------------------------------------------------------------------------------------
+// A file sent to a socket (net::sendfile, file.hpp). windows.hpp defines the same names.
+
+using file_handle = int;
+inline file_handle invalid_file() noexcept { return -1; }
+// The most one attempt asks of the OS: Linux moves at most 0x7ffff000 bytes per sendfile call.
+inline constexpr std::size_t file_piece = 0x7ffff000;
+// The stack buffer of the read+send fallback (send_file_by_copy): one pread and one send each.
+inline constexpr std::size_t file_copy_piece = 32768;
+// sendfile has no MSG_DONTWAIT: a timed attempt (wait_ms >= 0) needs a non-blocking socket,
+// which impl/file.ipp makes for the duration of the call.
+inline constexpr bool send_file_needs_nonblocking = true;
+
+// The errors with which sendfile says "not for this file or socket" rather than "failed":
+// EINVAL (Linux: a file without the page-cache operations sendfile needs; macOS, FreeBSD: not
+// a regular file, not a stream socket), ENOSYS (no such call), EOPNOTSUPP / ENOTSUP (a file
+// system without sendfile support); and EOVERFLOW (Linux: an offset at or past the largest file
+// the file system can hold, which pread answers as the end of the file). Then the fallback does
+// the same with pread + send, which reports the real error if there is one (ESPIPE for a pipe,
+// EDESTADDRREQ for an unconnected datagram socket).
+inline bool send_file_unsupported(int e) noexcept {
+    return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == ENOTSUP || e == EOVERFLOW;
+}
+
+// The fallback: pread (the file position is neither used nor changed) of at most
+// file_copy_piece bytes, then one send_once of them (MSG_NOSIGNAL; MSG_DONTWAIT when timed).
+// What the socket did not take is simply read again by the next attempt.
+inline long send_file_by_copy(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                              int& err) noexcept {
+    unsigned char buf[file_copy_piece];
+    if (size > sizeof buf) size = sizeof buf;
+    const ssize_t got = ::pread(f, buf, size, static_cast<::off_t>(offset));
+    if (got < 0) {
+        err = errno;
+        return -1;
+    }
+    if (got == 0) return 0; // end of file at offset
+    return send_once(h, buf, static_cast<std::size_t>(got), 0, wait_ms, err);
+}
+
+#if defined(NETSOCK_SENDFILE_LINUX)
+// Linux's sendfile has no MSG_NOSIGNAL: a send to a closed connection raises SIGPIPE. SIGPIPE
+// is blocked in this thread for the call, and one that the call made pending is taken back
+// (sigtimedwait) before the mask is restored, unless one was pending already.
+class sigpipe_block {
+public:
+    sigpipe_block() noexcept {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+        if (sigismember(&old_, SIGPIPE) == 1) { // blocked by the program: keep what is pending
+            ::sigset_t pending;
+            sigemptyset(&pending);
+            keep_ = ::sigpending(&pending) != 0 || sigismember(&pending, SIGPIPE) == 1;
+        }
+    }
+    sigpipe_block(const sigpipe_block&) = delete;
+    sigpipe_block& operator=(const sigpipe_block&) = delete;
+    void finish(bool broken_pipe) noexcept {
+        if (broken_pipe && !keep_) {
+            const int saved = errno;
+            ::timespec zero{};
+            for (int i = 0; i < 16; ++i)
+                if (::sigtimedwait(&pipe_, nullptr, &zero) >= 0 || errno != EINTR) break;
+            errno = saved;
+        }
+        ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+
+private:
+    ::sigset_t pipe_{}, old_{};
+    bool keep_ = false;
+};
+#endif
+
+// One attempt of net::sendfile: up to `size` (> 0) bytes of file f from `offset` to socket h;
+// the file position is neither used nor changed. Returns the bytes sent (0: end of file at
+// offset), or -1 with err. Whether it waits for room is the socket's mode (see
+// send_file_needs_nonblocking); wait_ms >= 0 only tells the fallback's send not to wait.
+// - Linux: sendfile(h, f, &copy_of_offset, size), SIGPIPE blocked (sigpipe_block);
+// - macOS: sendfile(f, h, offset, &len, nullptr, 0), SO_NOSIGPIPE set on every socket; on
+//   EAGAIN / EINTR len says how much went, and that counts;
+// - FreeBSD, DragonFly: sendfile(f, h, offset, size, nullptr, &sbytes, 0), likewise;
+// - elsewhere, and where sendfile says "not for this file" (send_file_unsupported): pread +
+//   send (send_file_by_copy).
+// An offset that off_t cannot hold is EINVAL.
+inline long send_file_once(handle h, file_handle f, std::uint64_t offset, std::size_t size, int wait_ms,
+                           int& err) noexcept {
+    if (offset > static_cast<std::uint64_t>(std::numeric_limits<::off_t>::max())) {
+        err = EINVAL;
+        return -1;
+    }
+    if (size > file_piece) size = file_piece;
+#if defined(NETSOCK_SENDFILE_LINUX)
+    ::off_t at = static_cast<::off_t>(offset); // a copy: sendfile advances it, not the file
+    sigpipe_block guard;
+    const ssize_t n = ::sendfile(h, f, &at, size);
+    err = n < 0 ? errno : 0;
+    guard.finish(n < 0 && err == EPIPE);
+    if (n >= 0) return static_cast<long>(n);
+#elif defined(NETSOCK_SENDFILE_APPLE)
+    ::off_t len = static_cast<::off_t>(size); // 0 would mean "to the end of the file"
+    if (::sendfile(f, h, static_cast<::off_t>(offset), &len, nullptr, 0) == 0) return static_cast<long>(len);
+    err = errno;
+    if (len > 0 && (is_would_block(err) || err == EINTR)) return static_cast<long>(len);
+#elif defined(NETSOCK_SENDFILE_FREEBSD)
+    ::off_t sent = 0;
+    if (::sendfile(f, h, static_cast<::off_t>(offset), size, nullptr, &sent, 0) == 0)
+        return static_cast<long>(sent);
+    err = errno;
+    if (sent > 0 && (is_would_block(err) || err == EINTR || err == EBUSY)) return static_cast<long>(sent);
+#else
+    err = ENOSYS;
+#endif
+    if (!send_file_unsupported(err)) return -1;
+    return send_file_by_copy(h, f, offset, size, wait_ms, err);
+}
+
 // A second descriptor for the same socket, close-on-exec (the kernel-queue pollers keep one of
 // a canceller's socket); invalid with err set on failure.
 inline handle duplicate(handle h, int& err) noexcept {
@@ -2795,6 +3026,12 @@ NETSOCK_BEGIN_NAMESPACE
 using native_handle_type = detail::os::handle;
 /// The value of a handle that refers to no socket.
 inline constexpr native_handle_type invalid_handle = detail::os::invalid;
+/// An open file of the OS, as `net::sendfile` takes it: a descriptor (`int`) on POSIX, a
+/// `HANDLE` on Windows. netsock never owns it.
+using native_file_type = detail::os::file_handle;
+/// The value of a file handle that refers to no file: -1, INVALID_HANDLE_VALUE (a function:
+/// the Windows value is a cast, not a constant).
+inline native_file_type invalid_file() noexcept { return detail::os::invalid_file(); }
 NETSOCK_END_NAMESPACE
 
 #endif
@@ -4403,6 +4640,102 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/message.hpp ----
+// ---- begin net/file.hpp ----
+#ifndef NETSOCK_FILE_HPP
+#define NETSOCK_FILE_HPP
+
+// Sending a file to a socket without reading it into user memory (Python's socket.sendfile):
+//
+//     int fd = ::open("index.html", O_RDONLY);            // a HANDLE on Windows
+//     net::sendfile_all(conn, fd, 0, size);                // every byte, or net::error
+//     std::size_t n = net::sendfile(conn, fd, offset, 1 << 20, 5s); // what went (0: EOF)
+//
+// The file is given by its OS handle (`net::native_file_type`: an `int` descriptor on POSIX, a
+// `HANDLE` on Windows), opened for reading by the caller, who keeps owning it. The file's own
+// position (lseek, SetFilePointerEx) is not used: the bytes go from `offset`.
+//
+// What each OS does, per attempt:
+// - Linux: sendfile(socket, file, &offset_copy, count) (at most 0x7ffff000 bytes per call, the
+//   kernel's own limit), with SIGPIPE blocked in the calling thread for the call (Linux's
+//   sendfile has no MSG_NOSIGNAL; a SIGPIPE the call raised is discarded, as MSG_NOSIGNAL would).
+// - macOS: sendfile(file, socket, offset, &len, nullptr, 0); FreeBSD and DragonFly:
+//   sendfile(file, socket, offset, count, nullptr, &sbytes, 0). The bytes these report on
+//   EAGAIN or EINTR count.
+// - Windows: TransmitFile (taken from the provider with WSAIoctl, so no mswsock.lib), overlapped
+//   with the offset in the OVERLAPPED, at most 64 KiB per call, waited for up to the deadline
+//   and cancelled there like every timed Winsock call; the file's size is read first
+//   (GetFileSizeEx).
+// - Fallback, a read + send loop (pread / ReadFile at the offset into a 32 KiB stack buffer, then
+//   one send): on POSIX systems without sendfile (NetBSD, OpenBSD, ...); when sendfile fails
+//   with EINVAL, ENOSYS, EOPNOTSUPP or ENOTSUP (Linux: a file without the page-cache
+//   operations sendfile needs, e.g. some FUSE or special files; macOS/FreeBSD: not a regular
+//   file, or a socket that is not a stream socket; a file system without sendfile) — the
+//   fallback then reports the real error, if there is one (ESPIPE for a pipe); on Windows when
+//   the provider has no TransmitFile or refuses it (WSAEOPNOTSUPP, WSAEINVAL), and for an
+//   attempt that must not wait at all (a non-blocking socket, a canceller), because an
+//   overlapped TransmitFile always completes later and would be cancelled before it moved
+//   anything. Each attempt tries sendfile first: no state is remembered between calls.
+//
+// Traps and guarantees:
+// - The file must stay open during the call. Its content should not change during the call
+//   and until the peer has the data: Linux may send the page-cache pages themselves, so a write
+//   (or a truncation inside a page) after sendfile returned can still change bytes that were
+//   counted as sent.
+// - A file that shrinks during the transfer makes it end early (sendfile_all: errc::eof);
+//   what went is always reported exactly. An offset at or beyond the end of the file sends
+//   nothing and returns 0 (not an error); an offset larger than the OS's file offsets can hold
+//   (above 2^63 - 1) is invalid_argument.
+// - `count` 0 returns 0 at once without a system call (only a closed socket is reported).
+// - With a timeout or a canceller on a blocking socket, POSIX switches the socket to
+//   non-blocking mode for the duration of the call (as accept and connect do; sendfile has no
+//   MSG_DONTWAIT), restoring it after: another thread's call on the same socket in that window
+//   sees a non-blocking socket. Make such a socket non-blocking once (`net::set_nonblocking`)
+//   and give every call a timeout instead. Windows needs no switch.
+// - Datagram sockets: what the OS says. On Linux each attempt on a connected UDP socket is one
+//   datagram (message_size when `count` is larger than a datagram can be), and an unconnected
+//   one fails with destination_address_required (EDESTADDRREQ); macOS and FreeBSD refuse non-stream sockets
+//   (the fallback's send then answers); Windows' TransmitFile needs a connected stream socket (an unconnected
+//   UDP socket: not_connected, WSAENOTCONN, under Wine 8). Use a stream socket.
+// - On Windows the read+send path reads with ReadFile at the offset, which on a handle opened
+//   without FILE_FLAG_OVERLAPPED also moves its file pointer.
+
+
+#include <cstddef>
+#include <cstdint>
+
+NETSOCK_BEGIN_NAMESPACE
+
+/// Sends up to `count` bytes of `file` from `offset` and returns how many went, like `send`:
+/// possibly fewer (a partial transfer is reported, never lost); 0 means the end of the file is
+/// at `offset` (or `count` was 0). Without a timeout it blocks as the socket's mode says; with
+/// one it waits for room (POLLOUT) until then, timed_out if nothing went. On a non-blocking
+/// socket with a full send buffer: operation_would_block with nothing sent, or the partial
+/// count. Errors: bad_file_descriptor (a closed socket, an invalid file), the OS's (see the top
+/// of file.hpp for which call each OS makes and what it refuses).
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendfile(const socket& s, native_file_type file,
+                                                            std::uint64_t offset, std::size_t count,
+                                                            timeout t = timeout::none()) noexcept;
+/// Throwing form of `try_sendfile`.
+NETSOCK_DECL std::size_t sendfile(const socket& s, native_file_type file, std::uint64_t offset,
+                                  std::size_t count, timeout t = timeout::none());
+
+/// Sends `count` bytes of `file` from `offset`, looping over partial transfers (also on
+/// non-blocking sockets: it waits for room), and returns `count`; a timeout is one deadline
+/// for the whole transfer. The end of the file before `count` bytes is errc::eof. On any
+/// failure `*sent` (if given) holds exactly how many bytes went out before it.
+[[nodiscard]] NETSOCK_DECL result<std::size_t> try_sendfile_all(const socket& s, native_file_type file,
+                                                                std::uint64_t offset, std::size_t count,
+                                                                timeout t = timeout::none(),
+                                                                std::size_t* sent = nullptr) noexcept;
+/// Throwing form of `try_sendfile_all`; the `net::error` carries `bytes_transferred()`.
+NETSOCK_DECL std::size_t sendfile_all(const socket& s, native_file_type file, std::uint64_t offset,
+                                      std::size_t count, timeout t = timeout::none());
+
+NETSOCK_END_NAMESPACE
+
+
+#endif
+// ---- end net/file.hpp ----
 // ---- begin net/resolve.hpp ----
 #ifndef NETSOCK_RESOLVE_HPP
 #define NETSOCK_RESOLVE_HPP
@@ -5164,7 +5497,8 @@ NETSOCK_END_NAMESPACE
 //
 // Semantics:
 // - send, recv, sendto, recvfrom, accept, poll (every wait: poll, WSAPoll, epoll_wait, kevent):
-//   an injected errno/WSA value replaces the call (the call is not made);
+//   an injected errno/WSA value replaces the call (the call is not made); sys::send_file (a
+//   sendfile attempt) asks as send, and a byte cap shortens its count;
 // - connect, close: the real call is made first and the injected value replaces its result
 //   (as a signal arriving during a blocking connect would; a close is never skipped, so no
 //   descriptor leaks);
@@ -5217,6 +5551,7 @@ NETSOCK_END_NAMESPACE
 #include <chrono>
 #include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -5896,6 +6231,34 @@ inline std::size_t batch(handle h, os::batch_slot* slots, std::size_t n, bool re
         done += last;
     }
     return done;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A file sent to a socket (impl/file.ipp)
+
+using os::file_handle;
+// True where a timed attempt needs a non-blocking socket (POSIX sendfile has no MSG_DONTWAIT):
+// file.ipp switches the socket's mode for the duration of a timed or cancellable call.
+using os::send_file_needs_nonblocking;
+
+// sendfile / TransmitFile / pread + send (os::send_file_once) with the retry policy of send and
+// its fault point (fault::call::send). Returns the bytes sent, 0 at the end of the file; the
+// file position is not used. size must not be 0 (macOS and FreeBSD read 0 as "to the end").
+inline std::size_t send_file(handle h, file_handle f, std::uint64_t offset, std::size_t size,
+                             const deadline& until, std::error_code& ec) noexcept {
+    retry policy(h, POLLOUT, SO_SNDTIMEO, until);
+    if (policy.stopped(ec)) return 0;
+    for (;;) {
+        const auto injected = fault::next(fault::call::send);
+        int e = injected.error;
+        const std::size_t n = fault::cap(size, injected);
+        const long r = e != 0 ? -1 : os::send_file_once(h, f, offset, n > 0 ? n : 1, policy.wait_ms(), e);
+        if (r >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(r);
+        }
+        if (!policy.again(e, ec)) return 0;
+    }
 }
 
 inline std::error_code shutdown(handle h, int how) noexcept {
@@ -8198,6 +8561,92 @@ NETSOCK_END_NAMESPACE
 
 #endif
 // ---- end net/impl/message.ipp ----
+// ---- begin net/impl/file.ipp ----
+#ifndef NETSOCK_IMPL_FILE_IPP
+#define NETSOCK_IMPL_FILE_IPP
+
+// Definitions for file.hpp: inline in header-only mode, compiled once by <net/impl/src.hpp>
+// under NETSOCK_SEPARATE_COMPILATION. One attempt is sys::send_file (os::send_file_once:
+// sendfile / TransmitFile / pread + send); the mode switch of a timed call is ops.ipp's
+// detail::with_nonblocking.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <system_error>
+
+NETSOCK_BEGIN_NAMESPACE
+
+namespace detail {
+
+// Runs `call` as it is, or, where a timed attempt needs a non-blocking socket (POSIX) and this
+// call has a deadline or a canceller, with the socket non-blocking for its duration.
+template <class Call>
+result<std::size_t> with_file_mode(native_handle_type h, const sys::deadline& until, Call&& call) noexcept {
+    if constexpr (sys::send_file_needs_nonblocking) {
+        if (!until.blocks()) {
+            if (until.cancelled()) return fail(sys::canceled());
+            return with_nonblocking(h, call);
+        }
+    }
+    return call();
+}
+
+} // namespace detail
+
+result<std::size_t> try_sendfile(const socket& s, native_file_type file, std::uint64_t offset,
+                                 std::size_t count, timeout t) noexcept {
+    if (!s) return detail::fail(detail::not_open());
+    if (count == 0) return std::size_t{0};
+    const auto h = s.native_handle();
+    const auto until = detail::sys::deadline::at_first_wait(t);
+    return detail::with_file_mode(h, until, [&]() -> result<std::size_t> {
+        std::error_code ec;
+        const std::size_t n = detail::sys::send_file(h, file, offset, count, until, ec);
+        if (ec) return detail::fail(ec);
+        return n;
+    });
+}
+
+std::size_t sendfile(const socket& s, native_file_type file, std::uint64_t offset, std::size_t count,
+                     timeout t) {
+    return detail::unwrap(try_sendfile(s, file, offset, count, t), "sendfile");
+}
+
+result<std::size_t> try_sendfile_all(const socket& s, native_file_type file, std::uint64_t offset,
+                                     std::size_t count, timeout t, std::size_t* sent) noexcept {
+    std::size_t done = 0;
+    std::error_code ec;
+    if (!s) ec = detail::not_open();
+    const auto h = s.native_handle();
+    const auto until = detail::sys::deadline::after(t);
+    if (!ec && count > 0) {
+        auto r = detail::with_file_mode(h, until, [&]() -> result<std::size_t> {
+            while (!ec && done < count) {
+                const std::size_t n = detail::sys::send_file(h, file, offset + done, count - done, until, ec);
+                if (!ec && n == 0) ec = make_error_code(errc::eof);
+                done += n;
+                if (detail::sys::is_would_block(ec)) detail::sys::wait(h, POLLOUT, until, ec);
+            }
+            return done;
+        });
+        if (!r && !ec) ec = r.error(); // the mode switch failed
+    }
+    if (sent) *sent = done;
+    if (ec) return detail::fail(ec);
+    return done;
+}
+
+std::size_t sendfile_all(const socket& s, native_file_type file, std::uint64_t offset, std::size_t count,
+                         timeout t) {
+    std::size_t sent = 0;
+    return detail::unwrap_transfer(try_sendfile_all(s, file, offset, count, t, &sent), "sendfile_all", &sent);
+}
+
+NETSOCK_END_NAMESPACE
+
+#endif
+// ---- end net/impl/file.ipp ----
 // ---- begin net/impl/resolve.ipp ----
 #ifndef NETSOCK_IMPL_RESOLVE_IPP
 #define NETSOCK_IMPL_RESOLVE_IPP
