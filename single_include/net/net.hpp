@@ -889,7 +889,8 @@ inline constexpr int opt_keep_count = 16;
 using multicast_v4_value = DWORD;
 using linger_value = u_short;
 
-// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// ---------------------------------------------------------------------------------------------
+// Multicast filtering, source-specific multicast, UDP segmentation offload
 // The same names as posix.hpp; -1 = not available here (the typed options then report
 // no_protocol_option).
 //
@@ -913,7 +914,7 @@ inline constexpr int opt_leave_source_group = MCAST_LEAVE_SOURCE_GROUP;
 inline constexpr int opt_udp_segment = 2;
 inline constexpr int opt_udp_gro = -1;
 using udp_segment_value = DWORD;
-// --- end of issue 17 block ---
+// (end of the multicast and UDP offload names)
 
 // SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval
 // (https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options).
@@ -2005,7 +2006,8 @@ using multicast_v4_value = unsigned char;
 #endif
 using linger_value = int;
 
-// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// ---------------------------------------------------------------------------------------------
+// Multicast filtering, source-specific multicast, UDP segmentation offload
 // Option names and request types; -1 = not available here (the typed options then report
 // no_protocol_option). windows.hpp defines the same names.
 //
@@ -2068,7 +2070,7 @@ inline constexpr int opt_udp_gro = 104;
 inline constexpr int opt_udp_gro = -1;
 #endif
 using udp_segment_value = int; // the kernel reads an int (0 = off, at most 65535)
-// --- end of issue 17 block ---
+// (end of the multicast and UDP offload names)
 
 // SO_RCVTIMEO/SO_SNDTIMEO take a timeval, normalised (macOS rejects tv_usec >= 1e6: EDOM).
 struct timeout_value {

@@ -105,7 +105,8 @@ using multicast_v4_value = unsigned char;
 #endif
 using linger_value = int;
 
-// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// ---------------------------------------------------------------------------------------------
+// Multicast filtering, source-specific multicast, UDP segmentation offload
 // Option names and request types; -1 = not available here (the typed options then report
 // no_protocol_option). windows.hpp defines the same names.
 //
@@ -168,7 +169,7 @@ inline constexpr int opt_udp_gro = 104;
 inline constexpr int opt_udp_gro = -1;
 #endif
 using udp_segment_value = int; // the kernel reads an int (0 = off, at most 65535)
-// --- end of issue 17 block ---
+// (end of the multicast and UDP offload names)
 
 // SO_RCVTIMEO/SO_SNDTIMEO take a timeval, normalised (macOS rejects tv_usec >= 1e6: EDOM).
 struct timeout_value {

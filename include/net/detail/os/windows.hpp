@@ -83,7 +83,8 @@ inline constexpr int opt_keep_count = 16;
 using multicast_v4_value = DWORD;
 using linger_value = u_short;
 
-// --- Multicast filtering, source-specific multicast, UDP segmentation offload (issue 17) ---
+// ---------------------------------------------------------------------------------------------
+// Multicast filtering, source-specific multicast, UDP segmentation offload
 // The same names as posix.hpp; -1 = not available here (the typed options then report
 // no_protocol_option).
 //
@@ -107,7 +108,7 @@ inline constexpr int opt_leave_source_group = MCAST_LEAVE_SOURCE_GROUP;
 inline constexpr int opt_udp_segment = 2;
 inline constexpr int opt_udp_gro = -1;
 using udp_segment_value = DWORD;
-// --- end of issue 17 block ---
+// (end of the multicast and UDP offload names)
 
 // SO_RCVTIMEO/SO_SNDTIMEO take a DWORD of milliseconds on Windows, not a timeval
 // (https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options).
