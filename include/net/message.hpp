@@ -35,10 +35,10 @@
 #include "socket.hpp"
 #include "timeout.hpp"
 
+#include <array> // std::data and std::size come with it (<iterator> would add <streambuf> and more)
 #include <chrono>
 #include <cstddef>
 #include <initializer_list>
-#include <iterator>
 #include <string_view>
 #include <system_error>
 #include <utility>

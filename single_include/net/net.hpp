@@ -4346,10 +4346,10 @@ NETSOCK_END_NAMESPACE
 //   set FD_CLOEXEC right after receipt); not on Windows.
 
 
+#include <array> // std::data and std::size come with it (<iterator> would add <streambuf> and more)
 #include <chrono>
 #include <cstddef>
 #include <initializer_list>
-#include <iterator>
 #include <string_view>
 #include <system_error>
 #include <utility>
