@@ -4,6 +4,7 @@
 // operation_not_supported, checked in tests/unit/message.cpp).
 
 #include "../support/loopback.hpp"
+#include "support/emulator.hpp"
 
 #include <net/net.hpp>
 
@@ -86,6 +87,12 @@ TEST_CASE("send_handles passes 1 descriptor that works on the far side") { pass(
 TEST_CASE("send_handles passes 250 descriptors in one message") { pass(250); }
 
 TEST_CASE("descriptors beyond the receiver's array are closed, reported as truncated, never leaked") {
+    if (netsock_test::running_under_qemu()) {
+        // qemu-user receives into a control buffer of its own size and copies out what fits the
+        // program's: the kernel installs more descriptors than the program can see.
+        MESSAGE("skipped under " << netsock_test::emulator() << ": qemu-user resizes control buffers");
+        return;
+    }
     const int before = open_descriptors();
     {
         auto [a, b] = net::socket_pair();
